@@ -1,0 +1,443 @@
+// Package ews is a client for Exchange Web Services (EWS): mail, calendar and contacts of Exchange 2007-2019,
+// Exchange SE and Office 365 mailboxes, over SOAP/XML and HTTP, with NTLM, Basic or OAuth2 authentication.
+//
+// A Client is made from a Config with New and offers its operations through services:
+// Client.Mail, Client.Calendar and Client.Contacts. Every call takes a context first. Errors reported by the
+// server are *Error values that errors.Is matches against sentinels such as ErrItemNotFound.
+package ews
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ewsgo/ews/internal/wintz"
+	"github.com/ewsgo/ews/soap"
+	"golang.org/x/oauth2"
+)
+
+// AccessType says how the client acts on a mailbox other than the account's own.
+type AccessType string
+
+// Access types.
+const (
+	// Delegate acts with the account's own rights; another mailbox is reached by naming it in folder ids.
+	Delegate AccessType = "Delegate"
+	// Impersonation acts as the mailbox's owner through the ExchangeImpersonation header; the account needs the
+	// ApplicationImpersonation role.
+	Impersonation AccessType = "Impersonation"
+)
+
+// AuthMethod selects the authentication scheme.
+type AuthMethod string
+
+// Authentication methods.
+const (
+	// AuthAuto uses the strongest scheme the server offers: NTLM, else Basic (Basic only over https).
+	AuthAuto AuthMethod = soap.AuthAuto
+	// AuthNTLM uses NTLM (NTLMv2), the usual choice for Exchange on premises.
+	AuthNTLM AuthMethod = soap.AuthNTLM
+	// AuthBasic sends Basic credentials with every request, even over http.
+	AuthBasic AuthMethod = soap.AuthBasic
+	// AuthOAuth2 sends a Bearer token from Config.TokenSource (Office 365).
+	AuthOAuth2 AuthMethod = soap.AuthOAuth2
+)
+
+// Config holds what a client needs to reach a mailbox.
+type Config struct {
+	// Host is the server's host name ("mail.example.com", optionally with a port) or a full EWS URL
+	// ("https://mail.example.com/EWS/Exchange.asmx").
+	Host string
+	// Protocol is "https" (the default) or "http"; it is ignored when Host is a URL.
+	Protocol string
+	// Username is "DOMAIN\user" or a UPN ("user@example.com"). Not needed with OAuth2.
+	Username string
+	// Password of the account. It never appears in errors or logs.
+	Password string
+	// EmailAddress is the mailbox to act on. It defaults to Username when that is a UPN.
+	EmailAddress string
+	// AccessType is Delegate (the default) or Impersonation.
+	AccessType AccessType
+	// Auth is the authentication method; AuthAuto by default.
+	Auth AuthMethod
+	// TokenSource provides OAuth2 tokens for AuthOAuth2.
+	TokenSource oauth2.TokenSource
+	// InsecureSkipVerify turns off TLS certificate verification. Verification is on unless this is set.
+	InsecureSkipVerify bool
+	// RootCAs, if set, are the certificate authorities trusted instead of the system's.
+	RootCAs *x509.CertPool
+	// HTTPClient, if set, sends every request; it must do the authentication itself. Auth, Username, Password,
+	// TokenSource, InsecureSkipVerify and RootCAs are then not used.
+	HTTPClient *http.Client
+	// Version is the RequestServerVersion to send, e.g. "Exchange2016" or "Exchange2010_SP2". Empty: detected
+	// from the server's first answer.
+	Version string
+	// Location is the time zone of times the client returns and of the TimeZoneContext header; UTC by default.
+	Location *time.Location
+	// Logger receives debug records of requests (never credentials) and warnings; nil logs nothing.
+	Logger *slog.Logger
+	// Timeout bounds each HTTP request; 0 means 2 minutes. The context bounds whole operations.
+	Timeout time.Duration
+	// MaxResponseBytes limits the size of one response; 0 means 256 MiB.
+	MaxResponseBytes int64
+	// MaxConcurrency bounds the requests in flight at once over all services and iterators; 0 means 8.
+	MaxConcurrency int
+	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
+	UserAgent string
+
+	// dial replaces the dialer (tests).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Client is a connection to one EWS endpoint, acting on one mailbox. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	url      string
+	wire     *soap.Client
+	mailbox  string // the mailbox acted on
+	shared   *shared
+	mail     *MailService
+	calendar *CalendarService
+	contacts *ContactsService
+}
+
+// shared is the state a Client shares with the clients ForMailbox derives from it.
+type shared struct {
+	mu      sync.Mutex
+	version string // RequestServerVersion in use
+	server  *ServerVersion
+	sem     chan struct{}
+	folders map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
+	warned  sync.Once
+}
+
+// ServerVersion describes the server, from its ServerVersionInfo header.
+type ServerVersion struct {
+	Major, Minor, Build, Revision int
+	// Version is the schema version the server reports, e.g. "V2017_07_11" (empty on old servers).
+	Version string
+}
+
+// String formats the build number, e.g. "15.2.1118.7".
+func (v ServerVersion) String() string {
+	return fmt.Sprintf("%d.%d.%d.%d", v.Major, v.Minor, v.Build, v.Revision)
+}
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "ewsgo/0.1"
+
+// New checks cfg and returns a client. It makes no request; the first operation connects.
+func New(cfg Config) (*Client, error) {
+	u, err := endpointURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.AccessType == "" {
+		cfg.AccessType = Delegate
+	}
+	if cfg.AccessType != Delegate && cfg.AccessType != Impersonation {
+		return nil, fmt.Errorf("ews: Config.AccessType %q is not Delegate or Impersonation", cfg.AccessType)
+	}
+	if cfg.Auth == "" {
+		cfg.Auth = AuthAuto
+	}
+	switch cfg.Auth {
+	case AuthAuto, AuthNTLM, AuthBasic:
+		if cfg.HTTPClient == nil && cfg.Username == "" {
+			return nil, errors.New("ews: Config.Username is empty")
+		}
+		if cfg.HTTPClient == nil && cfg.Password == "" {
+			return nil, errors.New("ews: Config.Password is empty")
+		}
+		if cfg.Username != "" {
+			if err := checkUsername(cfg.Username); err != nil {
+				return nil, err
+			}
+		}
+	case AuthOAuth2:
+		if cfg.HTTPClient == nil && cfg.TokenSource == nil {
+			return nil, errors.New("ews: Config.TokenSource is nil (required with AuthOAuth2)")
+		}
+	default:
+		return nil, fmt.Errorf("ews: Config.Auth %q is not one of auto, ntlm, basic, oauth2", cfg.Auth)
+	}
+	if cfg.EmailAddress == "" && strings.Contains(cfg.Username, "@") {
+		cfg.EmailAddress = cfg.Username
+	}
+	if cfg.EmailAddress != "" {
+		if err := checkEmail("Config.EmailAddress", cfg.EmailAddress); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.AccessType == Impersonation && cfg.EmailAddress == "" {
+		return nil, errors.New("ews: Config.EmailAddress is empty (required with Impersonation)")
+	}
+	if cfg.Version != "" && !knownVersions[cfg.Version] {
+		return nil, fmt.Errorf("ews: Config.Version %q is not an EWS RequestServerVersion (e.g. Exchange2013_SP1, Exchange2016)", cfg.Version)
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 2 * time.Minute
+	}
+	if cfg.Timeout < 0 {
+		return nil, errors.New("ews: Config.Timeout is negative")
+	}
+	if cfg.MaxConcurrency == 0 {
+		cfg.MaxConcurrency = 8
+	}
+	if cfg.MaxConcurrency < 0 {
+		return nil, errors.New("ews: Config.MaxConcurrency is negative")
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		if cfg.InsecureSkipVerify && cfg.Logger != nil {
+			cfg.Logger.Warn("ews: TLS certificate verification is turned off", slog.String("url", u))
+		}
+		hc = soap.NewHTTPClient(soap.TransportConfig{
+			Method:             string(cfg.Auth),
+			Username:           cfg.Username,
+			Password:           cfg.Password,
+			TokenSource:        cfg.TokenSource,
+			HTTPS:              strings.HasPrefix(u, "https://"),
+			InsecureSkipVerify: cfg.InsecureSkipVerify,
+			RootCAs:            cfg.RootCAs,
+			MaxConnsPerHost:    cfg.MaxConcurrency,
+			Timeout:            cfg.Timeout,
+			DialContext:        cfg.dial,
+		})
+	}
+	c := &Client{
+		cfg:     cfg,
+		url:     u,
+		mailbox: cfg.EmailAddress,
+		shared: &shared{
+			version: cfg.Version,
+			sem:     make(chan struct{}, cfg.MaxConcurrency),
+			folders: map[string]soap.FolderRef{},
+		},
+	}
+	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger}
+	if cfg.Auth == AuthOAuth2 {
+		c.wire.AnchorMailbox = cfg.EmailAddress
+	}
+	c.initServices()
+	return c, nil
+}
+
+func (c *Client) initServices() {
+	c.mail = &MailService{c: c}
+	c.calendar = &CalendarService{c: c}
+	c.contacts = &ContactsService{c: c}
+}
+
+// URL returns the EWS endpoint the client talks to.
+func (c *Client) URL() string { return c.url }
+
+// Mailbox returns the address of the mailbox the client acts on ("" means the account's own).
+func (c *Client) Mailbox() string { return c.mailbox }
+
+// Mail returns the mail service.
+func (c *Client) Mail() *MailService { return c.mail }
+
+// Calendar returns the calendar service.
+func (c *Client) Calendar() *CalendarService { return c.calendar }
+
+// Contacts returns the contacts service.
+func (c *Client) Contacts() *ContactsService { return c.contacts }
+
+// ForMailbox returns a client for another mailbox that shares this client's connections, authentication,
+// concurrency limit and caches. With Impersonation it impersonates the mailbox's owner; with Delegate it names
+// the mailbox in every distinguished folder id, so the account needs delegate rights on it.
+func (c *Client) ForMailbox(emailAddress string) (*Client, error) {
+	if err := checkEmail("emailAddress", emailAddress); err != nil {
+		return nil, err
+	}
+	d := *c
+	d.mailbox = emailAddress
+	if d.cfg.Auth == AuthOAuth2 && c.cfg.HTTPClient == nil {
+		w := *c.wire
+		w.AnchorMailbox = emailAddress
+		d.wire = &w
+	}
+	d.initServices()
+	return &d, nil
+}
+
+// ServerVersion returns the server's version once a request has been answered, and false before.
+func (c *Client) ServerVersion() (ServerVersion, bool) {
+	c.shared.mu.Lock()
+	defer c.shared.mu.Unlock()
+	if c.shared.server == nil {
+		return ServerVersion{}, false
+	}
+	return *c.shared.server, true
+}
+
+// Location returns the time zone the client returns times in.
+func (c *Client) Location() *time.Location { return c.cfg.Location }
+
+func (c *Client) authMethod() AuthMethod { return c.cfg.Auth }
+
+// endpointURL builds the EWS URL from Host and Protocol.
+func endpointURL(cfg Config) (string, error) {
+	host := strings.TrimSpace(cfg.Host)
+	if host == "" {
+		return "", errors.New("ews: Config.Host is empty")
+	}
+	proto := strings.ToLower(cfg.Protocol)
+	if proto == "" {
+		proto = "https"
+	}
+	if proto != "https" && proto != "http" {
+		return "", fmt.Errorf("ews: Config.Protocol %q is not https or http", cfg.Protocol)
+	}
+	if strings.Contains(host, "://") {
+		u, err := url.Parse(host)
+		if err != nil {
+			return "", fmt.Errorf("ews: Config.Host is not a valid URL: %v", err)
+		}
+		if u.Scheme != "https" && u.Scheme != "http" {
+			return "", fmt.Errorf("ews: Config.Host URL scheme %q is not https or http", u.Scheme)
+		}
+		if u.Host == "" {
+			return "", errors.New("ews: Config.Host URL has no host")
+		}
+		if u.User != nil {
+			return "", errors.New("ews: Config.Host URL must not hold credentials; use Username and Password")
+		}
+		if u.Path == "" || u.Path == "/" {
+			u.Path = "/EWS/Exchange.asmx"
+		}
+		return u.String(), nil
+	}
+	if strings.ContainsAny(host, "/?#@ ") {
+		return "", fmt.Errorf("ews: Config.Host %q is not a host name", host)
+	}
+	return proto + "://" + host + "/EWS/Exchange.asmx", nil
+}
+
+func checkUsername(u string) error {
+	if strings.ContainsAny(u, "\r\n\x00") {
+		return errors.New("ews: Config.Username contains control characters")
+	}
+	if d, n, ok := strings.Cut(u, `\`); ok && (d == "" || n == "") {
+		return fmt.Errorf("ews: Config.Username %q must be DOMAIN\\user or user@domain", u)
+	}
+	return nil
+}
+
+// checkEmail does a light check of an SMTP address.
+func checkEmail(field, addr string) error {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 || strings.ContainsAny(addr, " \t\r\n<>\x00") {
+		return fmt.Errorf("ews: %s %q is not an email address", field, addr)
+	}
+	return nil
+}
+
+// knownVersions are the RequestServerVersion values of Microsoft's schema.
+var knownVersions = map[string]bool{
+	"Exchange2007": true, "Exchange2007_SP1": true, "Exchange2009": true, "Exchange2010": true,
+	"Exchange2010_SP1": true, "Exchange2010_SP2": true, "Exchange2013": true, "Exchange2013_SP1": true,
+	"Exchange2015": true, "Exchange2016": true, "V2015_10_05": true, "V2016_01_06": true, "V2016_04_13": true,
+	"V2016_07_13": true, "V2016_10_10": true, "V2017_01_07": true, "V2017_04_14": true, "V2017_07_11": true,
+	"V2017_10_09": true, "V2018_01_08": true,
+}
+
+// defaultVersion is sent until the server's version is known: every Exchange from 2013 on accepts it.
+const defaultVersion = "Exchange2013_SP1"
+
+// requestVersion picks the RequestServerVersion for a server version.
+func requestVersion(v *soap.ServerVersionInfo) string {
+	switch {
+	case v.MajorVersion <= 8:
+		return "Exchange2007_SP1"
+	case v.MajorVersion == 14:
+		if v.MinorVersion >= 2 {
+			return "Exchange2010_SP2"
+		}
+		if v.MinorVersion == 1 {
+			return "Exchange2010_SP1"
+		}
+		return "Exchange2010"
+	case v.MajorVersion == 15 && v.MinorVersion == 0:
+		return "Exchange2013_SP1"
+	default:
+		return "Exchange2016"
+	}
+}
+
+// header builds the SOAP header of a request.
+func (c *Client) header() soap.Header {
+	c.shared.mu.Lock()
+	v := c.shared.version
+	c.shared.mu.Unlock()
+	if v == "" {
+		v = defaultVersion
+	}
+	h := soap.Header{Version: v}
+	if c.cfg.AccessType == Impersonation && c.mailbox != "" {
+		h.Impersonation = &soap.ConnectingSID{PrimarySmtpAddress: c.mailbox}
+	}
+	if !strings.HasPrefix(v, "Exchange2007") {
+		id, ok := wintz.WindowsID(c.cfg.Location)
+		if !ok {
+			id = "UTC"
+			c.shared.warned.Do(func() {
+				if c.cfg.Logger != nil {
+					c.cfg.Logger.Warn("ews: no Windows time zone for the configured location; using UTC", slog.String("location", c.cfg.Location.String()))
+				}
+			})
+		}
+		h.TimeZoneID = id
+	}
+	return h
+}
+
+// call sends one request and decodes its response, within the client's concurrency limit.
+func (c *Client) call(ctx context.Context, req, resp any) error {
+	select {
+	case c.shared.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.shared.sem }()
+	svi, err := c.wire.Do(ctx, c.header(), req, resp)
+	if svi != nil {
+		c.noteVersion(svi)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return c.convertError(err)
+	}
+	return nil
+}
+
+func (c *Client) noteVersion(svi *soap.ServerVersionInfo) {
+	c.shared.mu.Lock()
+	defer c.shared.mu.Unlock()
+	c.shared.server = &ServerVersion{Major: svi.MajorVersion, Minor: svi.MinorVersion, Build: svi.MajorBuildNumber, Revision: svi.MinorBuildNumber, Version: svi.Version}
+	if c.cfg.Version == "" {
+		c.shared.version = requestVersion(svi)
+	}
+}
+
+// itemErr converts a per-item ResponseMessage error.
+func (c *Client) itemErr(m *soap.ResponseMessage) error {
+	return c.convertError(m.Err())
+}

@@ -1,0 +1,178 @@
+package ews
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// Error is an error the EWS server reported: a ResponseMessage of class Error, or a SOAP fault. Match it with
+// errors.Is against the sentinels below (ErrItemNotFound, ...) or read it with errors.As.
+type Error struct {
+	// Code is the EWS ResponseCode, e.g. "ErrorItemNotFound".
+	Code string
+	// Message is the server's MessageText (or faultstring).
+	Message string
+	// Details holds the MessageXml values, e.g. "BackOffMilliseconds".
+	Details map[string]string
+	// Fault is true when the server answered with a SOAP fault rather than a ResponseMessage.
+	Fault bool
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return "ews: " + e.Code
+	}
+	return "ews: " + e.Code + ": " + e.Message
+}
+
+// Is reports whether target is an *Error with the same Code. The sentinels have only a Code, so
+// errors.Is(err, ews.ErrItemNotFound) matches any ErrorItemNotFound.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// BackOff returns the BackOffMilliseconds the server asked for (ErrorServerBusy), or 0.
+func (e *Error) BackOff() time.Duration {
+	ms, err := strconv.Atoi(e.Details["BackOffMilliseconds"])
+	if err != nil || ms < 0 {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// Sentinels for the common ResponseCodes; match with errors.Is.
+var (
+	ErrItemNotFound                     = &Error{Code: "ErrorItemNotFound"}
+	ErrFolderNotFound                   = &Error{Code: "ErrorFolderNotFound"}
+	ErrAccessDenied                     = &Error{Code: "ErrorAccessDenied"}
+	ErrServerBusy                       = &Error{Code: "ErrorServerBusy"}
+	ErrInvalidIDMalformed               = &Error{Code: "ErrorInvalidIdMalformed"}
+	ErrNonExistentMailbox               = &Error{Code: "ErrorNonExistentMailbox"}
+	ErrInvalidRequest                   = &Error{Code: "ErrorInvalidRequest"}
+	ErrSchemaValidation                 = &Error{Code: "ErrorSchemaValidation"}
+	ErrImpersonateUserDenied            = &Error{Code: "ErrorImpersonateUserDenied"}
+	ErrInvalidServerVersion             = &Error{Code: "ErrorInvalidServerVersion"}
+	ErrInternalServerTransientError     = &Error{Code: "ErrorInternalServerTransientError"}
+	ErrInternalServerError              = &Error{Code: "ErrorInternalServerError"}
+	ErrExceededConnectionCount          = &Error{Code: "ErrorExceededConnectionCount"}
+	ErrTooManyObjectsOpened             = &Error{Code: "ErrorTooManyObjectsOpened"}
+	ErrInvalidSyncStateData             = &Error{Code: "ErrorInvalidSyncStateData"}
+	ErrMailboxStoreUnavailable          = &Error{Code: "ErrorMailboxStoreUnavailable"}
+	ErrInvalidChangeKey                 = &Error{Code: "ErrorIrresolvableConflict"}
+	ErrQuotaExceeded                    = &Error{Code: "ErrorQuotaExceeded"}
+	ErrMessageSizeExceeded              = &Error{Code: "ErrorMessageSizeExceeded"}
+	ErrInvalidRecipients                = &Error{Code: "ErrorInvalidRecipients"}
+	ErrCalendarViewRangeTooBig          = &Error{Code: "ErrorCalendarViewRangeTooBig"}
+	ErrNameResolutionNoResults          = &Error{Code: "ErrorNameResolutionNoResults"}
+	ErrExpiredSubscription              = &Error{Code: "ErrorExpiredSubscription"}
+	ErrSubscriptionNotFound             = &Error{Code: "ErrorSubscriptionNotFound"}
+	ErrCannotDeleteObject               = &Error{Code: "ErrorCannotDeleteObject"}
+	ErrMoveCopyFailed                   = &Error{Code: "ErrorMoveCopyFailed"}
+	ErrInvalidOperation                 = &Error{Code: "ErrorInvalidOperation"}
+	ErrTimeoutExpired                   = &Error{Code: "ErrorTimeoutExpired"}
+	ErrConnectionFailed                 = &Error{Code: "ErrorConnectionFailed"}
+	ErrBatchProcessingStopped           = &Error{Code: "ErrorBatchProcessingStopped"}
+	ErrInvalidPropertyRequest           = &Error{Code: "ErrorInvalidPropertyRequest"}
+	ErrNoRespondingCASInDestinationSite = &Error{Code: "ErrorNoRespondingCASInDestinationSite"}
+)
+
+// ErrUnauthorized is matched (errors.Is) by every *AuthError.
+var ErrUnauthorized = errors.New("ews: unauthorized")
+
+// AuthError means the server refused the credentials (HTTP 401). Its text never holds a password or token.
+type AuthError struct {
+	// StatusCode is the HTTP status (401).
+	StatusCode int
+	// Method is the authentication method the client used ("ntlm", "basic", "oauth2", "auto").
+	Method string
+	// Username is the account that was refused (empty for OAuth2).
+	Username string
+	// Offered lists the schemes the server offers in WWW-Authenticate.
+	Offered []string
+}
+
+// Error implements error.
+func (e *AuthError) Error() string {
+	s := "ews: authentication failed"
+	if e.Username != "" {
+		s += " for " + strconv.Quote(e.Username)
+	}
+	s += " (method " + e.Method + ", http " + strconv.Itoa(e.StatusCode)
+	if len(e.Offered) > 0 {
+		s += ", server offers"
+		for _, o := range e.Offered {
+			s += " " + o
+		}
+	}
+	return s + ")"
+}
+
+// Is matches ErrUnauthorized.
+func (e *AuthError) Is(target error) bool { return target == ErrUnauthorized }
+
+// HTTPError is an HTTP response that is not an EWS answer: a proxy's error page, a 503, a 404 for a wrong URL.
+type HTTPError struct {
+	StatusCode  int
+	Status      string
+	ContentType string
+	// Excerpt is the start of the response body (at most 512 bytes).
+	Excerpt string
+	// RetryAfter is the delay the server asked for with Retry-After, or 0.
+	RetryAfter time.Duration
+}
+
+// Error implements error.
+func (e *HTTPError) Error() string {
+	s := "ews: http " + e.Status
+	if e.Status == "" {
+		s = "ews: http " + strconv.Itoa(e.StatusCode)
+	}
+	if e.Excerpt != "" {
+		s += ": " + e.Excerpt
+	}
+	return s
+}
+
+// ErrMalformedResponse is matched (errors.Is) by errors about responses that are not valid EWS SOAP.
+var ErrMalformedResponse = soap.ErrMalformed
+
+// ErrResponseTooLarge is returned when a response exceeds Config.MaxResponseBytes.
+var ErrResponseTooLarge = soap.ErrResponseTooLarge
+
+// ErrOutcomeUnknown is matched (errors.Is) when a request that changes the mailbox (send, create, move, copy,
+// delete) failed after it may have reached the server: the change may or may not have been made.
+var ErrOutcomeUnknown = errors.New("ews: outcome unknown: the request may have reached the server")
+
+// convertError turns a wire-layer error into the package's public error types.
+func (c *Client) convertError(err error) error {
+	var re *soap.ResponseError
+	var f *soap.Fault
+	var he *soap.HTTPError
+	var ae *soap.AuthError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re):
+		return &Error{Code: re.Code, Message: re.Message, Details: re.Details}
+	case errors.As(err, &f):
+		code := f.ResponseCode()
+		if code == "" {
+			code = f.Code
+		}
+		return &Error{Code: code, Message: f.String, Details: f.Detail.MessageXML.Values, Fault: true}
+	case errors.As(err, &he):
+		return &HTTPError{StatusCode: he.StatusCode, Status: he.Status, ContentType: he.ContentType, Excerpt: he.Excerpt, RetryAfter: he.RetryAfter}
+	case errors.As(err, &ae):
+		user := c.cfg.Username
+		if c.cfg.Auth == AuthOAuth2 {
+			user = ""
+		}
+		return &AuthError{StatusCode: ae.StatusCode, Method: string(c.authMethod()), Username: user, Offered: ae.Offered}
+	}
+	return err
+}

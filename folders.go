@@ -1,0 +1,316 @@
+package ews
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// FolderRef names a folder: a well-known (distinguished) folder such as Inbox, a folder id, or a path of display
+// names below the mailbox's top folder such as "Inbox/Phishing/Reported". The zero value means Inbox.
+type FolderRef struct {
+	kind  byte // 'd' distinguished, 'i' id, 'p' path
+	value string
+}
+
+// Well-known folders.
+var (
+	Inbox                     = DistinguishedFolder("inbox")
+	SentItems                 = DistinguishedFolder("sentitems")
+	DeletedItems              = DistinguishedFolder("deleteditems")
+	Drafts                    = DistinguishedFolder("drafts")
+	Outbox                    = DistinguishedFolder("outbox")
+	JunkEmail                 = DistinguishedFolder("junkemail")
+	Archive                   = DistinguishedFolder("archive")
+	CalendarFolder            = DistinguishedFolder("calendar")
+	ContactsFolder            = DistinguishedFolder("contacts")
+	TasksFolder               = DistinguishedFolder("tasks")
+	NotesFolder               = DistinguishedFolder("notes")
+	MsgFolderRoot             = DistinguishedFolder("msgfolderroot")
+	Root                      = DistinguishedFolder("root")
+	RecoverableItemsRoot      = DistinguishedFolder("recoverableitemsroot")
+	RecoverableItemsDeletions = DistinguishedFolder("recoverableitemsdeletions")
+	RecoverableItemsPurges    = DistinguishedFolder("recoverableitemspurges")
+)
+
+// distinguishedNames are the DistinguishedFolderIdNameType values of the schema, by lower-case name, with the
+// display names people type for them.
+var distinguishedNames = map[string]string{
+	"calendar": "calendar", "contacts": "contacts", "deleteditems": "deleteditems", "deleted items": "deleteditems",
+	"drafts": "drafts", "inbox": "inbox", "journal": "journal", "notes": "notes", "outbox": "outbox",
+	"sentitems": "sentitems", "sent items": "sentitems", "tasks": "tasks", "msgfolderroot": "msgfolderroot",
+	"publicfoldersroot": "publicfoldersroot", "root": "root", "junkemail": "junkemail", "junk email": "junkemail",
+	"junk": "junkemail", "searchfolders": "searchfolders", "voicemail": "voicemail",
+	"recoverableitemsroot": "recoverableitemsroot", "recoverableitemsdeletions": "recoverableitemsdeletions",
+	"recoverableitemsversions": "recoverableitemsversions", "recoverableitemspurges": "recoverableitemspurges",
+	"archiveroot": "archiveroot", "archivemsgfolderroot": "archivemsgfolderroot",
+	"archivedeleteditems": "archivedeleteditems", "archiveinbox": "archiveinbox",
+	"archiverecoverableitemsroot": "archiverecoverableitemsroot", "syncissues": "syncissues",
+	"conflicts": "conflicts", "localfailures": "localfailures", "serverfailures": "serverfailures",
+	"recipientcache": "recipientcache", "quickcontacts": "quickcontacts",
+	"conversationhistory": "conversationhistory", "adminauditlogs": "adminauditlogs", "todosearch": "todosearch",
+	"mycontacts": "mycontacts", "directory": "directory", "imcontactlist": "imcontactlist",
+	"peopleconnect": "peopleconnect", "favorites": "favorites", "archive": "archive",
+}
+
+// DistinguishedFolder returns a reference to a well-known folder by its EWS name ("inbox", "sentitems", ...).
+// An unknown name gives a reference that fails with a clear error when used.
+func DistinguishedFolder(name string) FolderRef { return FolderRef{kind: 'd', value: name} }
+
+// FolderByID returns a reference to a folder by its EWS FolderId.
+func FolderByID(id string) FolderRef { return FolderRef{kind: 'i', value: id} }
+
+// FolderByPath returns a reference to a folder by its path of display names below the top of the mailbox,
+// separated by "/", e.g. "Inbox/Phishing". Matching is case-insensitive. The first element may be a
+// well-known folder's name ("Inbox", "Sent Items").
+func FolderByPath(path string) FolderRef { return FolderRef{kind: 'p', value: path} }
+
+// ParseFolder reads a folder as users write it: a well-known name ("Inbox", "inbox", "Sent Items",
+// "deleteditems"), a path ("Inbox/Phishing"), or an EWS folder id. Empty means Inbox.
+func ParseFolder(s string) FolderRef {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Inbox
+	}
+	if d, ok := distinguishedNames[strings.ToLower(s)]; ok {
+		return DistinguishedFolder(d)
+	}
+	if looksLikeID(s) {
+		return FolderByID(s)
+	}
+	return FolderByPath(s)
+}
+
+// looksLikeID reports whether s has the form of an EWS id: long, base64 and with no spaces.
+func looksLikeID(s string) bool {
+	if len(s) < 40 || strings.ContainsAny(s, " \t") || len(s)%4 != 0 {
+		return false
+	}
+	_, err := base64.StdEncoding.DecodeString(s)
+	return err == nil
+}
+
+// String returns the reference as ParseFolder reads it.
+func (f FolderRef) String() string {
+	if f.kind == 0 {
+		return "inbox"
+	}
+	return f.value
+}
+
+// IsZero reports whether f is the zero value.
+func (f FolderRef) IsZero() bool { return f.kind == 0 }
+
+// Folder is a mailbox folder.
+type Folder struct {
+	ID          string
+	ChangeKey   string
+	ParentID    string
+	DisplayName string
+	// Class is the folder class, e.g. "IPF.Note" for mail, "IPF.Appointment" for calendars.
+	Class       string
+	TotalCount  int
+	UnreadCount int
+	ChildCount  int
+}
+
+// ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder.
+var ErrInvalidFolder = errors.New("ews: invalid folder")
+
+// wireFolder resolves f to a wire folder reference, looking paths up with FindFolder.
+func (c *Client) wireFolder(ctx context.Context, f FolderRef) (soap.FolderRef, error) {
+	switch f.kind {
+	case 0:
+		return c.distinguished("inbox"), nil
+	case 'd':
+		name, ok := distinguishedNames[strings.ToLower(f.value)]
+		if !ok {
+			return soap.FolderRef{}, fmt.Errorf("%w: %q is not a well-known folder name", ErrInvalidFolder, f.value)
+		}
+		return c.distinguished(name), nil
+	case 'i':
+		if f.value == "" {
+			return soap.FolderRef{}, fmt.Errorf("%w: empty folder id", ErrInvalidFolder)
+		}
+		return soap.FolderRef{ID: f.value}, nil
+	case 'p':
+		return c.folderByPath(ctx, f.value)
+	}
+	return soap.FolderRef{}, fmt.Errorf("%w: %v", ErrInvalidFolder, f)
+}
+
+// distinguished returns a DistinguishedFolderId, naming the mailbox for delegate access to another mailbox.
+func (c *Client) distinguished(name string) soap.FolderRef {
+	r := soap.FolderRef{Distinguished: name}
+	if c.cfg.AccessType == Delegate && c.mailbox != "" && !strings.EqualFold(c.mailbox, c.cfg.EmailAddress) {
+		r.Mailbox = c.mailbox
+	}
+	return r
+}
+
+// folderByPath finds a folder by a "/"-separated path of display names, one FindFolder per level, and caches
+// the result for the client's lifetime.
+func (c *Client) folderByPath(ctx context.Context, path string) (soap.FolderRef, error) {
+	parts := splitPath(path)
+	if len(parts) == 0 {
+		return soap.FolderRef{}, fmt.Errorf("%w: empty folder path", ErrInvalidFolder)
+	}
+	key := strings.ToLower(c.mailbox + "\x00" + strings.Join(parts, "/"))
+	c.shared.mu.Lock()
+	ref, ok := c.shared.folders[key]
+	c.shared.mu.Unlock()
+	if ok {
+		return ref, nil
+	}
+	cur := c.distinguished("msgfolderroot")
+	start := 0
+	if d, ok := distinguishedNames[strings.ToLower(parts[0])]; ok {
+		cur = c.distinguished(d)
+		start = 1
+	}
+	for i := start; i < len(parts); i++ {
+		next, err := c.childFolder(ctx, cur, parts[i])
+		if err != nil {
+			if errors.Is(err, ErrFolderNotFound) {
+				return soap.FolderRef{}, &Error{Code: ErrFolderNotFound.Code, Message: fmt.Sprintf("no folder %q in %q", parts[i], strings.Join(parts[:i], "/"))}
+			}
+			return soap.FolderRef{}, err
+		}
+		cur = next
+	}
+	c.shared.mu.Lock()
+	c.shared.folders[key] = cur
+	c.shared.mu.Unlock()
+	return cur, nil
+}
+
+// splitPath splits a folder path on "/", dropping empty parts; "\/" is a literal slash in a name.
+func splitPath(path string) []string {
+	var parts []string
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		switch {
+		case path[i] == '\\' && i+1 < len(path) && path[i+1] == '/':
+			b.WriteByte('/')
+			i++
+		case path[i] == '/':
+			if s := strings.TrimSpace(b.String()); s != "" {
+				parts = append(parts, s)
+			}
+			b.Reset()
+		default:
+			b.WriteByte(path[i])
+		}
+	}
+	if s := strings.TrimSpace(b.String()); s != "" {
+		parts = append(parts, s)
+	}
+	return parts
+}
+
+// childFolder finds the direct child of parent whose display name is name (case-insensitive).
+func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name string) (soap.FolderRef, error) {
+	req := &soap.FindFolder{
+		Traversal:   "Shallow",
+		FolderShape: soap.FolderShape{BaseShape: "IdOnly", AdditionalProperties: []soap.Path{{FieldURI: "folder:DisplayName"}}},
+		Restriction: &soap.Restriction{Expr: soap.Expr{
+			Op: soap.OpContains, Path: soap.Path{FieldURI: "folder:DisplayName"}, Value: name,
+			ContainmentMode: "FullString", ContainmentComparison: "IgnoreCase",
+		}},
+		ParentFolderIDs: []soap.FolderRef{parent},
+	}
+	var resp soap.FindFolderResponse
+	if err := c.call(ctx, req, &resp); err != nil {
+		return soap.FolderRef{}, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return soap.FolderRef{}, fmt.Errorf("%w: FindFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := c.itemErr(&m.ResponseMessage); err != nil {
+		return soap.FolderRef{}, err
+	}
+	for _, f := range m.RootFolder.Folders.Folders {
+		if strings.EqualFold(f.DisplayName, name) {
+			return soap.FolderRef{ID: f.FolderID.ID}, nil
+		}
+	}
+	return soap.FolderRef{}, &Error{Code: ErrFolderNotFound.Code}
+}
+
+// GetFolder returns a folder's properties (display name, class, counts).
+func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
+	ref, err := c.wireFolder(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "Default"}, FolderIDs: []soap.FolderRef{ref}}
+	var resp soap.GetFolderResponse
+	if err := c.call(ctx, req, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: GetFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := c.itemErr(&m.ResponseMessage); err != nil {
+		return nil, err
+	}
+	if len(m.Folders.Folders) != 1 {
+		return nil, fmt.Errorf("%w: GetFolder returned %d folders", ErrMalformedResponse, len(m.Folders.Folders))
+	}
+	return folderFromWire(&m.Folders.Folders[0]), nil
+}
+
+// ListFolders returns the folders below parent: its children, or with deep set all its descendants.
+func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) ([]*Folder, error) {
+	ref, err := c.wireFolder(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+	traversal := "Shallow"
+	if deep {
+		traversal = "Deep"
+	}
+	var out []*Folder
+	offset := 0
+	for {
+		req := &soap.FindFolder{
+			Traversal:       traversal,
+			FolderShape:     soap.FolderShape{BaseShape: "Default", AdditionalProperties: []soap.Path{{FieldURI: "folder:ParentFolderId"}, {FieldURI: "folder:FolderClass"}}},
+			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 500, Offset: offset, BasePoint: "Beginning"},
+			ParentFolderIDs: []soap.FolderRef{ref},
+		}
+		var resp soap.FindFolderResponse
+		if err := c.call(ctx, req, &resp); err != nil {
+			return nil, err
+		}
+		if len(resp.ResponseMessages) != 1 {
+			return nil, fmt.Errorf("%w: FindFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
+		}
+		m := &resp.ResponseMessages[0]
+		if err := c.itemErr(&m.ResponseMessage); err != nil {
+			return nil, err
+		}
+		for i := range m.RootFolder.Folders.Folders {
+			out = append(out, folderFromWire(&m.RootFolder.Folders.Folders[i]))
+		}
+		if m.RootFolder.IncludesLastItemInRange || len(m.RootFolder.Folders.Folders) == 0 {
+			return out, nil
+		}
+		offset = m.RootFolder.IndexedPagingOffset
+	}
+}
+
+func folderFromWire(f *soap.Folder) *Folder {
+	out := &Folder{ID: f.FolderID.ID, ChangeKey: f.FolderID.ChangeKey, DisplayName: f.DisplayName, Class: f.FolderClass,
+		TotalCount: f.TotalCount, UnreadCount: f.UnreadCount, ChildCount: f.ChildFolderCount}
+	if f.ParentFolderID != nil {
+		out.ParentID = f.ParentFolderID.ID
+	}
+	return out
+}

@@ -1,0 +1,9 @@
+module github.com/ewsgo/ews
+
+go 1.24.0
+
+require (
+	github.com/Azure/go-ntlmssp v0.1.1
+	golang.org/x/crypto v0.48.0
+	golang.org/x/oauth2 v0.35.0
+)

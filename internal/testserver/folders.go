@@ -1,0 +1,156 @@
+package testserver
+
+import (
+	"strings"
+)
+
+func init() {
+	register("GetFolder", handleGetFolder)
+	register("FindFolder", handleFindFolder)
+}
+
+// writeFolder writes a t:Folder (or CalendarFolder/ContactsFolder) with the default shape's properties.
+func (r *request) writeFolder(mb *Mailbox, f *Folder) {
+	name := "t:Folder"
+	switch {
+	case strings.HasPrefix(f.FolderClass, "IPF.Appointment"):
+		name = "t:CalendarFolder"
+	case strings.HasPrefix(f.FolderClass, "IPF.Contact"):
+		name = "t:ContactsFolder"
+	case strings.HasPrefix(f.FolderClass, "IPF.Task"):
+		name = "t:TasksFolder"
+	}
+	r.w.open(name)
+	r.w.empty("t:FolderId", "Id", f.ID, "ChangeKey", f.ChangeKey)
+	if f.ParentID != "" {
+		p := mb.folders[f.ParentID]
+		r.w.empty("t:ParentFolderId", "Id", p.ID, "ChangeKey", p.ChangeKey)
+	}
+	r.w.elemIf("t:FolderClass", f.FolderClass)
+	r.w.elem("t:DisplayName", f.DisplayName)
+	total, unread := 0, 0
+	for _, it := range mb.itemsInLocked(f.ID) {
+		total++
+		if !it.IsRead && it.Kind() == "message" {
+			unread++
+		}
+	}
+	r.w.elemInt("t:TotalCount", total)
+	r.w.elemInt("t:ChildFolderCount", len(mb.childFoldersLocked(f.ID)))
+	if name == "t:Folder" {
+		r.w.elemInt("t:UnreadCount", unread)
+	}
+	r.w.close()
+}
+
+func handleGetFolder(r *request, body *node) error {
+	ids := body.child("FolderIds")
+	if ids == nil || len(ids.Children) == 0 {
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: FolderIds is required.")
+	}
+	r.messages()
+	for _, n := range ids.Children {
+		mb, f, ec := r.resolveFolder(n)
+		if ec != nil {
+			r.failure(ec.code, ec.text, "m:Folders")
+			continue
+		}
+		r.success()
+		r.w.open("m:Folders")
+		r.writeFolder(mb, f)
+		r.w.close().close()
+	}
+	return nil
+}
+
+func handleFindFolder(r *request, body *node) error {
+	parents := body.child("ParentFolderIds")
+	if parents == nil || len(parents.Children) == 0 {
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: ParentFolderIds is required.")
+	}
+	deep := body.attr("Traversal") == "Deep"
+	var restr *node
+	if rn := body.child("Restriction"); rn != nil && len(rn.Children) == 1 {
+		restr = rn.Children[0]
+	}
+	r.messages()
+	for _, n := range parents.Children {
+		mb, f, ec := r.resolveFolder(n)
+		if ec != nil {
+			r.failure(ec.code, ec.text, "")
+			continue
+		}
+		var found []*Folder
+		var walk func(id string)
+		walk = func(id string) {
+			for _, c := range mb.childFoldersLocked(id) {
+				if restr == nil || matchFolder(restr, c) {
+					found = append(found, c)
+				}
+				if deep {
+					walk(c.ID)
+				}
+			}
+		}
+		walk(f.ID)
+		offset, total := 0, len(found)
+		if v := body.child("IndexedPageFolderView"); v != nil {
+			offset = atoiDefault(v.attr("Offset"), 0)
+			if v.attr("BasePoint") == "End" {
+				offset = max(0, total-offset-atoiDefault(v.attr("MaxEntriesReturned"), total))
+			}
+			offset = min(offset, total)
+			found = found[offset:]
+			if m := atoiDefault(v.attr("MaxEntriesReturned"), 0); m > 0 && m < len(found) {
+				found = found[:m]
+			}
+		}
+		r.success()
+		r.w.open("m:RootFolder", "IndexedPagingOffset", itoa(offset+len(found)), "TotalItemsInView", itoa(total),
+			"IncludesLastItemInRange", boolStr(offset+len(found) >= total))
+		r.w.open("t:Folders")
+		for _, c := range found {
+			r.writeFolder(mb, c)
+		}
+		r.w.close().close().close()
+	}
+	return nil
+}
+
+// matchFolder evaluates the few restrictions FindFolder needs (on folder:DisplayName and folder:FolderClass).
+func matchFolder(n *node, f *Folder) bool {
+	value := func(uri string) string {
+		switch uri {
+		case "folder:DisplayName":
+			return f.DisplayName
+		case "folder:FolderClass":
+			return f.FolderClass
+		}
+		return ""
+	}
+	return evalStrings(n, value)
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func atoiDefault(s string, d int) int {
+	n := 0
+	if s == "" {
+		return d
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return d
+		}
+		n = n*10 + int(c-'0')
+		if n > 1<<30 {
+			return d
+		}
+	}
+	return n
+}

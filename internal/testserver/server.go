@@ -1,0 +1,337 @@
+// Package testserver is an in-process fake Exchange Web Services server for tests: real HTTP (plain or TLS) on
+// httptest, real NTLM, Basic and Bearer authentication, stateful mailboxes with folders and items, and EWS
+// operations answered as Microsoft documents them.
+package testserver
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Default credentials of the server's first user.
+const (
+	DefaultDomain   = "CORP"
+	DefaultUser     = "alice"
+	DefaultPassword = "Secret-Passw0rd!"
+	DefaultEmail    = "alice@example.com"
+)
+
+// EWSPath is the path the server serves EWS on.
+const EWSPath = "/EWS/Exchange.asmx"
+
+// User is an account that can authenticate.
+type User struct {
+	// Username is "DOMAIN\user", "user@domain" (UPN) or a bare user name.
+	Username string
+	Password string
+	// Email is the primary SMTP address of the user's own mailbox.
+	Email string
+	// CanImpersonate grants the ApplicationImpersonation role.
+	CanImpersonate bool
+}
+
+// ServerVersion is what the server reports in its ServerVersionInfo header.
+type ServerVersion struct {
+	MajorVersion, MinorVersion, MajorBuildNumber, MinorBuildNumber int
+	Version                                                        string
+}
+
+// Exchange2019 is the default version: Exchange 2019 CU12.
+var Exchange2019 = ServerVersion{15, 2, 1118, 7, "V2017_07_11"}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithTLS serves https instead of http, with httptest's self-signed certificate (see Server.Certificate).
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
+// WithUser adds an account and its mailbox.
+func WithUser(u User) Option { return func(s *Server) { s.addUser(u) } }
+
+// WithAuth sets the authentication schemes the server offers and accepts: any of "NTLM", "Negotiate", "Basic",
+// "Bearer". The default is NTLM and Basic, like Exchange on premises.
+func WithAuth(schemes ...string) Option {
+	return func(s *Server) { s.schemes = schemes }
+}
+
+// WithToken accepts an OAuth2 bearer token for the user whose mailbox is email.
+func WithToken(token, email string) Option {
+	return func(s *Server) {
+		s.tokens[token] = email
+		if !s.offers("Bearer") {
+			s.schemes = append(s.schemes, "Bearer")
+		}
+	}
+}
+
+// WithVersion sets the ServerVersionInfo the server reports.
+func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
+
+// WithClock sets the server's clock (the default is time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+
+// Server is a fake EWS server.
+type Server struct {
+	// URL is the EWS endpoint, e.g. http://127.0.0.1:1234/EWS/Exchange.asmx.
+	URL string
+	// HTTP is the underlying httptest server.
+	HTTP *httptest.Server
+
+	mu        sync.Mutex
+	tls       bool
+	schemes   []string
+	users     []*User
+	tokens    map[string]string // bearer token -> mailbox address
+	mailboxes map[string]*Mailbox
+	delegates map[string]map[string]bool // owner address -> delegate address -> granted
+	version   ServerVersion
+	clock     func() time.Time
+	requests  []RequestInfo
+	hooks     []Hook
+}
+
+// RequestInfo records one request the server received, for tests to inspect.
+type RequestInfo struct {
+	Operation     string // local name of the Body element, "" if none
+	AuthScheme    string // scheme of the Authorization header, "" if none (or an authenticated NTLM connection)
+	User          string // authenticated account, "" if none
+	Impersonating string // ConnectingSID address, if any
+	Version       string // RequestServerVersion
+	TimeZone      string // TimeZoneContext id
+	Body          []byte // the raw request body
+}
+
+// Hook runs before every request is handled. It may write a response and return true to take the request
+// over (fault injection).
+type Hook func(w http.ResponseWriter, r *http.Request, n int) bool
+
+// New starts a server and stops it when the test ends. Without WithUser it has one user, CORP\alice, whose
+// mailbox is alice@example.com.
+func New(t testing.TB, opts ...Option) *Server {
+	s := NewServer(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a server outside a test; the caller must Close it.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		tokens:    map[string]string{},
+		mailboxes: map[string]*Mailbox{},
+		delegates: map[string]map[string]bool{},
+		version:   Exchange2019,
+		clock:     time.Now,
+		schemes:   []string{"NTLM", "Basic"},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if len(s.users) == 0 {
+		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
+	}
+	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.HTTP.Config.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
+		return context.WithValue(ctx, connKey{}, &connState{})
+	}
+	if s.tls {
+		s.HTTP.StartTLS()
+	} else {
+		s.HTTP.Start()
+	}
+	s.URL = s.HTTP.URL + EWSPath
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.HTTP.Close() }
+
+// Client returns an *http.Client that trusts the server's TLS certificate.
+func (s *Server) Client() *http.Client { return s.HTTP.Client() }
+
+// Username, Password and Email of the first user.
+func (s *Server) Username() string { return s.users[0].Username }
+
+// Password returns the first user's password.
+func (s *Server) Password() string { return s.users[0].Password }
+
+// Email returns the first user's mailbox address.
+func (s *Server) Email() string { return s.users[0].Email }
+
+// Default returns the first user's mailbox.
+func (s *Server) Default() *Mailbox { return s.Mailbox(s.users[0].Email) }
+
+// AddMailbox creates a mailbox without a user account (for impersonation and delegate tests) and returns it.
+func (s *Server) AddMailbox(address, displayName string) *Mailbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addMailboxLocked(address, displayName)
+}
+
+func (s *Server) addMailboxLocked(address, displayName string) *Mailbox {
+	key := strings.ToLower(address)
+	if mb, ok := s.mailboxes[key]; ok {
+		return mb
+	}
+	if displayName == "" {
+		displayName = address[:max(0, strings.IndexByte(address, '@'))]
+	}
+	mb := newMailbox(s, address, displayName)
+	s.mailboxes[key] = mb
+	return mb
+}
+
+// GrantDelegate gives the user whose mailbox is delegate full access to owner's mailbox.
+func (s *Server) GrantDelegate(owner, delegate string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := strings.ToLower(owner)
+	if s.delegates[o] == nil {
+		s.delegates[o] = map[string]bool{}
+	}
+	s.delegates[o][strings.ToLower(delegate)] = true
+}
+
+// AddHook adds a hook that runs before every request (see Hook).
+func (s *Server) AddHook(h Hook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, h)
+}
+
+// Requests returns what the server has received so far.
+func (s *Server) Requests() []RequestInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RequestInfo(nil), s.requests...)
+}
+
+// AddMessage stores a message in a folder of the default mailbox and returns its id (see Mailbox.AddItem).
+func (s *Server) AddMessage(folder string, it Item) string {
+	if it.ItemClass == "" {
+		it.ItemClass = "IPM.Note"
+	}
+	return s.Default().AddItem(folder, it)
+}
+
+// Item returns a copy of an item of any mailbox by id.
+func (s *Server) Item(id string) (Item, bool) {
+	addr, _, ok := decodeID(id)
+	if !ok {
+		return Item{}, false
+	}
+	mb := s.Mailbox(addr)
+	if mb == nil {
+		return Item{}, false
+	}
+	return mb.Item(id)
+}
+
+func (s *Server) addUser(u User) {
+	s.users = append(s.users, &u)
+	s.addMailboxLocked(u.Email, "")
+}
+
+func (s *Server) offers(scheme string) bool {
+	for _, x := range s.schemes {
+		if strings.EqualFold(x, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) }
+
+// notifyLocked is called for every change of an item; the change log feeds synchronisation and notifications.
+func (s *Server) notifyLocked(mb *Mailbox, kind string, it *Item) {
+	mb.changes = append(mb.changes, change{kind: kind, itemID: it.ID, folderID: it.FolderID})
+}
+
+// change is one entry of a mailbox's change log.
+type change struct {
+	kind     string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
+	itemID   string
+	folderID string
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.EqualFold(r.URL.Path, EWSPath) {
+		if h := s.extraHandler(r.URL.Path); h != nil {
+			h(w, r)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	s.mu.Lock()
+	hooks := append([]Hook(nil), s.hooks...)
+	n := len(s.requests) + 1
+	s.mu.Unlock()
+	for _, h := range hooks {
+		if h(w, r, n) {
+			return
+		}
+	}
+	user, scheme, ok := s.authenticate(w, r)
+	if !ok {
+		s.record(RequestInfo{AuthScheme: scheme})
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+	if err != nil {
+		return
+	}
+	req := &request{srv: s, user: user, raw: body}
+	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body}
+	resp, status := req.handle(&info)
+	s.record(info)
+	capture("req", info.Operation, body)
+	capture("resp", info.Operation, resp)
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(resp)
+}
+
+func (s *Server) record(info RequestInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, info)
+}
+
+// extraHandlers serve paths other than EWS (autodiscover).
+var extraHandlers = map[string]func(s *Server) http.HandlerFunc{}
+
+func (s *Server) extraHandler(path string) http.HandlerFunc {
+	for p, h := range extraHandlers {
+		if strings.EqualFold(p, path) {
+			return h(s)
+		}
+	}
+	return nil
+}
+
+// soapFault is a fault a handler returns to answer with a SOAP fault (HTTP 500).
+type soapFault struct {
+	code    string // EWS ResponseCode, e.g. ErrorSchemaValidation
+	message string
+	details map[string]string
+}
+
+func (f *soapFault) Error() string { return f.code + ": " + f.message }
+
+func faultf(code, format string, args ...any) *soapFault {
+	return &soapFault{code: code, message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,92 @@
+package testserver
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strconv"
+	"time"
+)
+
+// xw builds response XML with explicit prefixes, as Exchange writes it.
+type xw struct {
+	buf   bytes.Buffer
+	stack []string
+}
+
+// open writes a start tag. attrs are name, value pairs; a pair whose value is empty is omitted.
+func (w *xw) open(name string, attrs ...string) *xw {
+	w.start(name, attrs)
+	w.buf.WriteByte('>')
+	w.stack = append(w.stack, name)
+	return w
+}
+
+func (w *xw) start(name string, attrs []string) {
+	w.buf.WriteByte('<')
+	w.buf.WriteString(name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] == "" {
+			continue
+		}
+		w.buf.WriteByte(' ')
+		w.buf.WriteString(attrs[i])
+		w.buf.WriteString(`="`)
+		xml.EscapeText(&w.buf, []byte(attrs[i+1]))
+		w.buf.WriteByte('"')
+	}
+}
+
+// close ends the innermost open element.
+func (w *xw) close() *xw {
+	name := w.stack[len(w.stack)-1]
+	w.stack = w.stack[:len(w.stack)-1]
+	w.buf.WriteString("</")
+	w.buf.WriteString(name)
+	w.buf.WriteByte('>')
+	return w
+}
+
+// empty writes an element with attributes and no content.
+func (w *xw) empty(name string, attrs ...string) *xw {
+	w.start(name, attrs)
+	w.buf.WriteString("/>")
+	return w
+}
+
+// elem writes <name>text</name>, escaped.
+func (w *xw) elem(name, text string) *xw {
+	w.buf.WriteByte('<')
+	w.buf.WriteString(name)
+	w.buf.WriteByte('>')
+	xml.EscapeText(&w.buf, []byte(text))
+	w.buf.WriteString("</")
+	w.buf.WriteString(name)
+	w.buf.WriteByte('>')
+	return w
+}
+
+// elemIf writes elem only when text is not empty.
+func (w *xw) elemIf(name, text string) *xw {
+	if text != "" {
+		w.elem(name, text)
+	}
+	return w
+}
+
+func (w *xw) elemInt(name string, v int) *xw { return w.elem(name, strconv.Itoa(v)) }
+
+func (w *xw) elemBool(name string, v bool) *xw { return w.elem(name, strconv.FormatBool(v)) }
+
+// elemTime writes a UTC xs:dateTime, as Exchange does; a zero time is omitted.
+func (w *xw) elemTime(name string, t time.Time) *xw {
+	if t.IsZero() {
+		return w
+	}
+	return w.elem(name, t.UTC().Format("2006-01-02T15:04:05Z"))
+}
+
+// raw writes already-escaped XML.
+func (w *xw) raw(s string) *xw {
+	w.buf.WriteString(s)
+	return w
+}

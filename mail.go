@@ -1,0 +1,6 @@
+package ews
+
+// MailService sends, finds, reads, moves and deletes mail. Get it from Client.Mail.
+type MailService struct {
+	c *Client
+}
