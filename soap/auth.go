@@ -73,22 +73,24 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	if cfg.DialContext != nil {
 		base.DialContext = cfg.DialContext
 	}
+	// Every round trip, those of authentication handshakes included, goes through the tracker.
+	tr := &tracker{base: base}
 	var rt http.RoundTripper
 	switch cfg.Method {
 	case AuthBasic:
-		rt = &basicAuth{base: base, user: cfg.Username, pass: cfg.Password}
+		rt = &basicAuth{base: tr, user: cfg.Username, pass: cfg.Password}
 	case AuthOAuth2:
-		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: base}
+		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: tr}
 	case AuthNTLM:
-		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: base}}
+		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: tr}}
 	default: // auto: NTLM when offered, else Basic over https (or when allowed)
 		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{
-			RoundTripper:   base,
+			RoundTripper:   tr,
 			AllowBasicAuth: cfg.HTTPS || cfg.AllowBasicOverHTTP,
 		}}
 	}
 	return &http.Client{
-		Transport: rt,
+		Transport: &idleCloser{RoundTripper: rt, base: base},
 		Timeout:   cfg.Timeout,
 		// EWS never redirects a POST legitimately; following one could send credentials elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
