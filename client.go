@@ -235,7 +235,7 @@ func New(cfg Config) (*Client, error) {
 			InsecureSkipVerify: cfg.InsecureSkipVerify,
 			RootCAs:            cfg.RootCAs,
 			MaxConnsPerHost:    cfg.MaxConcurrency,
-			Timeout:            cfg.Timeout,
+			Timeout:            0, // each attempt is bounded by a context of Config.Timeout (see attempt)
 			DialContext:        cfg.dial,
 		})
 	}

@@ -100,7 +100,9 @@ type redactHandler struct {
 }
 
 // Enabled implements slog.Handler.
-func (h *redactHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+func (h *redactHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
 
 // Handle implements slog.Handler.
 func (h *redactHandler) Handle(ctx context.Context, r slog.Record) error {

@@ -215,8 +215,29 @@ func (c *Client) attempt(ctx context.Context, req, resp any) error {
 	if svi != nil {
 		c.noteVersion(svi)
 	}
+	var rq *soap.RequestError
+	if err != nil && ctx.Err() == nil && actx.Err() != nil && errors.As(err, &rq) {
+		// However net/http words it, the attempt ran out of Config.Timeout.
+		return &soap.RequestError{Err: &timeoutError{d: c.cfg.Timeout, err: rq.Err}, Sent: rq.Sent, StatusCode: rq.StatusCode}
+	}
 	return err
 }
+
+// timeoutError is an attempt that got no complete answer within Config.Timeout. It matches
+// context.DeadlineExceeded and wraps the transport's error.
+type timeoutError struct {
+	d   time.Duration
+	err error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("ews: no complete answer within Config.Timeout (%v): %v", e.d, e.err)
+}
+
+func (e *timeoutError) Unwrap() []error { return []error{context.DeadlineExceeded, e.err} }
+
+// Timeout reports true, as net.Error does for timeouts.
+func (e *timeoutError) Timeout() bool { return true }
 
 // giveUp returns the error of the last attempt. A request whose response messages still carry a retryable
 // error returns nil: its caller reads the messages. A request that waited for another's back-off and was never
@@ -364,7 +385,7 @@ func transient(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		return true
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 		return true
 	}
 	for _, e := range []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE,

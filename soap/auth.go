@@ -73,8 +73,9 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	if cfg.DialContext != nil {
 		base.DialContext = cfg.DialContext
 	}
-	// Every round trip, those of authentication handshakes included, goes through the tracker.
-	tr := &tracker{base: base}
+	// Every round trip, those of authentication handshakes included, goes through the tracker, which keeps the
+	// legs of a handshake on one connection.
+	tr := &tracker{pool: newConnPool(base, cfg.MaxConnsPerHost)}
 	var rt http.RoundTripper
 	switch cfg.Method {
 	case AuthBasic:
@@ -90,7 +91,7 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 		}}
 	}
 	return &http.Client{
-		Transport: &idleCloser{RoundTripper: rt, base: base},
+		Transport: &idleCloser{RoundTripper: rt, tracker: tr},
 		Timeout:   cfg.Timeout,
 		// EWS never redirects a POST legitimately; following one could send credentials elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -21,6 +21,32 @@ type exchange struct {
 	mu     sync.Mutex
 	err    error
 	logger *slog.Logger
+	pool   *connPool
+	tr     *http.Transport // the connection of this exchange, once taken from pool
+}
+
+// conn returns the exchange's connection (a single-connection transport), taking one from pool at first use.
+func (ex *exchange) conn(ctx context.Context, pool *connPool) (*http.Transport, error) {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	if ex.tr == nil {
+		tr, err := pool.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ex.tr, ex.pool = tr, pool
+	}
+	return ex.tr, nil
+}
+
+// done gives the exchange's connection back; the response body must be closed by then.
+func (ex *exchange) done() {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	if ex.tr != nil {
+		ex.pool.put(ex.tr)
+		ex.tr = nil
+	}
 }
 
 type exchangeKey struct{}
@@ -54,18 +80,47 @@ func (ex *exchange) failure() error {
 	return ex.err
 }
 
-// tracker is the RoundTripper right above the network transport, below the authentication RoundTrippers: it
-// sees every HTTP round trip of a handshake, records transport errors in the request's exchange, and logs
-// each round trip at debug level with the Authorization header reduced to its scheme.
+// tracker is the RoundTripper right above the network, below the authentication RoundTrippers. It sends
+// each logical request (one Client.Do, with every round trip of its authentication handshake) over one
+// connection of its own: NTLM authenticates a connection, so the negotiate and authenticate legs of a
+// handshake must share one, and no other request may slip onto it in between. It records transport errors in
+// the request's exchange and logs each round trip at debug level, with the Authorization header reduced to its
+// scheme.
 type tracker struct {
-	base *http.Transport
+	pool *connPool
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *tracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	ex := exchangeFrom(r.Context())
+	var tr *http.Transport
+	var release func()
+	if ex != nil {
+		var err error
+		if tr, err = ex.conn(r.Context(), t.pool); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if tr, err = t.pool.get(r.Context()); err != nil {
+			return nil, err
+		}
+		release = func() { t.pool.put(tr) }
+	}
 	start := time.Now()
-	resp, err := t.base.RoundTrip(r)
+	resp, err := tr.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		// Read the (small) body of a challenge at once, so that the connection is free for the handshake's next
+		// leg while the authenticating RoundTripper still holds this response.
+		resp.Body = bufferBody(resp.Body)
+	}
+	if release != nil {
+		if err != nil {
+			release()
+		} else {
+			resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}
+		}
+	}
 	if ex == nil {
 		return resp, err
 	}
@@ -73,30 +128,34 @@ func (t *tracker) RoundTrip(r *http.Request) (*http.Response, error) {
 		ex.fail(err)
 	}
 	if ex.logger != nil && ex.logger.Enabled(r.Context(), slog.LevelDebug) {
-		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("url", r.URL.Redacted())}
-		if a := r.Header.Get("Authorization"); a != "" {
-			attrs = append(attrs, slog.String("authorization", RedactAuthorization(a)))
-		}
-		if err != nil {
-			attrs = append(attrs, slog.String("error", err.Error()))
-		} else {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
-			if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
-				red := make([]string, len(v))
-				for i, a := range v {
-					red[i] = RedactAuthorization(a)
-				}
-				attrs = append(attrs, slog.String("www-authenticate", strings.Join(red, ", ")))
-			}
-		}
-		attrs = append(attrs, slog.Duration("elapsed", time.Since(start)))
-		ex.logger.LogAttrs(r.Context(), slog.LevelDebug, "ews http round trip", attrs...)
+		logRoundTrip(ex.logger, r, resp, err, time.Since(start))
 	}
 	return resp, err
 }
 
-// CloseIdleConnections closes the idle connections of the network transport.
-func (t *tracker) CloseIdleConnections() { t.base.CloseIdleConnections() }
+func logRoundTrip(logger *slog.Logger, r *http.Request, resp *http.Response, err error, elapsed time.Duration) {
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("url", r.URL.Redacted())}
+	if a := r.Header.Get("Authorization"); a != "" {
+		attrs = append(attrs, slog.String("authorization", RedactAuthorization(a)))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
+			red := make([]string, len(v))
+			for i, a := range v {
+				red[i] = RedactAuthorization(a)
+			}
+			attrs = append(attrs, slog.String("www-authenticate", strings.Join(red, ", ")))
+		}
+	}
+	attrs = append(attrs, slog.Duration("elapsed", elapsed))
+	logger.LogAttrs(r.Context(), slog.LevelDebug, "ews http round trip", attrs...)
+}
+
+// CloseIdleConnections closes the idle connections of the network transports.
+func (t *tracker) CloseIdleConnections() { t.pool.closeIdle() }
 
 // RedactAuthorization keeps the scheme of an Authorization or WWW-Authenticate value and hides the rest:
 // "NTLM TlRMTVNT..." becomes "NTLM [REDACTED]"; a value with no credentials ("NTLM", `Basic realm="x"` is kept
@@ -110,11 +169,11 @@ func RedactAuthorization(v string) string {
 }
 
 // idleCloser gives the authenticating RoundTripper a CloseIdleConnections method, so that
-// http.Client.CloseIdleConnections reaches the network transport.
+// http.Client.CloseIdleConnections reaches the network transports.
 type idleCloser struct {
 	http.RoundTripper
-	base *http.Transport
+	tracker *tracker
 }
 
-// CloseIdleConnections closes the idle connections of the network transport.
-func (c *idleCloser) CloseIdleConnections() { c.base.CloseIdleConnections() }
+// CloseIdleConnections closes the idle connections of the network transports.
+func (c *idleCloser) CloseIdleConnections() { c.tracker.CloseIdleConnections() }

@@ -142,6 +142,7 @@ func (c *Client) DoRaw(ctx context.Context, payload []byte, out any) (*ServerVer
 func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*ServerVersionInfo, error) {
 	start := time.Now()
 	ex := &exchange{logger: c.Logger}
+	defer ex.done() // after the body is closed (deferred below)
 	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
 	if err != nil {
 		return nil, err

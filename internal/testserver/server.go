@@ -96,6 +96,11 @@ type Server struct {
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
+	faults    []Fault // see faults.go
+	inFlight  int
+	delaying  int // requests held by a Delay fault
+	// maxInFlight is the most authenticated EWS requests in progress at once.
+	maxInFlight int
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -107,6 +112,11 @@ type RequestInfo struct {
 	Version       string // RequestServerVersion
 	TimeZone      string // TimeZoneContext id
 	Body          []byte // the raw request body
+	// Fault names the fault injected into this request (see Fault), "" if none. Faults of the kinds that
+	// answer after handling (ResetAfter, Truncate, Malformed...) leave the request carried out.
+	Fault string
+	// Unhandled is true for a request a fault answered before the server carried it out: it changed nothing.
+	Unhandled bool
 }
 
 // Hook runs before every request is handled. It may write a response and return true to take the request
@@ -294,15 +304,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	done := s.track()
+	defer done()
+	if s.injectFault(w, r, user, scheme, body) {
+		return
+	}
+	resp, status := s.answer(user, scheme, body, "")
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(resp)
+}
+
+// answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
+// if any.
+func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
 	req := &request{srv: s, user: user, raw: body}
-	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body}
+	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
 	s.record(info)
 	capture("req", info.Operation, body)
 	capture("resp", info.Operation, resp)
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(resp)
+	return resp, status
 }
 
 func (s *Server) record(info RequestInfo) {
