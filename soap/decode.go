@@ -67,7 +67,10 @@ func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 						return svi, fmt.Errorf("%w: <%s> in soap:Body is in namespace %q, not an Exchange namespace", ErrMalformed, t.Name.Local, t.Name.Space)
 					}
 					if out == nil {
-						return svi, d.Skip()
+						if err := d.Skip(); err != nil {
+							return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
+						}
+						return svi, nil
 					}
 					if err := d.DecodeElement(out, &t); err != nil {
 						return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
