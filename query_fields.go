@@ -377,13 +377,18 @@ func sortedKeys(m map[string]string) []string {
 // even the closest is too far to be what was meant.
 func nearest(s string, candidates []string) string {
 	best, bestD := "", -1
+	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := editDistance(ls, lc)
+		if len(ls) >= 3 && strings.HasPrefix(lc, ls) {
+			d = min(d, 1) // "Mobile" is short for "MobilePhone"
+		}
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
-	if bestD > max(2, len(s)/2) {
+	if bestD > max(1, len(s)/3) {
 		return ""
 	}
 	return best

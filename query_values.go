@@ -200,6 +200,9 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 		if v.IsZero() {
 			return time.Time{}, false, "the time is the zero time.Time"
 		}
+		if y := v.UTC().Year(); y < 1 || y > 9999 {
+			return time.Time{}, false, fmt.Sprintf("the year %d is outside 1 to 9999", y)
+		}
 		return v.UTC(), false, ""
 	case string:
 		s := strings.TrimSpace(v)
@@ -209,6 +212,9 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 		s = strings.Replace(s, "z", "Z", 1)
 		for _, layout := range zonedLayouts {
 			if t, err := time.Parse(layout, s); err == nil {
+				if y := t.UTC().Year(); y < 1 || y > 9999 {
+					return time.Time{}, false, fmt.Sprintf("the year %d (in UTC) is outside 1 to 9999", y)
+				}
 				return t.UTC(), false, ""
 			}
 		}
@@ -236,6 +242,9 @@ func toDate(v any) (time.Time, string) {
 			return time.Time{}, "the date is the zero time.Time"
 		}
 		y, m, d := v.Date()
+		if y < 1 || y > 9999 {
+			return time.Time{}, fmt.Sprintf("the year %d is outside 1 to 9999", y)
+		}
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), ""
 	case string:
 		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
