@@ -306,7 +306,7 @@ func kwargNodes(key string, value any) ([]*qnode, error) {
 		}
 		return nil, nil
 	case lookup == lookupExists:
-		b, ok := value.(bool)
+		b, ok := toBool(value)
 		if !ok {
 			return nil, valueError(key, lookup, "exists needs True or False")
 		}

@@ -141,7 +141,9 @@ func TestQueryRoundTrip(t *testing.T) {
 		{`{'start__gte': '2024-05-01T00:00:00Z'}`, func(it testserver.Item) bool {
 			return isEvent(it) && !it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
 		}},
-		{`{'start__lt': '2024-05-01'}`, func(it testserver.Item) bool { return isEvent(it) && it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)) }},
+		{`{'start__lt': '2024-05-01'}`, func(it testserver.Item) bool {
+			return isEvent(it) && it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+		}},
 		{`{'is_all_day': True}`, func(it testserver.Item) bool { return isEvent(it) && it.IsAllDayEvent }},
 		{`{'location__icontains': 'zurich'}`, func(it testserver.Item) bool { return false }},
 		{`{'location__icontains': 'zürich'}`, func(it testserver.Item) bool { return isEvent(it) && strings.Contains(lower(it.Location), "zürich") }},
@@ -149,7 +151,9 @@ func TestQueryRoundTrip(t *testing.T) {
 		{`{'is_recurring': True}`, func(it testserver.Item) bool { return isEvent(it) && it.Recurrence != nil }},
 		{`{'type': 'Single'}`, func(it testserver.Item) bool { return isEvent(it) && it.Recurrence == nil && it.MasterID == "" }},
 		{`{'organizer': 'bob@example.com'}`, func(it testserver.Item) bool { return isEvent(it) && it.Organizer.Email == "bob@example.com" }},
-		{`{'display_name__icontains': 'adams'}`, func(it testserver.Item) bool { return isContact(it) && strings.Contains(lower(it.DisplayName), "adams") }},
+		{`{'display_name__icontains': 'adams'}`, func(it testserver.Item) bool {
+			return isContact(it) && strings.Contains(lower(it.DisplayName), "adams")
+		}},
 		{`{'company_name__in': ['Contoso', 'Northwind']}`, func(it testserver.Item) bool { return isContact(it) && it.CompanyName == "Contoso" }},
 		{`{'department__exists': True}`, func(it testserver.Item) bool { return isContact(it) && it.Department != "" }},
 		{`{'email_addresses__icontains': 'fabrikam'}`, func(it testserver.Item) bool {

@@ -76,7 +76,9 @@ type queryCase struct {
 
 func where(key string, v any) func(*testing.T) Q { return func(*testing.T) Q { return Where(key, v) } }
 
-func parsed(text string) func(*testing.T) Q { return func(t *testing.T) Q { return mustParse(t, text) } }
+func parsed(text string) func(*testing.T) Q {
+	return func(t *testing.T) Q { return mustParse(t, text) }
+}
 
 func built(q Q) func(*testing.T) Q { return func(*testing.T) Q { return q } }
 
