@@ -130,3 +130,5 @@ func (n *node) kids() []*node {
 	}
 	return n.Children
 }
+
+func lower(s string) string { return strings.ToLower(s) }
