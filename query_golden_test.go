@@ -2,7 +2,6 @@ package ews
 
 import (
 	"bytes"
-	"encoding/xml"
 	"flag"
 	"os"
 	"os/exec"
@@ -16,16 +15,15 @@ import (
 
 var updateQueryGolden = flag.Bool("update-query", false, "rewrite soap/testdata/query-*.xml")
 
-// findItemRequest is the m:FindItem request (messages.xsd FindItemType) that carries a restriction, in schema
-// order: ItemShape, IndexedPageItemView, Restriction, ParentFolderIds. The mail service has its own; this one
-// lets the query tests validate restrictions inside a whole request.
-type findItemRequest struct {
-	XMLName         xml.Name              `xml:"m:FindItem"`
-	Traversal       string                `xml:"Traversal,attr"`
-	ItemShape       soap.FolderShape      `xml:"m:ItemShape"`
-	View            *soap.IndexedPageView `xml:"m:IndexedPageItemView"`
-	Restriction     *soap.Restriction     `xml:"m:Restriction"`
-	ParentFolderIDs []soap.FolderRef      `xml:"m:ParentFolderIds>x"`
+// findItemRequest is a shallow FindItem of item ids in a folder, restricted by r.
+func findItemRequest(r *soap.Restriction, folder string) *soap.FindItem {
+	return &soap.FindItem{
+		Traversal:       "Shallow",
+		ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
+		IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 100, Offset: 0, BasePoint: "Beginning"},
+		Restriction:     r,
+		ParentFolderIDs: []soap.FolderRef{{Distinguished: folder}},
+	}
 }
 
 // findItemEnvelope returns the SOAP request of a shallow FindItem in the inbox restricted by q.
@@ -36,13 +34,7 @@ func findItemEnvelope(t *testing.T, q Q) []byte {
 		t.Fatalf("%s: restriction() = %v, %v, %v", q, r, never, err)
 	}
 	var b bytes.Buffer
-	err = soap.WriteRequest(&b, soap.Header{Version: "Exchange2013_SP1"}, &findItemRequest{
-		Traversal:       "Shallow",
-		ItemShape:       soap.FolderShape{BaseShape: "IdOnly"},
-		View:            &soap.IndexedPageView{MaxEntriesReturned: 100, Offset: 0, BasePoint: "Beginning"},
-		Restriction:     r,
-		ParentFolderIDs: []soap.FolderRef{{Distinguished: "inbox"}},
-	})
+	err = soap.WriteRequest(&b, soap.Header{Version: "Exchange2013_SP1"}, findItemRequest(r, "inbox"))
 	if err != nil {
 		t.Fatalf("%s: WriteRequest: %v", q, err)
 	}

@@ -81,11 +81,11 @@ func isMsg(it testserver.Item) bool     { return it.Kind() == "message" }
 func isEvent(it testserver.Item) bool   { return it.Kind() == "calendar" }
 func isContact(it testserver.Item) bool { return it.Kind() == "contact" }
 
-// TestQueryRoundTrip sends each query's restriction, inside a FindItem request, to the fake server's restriction
-// evaluator over the seeded items, and checks that the items it keeps are exactly those the same filter,
-// written in Go, keeps.
+// TestQueryRoundTrip sends each query's restriction in FindItem requests over HTTP to the fake server, which
+// filters the seeded items, and checks that the items it finds are exactly those the same filter, written in
+// Go, keeps.
 func TestQueryRoundTrip(t *testing.T) {
-	srv := testserver.New(t)
+	srv, c := setup(t)
 	items := seedQueryItems(t, srv)
 	since := time.Date(2018, 1, 20, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
@@ -174,29 +174,56 @@ func TestQueryRoundTrip(t *testing.T) {
 		{`{'birthday': '1990-03-04'}`, func(it testserver.Item) bool { return isContact(it) && it.Extra["contacts:Birthday"] != "" }},
 		{`{'item_class__istartswith': 'ipm.contact'}`, func(it testserver.Item) bool { return isContact(it) }},
 	}
+	ctx := testCtx(t)
 	for _, tc := range cases {
 		q := mustParse(t, tc.query)
-		doc := findItemEnvelope(t, q)
-		var got, want []string
-		for _, it := range items {
-			ok, err := testserver.MatchRestriction(doc, it, time.UTC)
-			if err != nil {
-				t.Fatalf("%s: the server rejects the restriction: %v", tc.query, err)
+		r, _, err := q.restriction()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, folder := range []string{"inbox", "calendar", "contacts"} {
+			var resp soap.FindItemResponse
+			if err := c.call(ctx, findItemRequest(r, folder), &resp); err != nil {
+				t.Fatalf("%s: FindItem in %s: %v", tc.query, folder, err)
 			}
-			if ok {
-				got = append(got, it.Subject+it.DisplayName)
+			if len(resp.ResponseMessages) != 1 {
+				t.Fatalf("%s: %d response messages", tc.query, len(resp.ResponseMessages))
 			}
-			if tc.want(it) {
-				want = append(want, it.Subject+it.DisplayName)
+			m := &resp.ResponseMessages[0]
+			if err := c.itemErr(&m.ResponseMessage); err != nil {
+				t.Fatalf("%s: FindItem in %s: %v", tc.query, folder, err)
+			}
+			for _, it := range m.RootFolder.Items.Items {
+				got = append(got, it.ItemID.ID)
 			}
 		}
+		var want []string
+		for _, it := range items {
+			if tc.want(it) {
+				want = append(want, it.ID)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			t.Errorf("%s (%s): the server keeps %q, the Go filter keeps %q", tc.query, q, got, want)
+			t.Errorf("%s (%s): the server finds %s, the Go filter keeps %s", tc.query, q, names(items, got), names(items, want))
 		}
 		if len(want) == len(items) && !strings.Contains(tc.query, "exists") {
 			t.Errorf("%s keeps every item: the case proves little", tc.query)
 		}
 	}
+}
+
+// names lists the subjects (or display names) of the items with the given ids, for messages.
+func names(items []testserver.Item, ids []string) []string {
+	var out []string
+	for _, it := range items {
+		if slices.Contains(ids, it.ID) {
+			out = append(out, it.Subject+it.DisplayName)
+		}
+	}
+	return out
 }
 
 // TestQueryRestrictionOverHTTP sends a query's restriction to the fake server over HTTP in a FindFolder request,
@@ -227,5 +254,24 @@ func TestQueryRestrictionOverHTTP(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "ErrorUnsupportedPathForQuery" || !strings.Contains(e.Message, "item:Subject") {
 		t.Errorf("FindFolder with an item restriction: err = %v, want ErrorUnsupportedPathForQuery naming item:Subject", err)
+	}
+}
+
+// TestFindItemRejectsBadRestriction checks that the server rejects a restriction on a property EWS cannot filter
+// on even in an empty folder, as Exchange validates the restriction before it looks at items.
+func TestFindItemRejectsBadRestriction(t *testing.T) {
+	_, c := setup(t)
+	r := &soap.Restriction{Expr: soap.Expr{Op: soap.OpIsEqualTo, Path: soap.Path{FieldURI: "message:ToRecipients"}, Value: "a@example.com"}}
+	var resp soap.FindItemResponse
+	if err := c.call(testCtx(t), findItemRequest(r, "junkemail"), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.ResponseMessages) != 1 {
+		t.Fatalf("%d response messages", len(resp.ResponseMessages))
+	}
+	err := c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != "ErrorUnsupportedPathForQuery" || !strings.Contains(e.Message, "message:ToRecipients") {
+		t.Errorf("FindItem restricted on message:ToRecipients: err = %v, want ErrorUnsupportedPathForQuery", err)
 	}
 }

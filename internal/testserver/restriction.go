@@ -1,7 +1,7 @@
 package testserver
 
 import (
-	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -84,15 +84,30 @@ func errInvalidValue(p pathRef, v string) *errorCode {
 
 // evalRestriction evaluates a search expression (or an m:Restriction element holding one) over an item. loc is
 // the time zone of the request, used for constants without a zone (a bare date "2024-05-01" is midnight there);
-// nil means UTC. An expression the server cannot evaluate returns an *errorCode (ErrorInvalidRestriction,
-// ErrorUnsupportedPathForQuery or ErrorInvalidValueForProperty) that handlers answer with as a failed response
-// message.
+// nil means UTC. An expression the server cannot evaluate returns a *restrictionError; handlers answer with
+// r.failure(errorCodeOf(err), err.Error(), ...): ErrorInvalidRestriction, ErrorUnsupportedPathForQuery or
+// ErrorInvalidValueForProperty.
 func evalRestriction(n *node, it *Item, loc *time.Location) (bool, error) {
 	ok, ec := evalExpr(n, itemProps(it), loc)
 	if ec != nil {
-		return false, ec
+		return false, &restrictionError{code: ec.code, msg: ec.text}
 	}
 	return ok, nil
+}
+
+// restrictionError is a restriction the server cannot evaluate: code is the ResponseCode to answer with, and
+// Error the MessageText.
+type restrictionError struct{ code, msg string }
+
+func (e *restrictionError) Error() string { return e.msg }
+
+// errorCodeOf returns the ResponseCode for an error of evalRestriction.
+func errorCodeOf(err error) string {
+	var re *restrictionError
+	if errors.As(err, &re) {
+		return re.code
+	}
+	return "ErrorInvalidRestriction"
 }
 
 // checkRestriction reports the error a restriction gives whatever the items are; handlers call it once before
@@ -100,32 +115,6 @@ func evalRestriction(n *node, it *Item, loc *time.Location) (bool, error) {
 func checkRestriction(n *node, loc *time.Location) error {
 	_, err := evalRestriction(n, &Item{}, loc)
 	return err
-}
-
-// MatchRestriction evaluates the first m:Restriction element found in an XML document (typically a whole
-// request envelope) over it, as the server's FindItem does. It is for tests of code that builds restrictions.
-func MatchRestriction(doc []byte, it Item, loc *time.Location) (bool, error) {
-	root, err := parseXML(bytes.NewReader(doc))
-	if err != nil {
-		return false, err
-	}
-	r := findElement(root, "Restriction")
-	if r == nil {
-		return false, errInvalidRestriction("the document has no Restriction element")
-	}
-	return evalRestriction(r, &it, loc)
-}
-
-func findElement(n *node, local string) *node {
-	if n.Name.Local == local {
-		return n
-	}
-	for _, c := range n.Children {
-		if f := findElement(c, local); f != nil {
-			return f
-		}
-	}
-	return nil
 }
 
 func evalExpr(n *node, src propSource, loc *time.Location) (bool, *errorCode) {

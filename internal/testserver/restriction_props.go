@@ -42,8 +42,8 @@ var itemFields = map[string]func(it *Item) prop{
 	"item:IsDraft":                    func(it *Item) prop { return boolProp(it.IsDraft) },
 	"item:ReminderIsSet":              func(it *Item) prop { return boolProp(it.ReminderIsSet) },
 	"item:ReminderMinutesBeforeStart": func(it *Item) prop { return intProp(int64(it.ReminderMinutes)) },
-	"item:DisplayTo":                  func(it *Item) prop { return text(displayList(it.To)) },
-	"item:DisplayCc":                  func(it *Item) prop { return text(displayList(it.Cc)) },
+	"item:DisplayTo":                  func(it *Item) prop { return text(displayNames(it.To)) },
+	"item:DisplayCc":                  func(it *Item) prop { return text(displayNames(it.Cc)) },
 
 	"message:Sender":                 onlyKind("message", func(it *Item) prop { return mailbox(it.Sender) }),
 	"message:From":                   onlyKind("message", func(it *Item) prop { return mailbox(it.From) }),
@@ -63,7 +63,7 @@ var itemFields = map[string]func(it *Item) prop{
 	"calendar:IsCancelled":          onlyKind("calendar", func(it *Item) prop { return boolProp(it.IsCancelled) }),
 	"calendar:IsRecurring":          onlyKind("calendar", func(it *Item) prop { return boolProp(it.Recurrence != nil || it.MasterID != "") }),
 	"calendar:CalendarItemType":     onlyKind("calendar", func(it *Item) prop { return text(calendarItemType(it)) }),
-	"calendar:MyResponseType":       onlyKind("calendar", func(it *Item) prop { return text(it.MyResponseType) }),
+	"calendar:MyResponseType":       onlyKind("calendar", func(it *Item) prop { return text(orDefault(it.MyResponseType, "Organizer")) }),
 
 	"contacts:DisplayName": onlyKind("contact", func(it *Item) prop { return text(it.DisplayName) }),
 	"contacts:GivenName":   onlyKind("contact", func(it *Item) prop { return text(it.GivenName) }),
@@ -176,25 +176,8 @@ func onlyKind(kind string, get func(it *Item) prop) func(it *Item) prop {
 	return func(it *Item) prop { return present(get(it), it.Kind() == kind) }
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-// displayList is what Exchange stores in DisplayTo/DisplayCc: the recipients' display names (or addresses)
-// separated by "; ".
-func displayList(as []Address) string {
-	names := make([]string, 0, len(as))
-	for _, a := range as {
-		names = append(names, orDefault(a.Name, a.Email))
-	}
-	return strings.Join(names, "; ")
-}
-
-// calendarItemType is Single, RecurringMaster, or the type stored in Extra["calendar:CalendarItemType"]
-// (Occurrence, Exception) for items that model one occurrence of a series.
+// calendarItemType is Single, RecurringMaster, Occurrence for an item of a series (as GetItem reports it), or
+// the type stored in Extra["calendar:CalendarItemType"] (Exception).
 func calendarItemType(it *Item) string {
 	switch {
 	case it.Extra["calendar:CalendarItemType"] != "":
@@ -202,7 +185,7 @@ func calendarItemType(it *Item) string {
 	case it.Recurrence != nil:
 		return "RecurringMaster"
 	case it.MasterID != "":
-		return "Exception"
+		return "Occurrence"
 	}
 	return "Single"
 }
