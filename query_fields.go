@@ -250,8 +250,8 @@ func parseKey(key string) (fieldPath, string, error) {
 		switch {
 		case len(rest) > 0 && !isLookup(rest[0]):
 			label := rest[0]
-			if !contains(def.labels, label) {
-				return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "unknown label " + quote(label) + " for " +
+			if !hasString(def.labels, label) {
+				return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "unknown label " + quoteValue(label) + " for " +
 					name + "; labels are " + strings.Join(def.labels, ", "), Suggestion: suggestLabel(def, label, rest[1:])}
 			}
 			fp.label, rest = label, rest[1:]
@@ -269,9 +269,9 @@ func parseKey(key string) (fieldPath, string, error) {
 			}
 			sub := rest[0]
 			if def.subfields[sub] == "" {
-				return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "unknown subfield " + quote(sub) + " of " + name +
+				return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "unknown subfield " + quoteValue(sub) + " of " + name +
 					"; subfields are " + strings.Join(sortedKeys(def.subfields), ", "),
-					Suggestion: joinKey(fp.key+"__"+orDefault(nearest(sub, sortedKeys(def.subfields)), "city"), rest[1:])}
+					Suggestion: joinKey(fp.key+"__"+defaultTo(nearest(sub, sortedKeys(def.subfields)), "city"), rest[1:])}
 			}
 			fp.subfield, rest = sub, rest[1:]
 			fp.key += "__" + sub
@@ -300,14 +300,14 @@ func checkLookup(key string, fp fieldPath, lookup string) error {
 			Suggestion: fp.key + "__" + strings.TrimSuffix(lookup, "endswith") + "contains"}
 	}
 	if lookup != lookupEq && !isLookup(lookup) {
-		e := &QueryError{Field: key, Lookup: lookup, Pos: -1, Msg: "unknown lookup " + quote(lookup)}
+		e := &QueryError{Field: key, Lookup: lookup, Pos: -1, Msg: "unknown lookup " + quoteValue(lookup)}
 		if l := nearest(lookup, lookupsFor(fp.def.typ)); l != "" {
 			e.Suggestion = fp.key + "__" + l
 		}
 		return e
 	}
 	if !lookupAllowed(fp.def.typ, lookup) {
-		return &QueryError{Field: key, Lookup: lookup, Pos: -1, Msg: "lookup " + quote(lookup) + " does not apply to " +
+		return &QueryError{Field: key, Lookup: lookup, Pos: -1, Msg: "lookup " + quoteValue(lookup) + " does not apply to " +
 			fp.def.typ.String() + " field " + fp.def.name + "; it takes " + strings.Join(lookupsFor(fp.def.typ), ", ")}
 	}
 	return nil
@@ -330,14 +330,14 @@ func unknownFieldError(key, name string) error {
 	if suggestion != "" {
 		suggestion += strings.TrimPrefix(key, name)
 	}
-	return &QueryError{Field: key, Pos: -1, Msg: "unknown field " + quote(name), Suggestion: suggestion}
+	return &QueryError{Field: key, Pos: -1, Msg: "unknown field " + quoteValue(name), Suggestion: suggestion}
 }
 
 func suggestLabel(def *fieldDef, label string, rest []string) string {
 	l := nearest(label, def.labels)
 	if label == "" || l == "" {
 		l = def.labels[0]
-		if contains(def.labels, "PrimaryPhone") {
+		if hasString(def.labels, "PrimaryPhone") {
 			l = "PrimaryPhone"
 		}
 	}
@@ -355,7 +355,7 @@ func joinKey(prefix string, rest []string) string {
 	return prefix + "__" + strings.Join(rest, "__")
 }
 
-func contains(list []string, s string) bool {
+func hasString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -423,7 +423,7 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func orDefault(s, d string) string {
+func defaultTo(s, d string) string {
 	if s == "" {
 		return d
 	}

@@ -420,7 +420,7 @@ func (p *parser) value() (any, error) {
 			return nil, p.errorf("calls such as %s(...) are not supported; write times as text like '2018-01-20T18:30:00Z'", word)
 		}
 		p.pos = start
-		return nil, p.errorf("expected a value (a quoted string, a number, True, False, None or a list), found %s", quote(word))
+		return nil, p.errorf("expected a value (a quoted string, a number, True, False, None or a list), found %s", quoteValue(word))
 	}
 	return nil, p.errorf("expected a value (a quoted string, a number, True, False, None or a list), found %s", p.found())
 }
@@ -525,7 +525,7 @@ func (p *parser) number() (any, error) {
 	i, err := strconv.ParseInt(text, 10, 64)
 	if err != nil {
 		p.pos = start
-		return nil, p.errorf("the number %s is out of range", truncate(text))
+		return nil, p.errorf("the number %s is out of range", truncateText(text))
 	}
 	return i, nil
 }

@@ -13,9 +13,9 @@ func TestParseQueryForms(t *testing.T) {
 		want Q
 	}{
 		{`{'subject__icontains' : '365', 'datetime_received__gt' : '2018-01-20T18:30:00.000Z'}`,
-			And(Where("subject__icontains", "365"), Where("datetime_received__gt", t0))},
+			And(Where("subject__icontains", "365"), Where("datetime_received__gt", queryT0))},
 		{`{"subject__icontains": "365", "datetime_received__gt": "2018-01-20T18:30:00Z",}`,
-			And(Where("subject__icontains", "365"), Where("datetime_received__gt", t0))},
+			And(Where("subject__icontains", "365"), Where("datetime_received__gt", queryT0))},
 		{"{\n  'is_read': False,\n  'importance__in': ('High', 'Low'),\n}\n", And(Where("is_read", false), Where("importance__in", []string{"High", "Low"}))},
 		{`{"is_read": true, "size__gt": 1024}`, And(Where("is_read", true), Where("size__gt", 1024))},
 		{`{'size__range': [1, 2048], 'categories__contains': ['Red', 'Blue',]}`, And(Where("size__gte", 1), Where("size__lte", 2048), Where("categories__contains", []string{"Red", "Blue"}))},

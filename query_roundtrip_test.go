@@ -71,15 +71,13 @@ func seedQueryItems(t *testing.T, srv *testserver.Server) []testserver.Item {
 	return out
 }
 
-func lower(s string) string { return strings.ToLower(s) }
-
-func hasFold(list []string, s string) bool {
+func hasCategory(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
 
-func isMsg(it testserver.Item) bool     { return it.Kind() == "message" }
-func isEvent(it testserver.Item) bool   { return it.Kind() == "calendar" }
-func isContact(it testserver.Item) bool { return it.Kind() == "contact" }
+func isMessageItem(it testserver.Item) bool  { return it.Kind() == "message" }
+func isCalendarItem(it testserver.Item) bool { return it.Kind() == "calendar" }
+func isContactItem(it testserver.Item) bool  { return it.Kind() == "contact" }
 
 // TestQueryRoundTrip sends each query's restriction in FindItem requests over HTTP to the fake server, which
 // filters the seeded items, and checks that the items it finds are exactly those the same filter, written in
@@ -92,16 +90,16 @@ func TestQueryRoundTrip(t *testing.T) {
 		query string
 		want  func(it testserver.Item) bool
 	}{
-		{`{'subject__icontains': '365'}`, func(it testserver.Item) bool { return strings.Contains(lower(it.Subject), "365") }},
+		{`{'subject__icontains': '365'}`, func(it testserver.Item) bool { return strings.Contains(strings.ToLower(it.Subject), "365") }},
 		{`{'subject__contains': 'office'}`, func(it testserver.Item) bool { return strings.Contains(it.Subject, "office") }},
-		{`{'subject__istartswith': 're:'}`, func(it testserver.Item) bool { return strings.HasPrefix(lower(it.Subject), "re:") }},
-		{`{'subject__iexact': 'standup'}`, func(it testserver.Item) bool { return lower(it.Subject) == "standup" }},
+		{`{'subject__istartswith': 're:'}`, func(it testserver.Item) bool { return strings.HasPrefix(strings.ToLower(it.Subject), "re:") }},
+		{`{'subject__iexact': 'standup'}`, func(it testserver.Item) bool { return strings.ToLower(it.Subject) == "standup" }},
 		{`{'subject': 'STANDUP'}`, func(it testserver.Item) bool { return strings.EqualFold(it.Subject, "standup") }},
-		{`{'body__icontains': 'password'}`, func(it testserver.Item) bool { return strings.Contains(lower(it.Body), "password") }},
-		{`{'is_read': False}`, func(it testserver.Item) bool { return isMsg(it) && !it.IsRead }},
-		{`{'is_read': True, 'is_draft': False}`, func(it testserver.Item) bool { return isMsg(it) && it.IsRead && !it.IsDraft }},
+		{`{'body__icontains': 'password'}`, func(it testserver.Item) bool { return strings.Contains(strings.ToLower(it.Body), "password") }},
+		{`{'is_read': False}`, func(it testserver.Item) bool { return isMessageItem(it) && !it.IsRead }},
+		{`{'is_read': True, 'is_draft': False}`, func(it testserver.Item) bool { return isMessageItem(it) && it.IsRead && !it.IsDraft }},
 		{`{'datetime_received__gt': '2018-01-20T00:00:00Z', 'is_read': False}`, func(it testserver.Item) bool {
-			return it.DateTimeReceived.After(since) && isMsg(it) && !it.IsRead
+			return it.DateTimeReceived.After(since) && isMessageItem(it) && !it.IsRead
 		}},
 		{`{'datetime_received__range': ('2018-01-20T09:00:00Z', '2018-01-21T09:00:00+00:00')}`, func(it testserver.Item) bool {
 			return !it.DateTimeReceived.Before(since.Add(9*time.Hour)) && !it.DateTimeReceived.After(since.Add(33*time.Hour))
@@ -113,66 +111,70 @@ func TestQueryRoundTrip(t *testing.T) {
 		{`{'importance': 'Normal'}`, func(it testserver.Item) bool { return it.Importance == "" || it.Importance == "Normal" }},
 		{`{'sensitivity__not': 'Normal'}`, func(it testserver.Item) bool { return it.Sensitivity != "" && it.Sensitivity != "Normal" }},
 		{`{'categories__contains': ['red', 'blue']}`, func(it testserver.Item) bool {
-			return hasFold(it.Categories, "red") && hasFold(it.Categories, "blue")
+			return hasCategory(it.Categories, "red") && hasCategory(it.Categories, "blue")
 		}},
 		{`{'categories__in': ['Finance', 'Blue']}`, func(it testserver.Item) bool {
-			return hasFold(it.Categories, "finance") || hasFold(it.Categories, "blue")
+			return hasCategory(it.Categories, "finance") || hasCategory(it.Categories, "blue")
 		}},
-		{`{'categories': 'RED'}`, func(it testserver.Item) bool { return hasFold(it.Categories, "red") }},
+		{`{'categories': 'RED'}`, func(it testserver.Item) bool { return hasCategory(it.Categories, "red") }},
 		{`{'categories__exists': False}`, func(it testserver.Item) bool { return len(it.Categories) == 0 }},
-		{`{'sender': 'bob@example.com'}`, func(it testserver.Item) bool { return isMsg(it) && it.Sender.Email == "bob@example.com" }},
-		{`{'sender__icontains': 'evil.example'}`, func(it testserver.Item) bool { return isMsg(it) && strings.HasSuffix(it.Sender.Email, "@evil.example") }},
-		{`{'from__not': 'billing@evil.example', 'is_read': False}`, func(it testserver.Item) bool {
-			return isMsg(it) && it.From.Email != "" && it.From.Email != "billing@evil.example" && !it.IsRead
+		{`{'sender': 'bob@example.com'}`, func(it testserver.Item) bool { return isMessageItem(it) && it.Sender.Email == "bob@example.com" }},
+		{`{'sender__icontains': 'evil.example'}`, func(it testserver.Item) bool {
+			return isMessageItem(it) && strings.HasSuffix(it.Sender.Email, "@evil.example")
 		}},
-		{`{'author__exists': False}`, func(it testserver.Item) bool { return !isMsg(it) || it.From.Email == "" && it.From.Name == "" }},
+		{`{'from__not': 'billing@evil.example', 'is_read': False}`, func(it testserver.Item) bool {
+			return isMessageItem(it) && it.From.Email != "" && it.From.Email != "billing@evil.example" && !it.IsRead
+		}},
+		{`{'author__exists': False}`, func(it testserver.Item) bool { return !isMessageItem(it) || it.From.Email == "" && it.From.Name == "" }},
 		{`{'display_to__icontains': 'alice'}`, func(it testserver.Item) bool {
 			return slices.ContainsFunc(it.To, func(a testserver.Address) bool { return a.Name == "Alice" })
 		}},
 		{`{'display_cc__exists': True}`, func(it testserver.Item) bool { return len(it.Cc) > 0 }},
 		{`{'in_reply_to__exists': True}`, func(it testserver.Item) bool { return it.InReplyTo != "" }},
 		{`Q(subject__icontains='365') | Q(subject__icontains='o365')`, func(it testserver.Item) bool {
-			return strings.Contains(lower(it.Subject), "365")
+			return strings.Contains(strings.ToLower(it.Subject), "365")
 		}},
-		{`Q(is_read=False) & ~Q(importance='High')`, func(it testserver.Item) bool { return isMsg(it) && !it.IsRead && it.Importance != "High" }},
+		{`Q(is_read=False) & ~Q(importance='High')`, func(it testserver.Item) bool { return isMessageItem(it) && !it.IsRead && it.Importance != "High" }},
 		{`~(Q(is_read=False) | Q(subject__icontains='standup'))`, func(it testserver.Item) bool {
-			return !(isMsg(it) && !it.IsRead) && !strings.Contains(lower(it.Subject), "standup")
+			return !(isMessageItem(it) && !it.IsRead) && !strings.Contains(strings.ToLower(it.Subject), "standup")
 		}},
 		{`{'start__gte': '2024-05-01T00:00:00Z'}`, func(it testserver.Item) bool {
-			return isEvent(it) && !it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+			return isCalendarItem(it) && !it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
 		}},
 		{`{'start__lt': '2024-05-01'}`, func(it testserver.Item) bool {
-			return isEvent(it) && it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+			return isCalendarItem(it) && it.Start.Before(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
 		}},
-		{`{'is_all_day': True}`, func(it testserver.Item) bool { return isEvent(it) && it.IsAllDayEvent }},
+		{`{'is_all_day': True}`, func(it testserver.Item) bool { return isCalendarItem(it) && it.IsAllDayEvent }},
 		{`{'location__icontains': 'zurich'}`, func(it testserver.Item) bool { return false }},
-		{`{'location__icontains': 'zürich'}`, func(it testserver.Item) bool { return isEvent(it) && strings.Contains(lower(it.Location), "zürich") }},
-		{`{'legacy_free_busy_status': 'OOF'}`, func(it testserver.Item) bool { return isEvent(it) && it.LegacyFreeBusyStatus == "OOF" }},
-		{`{'is_recurring': True}`, func(it testserver.Item) bool { return isEvent(it) && it.Recurrence != nil }},
-		{`{'type': 'Single'}`, func(it testserver.Item) bool { return isEvent(it) && it.Recurrence == nil && it.MasterID == "" }},
-		{`{'organizer': 'bob@example.com'}`, func(it testserver.Item) bool { return isEvent(it) && it.Organizer.Email == "bob@example.com" }},
-		{`{'display_name__icontains': 'adams'}`, func(it testserver.Item) bool {
-			return isContact(it) && strings.Contains(lower(it.DisplayName), "adams")
+		{`{'location__icontains': 'zürich'}`, func(it testserver.Item) bool {
+			return isCalendarItem(it) && strings.Contains(strings.ToLower(it.Location), "zürich")
 		}},
-		{`{'company_name__in': ['Contoso', 'Northwind']}`, func(it testserver.Item) bool { return isContact(it) && it.CompanyName == "Contoso" }},
-		{`{'department__exists': True}`, func(it testserver.Item) bool { return isContact(it) && it.Department != "" }},
+		{`{'legacy_free_busy_status': 'OOF'}`, func(it testserver.Item) bool { return isCalendarItem(it) && it.LegacyFreeBusyStatus == "OOF" }},
+		{`{'is_recurring': True}`, func(it testserver.Item) bool { return isCalendarItem(it) && it.Recurrence != nil }},
+		{`{'type': 'Single'}`, func(it testserver.Item) bool { return isCalendarItem(it) && it.Recurrence == nil && it.MasterID == "" }},
+		{`{'organizer': 'bob@example.com'}`, func(it testserver.Item) bool { return isCalendarItem(it) && it.Organizer.Email == "bob@example.com" }},
+		{`{'display_name__icontains': 'adams'}`, func(it testserver.Item) bool {
+			return isContactItem(it) && strings.Contains(strings.ToLower(it.DisplayName), "adams")
+		}},
+		{`{'company_name__in': ['Contoso', 'Northwind']}`, func(it testserver.Item) bool { return isContactItem(it) && it.CompanyName == "Contoso" }},
+		{`{'department__exists': True}`, func(it testserver.Item) bool { return isContactItem(it) && it.Department != "" }},
 		{`{'email_addresses__icontains': 'fabrikam'}`, func(it testserver.Item) bool {
-			return isContact(it) && strings.Contains(it.EmailAddresses["EmailAddress1"], "fabrikam")
+			return isContactItem(it) && strings.Contains(it.EmailAddresses["EmailAddress1"], "fabrikam")
 		}},
 		{`{'email_addresses__EmailAddress2__icontains': 'GMAIL'}`, func(it testserver.Item) bool {
-			return isContact(it) && strings.Contains(lower(it.EmailAddresses["EmailAddress2"]), "gmail")
+			return isContactItem(it) && strings.Contains(strings.ToLower(it.EmailAddresses["EmailAddress2"]), "gmail")
 		}},
 		{`{'phone_numbers__MobilePhone__startswith': '+41'}`, func(it testserver.Item) bool {
-			return isContact(it) && strings.HasPrefix(it.PhoneNumbers["MobilePhone"], "+41")
+			return isContactItem(it) && strings.HasPrefix(it.PhoneNumbers["MobilePhone"], "+41")
 		}},
 		{`{'physical_addresses__Business__city__iexact': 'ZÜRICH'}`, func(it testserver.Item) bool {
-			return isContact(it) && strings.EqualFold(it.PhysicalAddresses["Business"].City, "zürich")
+			return isContactItem(it) && strings.EqualFold(it.PhysicalAddresses["Business"].City, "zürich")
 		}},
 		{`{'physical_addresses__Home__zipcode__in': ['75001', '8001']}`, func(it testserver.Item) bool {
-			return isContact(it) && slices.Contains([]string{"75001", "8001"}, it.PhysicalAddresses["Home"].PostalCode)
+			return isContactItem(it) && slices.Contains([]string{"75001", "8001"}, it.PhysicalAddresses["Home"].PostalCode)
 		}},
-		{`{'birthday': '1990-03-04'}`, func(it testserver.Item) bool { return isContact(it) && it.Extra["contacts:Birthday"] != "" }},
-		{`{'item_class__istartswith': 'ipm.contact'}`, func(it testserver.Item) bool { return isContact(it) }},
+		{`{'birthday': '1990-03-04'}`, func(it testserver.Item) bool { return isContactItem(it) && it.Extra["contacts:Birthday"] != "" }},
+		{`{'item_class__istartswith': 'ipm.contact'}`, func(it testserver.Item) bool { return isContactItem(it) }},
 	}
 	ctx := testCtx(t)
 	for _, tc := range cases {
@@ -207,7 +209,7 @@ func TestQueryRoundTrip(t *testing.T) {
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			t.Errorf("%s (%s): the server finds %s, the Go filter keeps %s", tc.query, q, names(items, got), names(items, want))
+			t.Errorf("%s (%s): the server finds %s, the Go filter keeps %s", tc.query, q, subjectsOf(items, got), subjectsOf(items, want))
 		}
 		if len(want) == len(items) && !strings.Contains(tc.query, "exists") {
 			t.Errorf("%s keeps every item: the case proves little", tc.query)
@@ -216,7 +218,7 @@ func TestQueryRoundTrip(t *testing.T) {
 }
 
 // names lists the subjects (or display names) of the items with the given ids, for messages.
-func names(items []testserver.Item, ids []string) []string {
+func subjectsOf(items []testserver.Item, ids []string) []string {
 	var out []string
 	for _, it := range items {
 		if slices.Contains(ids, it.ID) {

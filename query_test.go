@@ -62,8 +62,8 @@ func mustParse(t *testing.T, text string) Q {
 }
 
 var (
-	t0      = time.Date(2018, 1, 20, 18, 30, 0, 0, time.UTC)
-	plusTwo = time.FixedZone("UTC+2", 2*3600)
+	queryT0     = time.Date(2018, 1, 20, 18, 30, 0, 0, time.UTC)
+	zonePlusTwo = time.FixedZone("UTC+2", 2*3600)
 )
 
 // queryCase is a query, the restriction XML exchangelib sends for it, and (when not empty) its String.
@@ -74,174 +74,174 @@ type queryCase struct {
 	str  string
 }
 
-func where(key string, v any) func(*testing.T) Q { return func(*testing.T) Q { return Where(key, v) } }
+func qWhere(key string, v any) func(*testing.T) Q { return func(*testing.T) Q { return Where(key, v) } }
 
-func parsed(text string) func(*testing.T) Q {
+func qParsed(text string) func(*testing.T) Q {
 	return func(t *testing.T) Q { return mustParse(t, text) }
 }
 
-func built(q Q) func(*testing.T) Q { return func(*testing.T) Q { return q } }
+func qBuilt(q Q) func(*testing.T) Q { return func(*testing.T) Q { return q } }
 
 var (
-	subj    = xFU("item:Subject")
-	size    = xFU("item:Size")
-	recv    = xFU("item:DateTimeReceived")
-	isRead  = xFU("message:IsRead")
-	cats    = xFU("item:Categories")
-	imp     = xFU("item:Importance")
-	start   = xFU("calendar:Start")
-	sender  = xFU("message:Sender")
-	from    = xFU("message:From")
-	inv365  = xContains("Substring", "IgnoreCase", subj, "365")
-	unread  = xEq(isRead, "0")
-	bigSize = xCmp("IsGreaterThan", size, "1024")
+	xSubj    = xFU("item:Subject")
+	xSize    = xFU("item:Size")
+	xRecv    = xFU("item:DateTimeReceived")
+	xIsRead  = xFU("message:IsRead")
+	xCats    = xFU("item:Categories")
+	xImp     = xFU("item:Importance")
+	xStart   = xFU("calendar:Start")
+	xSender  = xFU("message:Sender")
+	xFrom    = xFU("message:From")
+	xInv365  = xContains("Substring", "IgnoreCase", xSubj, "365")
+	xUnread  = xEq(xIsRead, "0")
+	xBigSize = xCmp("IsGreaterThan", xSize, "1024")
 )
 
 var queryCases = []queryCase{
 	// Text: every lookup.
-	{"eq", where("subject", "Invoice"), xEq(subj, "Invoice"), "Q(subject='Invoice')"},
-	{"not", where("subject__not", "Invoice"), xCmp("IsNotEqualTo", subj, "Invoice"), "Q(subject__not='Invoice')"},
-	{"exact", where("subject__exact", "Invoice"), xContains("FullString", "Exact", subj, "Invoice"), ""},
-	{"iexact", where("subject__iexact", "invoice"), xContains("FullString", "IgnoreCase", subj, "invoice"), ""},
-	{"contains", where("subject__contains", "Inv"), xContains("Substring", "Exact", subj, "Inv"), ""},
-	{"icontains", where("subject__icontains", "365"), inv365, "Q(subject__icontains='365')"},
-	{"startswith", where("subject__startswith", "RE:"), xContains("Prefixed", "Exact", subj, "RE:"), ""},
-	{"istartswith", where("subject__istartswith", "re:"), xContains("Prefixed", "IgnoreCase", subj, "re:"), ""},
-	{"in", where("subject__in", []string{"a", "b"}), xGroup("Or", xEq(subj, "a"), xEq(subj, "b")), "Q(subject='a') | Q(subject='b')"},
-	{"in one", where("subject__in", []any{"a"}), xEq(subj, "a"), ""},
-	{"exists", where("subject__exists", true), xExists(subj), "Q(subject__exists=True)"},
-	{"exists false", where("subject__exists", false), xGroup("Not", xExists(subj)), "~Q(subject__exists=True)"},
-	{"text gt", where("subject__gt", "m"), xCmp("IsGreaterThan", subj, "m"), ""},
-	{"text range", where("subject__range", []string{"a", "m"}), xGroup("And", xCmp("IsGreaterThanOrEqualTo", subj, "a"), xCmp("IsLessThanOrEqualTo", subj, "m")), ""},
-	{"escaping", where("subject", `</t:Constant><t:Foo>]]>&"'`), xEq(subj, `&lt;/t:Constant&gt;&lt;t:Foo&gt;]]&gt;&amp;&#34;&#39;`), `Q(subject='</t:Constant><t:Foo>]]>&"\'')`},
-	{"unicode and newline", where("subject", "Zürich\n\t✓"), xEq(subj, "Zürich&#xA;&#x9;✓"), `Q(subject='Zürich\n\t✓')`},
-	{"body", where("body__icontains", "password"), xContains("Substring", "IgnoreCase", xFU("item:Body"), "password"), ""},
-	{"item class", where("item_class__istartswith", "IPM.Note"), xContains("Prefixed", "IgnoreCase", xFU("item:ItemClass"), "IPM.Note"), ""},
-	{"message id", where("message_id", "<abc@x.example>"), xEq(xFU("message:InternetMessageId"), "&lt;abc@x.example&gt;"), ""},
-	{"conversation topic", where("conversation_topic__iexact", "hello"), xContains("FullString", "IgnoreCase", xFU("message:ConversationTopic"), "hello"), ""},
-	{"in reply to", where("in_reply_to", "<1@x>"), xEq(xFU("item:InReplyTo"), "&lt;1@x&gt;"), ""},
-	{"references", where("references__contains", "<1@x>"), xContains("Substring", "Exact", xFU("message:References"), "&lt;1@x&gt;"), ""},
-	{"display to", where("display_to__icontains", "alice"), xContains("Substring", "IgnoreCase", xFU("item:DisplayTo"), "alice"), ""},
-	{"display cc", where("display_cc__exists", true), xExists(xFU("item:DisplayCc")), ""},
-	{"location", where("location__icontains", "room"), xContains("Substring", "IgnoreCase", xFU("calendar:Location"), "room"), ""},
+	{"eq", qWhere("subject", "Invoice"), xEq(xSubj, "Invoice"), "Q(subject='Invoice')"},
+	{"not", qWhere("subject__not", "Invoice"), xCmp("IsNotEqualTo", xSubj, "Invoice"), "Q(subject__not='Invoice')"},
+	{"exact", qWhere("subject__exact", "Invoice"), xContains("FullString", "Exact", xSubj, "Invoice"), ""},
+	{"iexact", qWhere("subject__iexact", "invoice"), xContains("FullString", "IgnoreCase", xSubj, "invoice"), ""},
+	{"contains", qWhere("subject__contains", "Inv"), xContains("Substring", "Exact", xSubj, "Inv"), ""},
+	{"icontains", qWhere("subject__icontains", "365"), xInv365, "Q(subject__icontains='365')"},
+	{"startswith", qWhere("subject__startswith", "RE:"), xContains("Prefixed", "Exact", xSubj, "RE:"), ""},
+	{"istartswith", qWhere("subject__istartswith", "re:"), xContains("Prefixed", "IgnoreCase", xSubj, "re:"), ""},
+	{"in", qWhere("subject__in", []string{"a", "b"}), xGroup("Or", xEq(xSubj, "a"), xEq(xSubj, "b")), "Q(subject='a') | Q(subject='b')"},
+	{"in one", qWhere("subject__in", []any{"a"}), xEq(xSubj, "a"), ""},
+	{"exists", qWhere("subject__exists", true), xExists(xSubj), "Q(subject__exists=True)"},
+	{"exists false", qWhere("subject__exists", false), xGroup("Not", xExists(xSubj)), "~Q(subject__exists=True)"},
+	{"text gt", qWhere("subject__gt", "m"), xCmp("IsGreaterThan", xSubj, "m"), ""},
+	{"text range", qWhere("subject__range", []string{"a", "m"}), xGroup("And", xCmp("IsGreaterThanOrEqualTo", xSubj, "a"), xCmp("IsLessThanOrEqualTo", xSubj, "m")), ""},
+	{"escaping", qWhere("subject", `</t:Constant><t:Foo>]]>&"'`), xEq(xSubj, `&lt;/t:Constant&gt;&lt;t:Foo&gt;]]&gt;&amp;&#34;&#39;`), `Q(subject='</t:Constant><t:Foo>]]>&"\'')`},
+	{"unicode and newline", qWhere("subject", "Zürich\n\t✓"), xEq(xSubj, "Zürich&#xA;&#x9;✓"), `Q(subject='Zürich\n\t✓')`},
+	{"body", qWhere("body__icontains", "password"), xContains("Substring", "IgnoreCase", xFU("item:Body"), "password"), ""},
+	{"item class", qWhere("item_class__istartswith", "IPM.Note"), xContains("Prefixed", "IgnoreCase", xFU("item:ItemClass"), "IPM.Note"), ""},
+	{"message id", qWhere("message_id", "<abc@x.example>"), xEq(xFU("message:InternetMessageId"), "&lt;abc@x.example&gt;"), ""},
+	{"conversation topic", qWhere("conversation_topic__iexact", "hello"), xContains("FullString", "IgnoreCase", xFU("message:ConversationTopic"), "hello"), ""},
+	{"in reply to", qWhere("in_reply_to", "<1@x>"), xEq(xFU("item:InReplyTo"), "&lt;1@x&gt;"), ""},
+	{"references", qWhere("references__contains", "<1@x>"), xContains("Substring", "Exact", xFU("message:References"), "&lt;1@x&gt;"), ""},
+	{"display to", qWhere("display_to__icontains", "alice"), xContains("Substring", "IgnoreCase", xFU("item:DisplayTo"), "alice"), ""},
+	{"display cc", qWhere("display_cc__exists", true), xExists(xFU("item:DisplayCc")), ""},
+	{"location", qWhere("location__icontains", "room"), xContains("Substring", "IgnoreCase", xFU("calendar:Location"), "room"), ""},
 	// Mailboxes.
-	{"sender", where("sender", "a@example.com"), xEq(sender, "a@example.com"), ""},
-	{"author in", where("author__in", []string{"a@example.com", "b@example.com"}), xGroup("Or", xEq(from, "a@example.com"), xEq(from, "b@example.com")), ""},
-	{"from icontains", where("from__icontains", "evil"), xContains("Substring", "IgnoreCase", from, "evil"), "Q(from__icontains='evil')"},
-	{"organizer not", where("organizer__not", "boss@example.com"), xCmp("IsNotEqualTo", xFU("calendar:Organizer"), "boss@example.com"), ""},
+	{"sender", qWhere("sender", "a@example.com"), xEq(xSender, "a@example.com"), ""},
+	{"author in", qWhere("author__in", []string{"a@example.com", "b@example.com"}), xGroup("Or", xEq(xFrom, "a@example.com"), xEq(xFrom, "b@example.com")), ""},
+	{"from icontains", qWhere("from__icontains", "evil"), xContains("Substring", "IgnoreCase", xFrom, "evil"), "Q(from__icontains='evil')"},
+	{"organizer not", qWhere("organizer__not", "boss@example.com"), xCmp("IsNotEqualTo", xFU("calendar:Organizer"), "boss@example.com"), ""},
 	// Booleans: 1 and 0.
-	{"bool false", where("is_read", false), unread, "Q(is_read=False)"},
-	{"bool true", where("is_read", true), xEq(isRead, "1"), "Q(is_read=True)"},
-	{"bool not", where("has_attachments__not", true), xCmp("IsNotEqualTo", xFU("item:HasAttachments"), "1"), ""},
-	{"bool from text", where("is_draft", "true"), xEq(xFU("item:IsDraft"), "1"), "Q(is_draft=True)"},
-	{"bool from int", where("is_all_day", 1), xEq(xFU("calendar:IsAllDayEvent"), "1"), ""},
-	{"bool exists", where("reminder_is_set__exists", true), xExists(xFU("item:ReminderIsSet")), ""},
-	{"bool in", where("is_cancelled__in", []bool{true, false}), xGroup("Or", xEq(xFU("calendar:IsCancelled"), "1"), xEq(xFU("calendar:IsCancelled"), "0")), ""},
-	{"is recurring", where("is_recurring", false), xEq(xFU("calendar:IsRecurring"), "0"), ""},
-	{"is meeting", where("is_meeting", true), xEq(xFU("calendar:IsMeeting"), "1"), ""},
-	{"read receipt", where("is_read_receipt_requested", true), xEq(xFU("message:IsReadReceiptRequested"), "1"), ""},
+	{"bool false", qWhere("is_read", false), xUnread, "Q(is_read=False)"},
+	{"bool true", qWhere("is_read", true), xEq(xIsRead, "1"), "Q(is_read=True)"},
+	{"bool not", qWhere("has_attachments__not", true), xCmp("IsNotEqualTo", xFU("item:HasAttachments"), "1"), ""},
+	{"bool from text", qWhere("is_draft", "true"), xEq(xFU("item:IsDraft"), "1"), "Q(is_draft=True)"},
+	{"bool from int", qWhere("is_all_day", 1), xEq(xFU("calendar:IsAllDayEvent"), "1"), ""},
+	{"bool exists", qWhere("reminder_is_set__exists", true), xExists(xFU("item:ReminderIsSet")), ""},
+	{"bool in", qWhere("is_cancelled__in", []bool{true, false}), xGroup("Or", xEq(xFU("calendar:IsCancelled"), "1"), xEq(xFU("calendar:IsCancelled"), "0")), ""},
+	{"is recurring", qWhere("is_recurring", false), xEq(xFU("calendar:IsRecurring"), "0"), ""},
+	{"is meeting", qWhere("is_meeting", true), xEq(xFU("calendar:IsMeeting"), "1"), ""},
+	{"read receipt", qWhere("is_read_receipt_requested", true), xEq(xFU("message:IsReadReceiptRequested"), "1"), ""},
 	// Integers.
-	{"int gt", where("size__gt", 1024), bigSize, "Q(size__gt=1024)"},
-	{"int gte int64", where("size__gte", int64(1)<<40), xCmp("IsGreaterThanOrEqualTo", size, "1099511627776"), ""},
-	{"int lt from text", where("size__lt", "2048"), xCmp("IsLessThan", size, "2048"), ""},
-	{"int lte from whole float", where("size__lte", 10.0), xCmp("IsLessThanOrEqualTo", size, "10"), ""},
-	{"int range", where("size__range", [2]int{100, 200}), xGroup("And", xCmp("IsGreaterThanOrEqualTo", size, "100"), xCmp("IsLessThanOrEqualTo", size, "200")), "Q(size__gte=100) & Q(size__lte=200)"},
-	{"int eq", where("reminder_minutes_before_start", uint8(15)), xEq(xFU("item:ReminderMinutesBeforeStart"), "15"), ""},
-	{"int in", where("size__in", []int{1, 2}), xGroup("Or", xEq(size, "1"), xEq(size, "2")), ""},
+	{"int gt", qWhere("size__gt", 1024), xBigSize, "Q(size__gt=1024)"},
+	{"int gte int64", qWhere("size__gte", int64(1)<<40), xCmp("IsGreaterThanOrEqualTo", xSize, "1099511627776"), ""},
+	{"int lt from text", qWhere("size__lt", "2048"), xCmp("IsLessThan", xSize, "2048"), ""},
+	{"int lte from whole float", qWhere("size__lte", 10.0), xCmp("IsLessThanOrEqualTo", xSize, "10"), ""},
+	{"int range", qWhere("size__range", [2]int{100, 200}), xGroup("And", xCmp("IsGreaterThanOrEqualTo", xSize, "100"), xCmp("IsLessThanOrEqualTo", xSize, "200")), "Q(size__gte=100) & Q(size__lte=200)"},
+	{"int eq", qWhere("reminder_minutes_before_start", uint8(15)), xEq(xFU("item:ReminderMinutesBeforeStart"), "15"), ""},
+	{"int in", qWhere("size__in", []int{1, 2}), xGroup("Or", xEq(xSize, "1"), xEq(xSize, "2")), ""},
 	// Datetimes: sent in UTC with Z.
-	{"datetime text", where("datetime_received__gt", "2018-01-20T18:30:00.000Z"), xCmp("IsGreaterThan", recv, "2018-01-20T18:30:00Z"), "Q(datetime_received__gt='2018-01-20T18:30:00Z')"},
-	{"datetime time.Time in a zone", where("datetime_received__gte", t0.In(plusTwo)), xCmp("IsGreaterThanOrEqualTo", recv, "2018-01-20T18:30:00Z"), ""},
-	{"datetime offset", where("datetime_sent__lt", "2018-01-20T18:30:00+02:00"), xCmp("IsLessThan", xFU("item:DateTimeSent"), "2018-01-20T16:30:00Z"), ""},
-	{"datetime basic offset", where("datetime_sent__lt", "2018-01-20T18:30:00-0500"), xCmp("IsLessThan", xFU("item:DateTimeSent"), "2018-01-20T23:30:00Z"), ""},
-	{"datetime space", where("datetime_created__lte", "2018-01-20 18:30:00Z"), xCmp("IsLessThanOrEqualTo", xFU("item:DateTimeCreated"), "2018-01-20T18:30:00Z"), ""},
-	{"datetime fraction", where("datetime_received", "2018-01-20T18:30:00.25Z"), xEq(recv, "2018-01-20T18:30:00.250000Z"), ""},
-	{"datetime not", where("datetime_received__not", t0), xCmp("IsNotEqualTo", recv, "2018-01-20T18:30:00Z"), ""},
-	{"datetime range", where("last_modified_time__range", []time.Time{t0, t0.Add(time.Hour)}), xGroup("And",
+	{"datetime text", qWhere("datetime_received__gt", "2018-01-20T18:30:00.000Z"), xCmp("IsGreaterThan", xRecv, "2018-01-20T18:30:00Z"), "Q(datetime_received__gt='2018-01-20T18:30:00Z')"},
+	{"datetime time.Time in a zone", qWhere("datetime_received__gte", queryT0.In(zonePlusTwo)), xCmp("IsGreaterThanOrEqualTo", xRecv, "2018-01-20T18:30:00Z"), ""},
+	{"datetime offset", qWhere("datetime_sent__lt", "2018-01-20T18:30:00+02:00"), xCmp("IsLessThan", xFU("item:DateTimeSent"), "2018-01-20T16:30:00Z"), ""},
+	{"datetime basic offset", qWhere("datetime_sent__lt", "2018-01-20T18:30:00-0500"), xCmp("IsLessThan", xFU("item:DateTimeSent"), "2018-01-20T23:30:00Z"), ""},
+	{"datetime space", qWhere("datetime_created__lte", "2018-01-20 18:30:00Z"), xCmp("IsLessThanOrEqualTo", xFU("item:DateTimeCreated"), "2018-01-20T18:30:00Z"), ""},
+	{"datetime fraction", qWhere("datetime_received", "2018-01-20T18:30:00.25Z"), xEq(xRecv, "2018-01-20T18:30:00.250000Z"), ""},
+	{"datetime not", qWhere("datetime_received__not", queryT0), xCmp("IsNotEqualTo", xRecv, "2018-01-20T18:30:00Z"), ""},
+	{"datetime range", qWhere("last_modified_time__range", []time.Time{queryT0, queryT0.Add(time.Hour)}), xGroup("And",
 		xCmp("IsGreaterThanOrEqualTo", xFU("item:LastModifiedTime"), "2018-01-20T18:30:00Z"),
 		xCmp("IsLessThanOrEqualTo", xFU("item:LastModifiedTime"), "2018-01-20T19:30:00Z")), ""},
-	{"datetime in", where("datetime_received__in", []any{t0, "2018-01-21T00:00:00Z"}), xGroup("Or", xEq(recv, "2018-01-20T18:30:00Z"), xEq(recv, "2018-01-21T00:00:00Z")), ""},
+	{"datetime in", qWhere("datetime_received__in", []any{queryT0, "2018-01-21T00:00:00Z"}), xGroup("Or", xEq(xRecv, "2018-01-20T18:30:00Z"), xEq(xRecv, "2018-01-21T00:00:00Z")), ""},
 	// Calendar start/end: datetimes, or dates for all-day items.
-	{"start date", where("start__gte", "2024-05-01"), xCmp("IsGreaterThanOrEqualTo", start, "2024-05-01"), "Q(start__gte='2024-05-01')"},
-	{"end time", where("end__lt", time.Date(2024, 5, 1, 12, 0, 0, 0, plusTwo)), xCmp("IsLessThan", xFU("calendar:End"), "2024-05-01T10:00:00Z"), ""},
-	{"start range", where("start__range", []string{"2024-05-01T00:00:00Z", "2024-05-31T23:59:59Z"}), xGroup("And",
-		xCmp("IsGreaterThanOrEqualTo", start, "2024-05-01T00:00:00Z"), xCmp("IsLessThanOrEqualTo", start, "2024-05-31T23:59:59Z")), ""},
+	{"start date", qWhere("start__gte", "2024-05-01"), xCmp("IsGreaterThanOrEqualTo", xStart, "2024-05-01"), "Q(start__gte='2024-05-01')"},
+	{"end time", qWhere("end__lt", time.Date(2024, 5, 1, 12, 0, 0, 0, zonePlusTwo)), xCmp("IsLessThan", xFU("calendar:End"), "2024-05-01T10:00:00Z"), ""},
+	{"start range", qWhere("start__range", []string{"2024-05-01T00:00:00Z", "2024-05-31T23:59:59Z"}), xGroup("And",
+		xCmp("IsGreaterThanOrEqualTo", xStart, "2024-05-01T00:00:00Z"), xCmp("IsLessThanOrEqualTo", xStart, "2024-05-31T23:59:59Z")), ""},
 	// Dates: sent as that day at 11:59 UTC.
-	{"date text", where("birthday", "1990-03-04"), xEq(xFU("contacts:Birthday"), "1990-03-04T11:59:00Z"), "Q(birthday='1990-03-04')"},
-	{"date time.Time", where("birthday__gte", time.Date(1990, 3, 4, 23, 0, 0, 0, plusTwo)), xCmp("IsGreaterThanOrEqualTo", xFU("contacts:Birthday"), "1990-03-04T11:59:00Z"), ""},
+	{"date text", qWhere("birthday", "1990-03-04"), xEq(xFU("contacts:Birthday"), "1990-03-04T11:59:00Z"), "Q(birthday='1990-03-04')"},
+	{"date time.Time", qWhere("birthday__gte", time.Date(1990, 3, 4, 23, 0, 0, 0, zonePlusTwo)), xCmp("IsGreaterThanOrEqualTo", xFU("contacts:Birthday"), "1990-03-04T11:59:00Z"), ""},
 	// Choices.
-	{"importance", where("importance", "High"), xEq(imp, "High"), ""},
-	{"importance in", where("importance__in", []string{"High", "Low"}), xGroup("Or", xEq(imp, "High"), xEq(imp, "Low")), ""},
-	{"sensitivity not", where("sensitivity__not", "Normal"), xCmp("IsNotEqualTo", xFU("item:Sensitivity"), "Normal"), ""},
-	{"free busy", where("legacy_free_busy_status", "OOF"), xEq(xFU("calendar:LegacyFreeBusyStatus"), "OOF"), ""},
-	{"calendar item type", where("type", "RecurringMaster"), xEq(xFU("calendar:CalendarItemType"), "RecurringMaster"), ""},
-	{"my response", where("my_response_type", "Accept"), xEq(xFU("calendar:MyResponseType"), "Accept"), ""},
+	{"importance", qWhere("importance", "High"), xEq(xImp, "High"), ""},
+	{"importance in", qWhere("importance__in", []string{"High", "Low"}), xGroup("Or", xEq(xImp, "High"), xEq(xImp, "Low")), ""},
+	{"sensitivity not", qWhere("sensitivity__not", "Normal"), xCmp("IsNotEqualTo", xFU("item:Sensitivity"), "Normal"), ""},
+	{"free busy", qWhere("legacy_free_busy_status", "OOF"), xEq(xFU("calendar:LegacyFreeBusyStatus"), "OOF"), ""},
+	{"calendar item type", qWhere("type", "RecurringMaster"), xEq(xFU("calendar:CalendarItemType"), "RecurringMaster"), ""},
+	{"my response", qWhere("my_response_type", "Accept"), xEq(xFU("calendar:MyResponseType"), "Accept"), ""},
 	// Categories, a list field.
-	{"category eq", where("categories", "Red"), xEq(cats, "Red"), ""},
-	{"categories contains list", where("categories__contains", []string{"Red", "Blue"}), xGroup("And", xEq(cats, "Red"), xEq(cats, "Blue")), "Q(categories='Red') & Q(categories='Blue')"},
-	{"categories contains empty list", where("categories__contains", []string{}), "", "Q()"},
-	{"categories contains text", where("categories__contains", "Red"), xContains("Substring", "Exact", cats, "Red"), ""},
-	{"categories in", where("categories__in", []string{"Red", "Blue"}), xGroup("Or", xEq(cats, "Red"), xEq(cats, "Blue")), ""},
-	{"categories icontains", where("categories__icontains", "team"), xContains("Substring", "IgnoreCase", cats, "team"), ""},
+	{"category eq", qWhere("categories", "Red"), xEq(xCats, "Red"), ""},
+	{"categories contains list", qWhere("categories__contains", []string{"Red", "Blue"}), xGroup("And", xEq(xCats, "Red"), xEq(xCats, "Blue")), "Q(categories='Red') & Q(categories='Blue')"},
+	{"categories contains empty list", qWhere("categories__contains", []string{}), "", "Q()"},
+	{"categories contains text", qWhere("categories__contains", "Red"), xContains("Substring", "Exact", xCats, "Red"), ""},
+	{"categories in", qWhere("categories__in", []string{"Red", "Blue"}), xGroup("Or", xEq(xCats, "Red"), xEq(xCats, "Blue")), ""},
+	{"categories icontains", qWhere("categories__icontains", "team"), xContains("Substring", "IgnoreCase", xCats, "team"), ""},
 	// Contacts, with indexed fields.
-	{"email default label", where("email_addresses", "a@example.com"), xEq(xIdx("contacts:EmailAddress", "EmailAddress1"), "a@example.com"), "Q(email_addresses='a@example.com')"},
-	{"email label", where("email_addresses__EmailAddress2__icontains", "contoso"), xContains("Substring", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress2"), "contoso"), "Q(email_addresses__EmailAddress2__icontains='contoso')"},
-	{"email default label lookup", where("email_addresses__iexact", "A@example.com"), xContains("FullString", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress1"), "A@example.com"), ""},
-	{"phone", where("phone_numbers__MobilePhone__startswith", "+41"), xContains("Prefixed", "Exact", xIdx("contacts:PhoneNumber", "MobilePhone"), "+41"), ""},
-	{"address city", where("physical_addresses__Business__city", "Zürich"), xEq(xIdx("contacts:PhysicalAddress:City", "Business"), "Zürich"), "Q(physical_addresses__Business__city='Zürich')"},
-	{"address zip in", where("physical_addresses__Home__zipcode__in", []string{"8001", "8002"}), xGroup("Or",
+	{"email default label", qWhere("email_addresses", "a@example.com"), xEq(xIdx("contacts:EmailAddress", "EmailAddress1"), "a@example.com"), "Q(email_addresses='a@example.com')"},
+	{"email label", qWhere("email_addresses__EmailAddress2__icontains", "contoso"), xContains("Substring", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress2"), "contoso"), "Q(email_addresses__EmailAddress2__icontains='contoso')"},
+	{"email default label lookup", qWhere("email_addresses__iexact", "A@example.com"), xContains("FullString", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress1"), "A@example.com"), ""},
+	{"phone", qWhere("phone_numbers__MobilePhone__startswith", "+41"), xContains("Prefixed", "Exact", xIdx("contacts:PhoneNumber", "MobilePhone"), "+41"), ""},
+	{"address city", qWhere("physical_addresses__Business__city", "Zürich"), xEq(xIdx("contacts:PhysicalAddress:City", "Business"), "Zürich"), "Q(physical_addresses__Business__city='Zürich')"},
+	{"address zip in", qWhere("physical_addresses__Home__zipcode__in", []string{"8001", "8002"}), xGroup("Or",
 		xEq(xIdx("contacts:PhysicalAddress:PostalCode", "Home"), "8001"), xEq(xIdx("contacts:PhysicalAddress:PostalCode", "Home"), "8002")), ""},
-	{"address country", where("physical_addresses__Other__country__iexact", "switzerland"), xContains("FullString", "IgnoreCase", xIdx("contacts:PhysicalAddress:CountryOrRegion", "Other"), "switzerland"), ""},
-	{"address street", where("physical_addresses__Business__street__icontains", "bahnhof"), xContains("Substring", "IgnoreCase", xIdx("contacts:PhysicalAddress:Street", "Business"), "bahnhof"), ""},
-	{"address state", where("physical_addresses__Home__state__exists", true), xExists(xIdx("contacts:PhysicalAddress:State", "Home")), ""},
-	{"display name", where("display_name__icontains", "zoe"), xContains("Substring", "IgnoreCase", xFU("contacts:DisplayName"), "zoe"), ""},
-	{"given name", where("given_name", "Zoë"), xEq(xFU("contacts:GivenName"), "Zoë"), ""},
-	{"surname", where("surname__istartswith", "ad"), xContains("Prefixed", "IgnoreCase", xFU("contacts:Surname"), "ad"), ""},
-	{"company", where("company_name__iexact", "contoso"), xContains("FullString", "IgnoreCase", xFU("contacts:CompanyName"), "contoso"), ""},
-	{"job title", where("job_title__in", []string{"CISO", "CTO"}), xGroup("Or", xEq(xFU("contacts:JobTitle"), "CISO"), xEq(xFU("contacts:JobTitle"), "CTO")), ""},
-	{"department", where("department__not", "Sales"), xCmp("IsNotEqualTo", xFU("contacts:Department"), "Sales"), ""},
+	{"address country", qWhere("physical_addresses__Other__country__iexact", "switzerland"), xContains("FullString", "IgnoreCase", xIdx("contacts:PhysicalAddress:CountryOrRegion", "Other"), "switzerland"), ""},
+	{"address street", qWhere("physical_addresses__Business__street__icontains", "bahnhof"), xContains("Substring", "IgnoreCase", xIdx("contacts:PhysicalAddress:Street", "Business"), "bahnhof"), ""},
+	{"address state", qWhere("physical_addresses__Home__state__exists", true), xExists(xIdx("contacts:PhysicalAddress:State", "Home")), ""},
+	{"display name", qWhere("display_name__icontains", "zoe"), xContains("Substring", "IgnoreCase", xFU("contacts:DisplayName"), "zoe"), ""},
+	{"given name", qWhere("given_name", "Zoë"), xEq(xFU("contacts:GivenName"), "Zoë"), ""},
+	{"surname", qWhere("surname__istartswith", "ad"), xContains("Prefixed", "IgnoreCase", xFU("contacts:Surname"), "ad"), ""},
+	{"company", qWhere("company_name__iexact", "contoso"), xContains("FullString", "IgnoreCase", xFU("contacts:CompanyName"), "contoso"), ""},
+	{"job title", qWhere("job_title__in", []string{"CISO", "CTO"}), xGroup("Or", xEq(xFU("contacts:JobTitle"), "CISO"), xEq(xFU("contacts:JobTitle"), "CTO")), ""},
+	{"department", qWhere("department__not", "Sales"), xCmp("IsNotEqualTo", xFU("contacts:Department"), "Sales"), ""},
 	// Combination and negation.
-	{"and", built(And(Where("subject__icontains", "365"), Where("is_read", false))), xGroup("And", unread, inv365), "Q(is_read=False) & Q(subject__icontains='365')"},
-	{"or", built(Or(Where("subject__icontains", "365"), Where("size__gt", 1024))), xGroup("Or", bigSize, inv365), ""},
-	{"not contains wraps", built(Not(Where("subject__icontains", "365"))), xGroup("Not", inv365), "~Q(subject__icontains='365')"},
-	{"not eq inverts", built(Not(Where("subject", "a"))), xCmp("IsNotEqualTo", subj, "a"), "Q(subject__not='a')"},
-	{"not ne inverts", built(Not(Where("subject__not", "a"))), xEq(subj, "a"), ""},
-	{"not gt is lte", built(Not(Where("size__gt", 1024))), xCmp("IsLessThanOrEqualTo", size, "1024"), "Q(size__lte=1024)"},
-	{"not gte is lt", built(Not(Where("size__gte", 1024))), xCmp("IsLessThan", size, "1024"), ""},
-	{"not lt is gte", built(Not(Where("size__lt", 1024))), xCmp("IsGreaterThanOrEqualTo", size, "1024"), ""},
-	{"not lte is gt", built(Not(Where("size__lte", 1024))), bigSize, ""},
-	{"not exists", built(Where("subject__exists", true).Not()), xGroup("Not", xExists(subj)), ""},
-	{"not not exists", built(Not(Where("subject__exists", false))), xExists(subj), ""},
-	{"not and wraps", built(Not(And(Where("is_read", false), Where("size__gt", 1024)))), xGroup("Not", xGroup("And", unread, bigSize)), "~(Q(is_read=False) & Q(size__gt=1024))"},
-	{"not range wraps", built(Not(Where("size__range", []int{1, 2}))), xGroup("Not", xGroup("And", xCmp("IsGreaterThanOrEqualTo", size, "1"), xCmp("IsLessThanOrEqualTo", size, "2"))), ""},
-	{"nested", built(Where("is_read", false).And(Or(Where("subject__icontains", "365"), Not(Where("importance", "Low"))))),
-		xGroup("And", xGroup("Or", xCmp("IsNotEqualTo", imp, "Low"), inv365), unread), "(Q(importance__not='Low') | Q(subject__icontains='365')) & Q(is_read=False)"},
-	{"chained and nests", built(Where("subject", "a").And(Where("size__gt", 1024)).And(Where("is_read", false))),
-		xGroup("And", xGroup("And", bigSize, xEq(subj, "a")), unread), ""},
-	{"or drops never", built(Or(Where("subject__in", []string{}), Where("is_read", false))), unread, ""},
-	{"and with empty", built(And(Q{}, Where("is_read", false), And())), unread, ""},
+	{"and", qBuilt(And(Where("subject__icontains", "365"), Where("is_read", false))), xGroup("And", xUnread, xInv365), "Q(is_read=False) & Q(subject__icontains='365')"},
+	{"or", qBuilt(Or(Where("subject__icontains", "365"), Where("size__gt", 1024))), xGroup("Or", xBigSize, xInv365), ""},
+	{"not contains wraps", qBuilt(Not(Where("subject__icontains", "365"))), xGroup("Not", xInv365), "~Q(subject__icontains='365')"},
+	{"not eq inverts", qBuilt(Not(Where("subject", "a"))), xCmp("IsNotEqualTo", xSubj, "a"), "Q(subject__not='a')"},
+	{"not ne inverts", qBuilt(Not(Where("subject__not", "a"))), xEq(xSubj, "a"), ""},
+	{"not gt is lte", qBuilt(Not(Where("size__gt", 1024))), xCmp("IsLessThanOrEqualTo", xSize, "1024"), "Q(size__lte=1024)"},
+	{"not gte is lt", qBuilt(Not(Where("size__gte", 1024))), xCmp("IsLessThan", xSize, "1024"), ""},
+	{"not lt is gte", qBuilt(Not(Where("size__lt", 1024))), xCmp("IsGreaterThanOrEqualTo", xSize, "1024"), ""},
+	{"not lte is gt", qBuilt(Not(Where("size__lte", 1024))), xBigSize, ""},
+	{"not exists", qBuilt(Where("subject__exists", true).Not()), xGroup("Not", xExists(xSubj)), ""},
+	{"not not exists", qBuilt(Not(Where("subject__exists", false))), xExists(xSubj), ""},
+	{"not and wraps", qBuilt(Not(And(Where("is_read", false), Where("size__gt", 1024)))), xGroup("Not", xGroup("And", xUnread, xBigSize)), "~(Q(is_read=False) & Q(size__gt=1024))"},
+	{"not range wraps", qBuilt(Not(Where("size__range", []int{1, 2}))), xGroup("Not", xGroup("And", xCmp("IsGreaterThanOrEqualTo", xSize, "1"), xCmp("IsLessThanOrEqualTo", xSize, "2"))), ""},
+	{"nested", qBuilt(Where("is_read", false).And(Or(Where("subject__icontains", "365"), Not(Where("importance", "Low"))))),
+		xGroup("And", xGroup("Or", xCmp("IsNotEqualTo", xImp, "Low"), xInv365), xUnread), "(Q(importance__not='Low') | Q(subject__icontains='365')) & Q(is_read=False)"},
+	{"chained and nests", qBuilt(Where("subject", "a").And(Where("size__gt", 1024)).And(Where("is_read", false))),
+		xGroup("And", xGroup("And", xBigSize, xEq(xSubj, "a")), xUnread), ""},
+	{"or drops never", qBuilt(Or(Where("subject__in", []string{}), Where("is_read", false))), xUnread, ""},
+	{"and with empty", qBuilt(And(Q{}, Where("is_read", false), And())), xUnread, ""},
 	// Field, the typed builder.
-	{"field icontains", built(Field("subject").IContains("365")), inv365, ""},
-	{"field gt", built(Field("size").Gt(1024)), bigSize, ""},
-	{"field range", built(Field("datetime_received").Range(t0, "2018-01-21T00:00:00Z")), xGroup("And",
-		xCmp("IsGreaterThanOrEqualTo", recv, "2018-01-20T18:30:00Z"), xCmp("IsLessThanOrEqualTo", recv, "2018-01-21T00:00:00Z")), ""},
-	{"field in", built(Field("importance").In("High", "Low")), xGroup("Or", xEq(imp, "High"), xEq(imp, "Low")), ""},
-	{"field in slice", built(Field("importance").In([]string{"High"})), xEq(imp, "High"), ""},
-	{"field exists", built(Field("categories").Exists(false)), xGroup("Not", xExists(cats)), ""},
-	{"field indexed", built(Field("email_addresses__EmailAddress3").IExact("x@y.example")), xContains("FullString", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress3"), "x@y.example"), ""},
-	{"field others", built(And(Field("subject").Eq("a"), Field("subject").Ne("b"), Field("subject").Exact("c"),
+	{"field icontains", qBuilt(Field("subject").IContains("365")), xInv365, ""},
+	{"field gt", qBuilt(Field("size").Gt(1024)), xBigSize, ""},
+	{"field range", qBuilt(Field("datetime_received").Range(queryT0, "2018-01-21T00:00:00Z")), xGroup("And",
+		xCmp("IsGreaterThanOrEqualTo", xRecv, "2018-01-20T18:30:00Z"), xCmp("IsLessThanOrEqualTo", xRecv, "2018-01-21T00:00:00Z")), ""},
+	{"field in", qBuilt(Field("importance").In("High", "Low")), xGroup("Or", xEq(xImp, "High"), xEq(xImp, "Low")), ""},
+	{"field in slice", qBuilt(Field("importance").In([]string{"High"})), xEq(xImp, "High"), ""},
+	{"field exists", qBuilt(Field("categories").Exists(false)), xGroup("Not", xExists(xCats)), ""},
+	{"field indexed", qBuilt(Field("email_addresses__EmailAddress3").IExact("x@y.example")), xContains("FullString", "IgnoreCase", xIdx("contacts:EmailAddress", "EmailAddress3"), "x@y.example"), ""},
+	{"field others", qBuilt(And(Field("subject").Eq("a"), Field("subject").Ne("b"), Field("subject").Exact("c"),
 		Field("subject").Contains("d"), Field("subject").StartsWith("e"), Field("subject").IStartsWith("f"),
 		Field("size").Gte(1), Field("size").Lt(9), Field("size").Lte(8))),
-		xGroup("And", xCmp("IsGreaterThanOrEqualTo", size, "1"), xCmp("IsLessThan", size, "9"), xCmp("IsLessThanOrEqualTo", size, "8"),
-			xEq(subj, "a"), xCmp("IsNotEqualTo", subj, "b"), xContains("FullString", "Exact", subj, "c"),
-			xContains("Substring", "Exact", subj, "d"), xContains("Prefixed", "Exact", subj, "e"), xContains("Prefixed", "IgnoreCase", subj, "f")), ""},
+		xGroup("And", xCmp("IsGreaterThanOrEqualTo", xSize, "1"), xCmp("IsLessThan", xSize, "9"), xCmp("IsLessThanOrEqualTo", xSize, "8"),
+			xEq(xSubj, "a"), xCmp("IsNotEqualTo", xSubj, "b"), xContains("FullString", "Exact", xSubj, "c"),
+			xContains("Substring", "Exact", xSubj, "d"), xContains("Prefixed", "Exact", xSubj, "e"), xContains("Prefixed", "IgnoreCase", xSubj, "f")), ""},
 	// The text forms.
-	{"python dict", parsed(`{'subject__icontains' : '365', 'datetime_received__gt' : '2018-01-20T18:30:00.000Z'}`),
-		xGroup("And", xCmp("IsGreaterThan", recv, "2018-01-20T18:30:00Z"), inv365), ""},
-	{"json", parsed(`{"subject__icontains": "365", "is_read": false, "size__range": [1, 2048]}`),
-		xGroup("And", unread, xCmp("IsGreaterThanOrEqualTo", size, "1"), xCmp("IsLessThanOrEqualTo", size, "2048"), inv365), ""},
-	{"keywords", parsed(`subject__iexact='foo', is_read=False`), xGroup("And", unread, xContains("FullString", "IgnoreCase", subj, "foo")), ""},
-	{"q expression", parsed(`Q(subject__icontains='365') | ~Q(size__gt=1024)`), xGroup("Or", xCmp("IsLessThanOrEqualTo", size, "1024"), inv365), ""},
-	{"tuple in", parsed(`{'importance__in': ('High', 'Low',), 'categories__contains': ['Red']}`), xGroup("And", xGroup("Or", xEq(imp, "High"), xEq(imp, "Low")), xEq(cats, "Red")), ""},
+	{"python dict", qParsed(`{'subject__icontains' : '365', 'datetime_received__gt' : '2018-01-20T18:30:00.000Z'}`),
+		xGroup("And", xCmp("IsGreaterThan", xRecv, "2018-01-20T18:30:00Z"), xInv365), ""},
+	{"json", qParsed(`{"subject__icontains": "365", "is_read": false, "size__range": [1, 2048]}`),
+		xGroup("And", xUnread, xCmp("IsGreaterThanOrEqualTo", xSize, "1"), xCmp("IsLessThanOrEqualTo", xSize, "2048"), xInv365), ""},
+	{"keywords", qParsed(`subject__iexact='foo', is_read=False`), xGroup("And", xUnread, xContains("FullString", "IgnoreCase", xSubj, "foo")), ""},
+	{"q expression", qParsed(`Q(subject__icontains='365') | ~Q(size__gt=1024)`), xGroup("Or", xCmp("IsLessThanOrEqualTo", xSize, "1024"), xInv365), ""},
+	{"tuple in", qParsed(`{'importance__in': ('High', 'Low',), 'categories__contains': ['Red']}`), xGroup("And", xGroup("Or", xEq(xImp, "High"), xEq(xImp, "Low")), xEq(xCats, "Red")), ""},
 }
 
 // TestQueryRestrictionXML checks the restriction XML of each query against what exchangelib sends.

@@ -75,7 +75,7 @@ func coerce(fp fieldPath, v any) (qvalue, *QueryError) {
 				return bad("takes one of %s and case matters: did you mean %s?", strings.Join(def.choices, ", "), pyRepr(c))
 			}
 		}
-		return bad("takes one of %s, not %s", strings.Join(def.choices, ", "), pyRepr(truncate(s)))
+		return bad("takes one of %s, not %s", strings.Join(def.choices, ", "), pyRepr(truncateText(s)))
 	case ftBool:
 		b, ok := toBool(v)
 		if !ok {
@@ -220,7 +220,7 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 		}
 		for _, layout := range zonelessLayouts {
 			if _, err := time.Parse(layout, s); err == nil {
-				return time.Time{}, false, fmt.Sprintf("the time %s has no time zone; add Z for UTC or an offset such as +02:00", pyRepr(truncate(v)))
+				return time.Time{}, false, fmt.Sprintf("the time %s has no time zone; add Z for UTC or an offset such as +02:00", pyRepr(truncateText(v)))
 			}
 		}
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
@@ -229,7 +229,7 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 			}
 			return time.Time{}, false, fmt.Sprintf("%s is a date; this field needs a time with a zone, such as %sT00:00:00Z", pyRepr(s), s)
 		}
-		return time.Time{}, false, fmt.Sprintf("%s is not a datetime; write it as RFC 3339, such as 2018-01-20T18:30:00Z", pyRepr(truncate(v)))
+		return time.Time{}, false, fmt.Sprintf("%s is not a datetime; write it as RFC 3339, such as 2018-01-20T18:30:00Z", pyRepr(truncateText(v)))
 	}
 	return time.Time{}, false, "a datetime must be a time.Time or text such as 2018-01-20T18:30:00Z, not " + describe(v)
 }
@@ -249,7 +249,7 @@ func toDate(v any) (time.Time, string) {
 	case string:
 		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
 		if err != nil {
-			return time.Time{}, pyRepr(truncate(v)) + " is not a date; write it as 2006-01-02"
+			return time.Time{}, pyRepr(truncateText(v)) + " is not a date; write it as 2006-01-02"
 		}
 		return d, ""
 	}
@@ -288,7 +288,7 @@ func describe(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-func truncate(s string) string {
+func truncateText(s string) string {
 	const max = 64
 	if len(s) <= max {
 		return s
@@ -300,7 +300,7 @@ func truncate(s string) string {
 	return s[:cut] + "..."
 }
 
-func quote(s string) string { return pyRepr(truncate(s)) }
+func quoteValue(s string) string { return pyRepr(truncateText(s)) }
 
 // pyRepr writes s as a Python string literal in single quotes, which ParseQuery reads back.
 func pyRepr(s string) string {
