@@ -282,6 +282,9 @@ func parseKey(key string) (fieldPath, string, error) {
 	case 0:
 	case 1:
 		lookup = rest[0]
+		if lookup == "" {
+			return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "the key ends in __ without a lookup", Suggestion: fp.key}
+		}
 	default:
 		return fieldPath{}, "", &QueryError{Field: key, Pos: -1, Msg: "too many __ parts for field " + name,
 			Suggestion: joinKey(fp.key, rest[len(rest)-1:])}

@@ -313,6 +313,7 @@ func TestQueryErrors(t *testing.T) {
 		{Where("subject__endswith", "x"), "subject__endswith", "EWS cannot match the end of a string", "subject__contains"},
 		{Where("subject__iendswith", "x"), "subject__iendswith", "EWS cannot match the end of a string", "subject__icontains"},
 		{Where("subject__isnull", true), "subject__isnull", "unknown lookup 'isnull'", ""},
+		{Where("subject__", "x"), "subject__", "ends in __ without a lookup", "subject"},
 		{Where("subject__icontains__exact", "x"), "subject__icontains__exact", "too many __ parts", "subject__exact"},
 		{Where("datetime_received__icontains", "2018"), "datetime_received__icontains", "does not apply to datetime field datetime_received", ""},
 		{Where("is_read__gt", true), "is_read__gt", "does not apply to boolean field is_read", ""},
