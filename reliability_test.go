@@ -21,15 +21,16 @@ import (
 
 // Tests of retries, throttling, limits and broken answers, against the fake server's fault injection.
 //
-// Mail-level tests to add once the mail service lands (they need FindItem/GetItem/CreateItem/SendItem):
-//   - a 5,000-message search under ServerBusy every 3rd request and ResetAfter every 7th returns every message
-//     exactly once (TestFolderPagingUnderFaults does it for 5,000 folders now);
-//   - Send under ResetAfter().For("CreateItem") is not sent twice: the error matches ErrOutcomeUnknown and the
-//     server's Handled("CreateItem") is 1 (TestCallOnce* do it for a raw callOnce now);
-//   - Move/Copy/Delete under ResetAfter, and under ServerBusy (retried, carried out once);
+// Mail-level tests to add once the mail service lands (Mail().Search, Send, Move, Copy, Delete), on top of the
+// wire-level ones in reliability_mail_test.go (FindItem paging of 5,000 messages under ServerBusy every 3rd
+// request and ResetAfter every 7th; a sending CreateItem under ResetAfter/Truncate/ServerBusy/503 through
+// callOnce, checked in the recipient's inbox):
+//   - the same two through Mail().Search and Mail().Send, which must use call and callOnce;
+//   - Move/Copy/Delete under ResetAfter (ErrOutcomeUnknown, carried out once) and under ServerBusy (retried);
 //   - cancelling a search iterator mid-page leaks no goroutine (TestCancelLeaksNoGoroutine does it for a call);
-//   - XML injection: subjects, bodies, addresses, query values and Message-IDs such as `</t:Subject><t:Foo>` and
-//     `]]>` are stored verbatim by the server (TestFolderNameInjection does it for folder names).
+//   - XML injection through the public API: subjects, bodies, addresses, query values and Message-IDs such as
+//     `</t:Subject><t:Foo>` and `]]>` stored verbatim (TestFolderNameInjection does it for folder names, the
+//     testserver's own tests for raw CreateItem).
 
 // ops counts the requests of an operation the server received, and those a fault hit.
 func ops(srv *testserver.Server, op string) (all, faulted int) {
@@ -613,6 +614,7 @@ func TestPerRequestTimeout(t *testing.T) {
 		t.Errorf("waits = %v, want one retry after the timeout", clk.Sleeps())
 	}
 	srv.AddFault(testserver.Delay(time.Hour))
+	c = retryClient(t, srv, clk, func(cfg *Config) { cfg.Timeout, cfg.Retry.MaxAttempts = 300*time.Millisecond, 2 })
 	_, err := c.GetFolder(ctx, Inbox)
 	if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 		t.Fatalf("err = %v, want the per-request timeout (the test's context is fine)", err)

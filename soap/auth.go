@@ -47,7 +47,8 @@ type TransportConfig struct {
 
 // NewHTTPClient returns an HTTP client that authenticates as cfg says. HTTP/2 is off: NTLM authenticates a
 // connection, and Exchange's EWS endpoint speaks HTTP/1.1. Connections are kept alive, so one NTLM handshake
-// serves every request sent on that connection.
+// serves every request sent on that connection. Each request (with all the legs of its handshake) has one of
+// MaxConnsPerHost connections to itself until its response body is closed, so every body must be closed.
 func NewHTTPClient(cfg TransportConfig) *http.Client {
 	idle := cfg.MaxConnsPerHost
 	if idle <= 0 {
