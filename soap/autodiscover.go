@@ -96,8 +96,8 @@ type AutodiscoverServerVersion struct {
 // GetUserSettingsResponse is the Response element of a GetUserSettingsResponseMessage.
 type GetUserSettingsResponse struct {
 	// ErrorCode applies to the whole request: NoError, ServerBusy, InvalidRequest, ...
-	ErrorCode     string             `xml:"ErrorCode"`
-	ErrorMessage  string             `xml:"ErrorMessage"`
+	ErrorCode     string         `xml:"ErrorCode"`
+	ErrorMessage  string         `xml:"ErrorMessage"`
 	UserResponses []UserResponse `xml:"UserResponses>UserResponse"`
 }
 

@@ -415,10 +415,11 @@ func (s *Server) poxAnswer(req *adRequest, method string) ([]byte, int) {
 			elem("AutoDiscoverSMTPAddress", mb.Address).elem("DeploymentId", "9ef1e9d4-5c4f-4d3e-9b8a-7f0e4f1a2b3c").close()
 		w.open("Account").elem("AccountType", "email").elem("Action", "settings").elem("MicrosoftOnline", "False")
 		version := fmt.Sprintf("%08X", 0x70000000|uint32(v.MajorVersion&0x3F)<<22|uint32(v.MinorVersion&0x3F)<<16|0x8000|uint32(v.MajorBuildNumber&0x7FFF))
+		w.open("Protocol").elem("Type", "EXCH").elem("Server", hostOf(s.URL)).elem("ServerVersion", version)
 		if internal != "" {
-			w.open("Protocol").elem("Type", "EXCH").elem("Server", hostOf(internal)).elem("ServerVersion", version).
-				elem("ASUrl", internal).elem("EwsUrl", internal).close()
+			w.elem("ASUrl", internal).elem("EwsUrl", internal)
 		}
+		w.close()
 		if external != "" {
 			w.open("Protocol").elem("Type", "EXPR").elem("Server", hostOf(external)).
 				elem("ASUrl", external).elem("EwsUrl", external).close()
