@@ -283,7 +283,7 @@ func adTestCA() testCA {
 			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 			DNSNames: []string{"example.com", "*.example.com", "sub.example.com", "*.sub.example.com", "evil.test",
 				"*.evil.test", "autodiscover.com", "xn--bcher-kva.example", "*.xn--bcher-kva.example", "example.net",
-				"*.example.net"},
+				"*.example.net", "*.partner.example.net", "example.co.uk", "*.example.co.uk", "autodiscover.co.uk"},
 			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
 		der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
 		if err != nil {
@@ -305,6 +305,14 @@ func (n *adNet) exchange(opts ...testserver.Option) *adHost {
 	h := n.serve(opts...)
 	h.srv.SetAutodiscover("", testserver.AutodiscoverAnswer{ExternalEWSURL: mailEWS})
 	n.route(h, "mail.example.com:443")
+	return h
+}
+
+// trap starts a server that would accept alice's credentials and answer autodiscover, for a host that must
+// never be asked.
+func (n *adNet) trap(opts ...testserver.Option) *adHost {
+	h := n.serve(opts...)
+	h.srv.SetAutodiscover("", testserver.AutodiscoverAnswer{ExternalEWSURL: mailEWS})
 	return h
 }
 

@@ -171,6 +171,11 @@ func (d *discoverer) domain(ctx context.Context, email string) outcome {
 	if reg, err := registrableDomain(domain); err == nil && microsoftDomains[reg] {
 		return outcome{found: &Discovery{URL: officeEWSURL, Version: "Exchange2016", EmailAddress: email, Protocol: "office365"}}
 	}
+	if err := d.pol.checkHost(domain); err != nil {
+		// A RedirectAddress into another domain: nothing there may see the credentials, so nothing is asked.
+		d.attempt("domain of "+email, err)
+		return outcome{}
+	}
 	for _, base := range []string{"https://" + domain, "https://autodiscover." + domain} {
 		if out := d.host(ctx, base, email); out.done() {
 			return out
