@@ -120,6 +120,30 @@ func Discover(ctx context.Context, cfg Config) (*Discovery, error) {
 	return &out, nil
 }
 
+// discoveryFailed forgets the discovered URL (and its cache entry) when a request to it could not even be
+// sent, so that the next operation discovers again rather than keep using a stale URL until the TTL ends.
+func (c *Client) discoveryFailed(err error) {
+	var re *soap.RequestError
+	if !c.cfg.Autodiscover || !errors.As(err, &re) || re.Sent {
+		return
+	}
+	s := &c.shared.disc
+	s.mu.Lock()
+	d, key := s.found, s.key
+	s.found = nil
+	s.mu.Unlock()
+	if d != nil {
+		c.adCache().drop(key, d.URL, c.cfg.AutodiscoverCacheFile)
+	}
+}
+
+func (c *Client) adCache() *discoveryCache {
+	if h := c.cfg.adHooks; h != nil && h.cache != nil {
+		return h.cache
+	}
+	return defaultDiscoveryCache
+}
+
 // checkAutodiscoverHost checks Host and AutodiscoverURL against Autodiscover.
 func checkAutodiscoverHost(cfg Config) error {
 	if !cfg.Autodiscover {
@@ -177,6 +201,7 @@ func explicitHost(raw string) (string, error) {
 type discoverState struct {
 	mu      sync.Mutex
 	found   *Discovery
+	key     string // cache key of found
 	expires time.Time     // zero: for the client's lifetime
 	running chan struct{} // closed when the discovery under way ends
 }
@@ -230,11 +255,11 @@ func (c *Client) discover(ctx context.Context) (*Discovery, error) {
 		s.running = done
 		s.mu.Unlock()
 
-		d, err := discoverCached(ctx, &c.cfg)
+		d, key, err := discoverCached(ctx, &c.cfg)
 		s.mu.Lock()
 		s.running = nil
 		if err == nil {
-			s.found = d
+			s.found, s.key = d, key
 			s.expires = time.Time{}
 			if ttl := c.cfg.AutodiscoverCacheTTL; ttl >= 0 {
 				s.expires = now.Add(cacheTTL(ttl))
@@ -263,19 +288,19 @@ func (c *Client) adNow() time.Time {
 	return time.Now()
 }
 
-// discoverCached answers from the cache, or runs discovery and caches its result.
-func discoverCached(ctx context.Context, cfg *Config) (*Discovery, error) {
+// discoverCached answers from the cache, or runs discovery and caches its result. It returns the cache key.
+func discoverCached(ctx context.Context, cfg *Config) (*Discovery, string, error) {
 	domain, err := emailDomain(cfg.EmailAddress)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	explicit, err := explicitHost(cfg.AutodiscoverURL)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pol, err := newTrustPolicy(domain, cfg.AutodiscoverTrustedHosts, explicit)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	h := autodiscoverHooks{}
 	if cfg.adHooks != nil {
@@ -291,23 +316,23 @@ func discoverCached(ctx context.Context, cfg *Config) (*Discovery, error) {
 		h.resolver = net.DefaultResolver
 	}
 	useCache := cfg.AutodiscoverCacheTTL >= 0
-	key := domain + "|" + pol.fingerprint()
+	key := domain + "|" + pol.fingerprint() + "|" + cfg.AutodiscoverURL
 	if useCache {
 		if d, ok := h.cache.get(key, h.now(), cfg.AutodiscoverCacheFile, pol); ok {
 			d.EmailAddress = cfg.EmailAddress
-			return d, nil
+			return d, key, nil
 		}
 	}
 	dd := newDiscoverer(cfg, pol, h)
 	defer dd.close()
 	d, err := dd.run(ctx, cfg.EmailAddress)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if useCache {
 		h.cache.put(key, d, h.now(), cacheTTL(cfg.AutodiscoverCacheTTL), cfg.AutodiscoverCacheFile, cfg.Logger)
 	}
-	return d, nil
+	return d, key, nil
 }
 
 // cacheTTL applies the default of 24 hours.

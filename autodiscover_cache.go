@@ -91,6 +91,24 @@ func (c *discoveryCache) put(key string, d *Discovery, now time.Time, ttl time.D
 	}
 }
 
+// drop removes the entry for key if it still holds url, from memory and from the file.
+func (c *discoveryCache) drop(key, url, file string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok && e.URL == url {
+		delete(c.entries, key)
+	}
+	if file == "" {
+		return
+	}
+	if f, err := readCacheFile(file); err == nil {
+		if e, ok := f.Entries[key]; ok && e.URL == url {
+			delete(f.Entries, key)
+			_ = writeCacheFile(file, f)
+		}
+	}
+}
+
 func readCacheFile(path string) (*cacheFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

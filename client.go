@@ -462,6 +462,7 @@ func (c *Client) call(ctx context.Context, req, resp any) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		c.discoveryFailed(err)
 		return c.convertError(err)
 	}
 	return nil
