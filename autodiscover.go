@@ -201,7 +201,7 @@ func explicitHost(raw string) (string, error) {
 type discoverState struct {
 	mu      sync.Mutex
 	found   *Discovery
-	key     string // cache key of found
+	key     string        // cache key of found
 	expires time.Time     // zero: for the client's lifetime
 	running chan struct{} // closed when the discovery under way ends
 }
