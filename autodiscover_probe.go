@@ -252,7 +252,7 @@ func (d *discoverer) httpRedirect(ctx context.Context, domain, email string) out
 		if ctx.Err() != nil {
 			return outcome{fatal: ctx.Err()}
 		}
-		d.attempt(where, err)
+		d.attempt(where, bareError(err))
 		return outcome{}
 	}
 	drain(resp)
@@ -412,9 +412,9 @@ func (d *discoverer) send(ctx context.Context, p adProbe) adResult {
 		case ctx.Err() != nil:
 			return adResult{fatal: ctx.Err()}
 		case isTLSError(err):
-			return adResult{tls: true, err: err}
+			return adResult{tls: true, err: bareError(err)}
 		}
-		return adResult{err: err}
+		return adResult{err: bareError(err)}
 	}
 	defer drain(resp)
 	if isRedirect(resp.StatusCode) {
@@ -582,6 +582,16 @@ func newestSchema(list string) string {
 		return ""
 	}
 	return schemaOrder[best]
+}
+
+// bareError drops the *url.Error wrapper ("Post "https://...": ..."): attempts are already prefixed with
+// their URL.
+func bareError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func isRedirect(code int) bool {
