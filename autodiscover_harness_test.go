@@ -323,12 +323,3 @@ func (n *adNet) notFound() *adHost {
 	h.srv.DisableAutodiscover("pox")
 	return h
 }
-
-func containsAny(list []string, items ...string) bool {
-	for _, i := range items {
-		if slices.Contains(list, i) {
-			return true
-		}
-	}
-	return false
-}
