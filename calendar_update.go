@@ -82,7 +82,9 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 // eventUpdates checks ch and builds its updates, in the order of the schema's fields.
 func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 	var u []soap.Update
-	set := func(uri string, item *soap.CalendarItem) { u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}, Item: item}) }
+	set := func(uri string, item *soap.CalendarItem) {
+		u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}, Item: item})
+	}
 	del := func(uri string) { u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}}) }
 	for _, e := range []error{
 		checkEnum("EventChanges.ShowAs", ch.ShowAs, showAsValues),
@@ -215,7 +217,9 @@ func (c *Client) timeUpdates(ch *EventChanges) ([]soap.Update, error) {
 		start, end = allDayRange(start, end, loc)
 	}
 	var u []soap.Update
-	set := func(uri string, item *soap.CalendarItem) { u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}, Item: item}) }
+	set := func(uri string, item *soap.CalendarItem) {
+		u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}, Item: item})
+	}
 	if ch.Start != nil {
 		set("calendar:Start", &soap.CalendarItem{Start: wireTime(start)})
 	}
