@@ -247,7 +247,9 @@ func TestCancelAndDeleteMeeting(t *testing.T) {
 		t.Errorf("SendToNone sent a cancellation (%d in all)", len(c))
 	}
 	// Bob, an attendee, cannot cancel alice's meeting.
-	bob := newTestClient(t, srv, func(cfg *Config) { cfg.Username, cfg.Password, cfg.EmailAddress = `CORP\bob`, "Bob-Passw0rd!", "bob@example.com" })
+	bob := newTestClient(t, srv, func(cfg *Config) {
+		cfg.Username, cfg.Password, cfg.EmailAddress = `CORP\bob`, "Bob-Passw0rd!", "bob@example.com"
+	})
 	var bobsCopy string
 	for _, it := range bobMB.Items("calendar") {
 		if it.Subject == "Drill 3" {
