@@ -57,8 +57,9 @@ type NewEvent struct {
 	// End is exclusive at midnight (an End at 00:00 ends the event the day before; a later End includes its day;
 	// a zero End, or one on the start day, makes a one-day event).
 	IsAllDay bool
-	// TimeZone is the event's time zone; nil means Start's zone if Windows knows it, else the client's
-	// Config.Location, else UTC. It decides the local time Outlook shows and the days of all-day events.
+	// TimeZone is the event's time zone; nil means Start's zone if Windows knows it and it is not UTC, else the
+	// client's Config.Location, else UTC. It decides the local time Outlook shows (and keeps across daylight
+	// saving changes in a series) and the midnights of all-day events.
 	TimeZone *time.Location
 	Location string
 	// Required, Optional and Resources are attendees, as "bob@example.com" or "Bob <bob@example.com>".

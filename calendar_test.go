@@ -209,8 +209,8 @@ func TestCreateEventStoredUTCDependsOnDST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ev.Start.Location() != berlin || ev.Start.Hour() != 11 || ev.TimeZone != "UTC" {
-		t.Errorf("GetEvent with Location Berlin: Start %s, TimeZone %q; want 11:00 in Europe/Berlin, zone UTC (the zone of the given start)", ev.Start, ev.TimeZone)
+	if ev.Start.Location() != berlin || ev.Start.Hour() != 11 || ev.TimeZone != "W. Europe Standard Time" {
+		t.Errorf("GetEvent with Location Berlin: Start %s, TimeZone %q; want 11:00 in Europe/Berlin, the client's zone (a UTC start names no zone)", ev.Start, ev.TimeZone)
 	}
 	if tz := lastRequest(t, srv, "GetItem"); !strings.Contains(tz, `TimeZoneDefinition Id="W. Europe Standard Time"`) {
 		t.Errorf("the request does not carry the client's time zone context: %s", tz)
@@ -246,6 +246,18 @@ func TestCreateAllDayEvent(t *testing.T) {
 	it = storedItem(t, srv, id)
 	if !it.Start.Equal(time.Date(2024, 7, 4, 4, 0, 0, 0, time.UTC)) || !it.End.Equal(time.Date(2024, 7, 5, 4, 0, 0, 0, time.UTC)) || it.StartTimeZone != "Eastern Standard Time" {
 		t.Errorf("all-day Jul 4 in New York stored as %s - %s zone %q", it.Start, it.End, it.StartTimeZone)
+	}
+
+	// A UTC date names no zone: the client's Location gives the midnights.
+	cb := newTestClient(t, srv, func(cfg *Config) { cfg.Location = berlin })
+	id, err = cb.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "audit", IsAllDay: true, Start: time.Date(2024, 12, 24, 0, 0, 0, 0, time.UTC),
+		End: time.Date(2024, 12, 27, 0, 0, 0, 0, time.UTC)}, EventOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it = storedItem(t, srv, id)
+	if !it.Start.Equal(time.Date(2024, 12, 23, 23, 0, 0, 0, time.UTC)) || !it.End.Equal(time.Date(2024, 12, 26, 23, 0, 0, 0, time.UTC)) || it.StartTimeZone != "W. Europe Standard Time" {
+		t.Errorf("all-day Dec 24-26 with a Berlin client stored as %s - %s zone %q", it.Start, it.End, it.StartTimeZone)
 	}
 }
 

@@ -9,9 +9,10 @@ import (
 )
 
 // eventZone picks the time zone of an event and its Windows id. An explicit zone (NewEvent.TimeZone) must have
-// a Windows id. Otherwise the zone of start is used if Windows knows it, else the client's Config.Location, else
-// UTC: the event's instants are right in every case (they are sent in UTC); the zone decides the local time
-// Outlook shows and keeps across daylight saving changes, and the days of all-day events.
+// a Windows id. Otherwise the zone of start is used if Windows knows it and it is not UTC (a UTC time says an
+// instant, not a zone), else the client's Config.Location if Windows knows it, else UTC. The event's instants
+// are right in every case (they are sent in UTC); the zone decides the local time Outlook shows and keeps across
+// daylight saving changes, and the days of all-day events.
 func (c *Client) eventZone(field string, explicit *time.Location, start time.Time) (*time.Location, string, error) {
 	if explicit != nil {
 		id, ok := wintz.WindowsID(explicit)
@@ -20,10 +21,13 @@ func (c *Client) eventZone(field string, explicit *time.Location, start time.Tim
 		}
 		return explicit, id, nil
 	}
-	for _, loc := range []*time.Location{start.Location(), c.cfg.Location} {
-		if id, ok := wintz.WindowsID(loc); ok {
+	if loc := start.Location(); loc != time.UTC {
+		if id, ok := wintz.WindowsID(loc); ok && id != "UTC" {
 			return loc, id, nil
 		}
+	}
+	if id, ok := wintz.WindowsID(c.cfg.Location); ok {
+		return c.cfg.Location, id, nil
 	}
 	return time.UTC, "UTC", nil
 }
