@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"strings"
+	"time"
 )
 
 // Calendar items and meetings: CreateItem of a t:CalendarItem stores the event in the organizer's calendar and,
@@ -44,9 +45,11 @@ func createCalendarEvent(r *request, mb *Mailbox, target *Folder, it Item, invit
 		r.failure("ErrorInvalidRequest", "SendMeetingInvitations "+invitations+" is not valid for CreateItem.", "m:Items")
 		return
 	}
-	if it.Start.IsZero() || it.End.IsZero() {
-		r.failure("ErrorCalendarInvalidPropertyValue", "A calendar item needs a Start and an End.", "m:Items")
-		return
+	if it.Start.IsZero() {
+		it.Start = r.srv.now().Truncate(time.Hour).Add(time.Hour)
+	}
+	if it.End.IsZero() {
+		it.End = it.Start.Add(30 * time.Minute)
 	}
 	if it.End.Before(it.Start) {
 		r.failure("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate", "m:Items")

@@ -78,7 +78,27 @@ func TestMeetingMessagesAndOccurrenceRefs(t *testing.T) {
 		t.Errorf("RecurringMasterItemId of an occurrence = %+v, want the series %s", got, master)
 	}
 
-	// Decline, then cancel: the response and the cancellation are messages of their own types.
+	// UpdateItem and DeleteItem of calendar items need their meeting attributes.
+	var ur soap.UpdateItemResponse
+	if _, err := c.Do(ctx, h, &soap.UpdateItem{ConflictResolution: "AutoResolve", ItemChanges: []soap.ItemChange{{ItemID: soap.ItemID{ID: master},
+		Updates: []soap.Update{{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.CalendarItem{Subject: "y"}}}}}}, &ur); err != nil {
+		t.Fatal(err)
+	}
+	if re, ok := ur.ResponseMessages[0].Err().(*soap.ResponseError); !ok || re.Code != "ErrorSendMeetingInvitationsOrCancellationsRequired" {
+		t.Errorf("UpdateItem without SendMeetingInvitationsOrCancellations: %v", ur.ResponseMessages[0].Err())
+	}
+	var dr soap.DeleteItemResponse
+	if _, err := c.Do(ctx, h, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: master}}}, &dr); err != nil {
+		t.Fatal(err)
+	}
+	if re, ok := dr.ResponseMessages[0].Err().(*soap.ResponseError); !ok || re.Code != "ErrorSendMeetingCancellationsRequired" {
+		t.Errorf("DeleteItem without SendMeetingCancellations: %v", dr.ResponseMessages[0].Err())
+	}
+	if it, ok := srv.Item(master); !ok || it.Subject != "Series" {
+		t.Errorf("the refused requests changed the series: %+v", it)
+	}
+
+	// Cancel: the cancellation is a message of its own type.
 	var ar soap.CreateItemResponse
 	if _, err := c.Do(ctx, h, &soap.CreateItem{MessageDisposition: "SendAndSaveCopy", Items: soap.ItemList{&soap.CancelCalendarItem{ReferenceItemID: soap.ReferenceItemID{ID: master}}}}, &ar); err != nil || ar.ResponseMessages[0].Err() != nil {
 		t.Fatalf("cancel: %v %+v", err, ar)

@@ -38,6 +38,10 @@ func handleUpdateItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "m:Items")
 			continue
 		}
+		if it.Kind() == "calendar" && body.attr("SendMeetingInvitationsOrCancellations") == "" {
+			r.failure("ErrorSendMeetingInvitationsOrCancellationsRequired", "The SendMeetingInvitationsOrCancellations attribute is required for calendar items.", "m:Items")
+			continue
+		}
 		if ck := idNode.attr("ChangeKey"); ck != "" && ck != it.ChangeKey && conflict == "NeverOverwrite" {
 			r.failure("ErrorIrresolvableConflict", "The operation can not be performed because the item is out of date. Reload the item and try again.", "m:Items")
 			continue
