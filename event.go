@@ -88,7 +88,7 @@ type Event struct {
 	Start, End time.Time
 	IsAllDay   bool
 	// TimeZone is the Windows id of the event's time zone, e.g. "W. Europe Standard Time" ("" if the server did
-	// not say).
+	// not say; "Customized Time Zone" for a zone an organizer's client defined by its rules).
 	TimeZone  string
 	Location  string
 	Organizer Attendee
