@@ -266,3 +266,29 @@ func TestListEventsContextCancel(t *testing.T) {
 		t.Errorf("cancelled context: err = %v", err)
 	}
 }
+
+func TestEventsInAnotherCalendar(t *testing.T) {
+	srv, c := setup(t)
+	fid, err := srv.Default().AddFolder("calendar", "On-call", "IPF.Appointment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2024, 9, 2, 22, 0, 0, 0, time.UTC)
+	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "On-call", Start: start, End: start.Add(10 * time.Hour),
+		Recurrence: &Recurrence{Pattern: RecurrenceDaily, Interval: 1, Until: time.Date(2024, 9, 4, 0, 0, 0, 0, time.UTC)}},
+		EventOptions{Folder: FolderByPath("Calendar/On-call")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := storedItem(t, srv, id)
+	if it.FolderID != fid || it.Recurrence == nil || it.Recurrence.Pattern != "Daily" || it.Recurrence.End.Format("2006-01-02") != "2024-09-04" {
+		t.Fatalf("stored in folder %s with recurrence %+v", it.FolderID, it.Recurrence)
+	}
+	if evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), ListEventsOptions{}); len(evs) != 0 {
+		t.Errorf("the default calendar lists %d events of another calendar", len(evs))
+	}
+	evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), ListEventsOptions{Folder: FolderByID(fid)})
+	if len(evs) != 3 || evs[2].Start.Day() != 4 {
+		t.Errorf("On-call calendar: %v", evs)
+	}
+}
