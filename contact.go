@@ -161,7 +161,7 @@ func wireContact(field string, ct *Contact) (*soap.Contact, error) {
 	if len(phones) > 0 {
 		w.PhoneNumbers = &soap.DictEntries{Entries: phones}
 	}
-	for _, k := range sortedKeys(ct.Addresses) {
+	for _, k := range contactMapKeys(ct.Addresses) {
 		if err := checkEnum(field+".Addresses key", k, addressKeys); err != nil {
 			return nil, err
 		}
@@ -182,7 +182,7 @@ func wireContact(field string, ct *Contact) (*soap.Contact, error) {
 // number are kept (for updates, which delete them).
 func wirePhones(field string, phones map[PhoneKey]string, keepEmpty bool) ([]soap.DictEntry, error) {
 	var out []soap.DictEntry
-	for _, k := range sortedKeys(phones) {
+	for _, k := range contactMapKeys(phones) {
 		if err := checkEnum(field+".Phones key", k, phoneKeys); err != nil {
 			return nil, err
 		}
@@ -198,7 +198,7 @@ func wirePhones(field string, phones map[PhoneKey]string, keepEmpty bool) ([]soa
 	return out, nil
 }
 
-func sortedKeys[K ~string, V any](m map[K]V) []K {
+func contactMapKeys[K ~string, V any](m map[K]V) []K {
 	keys := make([]K, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -120,7 +120,7 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 			set(p, &soap.Contact{PhoneNumbers: &soap.DictEntries{Entries: []soap.DictEntry{e}}})
 		}
 	}
-	for _, k := range sortedKeys(ch.Addresses) {
+	for _, k := range contactMapKeys(ch.Addresses) {
 		if err := checkEnum("ContactChanges.Addresses key", k, addressKeys); err != nil {
 			return nil, err
 		}
