@@ -195,7 +195,8 @@ func TestListEventsDefaultWindowAndErrors(t *testing.T) {
 		t.Errorf("default window (today + %v) listed %v", DefaultEventWindow, evs)
 	}
 	body := lastRequest(t, srv, "FindItem")
-	if want := `StartDate="` + today.Format("2006-01-02T15:04:05Z") + `" EndDate="` + today.Add(DefaultEventWindow).Format("2006-01-02T15:04:05Z") + `"`; !strings.Contains(body, want) {
+	want := `StartDate="` + today.Format("2006-01-02T15:04:05Z") + `" EndDate="` + today.Add(DefaultEventWindow).Format("2006-01-02T15:04:05Z") + `"`
+	if !strings.Contains(body, want) && time.Now().UTC().Truncate(24*time.Hour).Equal(today) { // (unless the day changed meanwhile)
 		t.Errorf("default window request lacks %s: %s", want, body)
 	}
 
