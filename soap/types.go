@@ -142,3 +142,8 @@ type Folder struct {
 type Folders struct {
 	Folders []Folder `xml:",any"`
 }
+
+// TargetFolder wraps a folder reference in an element such as m:SavedItemFolderId.
+type TargetFolder struct {
+	Folder FolderRef `xml:"x"`
+}

@@ -110,6 +110,7 @@ type Item struct {
 	MasterID string
 
 	// Contact
+	FileAs            string
 	DisplayName       string
 	GivenName         string
 	Surname           string

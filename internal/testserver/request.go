@@ -18,6 +18,8 @@ type request struct {
 	tz      string
 	op      string
 	w       xw
+	// rejected is set when the request was answered with a schema-validation or invalid-request fault.
+	rejected bool
 }
 
 // handler answers one operation. It runs with s.mu held, writes response messages with r.w, and returns a
@@ -38,8 +40,11 @@ var validVersions = map[string]bool{
 }
 
 // handle parses and answers a request; it returns the response body and HTTP status.
-func (r *request) handle(info *RequestInfo) ([]byte, int) {
+func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	s := r.srv
+	defer func() {
+		info.rejected = r.rejected
+	}()
 	env, err := parseXML(bytes.NewReader(r.raw))
 	if err != nil {
 		return r.fault(faultf("ErrorSchemaValidation", "The request failed schema validation: %v", err))
@@ -100,7 +105,7 @@ func (r *request) handle(info *RequestInfo) ([]byte, int) {
 		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
 	r.w.close().open("s:Body", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
 	r.w.open("m:"+op.Name.Local+"Response", "xmlns:m", nsMessages, "xmlns:t", nsTypes)
-	if err := h(r, op); err != nil {
+	if err := r.run(h, op); err != nil {
 		if f, ok := err.(*soapFault); ok {
 			return r.fault(f)
 		}
@@ -125,6 +130,9 @@ func itoa(i int) string { return fmt.Sprint(i) }
 
 // fault answers with a SOAP fault in the form Exchange uses.
 func (r *request) fault(f *soapFault) ([]byte, int) {
+	if f.code == "ErrorSchemaValidation" || f.code == "ErrorInvalidRequest" {
+		r.rejected = true
+	}
 	var w xw
 	w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
 	w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Body").open("s:Fault")
@@ -271,4 +279,15 @@ func (r *request) resolveItem(n *node) (*Mailbox, *Item, *errorCode) {
 		return nil, nil, errItemNotFound()
 	}
 	return mb, it, nil
+}
+
+// run calls h, turning a panic into an ErrorInternalServerError fault (a bug in the fake server should fail the
+// test that hit it with a clear error, not hang the client).
+func (r *request) run(h handler, op *node) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = faultf("ErrorInternalServerError", "fake server panic in %s: %v", r.op, p)
+		}
+	}()
+	return h(r, op)
 }

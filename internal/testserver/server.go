@@ -92,6 +92,7 @@ type Server struct {
 	tokens    map[string]string // bearer token -> mailbox address
 	mailboxes map[string]*Mailbox
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
+	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
 	version   ServerVersion
 	clock     func() time.Time
 	requests  []RequestInfo
@@ -107,6 +108,8 @@ type RequestInfo struct {
 	Version       string // RequestServerVersion
 	TimeZone      string // TimeZoneContext id
 	Body          []byte // the raw request body
+
+	rejected bool
 }
 
 // Hook runs before every request is handled. It may write a response and return true to take the request
@@ -298,7 +301,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body}
 	resp, status := req.handle(&info)
 	s.record(info)
-	capture("req", info.Operation, body)
+	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
+	if !info.rejected {
+		capture("req", info.Operation, body)
+	}
 	capture("resp", info.Operation, resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(status)

@@ -122,3 +122,13 @@ func (n *node) textOrEmpty() string {
 	}
 	return n.Text
 }
+
+// kids returns n's children; nil-safe.
+func (n *node) kids() []*node {
+	if n == nil {
+		return nil
+	}
+	return n.Children
+}
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -1,0 +1,83 @@
+package testserver
+
+import "strings"
+
+// itemShape is the m:ItemShape of a request: which properties to return.
+type itemShape struct {
+	base     string          // IdOnly, Default, AllProperties
+	props    map[string]bool // AdditionalProperties FieldURIs (and "uri:index" for indexed ones)
+	bodyType string          // Best, HTML, Text
+	mime     bool
+}
+
+func parseShape(n *node) itemShape {
+	s := itemShape{base: "Default", props: map[string]bool{}, bodyType: "Best"}
+	if n == nil {
+		return s
+	}
+	if b := n.textOf("BaseShape"); b != "" {
+		s.base = b
+	}
+	if b := n.textOf("BodyType"); b != "" {
+		s.bodyType = b
+	}
+	s.mime = n.textOf("IncludeMimeContent") == "true"
+	for _, p := range n.child("AdditionalProperties").kids() {
+		uri := p.attr("FieldURI")
+		if p.Name.Local == "ExtendedFieldURI" {
+			uri = "extended:" + p.attr("PropertyTag") + p.attr("PropertyName") + p.attr("PropertyId")
+		}
+		s.props[uri] = true
+	}
+	return s
+}
+
+// defaultProps are the properties of the Default shape, by item kind (as Exchange returns them).
+var defaultProps = map[string]map[string]bool{
+	"message": set("item:ItemId", "item:ParentFolderId", "item:ItemClass", "item:Subject", "item:Sensitivity",
+		"item:Attachments", "item:DateTimeReceived", "item:Size", "item:Importance", "item:IsDraft",
+		"item:DateTimeSent", "item:DateTimeCreated", "item:DisplayCc", "item:DisplayTo", "item:HasAttachments",
+		"item:LastModifiedTime", "item:ConversationId", "message:Sender", "message:IsReadReceiptRequested",
+		"message:ConversationTopic", "message:From", "message:InternetMessageId", "message:IsRead"),
+	"calendar": set("item:ItemId", "item:ParentFolderId", "item:ItemClass", "item:Subject", "item:Sensitivity",
+		"item:Attachments", "item:DateTimeReceived", "item:Size", "item:Importance", "item:HasAttachments",
+		"item:ReminderIsSet", "item:ReminderMinutesBeforeStart", "item:LastModifiedTime", "calendar:UID",
+		"calendar:Start", "calendar:End", "calendar:IsAllDayEvent", "calendar:LegacyFreeBusyStatus",
+		"calendar:Location", "calendar:IsMeeting", "calendar:IsCancelled", "calendar:IsRecurring",
+		"calendar:CalendarItemType", "calendar:MyResponseType", "calendar:Organizer"),
+	"contact": set("item:ItemId", "item:ParentFolderId", "item:ItemClass", "item:Subject", "item:Attachments",
+		"item:Size", "item:HasAttachments", "item:LastModifiedTime", "contacts:FileAs", "contacts:DisplayName",
+		"contacts:GivenName", "contacts:CompanyName", "contacts:EmailAddresses", "contacts:PhysicalAddresses",
+		"contacts:PhoneNumbers", "contacts:Department", "contacts:JobTitle", "contacts:Surname"),
+}
+
+func set(xs ...string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// has reports whether the shape asks for the property uri of an item of the given kind.
+func (s itemShape) has(kind, uri string) bool {
+	if uri == "item:ItemId" || s.props[uri] {
+		return true
+	}
+	// An indexed request (contacts:EmailAddress:EmailAddress1) selects the whole dictionary here.
+	for p := range s.props {
+		if strings.HasPrefix(p, uri) {
+			return true
+		}
+	}
+	switch s.base {
+	case "AllProperties":
+		return uri != "item:MimeContent" && uri != "item:UniqueBody" && uri != "item:TextBody"
+	case "Default":
+		if uri == "item:Body" {
+			return true
+		}
+		return defaultProps[kind][uri]
+	}
+	return false
+}

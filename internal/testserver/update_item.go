@@ -1,0 +1,344 @@
+package testserver
+
+import (
+	"strings"
+)
+
+func init() {
+	register("UpdateItem", handleUpdateItem)
+}
+
+// updateCalendarHook sends meeting updates after an UpdateItem of a calendar item; set by the calendar code.
+var updateCalendarHook func(r *request, mb *Mailbox, it *Item, mode string)
+
+func handleUpdateItem(r *request, body *node) error {
+	changes := body.child("ItemChanges")
+	if changes == nil || len(changes.kids()) == 0 {
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: ItemChanges is required.")
+	}
+	conflict := body.attr("ConflictResolution")
+	if conflict == "" {
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: The required attribute 'ConflictResolution' is missing.")
+	}
+	disposition := body.attr("MessageDisposition")
+	r.messages()
+	for _, ch := range changes.all("ItemChange") {
+		var idNode *node
+		for _, c := range ch.kids() {
+			if c.Name.Local == "ItemId" || c.Name.Local == "OccurrenceItemId" || c.Name.Local == "RecurringMasterItemId" {
+				idNode = c
+			}
+		}
+		if idNode == nil {
+			r.failure("ErrorInvalidRequest", "ItemChange has no item id.", "m:Items")
+			continue
+		}
+		mb, it, ec := r.resolveItemRef(idNode)
+		if ec != nil {
+			r.failure(ec.code, ec.text, "m:Items")
+			continue
+		}
+		if it.Kind() == "calendar" && body.attr("SendMeetingInvitationsOrCancellations") == "" {
+			r.failure("ErrorSendMeetingInvitationsOrCancellationsRequired", "The SendMeetingInvitationsOrCancellations attribute is required for calendar items.", "m:Items")
+			continue
+		}
+		if ck := idNode.attr("ChangeKey"); ck != "" && ck != it.ChangeKey && conflict == "NeverOverwrite" {
+			r.failure("ErrorIrresolvableConflict", "The operation can not be performed because the item is out of date. Reload the item and try again.", "m:Items")
+			continue
+		}
+		updated := it.clone()
+		var bad *errorCode
+		for _, u := range ch.child("Updates").kids() {
+			if bad = r.applyUpdate(&updated, u); bad != nil {
+				break
+			}
+		}
+		if bad != nil {
+			r.failure(bad.code, bad.text, "m:Items")
+			continue
+		}
+		updated.version = it.version
+		*it = updated
+		mb.touchLocked(it)
+		if it.Kind() == "message" && it.IsDraft && (disposition == "SendOnly" || disposition == "SendAndSaveCopy") {
+			sent := r.deliver(mb, it.clone())
+			mb.removeLocked(it)
+			if disposition == "SendAndSaveCopy" {
+				sent.IsRead = true
+				mb.storeLocked(mb.dist["sentitems"], sent)
+			}
+			r.success()
+			r.w.empty("m:Items")
+			r.w.open("m:ConflictResults").elemInt("t:Count", 0).close()
+			r.w.close()
+			continue
+		}
+		if it.Kind() == "calendar" && updateCalendarHook != nil {
+			updateCalendarHook(r, mb, it, body.attr("SendMeetingInvitationsOrCancellations"))
+		}
+		r.success()
+		r.w.open("m:Items").open(elementName(it)).empty("t:ItemId", "Id", it.ID, "ChangeKey", it.ChangeKey).close().close()
+		r.w.open("m:ConflictResults").elemInt("t:Count", 0).close()
+		r.w.close()
+	}
+	return nil
+}
+
+// applyUpdate applies one t:SetItemField, t:AppendToItemField or t:DeleteItemField to it.
+func (r *request) applyUpdate(it *Item, u *node) *errorCode {
+	var path *node
+	var value *node
+	for _, c := range u.kids() {
+		switch c.Name.Local {
+		case "FieldURI", "IndexedFieldURI", "ExtendedFieldURI":
+			path = c
+		default:
+			value = c
+		}
+	}
+	if path == nil {
+		return &errorCode{"ErrorInvalidPropertyRequest", "The update has no property path."}
+	}
+	uri := path.attr("FieldURI")
+	if path.Name.Local == "ExtendedFieldURI" {
+		uri = "extended:" + path.attr("PropertyTag") + path.attr("PropertyName") + path.attr("PropertyId")
+	}
+	index := path.attr("FieldIndex")
+	switch u.Name.Local {
+	case "DeleteItemField":
+		return clearField(it, uri, index)
+	case "SetItemField", "AppendToItemField":
+		if value == nil {
+			return &errorCode{"ErrorIncorrectUpdatePropertyCount", "An object within a change description must contain one and only one property to modify."}
+		}
+		src, present, err := r.readItem(value)
+		if err != nil {
+			return &errorCode{"ErrorInvalidPropertySet", err.Error()}
+		}
+		key := uri
+		if index != "" {
+			key = uri + ":" + index
+		}
+		if strings.HasPrefix(uri, "extended:") {
+			if it.Extra == nil {
+				it.Extra = map[string]string{}
+			}
+			it.Extra[strings.TrimPrefix(uri, "extended:")] = src.Extra[strings.TrimPrefix(uri, "extended:")]
+			return nil
+		}
+		if index == "" && !present[key] && !present[uri] {
+			return &errorCode{"ErrorIncorrectUpdatePropertyCount", "An object within a change description must contain one and only one property to modify."}
+		}
+		return setField(it, &src, uri, index, u.Name.Local == "AppendToItemField")
+	}
+	return &errorCode{"ErrorInvalidRequest", "Unknown update " + u.Name.Local}
+}
+
+// setField copies the property uri from src into it (appending for AppendToItemField).
+func setField(it, src *Item, uri, index string, appendTo bool) *errorCode {
+	switch uri {
+	case "item:Subject":
+		it.Subject = src.Subject
+	case "item:Body":
+		if appendTo {
+			it.Body += src.Body
+		} else {
+			it.Body, it.BodyType = src.Body, src.BodyType
+		}
+	case "item:Sensitivity":
+		it.Sensitivity = src.Sensitivity
+	case "item:Importance":
+		it.Importance = src.Importance
+	case "item:Categories":
+		if appendTo {
+			it.Categories = append(it.Categories, src.Categories...)
+		} else {
+			it.Categories = src.Categories
+		}
+	case "item:ReminderIsSet":
+		it.ReminderIsSet = src.ReminderIsSet
+	case "item:ReminderMinutesBeforeStart":
+		it.ReminderMinutes = src.ReminderMinutes
+	case "item:InReplyTo":
+		it.InReplyTo = src.InReplyTo
+	case "message:IsRead":
+		it.IsRead = src.IsRead
+	case "message:ToRecipients":
+		it.To = appendOrSet(it.To, src.To, appendTo)
+	case "message:CcRecipients":
+		it.Cc = appendOrSet(it.Cc, src.Cc, appendTo)
+	case "message:BccRecipients":
+		it.Bcc = appendOrSet(it.Bcc, src.Bcc, appendTo)
+	case "message:ReplyTo":
+		it.ReplyTo = appendOrSet(it.ReplyTo, src.ReplyTo, appendTo)
+	case "message:From":
+		it.From = src.From
+	case "message:Sender":
+		it.Sender = src.Sender
+	case "message:IsReadReceiptRequested":
+		it.IsReadReceiptRequested = src.IsReadReceiptRequested
+	case "message:References":
+		it.References = src.References
+	case "calendar:Start":
+		it.Start = src.Start
+	case "calendar:End":
+		it.End = src.End
+	case "calendar:IsAllDayEvent":
+		it.IsAllDayEvent = src.IsAllDayEvent
+	case "calendar:LegacyFreeBusyStatus":
+		it.LegacyFreeBusyStatus = src.LegacyFreeBusyStatus
+	case "calendar:Location":
+		it.Location = src.Location
+	case "calendar:RequiredAttendees":
+		it.RequiredAttendees = appendOrSet(it.RequiredAttendees, src.RequiredAttendees, appendTo)
+	case "calendar:OptionalAttendees":
+		it.OptionalAttendees = appendOrSet(it.OptionalAttendees, src.OptionalAttendees, appendTo)
+	case "calendar:Resources":
+		it.Resources = appendOrSet(it.Resources, src.Resources, appendTo)
+	case "calendar:Recurrence":
+		it.Recurrence = src.Recurrence
+	case "calendar:StartTimeZone":
+		it.StartTimeZone = src.StartTimeZone
+	case "calendar:MeetingTimeZone":
+		it.StartTimeZone, it.EndTimeZone = src.StartTimeZone, src.StartTimeZone
+	case "calendar:EndTimeZone":
+		it.EndTimeZone = src.EndTimeZone
+	case "contacts:FileAs":
+		it.FileAs = src.FileAs
+	case "contacts:DisplayName":
+		it.DisplayName = src.DisplayName
+	case "contacts:GivenName":
+		it.GivenName = src.GivenName
+	case "contacts:Surname":
+		it.Surname = src.Surname
+	case "contacts:CompanyName":
+		it.CompanyName = src.CompanyName
+	case "contacts:JobTitle":
+		it.JobTitle = src.JobTitle
+	case "contacts:Department":
+		it.Department = src.Department
+	case "contacts:EmailAddress", "contacts:PhoneNumber":
+		dst, from := &it.EmailAddresses, src.EmailAddresses
+		if uri == "contacts:PhoneNumber" {
+			dst, from = &it.PhoneNumbers, src.PhoneNumbers
+		}
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		(*dst)[index] = from[index]
+	case "contacts:PhysicalAddress":
+		// contacts:PhysicalAddress:City etc. set one part of one address.
+		if it.PhysicalAddresses == nil {
+			it.PhysicalAddresses = map[string]PhysicalAddress{}
+		}
+		it.PhysicalAddresses[index] = src.PhysicalAddresses[index]
+	default:
+		if strings.HasPrefix(uri, "contacts:PhysicalAddress:") {
+			if it.PhysicalAddresses == nil {
+				it.PhysicalAddresses = map[string]PhysicalAddress{}
+			}
+			cur, from := it.PhysicalAddresses[index], src.PhysicalAddresses[index]
+			switch strings.TrimPrefix(uri, "contacts:PhysicalAddress:") {
+			case "Street":
+				cur.Street = from.Street
+			case "City":
+				cur.City = from.City
+			case "State":
+				cur.State = from.State
+			case "CountryOrRegion":
+				cur.CountryOrRegion = from.CountryOrRegion
+			case "PostalCode":
+				cur.PostalCode = from.PostalCode
+			}
+			it.PhysicalAddresses[index] = cur
+			return nil
+		}
+		return &errorCode{"ErrorInvalidPropertySet", "The property " + uri + " can not be set."}
+	}
+	return nil
+}
+
+func appendOrSet[T any](cur, add []T, appendTo bool) []T {
+	if appendTo {
+		return append(cur, add...)
+	}
+	return add
+}
+
+// clearField deletes a property (DeleteItemField).
+func clearField(it *Item, uri, index string) *errorCode {
+	switch uri {
+	case "item:Body":
+		it.Body = ""
+	case "item:Categories":
+		it.Categories = nil
+	case "item:Sensitivity":
+		it.Sensitivity = ""
+	case "message:CcRecipients":
+		it.Cc = nil
+	case "message:BccRecipients":
+		it.Bcc = nil
+	case "message:ReplyTo":
+		it.ReplyTo = nil
+	case "calendar:Location":
+		it.Location = ""
+	case "calendar:RequiredAttendees":
+		it.RequiredAttendees = nil
+	case "calendar:OptionalAttendees":
+		it.OptionalAttendees = nil
+	case "calendar:Resources":
+		it.Resources = nil
+	case "calendar:Recurrence":
+		it.Recurrence = nil
+	case "contacts:EmailAddress":
+		delete(it.EmailAddresses, index)
+	case "contacts:PhoneNumber":
+		delete(it.PhoneNumbers, index)
+	case "contacts:PhysicalAddress":
+		delete(it.PhysicalAddresses, index)
+	case "contacts:FileAs":
+		it.FileAs = ""
+	case "contacts:DisplayName":
+		it.DisplayName = ""
+	case "contacts:GivenName":
+		it.GivenName = ""
+	case "contacts:Surname":
+		it.Surname = ""
+	case "contacts:JobTitle":
+		it.JobTitle = ""
+	case "contacts:Department":
+		it.Department = ""
+	case "contacts:CompanyName":
+		it.CompanyName = ""
+	case "item:Subject":
+		return &errorCode{"ErrorInvalidPropertyDelete", "The property item:Subject can not be deleted."}
+	default:
+		if strings.HasPrefix(uri, "extended:") {
+			delete(it.Extra, strings.TrimPrefix(uri, "extended:"))
+			return nil
+		}
+		if part, ok := strings.CutPrefix(uri, "contacts:PhysicalAddress:"); ok {
+			a := it.PhysicalAddresses[index]
+			switch part {
+			case "Street":
+				a.Street = ""
+			case "City":
+				a.City = ""
+			case "State":
+				a.State = ""
+			case "CountryOrRegion":
+				a.CountryOrRegion = ""
+			case "PostalCode":
+				a.PostalCode = ""
+			}
+			if a == (PhysicalAddress{}) {
+				delete(it.PhysicalAddresses, index)
+			} else {
+				it.PhysicalAddresses[index] = a
+			}
+			return nil
+		}
+		return &errorCode{"ErrorInvalidPropertyDelete", "The property " + uri + " can not be deleted."}
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package soap
+
+import (
+	"encoding/xml"
+	"strings"
+	"time"
+)
+
+// DateTime is an xs:dateTime in a response. It accepts the forms servers send: with "Z", with an offset, with
+// or without fractional seconds, and without a zone (read as UTC).
+type DateTime struct {
+	time.Time
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *DateTime) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		d.Time = time.Time{}
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02Z07:00", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			d.Time = t
+			return nil
+		}
+	}
+	return &time.ParseError{Layout: time.RFC3339, Value: s, Message: ": not an xs:dateTime"}
+}
+
+// BodyResp is a t:Body (or UniqueBody, TextBody) in a response.
+type BodyResp struct {
+	BodyType    string `xml:"BodyType,attr"`
+	IsTruncated bool   `xml:"IsTruncated,attr"`
+	Text        string `xml:",chardata"`
+}
+
+// SingleRecipientResp is a SingleRecipientType in a response.
+type SingleRecipientResp struct {
+	Mailbox MailboxResp `xml:"Mailbox"`
+}
+
+// AttendeeResp is a t:Attendee in a response.
+type AttendeeResp struct {
+	Mailbox          MailboxResp `xml:"Mailbox"`
+	ResponseType     string      `xml:"ResponseType"`
+	LastResponseTime DateTime    `xml:"LastResponseTime"`
+	ProposedStart    DateTime    `xml:"ProposedStart"`
+	ProposedEnd      DateTime    `xml:"ProposedEnd"`
+}
+
+// InternetHeader is one t:InternetMessageHeader.
+type InternetHeader struct {
+	Name  string `xml:"HeaderName,attr"`
+	Value string `xml:",chardata"`
+}
+
+// AttachmentResp is a t:FileAttachment or t:ItemAttachment (XMLName tells which) in a response.
+type AttachmentResp struct {
+	XMLName          xml.Name
+	AttachmentID     ID       `xml:"AttachmentId"`
+	Name             string   `xml:"Name"`
+	ContentType      string   `xml:"ContentType"`
+	ContentID        string   `xml:"ContentId"`
+	ContentLocation  string   `xml:"ContentLocation"`
+	Size             int64    `xml:"Size"`
+	LastModifiedTime DateTime `xml:"LastModifiedTime"`
+	IsInline         bool     `xml:"IsInline"`
+	IsContactPhoto   bool     `xml:"IsContactPhoto"`
+	Content          string   `xml:"Content"` // base64, file attachments with content
+	Items            []Item   `xml:",any"`    // item attachments: the attached item
+}
+
+// AttachmentsResp is the t:Attachments of an item in a response.
+type AttachmentsResp struct {
+	Attachments []AttachmentResp `xml:",any"`
+}
+
+// MimeContentResp is a t:MimeContent in a response.
+type MimeContentResp struct {
+	CharacterSet string `xml:"CharacterSet,attr"`
+	Base64       string `xml:",chardata"`
+}
+
+// ExtendedPropertyResp is a t:ExtendedProperty in a response.
+type ExtendedPropertyResp struct {
+	ExtendedFieldURI ExtendedFieldURI `xml:"ExtendedFieldURI"`
+	Value            string           `xml:"Value"`
+	Values           []string         `xml:"Values>Value"`
+}
+
+// DictEntryResp is an entry of an email address or phone number dictionary in a response.
+type DictEntryResp struct {
+	Key   string `xml:"Key,attr"`
+	Value string `xml:",chardata"`
+}
+
+// PhysicalAddressResp is an entry of a PhysicalAddressDictionaryType in a response.
+type PhysicalAddressResp struct {
+	Key             string `xml:"Key,attr"`
+	Street          string `xml:"Street"`
+	City            string `xml:"City"`
+	State           string `xml:"State"`
+	CountryOrRegion string `xml:"CountryOrRegion"`
+	PostalCode      string `xml:"PostalCode"`
+}
+
+// RecurrenceResp is the part of a t:Recurrence the SDK reads.
+type RecurrenceResp struct {
+	Daily *struct {
+		Interval int `xml:"Interval"`
+	} `xml:"DailyRecurrence"`
+	Weekly *struct {
+		Interval   int    `xml:"Interval"`
+		DaysOfWeek string `xml:"DaysOfWeek"`
+	} `xml:"WeeklyRecurrence"`
+	AbsoluteMonthly *struct {
+		Interval   int `xml:"Interval"`
+		DayOfMonth int `xml:"DayOfMonth"`
+	} `xml:"AbsoluteMonthlyRecurrence"`
+	NoEnd    *RecurrenceRangeResp `xml:"NoEndRecurrence"`
+	EndDate  *RecurrenceRangeResp `xml:"EndDateRecurrence"`
+	Numbered *RecurrenceRangeResp `xml:"NumberedRecurrence"`
+}
+
+// RecurrenceRangeResp is the range of a recurrence.
+type RecurrenceRangeResp struct {
+	StartDate           string `xml:"StartDate"`
+	EndDate             string `xml:"EndDate"`
+	NumberOfOccurrences int    `xml:"NumberOfOccurrences"`
+}
+
+// TimeZoneResp is a t:StartTimeZone or t:EndTimeZone in a response.
+type TimeZoneResp struct {
+	ID   string `xml:"Id,attr"`
+	Name string `xml:"Name,attr"`
+}
+
+// Item is any item in a response (Message, CalendarItem, Contact, MeetingRequest, Task, PostItem, Item...):
+// the union of the fields the SDK reads. XMLName tells the item's element.
+type Item struct {
+	XMLName xml.Name
+
+	// ItemType (base) fields.
+	MimeContent                *MimeContentResp       `xml:"MimeContent"`
+	ItemID                     *ID                    `xml:"ItemId"`
+	ParentFolderID             *ID                    `xml:"ParentFolderId"`
+	ItemClass                  string                 `xml:"ItemClass"`
+	Subject                    string                 `xml:"Subject"`
+	Sensitivity                string                 `xml:"Sensitivity"`
+	Body                       *BodyResp              `xml:"Body"`
+	Attachments                *AttachmentsResp       `xml:"Attachments"`
+	DateTimeReceived           DateTime               `xml:"DateTimeReceived"`
+	Size                       int64                  `xml:"Size"`
+	Categories                 []string               `xml:"Categories>String"`
+	Importance                 string                 `xml:"Importance"`
+	InReplyTo                  string                 `xml:"InReplyTo"`
+	IsSubmitted                bool                   `xml:"IsSubmitted"`
+	IsDraft                    bool                   `xml:"IsDraft"`
+	IsFromMe                   bool                   `xml:"IsFromMe"`
+	InternetMessageHeaders     []InternetHeader       `xml:"InternetMessageHeaders>InternetMessageHeader"`
+	DateTimeSent               DateTime               `xml:"DateTimeSent"`
+	DateTimeCreated            DateTime               `xml:"DateTimeCreated"`
+	ReminderDueBy              DateTime               `xml:"ReminderDueBy"`
+	ReminderIsSet              bool                   `xml:"ReminderIsSet"`
+	ReminderMinutesBeforeStart int                    `xml:"ReminderMinutesBeforeStart"`
+	DisplayCc                  string                 `xml:"DisplayCc"`
+	DisplayTo                  string                 `xml:"DisplayTo"`
+	HasAttachments             bool                   `xml:"HasAttachments"`
+	ExtendedProperty           []ExtendedPropertyResp `xml:"ExtendedProperty"`
+	LastModifiedTime           DateTime               `xml:"LastModifiedTime"`
+	ConversationID             *ID                    `xml:"ConversationId"`
+	UniqueBody                 *BodyResp              `xml:"UniqueBody"`
+	Preview                    string                 `xml:"Preview"`
+	TextBody                   *BodyResp              `xml:"TextBody"`
+
+	// MessageType fields.
+	Sender                     *SingleRecipientResp `xml:"Sender"`
+	ToRecipients               []MailboxResp        `xml:"ToRecipients>Mailbox"`
+	CcRecipients               []MailboxResp        `xml:"CcRecipients>Mailbox"`
+	BccRecipients              []MailboxResp        `xml:"BccRecipients>Mailbox"`
+	IsReadReceiptRequested     bool                 `xml:"IsReadReceiptRequested"`
+	IsDeliveryReceiptRequested bool                 `xml:"IsDeliveryReceiptRequested"`
+	ConversationTopic          string               `xml:"ConversationTopic"`
+	From                       *SingleRecipientResp `xml:"From"`
+	InternetMessageID          string               `xml:"InternetMessageId"`
+	IsRead                     bool                 `xml:"IsRead"`
+	IsResponseRequested        bool                 `xml:"IsResponseRequested"`
+	References                 string               `xml:"References"`
+	ReplyTo                    []MailboxResp        `xml:"ReplyTo>Mailbox"`
+	ReceivedBy                 *SingleRecipientResp `xml:"ReceivedBy"`
+
+	// CalendarItemType fields.
+	UID                  string               `xml:"UID"`
+	RecurrenceID         DateTime             `xml:"RecurrenceId"`
+	Start                DateTime             `xml:"Start"`
+	End                  DateTime             `xml:"End"`
+	OriginalStart        DateTime             `xml:"OriginalStart"`
+	IsAllDayEvent        bool                 `xml:"IsAllDayEvent"`
+	LegacyFreeBusyStatus string               `xml:"LegacyFreeBusyStatus"`
+	Location             string               `xml:"Location"`
+	IsMeeting            bool                 `xml:"IsMeeting"`
+	IsCancelled          bool                 `xml:"IsCancelled"`
+	IsRecurring          bool                 `xml:"IsRecurring"`
+	CalendarItemType     string               `xml:"CalendarItemType"`
+	MyResponseType       string               `xml:"MyResponseType"`
+	Organizer            *SingleRecipientResp `xml:"Organizer"`
+	RequiredAttendees    []AttendeeResp       `xml:"RequiredAttendees>Attendee"`
+	OptionalAttendees    []AttendeeResp       `xml:"OptionalAttendees>Attendee"`
+	Resources            []AttendeeResp       `xml:"Resources>Attendee"`
+	Duration             string               `xml:"Duration"`
+	TimeZone             string               `xml:"TimeZone"`
+	Recurrence           *RecurrenceResp      `xml:"Recurrence"`
+	StartTimeZone        *TimeZoneResp        `xml:"StartTimeZone"`
+	EndTimeZone          *TimeZoneResp        `xml:"EndTimeZone"`
+	// AssociatedCalendarItemID links a meeting request to its calendar item.
+	AssociatedCalendarItemID *ID `xml:"AssociatedCalendarItemId"`
+
+	// ContactItemType fields.
+	FileAs            string                `xml:"FileAs"`
+	DisplayName       string                `xml:"DisplayName"`
+	GivenName         string                `xml:"GivenName"`
+	Initials          string                `xml:"Initials"`
+	MiddleName        string                `xml:"MiddleName"`
+	Nickname          string                `xml:"Nickname"`
+	CompanyName       string                `xml:"CompanyName"`
+	EmailAddresses    []DictEntryResp       `xml:"EmailAddresses>Entry"`
+	PhysicalAddresses []PhysicalAddressResp `xml:"PhysicalAddresses>Entry"`
+	PhoneNumbers      []DictEntryResp       `xml:"PhoneNumbers>Entry"`
+	AssistantName     string                `xml:"AssistantName"`
+	Birthday          DateTime              `xml:"Birthday"`
+	Department        string                `xml:"Department"`
+	JobTitle          string                `xml:"JobTitle"`
+	Manager           string                `xml:"Manager"`
+	OfficeLocation    string                `xml:"OfficeLocation"`
+	Surname           string                `xml:"Surname"`
+	// Members of a distribution list (DistributionListType).
+	Members []struct {
+		Mailbox MailboxResp `xml:"Mailbox"`
+	} `xml:"Members>Member"`
+}
+
+// Items is the content of an m:Items or t:Items element.
+type Items struct {
+	Items []Item `xml:",any"`
+}
+
+// ItemInfoResponseMessage is the response message of GetItem, CreateItem, UpdateItem, MoveItem, CopyItem
+// and friends: the result plus the items.
+type ItemInfoResponseMessage struct {
+	ResponseMessage
+	Items Items `xml:"Items"`
+}
