@@ -101,8 +101,29 @@ type Config struct {
 	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
 	UserAgent string
 
+	// Autodiscover, when true, finds the EWS URL of EmailAddress with Exchange Autodiscover on the first operation
+	// (or with Discover), instead of Host, which must then be empty. See Discover for the order of probes and the
+	// rules that keep credentials from hosts outside the mailbox's own domain.
+	Autodiscover bool
+	// AutodiscoverURL, if set, is the Autodiscover endpoint to ask instead of probing the domain:
+	// "https://host/autodiscover/autodiscover.svc" (SOAP), ".../autodiscover.xml" (POX) or "https://host" (both).
+	// Its host is trusted with credentials. It needs Autodiscover.
+	AutodiscoverURL string
+	// AutodiscoverTrustedHosts lists hosts outside the mailbox's registrable domain that autodiscover may send
+	// credentials to and follow redirects to; an entry trusts the host and its subdomains ("contoso-mail.net").
+	// Public suffixes ("com", "co.uk") and autodiscover.<public suffix> are refused.
+	AutodiscoverTrustedHosts []string
+	// AutodiscoverCacheTTL is how long a discovered URL is reused, per domain; 0 means 24 hours, a negative value
+	// turns the cache off.
+	AutodiscoverCacheTTL time.Duration
+	// AutodiscoverCacheFile, if set, is a file that keeps discovered URLs across processes (mode 0600). It holds
+	// domains, URLs and versions, never credentials or addresses.
+	AutodiscoverCacheFile string
+
 	// dial replaces the dialer (tests).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// adHooks replaces autodiscover's resolver, clock, cache and probe timeout (tests).
+	adHooks *autodiscoverHooks
 }
 
 // Client is a connection to one EWS endpoint, acting on one mailbox. It is safe for concurrent use.
@@ -130,6 +151,7 @@ type shared struct {
 	pauseErr   error
 	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
 	warned     sync.Once
+	disc       discoverState // autodiscover's result (autodiscover.go)
 }
 
 // ServerVersion describes the server, from its ServerVersionInfo header.
@@ -150,6 +172,9 @@ const DefaultUserAgent = "ewsgo/0.1"
 // New checks cfg and returns a client. It makes no request; the first operation connects.
 func New(cfg Config) (*Client, error) {
 	u, err := endpointURL(cfg)
+	if cfg.Autodiscover || cfg.AutodiscoverURL != "" {
+		u, err = "", checkAutodiscoverHost(cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +212,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.EmailAddress != "" {
 		if err := checkEmail("Config.EmailAddress", cfg.EmailAddress); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Autodiscover {
+		if err := checkAutodiscover(cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -231,7 +261,7 @@ func New(cfg Config) (*Client, error) {
 			Username:           cfg.Username,
 			Password:           cfg.Password,
 			TokenSource:        cfg.TokenSource,
-			HTTPS:              strings.HasPrefix(u, "https://"),
+			HTTPS:              strings.HasPrefix(u, "https://") || cfg.Autodiscover,
 			InsecureSkipVerify: cfg.InsecureSkipVerify,
 			RootCAs:            cfg.RootCAs,
 			MaxConnsPerHost:    cfg.MaxConcurrency,
@@ -265,8 +295,13 @@ func (c *Client) initServices() {
 	c.contacts = &ContactsService{c: c}
 }
 
-// URL returns the EWS endpoint the client talks to.
-func (c *Client) URL() string { return c.url }
+// URL returns the EWS endpoint the client talks to ("" while Autodiscover has not found it yet).
+func (c *Client) URL() string {
+	if c.cfg.Autodiscover {
+		return c.shared.disc.url()
+	}
+	return c.url
+}
 
 // CloseIdleConnections closes the connections the client keeps open for reuse (and that NTLM authenticated).
 // Requests in flight are not affected; a later request opens a new connection.

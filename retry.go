@@ -209,11 +209,18 @@ func (c *Client) attempt(ctx context.Context, req, resp any) error {
 		return err
 	}
 	defer c.shared.limit.release()
+	wire, err := c.endpoint(ctx) // with Autodiscover, runs it when there is no endpoint yet
+	if err != nil {
+		return err
+	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	svi, err := c.wire.Do(actx, c.header(), req, resp)
+	svi, err := wire.Do(actx, c.header(), req, resp)
 	if svi != nil {
 		c.noteVersion(svi)
+	}
+	if err != nil && ctx.Err() == nil {
+		c.discoveryFailed(err) // an unreachable discovered endpoint is discovered again on the next attempt
 	}
 	var rq *soap.RequestError
 	if err != nil && ctx.Err() == nil && actx.Err() != nil && errors.As(err, &rq) {
