@@ -51,13 +51,13 @@ func TestDebugLogHidesCredentials(t *testing.T) {
 		edit   func(*Config)
 		scheme string
 	}{
-		{"ntlm", ntlmSrv, nil, "NTLM [REDACTED]"},
-		{"ntlm wrong password", ntlmSrv, func(c *Config) { c.Password = "Wrong-Passw0rd-42" }, "NTLM [REDACTED]"},
-		{"basic", basicSrv, func(c *Config) { c.Auth = AuthBasic }, "Basic [REDACTED]"},
+		{"ntlm", ntlmSrv, nil, "NTLM"},
+		{"ntlm wrong password", ntlmSrv, func(c *Config) { c.Password = "Wrong-Passw0rd-42" }, "NTLM"},
+		{"basic", basicSrv, func(c *Config) { c.Auth = AuthBasic }, "Basic"},
 		{"oauth2", tokenSrv, func(c *Config) {
 			c.Auth, c.Username, c.Password = AuthOAuth2, "", ""
 			c.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
-		}, "Bearer [REDACTED]"},
+		}, "Bearer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +84,7 @@ func TestDebugLogHidesCredentials(t *testing.T) {
 				t.Fatalf("err = %v, want ErrFolderNotFound", err)
 			}
 			out := buf.String()
-			for _, want := range []string{`"msg":"ews http round trip"`, `"authorization":"` + tt.scheme + `"`, `"msg":"ews request body"`, `"msg":"ews response"`} {
+			for _, want := range []string{`"msg":"ews http round trip"`, `"auth_scheme":"` + tt.scheme + `"`, `"msg":"ews request body"`, `"msg":"ews response"`} {
 				if !strings.Contains(out, want) {
 					t.Errorf("log lacks %s:\n%s", want, out)
 				}

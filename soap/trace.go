@@ -136,7 +136,7 @@ func (t *tracker) RoundTrip(r *http.Request) (*http.Response, error) {
 func logRoundTrip(logger *slog.Logger, r *http.Request, resp *http.Response, err error, elapsed time.Duration) {
 	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("url", r.URL.Redacted())}
 	if a := r.Header.Get("Authorization"); a != "" {
-		attrs = append(attrs, slog.String("authorization", RedactAuthorization(a)))
+		attrs = append(attrs, slog.String("auth_scheme", AuthScheme(a)))
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
@@ -145,7 +145,7 @@ func logRoundTrip(logger *slog.Logger, r *http.Request, resp *http.Response, err
 		if v := resp.Header.Values("WWW-Authenticate"); len(v) > 0 {
 			red := make([]string, len(v))
 			for i, a := range v {
-				red[i] = RedactAuthorization(a)
+				red[i] = AuthScheme(a)
 			}
 			attrs = append(attrs, slog.String("www-authenticate", strings.Join(red, ", ")))
 		}
@@ -157,15 +157,11 @@ func logRoundTrip(logger *slog.Logger, r *http.Request, resp *http.Response, err
 // CloseIdleConnections closes the idle connections of the network transports.
 func (t *tracker) CloseIdleConnections() { t.pool.closeIdle() }
 
-// RedactAuthorization keeps the scheme of an Authorization or WWW-Authenticate value and hides the rest:
-// "NTLM TlRMTVNT..." becomes "NTLM [REDACTED]"; a value with no credentials ("NTLM", `Basic realm="x"` is kept
-// as a scheme only).
-func RedactAuthorization(v string) string {
-	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
-	if strings.TrimSpace(rest) == "" {
-		return scheme
-	}
-	return scheme + " [REDACTED]"
+// AuthScheme returns the scheme of an Authorization or WWW-Authenticate value ("NTLM TlRMTVNT..." gives
+// "NTLM"), dropping the credentials or challenge that follow it. Logs show only this.
+func AuthScheme(v string) string {
+	scheme, _, _ := strings.Cut(strings.TrimSpace(v), " ")
+	return strings.TrimSuffix(scheme, ",")
 }
 
 // idleCloser gives the authenticating RoundTripper a CloseIdleConnections method, so that

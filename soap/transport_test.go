@@ -9,17 +9,17 @@ import (
 	"time"
 )
 
-func TestRedactAuthorization(t *testing.T) {
+func TestAuthScheme(t *testing.T) {
 	for in, want := range map[string]string{
-		"NTLM TlRMTVNTUAADAAAAGAAYAHAAAAA=": "NTLM [REDACTED]",
-		"Basic YWxpY2U6c2VjcmV0":            "Basic [REDACTED]",
-		"Bearer eyJ0eXAi.x.y":               "Bearer [REDACTED]",
-		`Basic realm="mail"`:                "Basic [REDACTED]",
-		"NTLM":                              "NTLM",
-		"  Negotiate  ":                     "Negotiate",
+		"NTLM TlRMTVNTUAADAAAAGAAYAHAAAAA=": "NTLM",
+		"Basic YWxpY2U6c2VjcmV0":           "Basic",
+		"Bearer eyJ0eXAi.x.y":              "Bearer",
+		`Basic realm="mail"`:               "Basic",
+		"NTLM":                             "NTLM",
+		"  Negotiate  ":                    "Negotiate",
 	} {
-		if got := RedactAuthorization(in); got != want {
-			t.Errorf("RedactAuthorization(%q) = %q, want %q", in, got, want)
+		if got := AuthScheme(in); got != want {
+			t.Errorf("AuthScheme(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
