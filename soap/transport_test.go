@@ -12,11 +12,11 @@ import (
 func TestAuthScheme(t *testing.T) {
 	for in, want := range map[string]string{
 		"NTLM TlRMTVNTUAADAAAAGAAYAHAAAAA=": "NTLM",
-		"Basic YWxpY2U6c2VjcmV0":           "Basic",
-		"Bearer eyJ0eXAi.x.y":              "Bearer",
-		`Basic realm="mail"`:               "Basic",
-		"NTLM":                             "NTLM",
-		"  Negotiate  ":                    "Negotiate",
+		"Basic YWxpY2U6c2VjcmV0":            "Basic",
+		"Bearer eyJ0eXAi.x.y":               "Bearer",
+		`Basic realm="mail"`:                "Basic",
+		"NTLM":                              "NTLM",
+		"  Negotiate  ":                     "Negotiate",
 	} {
 		if got := AuthScheme(in); got != want {
 			t.Errorf("AuthScheme(%q) = %q, want %q", in, got, want)
