@@ -403,6 +403,9 @@ func (mb *Mailbox) storeLocked(fid string, it Item) string {
 	if it.Kind() == "message" && it.DateTimeSent.IsZero() {
 		it.DateTimeSent = it.DateTimeReceived
 	}
+	if it.Kind() == "message" && !it.IsDraft && it.Sender.Email == "" {
+		it.Sender = it.From // a received message has both; tests often seed only From
+	}
 	if it.Kind() == "message" && it.InternetMessageID == "" {
 		it.InternetMessageID = fmt.Sprintf("<%d.%s>", mb.seq, strings.Replace(mb.Address, "@", ".fake@", 1))
 	}

@@ -38,6 +38,10 @@ func handleUpdateItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "m:Items")
 			continue
 		}
+		if it.Kind() == "message" && disposition == "" {
+			r.failure("ErrorMessageDispositionRequired", "MessageDisposition is required for message items.", "m:Items")
+			continue
+		}
 		if ck := idNode.attr("ChangeKey"); ck != "" && ck != it.ChangeKey && conflict == "NeverOverwrite" {
 			r.failure("ErrorIrresolvableConflict", "The operation can not be performed because the item is out of date. Reload the item and try again.", "m:Items")
 			continue
@@ -54,8 +58,12 @@ func handleUpdateItem(r *request, body *node) error {
 			continue
 		}
 		updated.version = it.version
+		wasRead := it.IsRead
 		*it = updated
 		mb.touchLocked(it)
+		if it.Kind() == "message" && !wasRead && it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+			r.sendReadReceipt(mb, it)
+		}
 		if it.Kind() == "message" && it.IsDraft && (disposition == "SendOnly" || disposition == "SendAndSaveCopy") {
 			sent := r.deliver(mb, it.clone())
 			mb.removeLocked(it)
@@ -304,4 +312,30 @@ func clearField(it *Item, uri, index string) *errorCode {
 		return &errorCode{"ErrorInvalidPropertyDelete", "The property " + uri + " can not be deleted."}
 	}
 	return nil
+}
+
+// sendReadReceipt delivers a read receipt for it to its sender when the sender asked for one and is a mailbox of
+// this server, as Exchange does when a message is marked read without SuppressReadReceipts.
+func (r *request) sendReadReceipt(mb *Mailbox, it *Item) {
+	if !it.IsReadReceiptRequested || it.IsDraft {
+		return
+	}
+	to := it.Sender
+	if to.Email == "" {
+		to = it.From
+	}
+	sender := r.srv.mailboxes[strings.ToLower(to.Email)]
+	if sender == nil || sender == mb {
+		return
+	}
+	receipt := Item{
+		ItemClass: "REPORT.IPM.Note.IPNRN",
+		Subject:   "Read: " + it.Subject,
+		Body:      "Your message was read.",
+		From:      Address{Name: mb.DisplayName, Email: mb.Address},
+		Sender:    Address{Name: mb.DisplayName, Email: mb.Address},
+		To:        []Address{to},
+		InReplyTo: it.InternetMessageID,
+	}
+	sender.storeLocked(sender.dist["inbox"], receipt)
 }
