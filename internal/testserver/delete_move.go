@@ -33,6 +33,9 @@ func handleDeleteItem(r *request, body *node) error {
 		if it.Kind() == "calendar" && deleteCalendarHook != nil {
 			deleteCalendarHook(r, mb, it, body.attr("SendMeetingCancellations"))
 		}
+		if it.Kind() == "message" && !it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+			r.sendReceipt(mb, it, false) // deleting unread mail tells a sender who asked that it was not read
+		}
 		switch dt {
 		case "HardDelete":
 			mb.removeLocked(it)

@@ -62,7 +62,7 @@ func handleUpdateItem(r *request, body *node) error {
 		*it = updated
 		mb.touchLocked(it)
 		if it.Kind() == "message" && !wasRead && it.IsRead && body.attr("SuppressReadReceipts") != "true" {
-			r.sendReadReceipt(mb, it)
+			r.sendReceipt(mb, it, true)
 		}
 		if it.Kind() == "message" && it.IsDraft && (disposition == "SendOnly" || disposition == "SendAndSaveCopy") {
 			sent := r.deliver(mb, it.clone())
@@ -314,9 +314,10 @@ func clearField(it *Item, uri, index string) *errorCode {
 	return nil
 }
 
-// sendReadReceipt delivers a read receipt for it to its sender when the sender asked for one and is a mailbox of
-// this server, as Exchange does when a message is marked read without SuppressReadReceipts.
-func (r *request) sendReadReceipt(mb *Mailbox, it *Item) {
+// sendReceipt delivers a read receipt (read true) or a not-read notification for it to its sender, when the
+// sender asked for one and is a mailbox of this server, as Exchange does when a message is marked read or deleted
+// unread without SuppressReadReceipts.
+func (r *request) sendReceipt(mb *Mailbox, it *Item, read bool) {
 	if !it.IsReadReceiptRequested || it.IsDraft {
 		return
 	}
@@ -336,6 +337,11 @@ func (r *request) sendReadReceipt(mb *Mailbox, it *Item) {
 		Sender:    Address{Name: mb.DisplayName, Email: mb.Address},
 		To:        []Address{to},
 		InReplyTo: it.InternetMessageID,
+	}
+	if !read {
+		receipt.ItemClass = "REPORT.IPM.Note.IPNNRN"
+		receipt.Subject = "Not read: " + it.Subject
+		receipt.Body = "Your message was deleted without being read."
 	}
 	sender.storeLocked(sender.dist["inbox"], receipt)
 }
