@@ -75,6 +75,10 @@ var sentCopyWaits = []time.Duration{0, 100 * time.Millisecond, 250 * time.Millis
 // checked before anything is sent: a Draft without recipients, with a bad address or a bad attachment is an
 // *InputError and sends nothing.
 //
+// Once requests have started, an error comes with a SentMessage that carries the Message-ID the message was
+// given: when errors.Is(err, ErrOutcomeUnknown), FindByMessageID tells whether it went out (set
+// Draft.InternetMessageID to make retries of the same message recognisable).
+//
 // A message without attachments is sent with one CreateItem. Attachments go in the same CreateItem from
 // Exchange 2010 on; older servers (or a server whose version is not yet known), and sends from another mailbox
 // without a copy (which CreateItem cannot do for a delegate), go through a draft: CreateItem saves it,
@@ -94,6 +98,7 @@ func (s *MailService) Send(ctx context.Context, d Draft) (*SentMessage, error) {
 			return nil, err
 		}
 	}
+	sent := &SentMessage{InternetMessageID: msg.InternetMessageID}
 	v, known := s.c.currentVersion()
 	inline := len(atts) == 0 || known && versionRank[v] >= versionRank["Exchange2010"]
 	delegate := s.c.distinguished("drafts").Mailbox != ""
@@ -109,12 +114,11 @@ func (s *MailService) Send(ctx context.Context, d Draft) (*SentMessage, error) {
 			req.SavedItemFolderID = &soap.TargetFolder{Folder: saveIn}
 		}
 		if _, err := s.createItem(ctx, req); err != nil {
-			return nil, err
+			return sent, err
 		}
 	} else if err := s.sendViaDraft(ctx, msg, atts, d.NoCopy, saveIn); err != nil {
-		return nil, err
+		return sent, err
 	}
-	sent := &SentMessage{InternetMessageID: msg.InternetMessageID}
 	if !d.NoCopy {
 		sent.ID = s.findSentCopy(ctx, saveIn, msg.InternetMessageID)
 	}

@@ -283,10 +283,13 @@ func TestSendDraftCleanedUpOnFailure(t *testing.T) {
 	srv, c := setup(t)
 	bob := srv.AddMailbox("bob@example.com", "Bob")
 	failed := failOperation(srv, "CreateAttachment", "ErrorQuotaExceeded", "m:Attachments")
-	_, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "s",
-		Attachments: []Attachment{{Name: "a.txt", Content: []byte("x")}}})
-	if !errors.Is(err, ErrQuotaExceeded) {
-		t.Fatalf("err = %v, want ErrorQuotaExceeded", err)
+	sent, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "s",
+		Attachments: []Attachment{{Name: "a.txt", Content: []byte("x")}}, InternetMessageID: "<retry-1@example.com>"})
+	if !errors.Is(err, ErrQuotaExceeded) || !strings.Contains(err.Error(), `attachment "a.txt"`) {
+		t.Fatalf("err = %v, want ErrorQuotaExceeded about a.txt", err)
+	}
+	if sent == nil || sent.InternetMessageID != "<retry-1@example.com>" || sent.ID != "" {
+		t.Errorf("sent = %+v, want the Message-ID with the error", sent)
 	}
 	if got := ops(srv); !slices.Equal(got, []string{"CreateItem", "DeleteItem"}) || failed.Load() != 1 {
 		t.Errorf("operations = %v and %d failed CreateAttachment, want CreateItem, CreateAttachment, DeleteItem", got, failed.Load())
