@@ -41,6 +41,9 @@ type SearchOptions struct {
 	Body string
 	// UnreadOnly keeps unread messages only.
 	UnreadOnly bool
+	// Query is any further condition, in exchangelib's vocabulary (see Q); it is combined with the filters above
+	// (all must match). A query that can match nothing makes the search return nothing without a request.
+	Query Q
 	// SortBy is the sort property; the default is SortByReceived.
 	SortBy SortField
 	// Ascending sorts oldest (smallest) first; the default is newest first.
@@ -68,6 +71,9 @@ func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[
 			yield(nil, err)
 			return
 		}
+		if p.never {
+			return
+		}
 		parent, err := s.c.wireFolder(ctx, opts.Folder)
 		if err != nil {
 			yield(nil, err)
@@ -85,6 +91,8 @@ type UnreadOptions struct {
 	// MarkRead marks each message read once the loop body has handled it (when the body returns, or breaks, for
 	// that message), so that a crash leaves unhandled mail unread. It costs one UpdateItem per message.
 	MarkRead bool
+	// Query narrows the unread messages further (see Q).
+	Query Q
 	// Limit stops after this many messages; 0 means all.
 	Limit int
 	// PageSize and BatchSize are as in SearchOptions.
@@ -99,9 +107,12 @@ type UnreadOptions struct {
 func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		p, err := s.newPager(SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
-			PageSize: opts.PageSize, BatchSize: opts.BatchSize})
+			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
 		if err != nil {
 			yield(nil, err)
+			return
+		}
+		if p.never {
 			return
 		}
 		parent, err := s.c.wireFolder(ctx, opts.Folder)
@@ -135,6 +146,8 @@ type pager struct {
 	restriction                *soap.Restriction
 	sort                       soap.SortOrder
 	limit, pageSize, batchSize int
+	// never is set for a query that matches nothing: no request is needed.
+	never bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
 	after func(ctx context.Context, m *Message) (removed bool, err error)
 }
@@ -155,30 +168,27 @@ func (s *MailService) newPager(o SearchOptions) (*pager, error) {
 	if p.batchSize == 0 {
 		p.batchSize = DefaultBatchSize
 	}
-	var exprs []soap.Expr
+	// The filters are queries too, so that they send the restriction exchangelib sends for sender=,
+	// subject__icontains=, body__icontains= and is_read=.
+	qs := []Q{o.Query}
 	if o.Sender != "" {
 		if err := checkEmail("SearchOptions.Sender", o.Sender); err != nil {
 			return nil, inputErr("SearchOptions.Sender", "%q is not an email address", o.Sender)
 		}
-		exprs = append(exprs, soap.Expr{Op: soap.OpIsEqualTo, Path: soap.Path{FieldURI: "message:Sender"}, Value: o.Sender})
+		qs = append(qs, Where("sender", o.Sender))
 	}
 	if o.Subject != "" {
-		exprs = append(exprs, soap.Expr{Op: soap.OpContains, Path: soap.Path{FieldURI: "item:Subject"}, Value: o.Subject,
-			ContainmentMode: "Substring", ContainmentComparison: "IgnoreCase"})
+		qs = append(qs, Where("subject__icontains", o.Subject))
 	}
 	if o.Body != "" {
-		exprs = append(exprs, soap.Expr{Op: soap.OpContains, Path: soap.Path{FieldURI: "item:Body"}, Value: o.Body,
-			ContainmentMode: "Substring", ContainmentComparison: "IgnoreCase"})
+		qs = append(qs, Where("body__icontains", o.Body))
 	}
 	if o.UnreadOnly {
-		exprs = append(exprs, soap.Expr{Op: soap.OpIsEqualTo, Path: soap.Path{FieldURI: "message:IsRead"}, Value: "false"})
+		qs = append(qs, Where("is_read", false))
 	}
-	switch len(exprs) {
-	case 0:
-	case 1:
-		p.restriction = &soap.Restriction{Expr: exprs[0]}
-	default:
-		p.restriction = &soap.Restriction{Expr: soap.Expr{Op: soap.OpAnd, Children: exprs}}
+	var err error
+	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
+		return nil, err
 	}
 	field := o.SortBy
 	switch field {

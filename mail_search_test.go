@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -181,15 +182,19 @@ func TestSearchFilters(t *testing.T) {
 	}
 	b := lastBody(t, srv, "FindItem")
 	for _, want := range []string{
-		`<t:And><t:IsEqualTo><t:FieldURI FieldURI="message:Sender"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="mallory@evil.example"></t:Constant>`,
+		`<m:Restriction><t:And>`,
+		`<t:IsEqualTo><t:FieldURI FieldURI="message:Sender"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="mallory@evil.example"></t:Constant>`,
 		`<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase"><t:FieldURI FieldURI="item:Subject"></t:FieldURI><t:Constant Value="invoice"></t:Constant></t:Contains>`,
 		`<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase"><t:FieldURI FieldURI="item:Body"></t:FieldURI><t:Constant Value="pay"></t:Constant></t:Contains>`,
-		`<t:IsEqualTo><t:FieldURI FieldURI="message:IsRead"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="false"></t:Constant>`,
+		`<t:IsEqualTo><t:FieldURI FieldURI="message:IsRead"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="0"></t:Constant>`,
 		`<t:FieldOrder Order="Ascending"><t:FieldURI FieldURI="item:Subject"></t:FieldURI>`,
 	} {
 		if !contains(b, want) {
 			t.Errorf("FindItem request lacks %s:\n%s", want, b)
 		}
+	}
+	if n := bytes.Count(b, []byte("<t:And>")); n != 1 {
+		t.Errorf("%d And elements, want the filters in one And", n)
 	}
 }
 
@@ -342,4 +347,56 @@ func TestUnreadBreakLeavesTheRestUnread(t *testing.T) {
 	if count != 40 || countOp(srv, "UpdateItem") != 10 {
 		t.Errorf("second pass: %d unread, %d UpdateItem", count, countOp(srv, "UpdateItem"))
 	}
+}
+
+func TestSearchQuery(t *testing.T) {
+	srv, c := setup(t)
+	seed(srv, "inbox", 30, func(i int, it *testserver.Item) {
+		if i%3 == 0 {
+			it.Importance = "High"
+		}
+		if i%2 == 0 {
+			it.Subject += " invoice"
+		}
+	})
+	ctx := testCtx(t)
+	since := base.Add(10 * time.Second)
+	var got []string
+	for m, err := range c.Mail().Search(ctx, SearchOptions{Subject: "INVOICE", Ascending: true,
+		Query: Where("importance", "High").And(Where("datetime_received__gte", since))}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m.Subject)
+	}
+	if want := []string{"msg 0012 invoice", "msg 0018 invoice", "msg 0024 invoice"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	b := lastBody(t, srv, "FindItem")
+	if !contains(b, "<m:Restriction><t:And>") || !contains(b, `FieldURI="item:Importance"`) || !contains(b, `FieldURI="item:DateTimeReceived"`) || !contains(b, `FieldURI="item:Subject"`) {
+		t.Errorf("FindItem request: %s", b)
+	}
+	// Unread takes a query as well.
+	n := 0
+	for _, err := range c.Mail().Unread(ctx, UnreadOptions{Query: Where("importance", "High")}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 10 {
+		t.Errorf("Unread with a query: %d messages, want 10", n)
+	}
+	// A query that matches nothing sends nothing; a bad query is reported before any request.
+	before := len(ops(srv))
+	for range c.Mail().Search(ctx, SearchOptions{Query: Where("subject__in", []string{})}) {
+		t.Error("a query matching nothing yielded a value")
+	}
+	for _, err := range c.Mail().Search(ctx, SearchOptions{Query: Where("subjekt__icontains", "x")}) {
+		var qe *QueryError
+		if !errors.Is(err, ErrInvalidQuery) || !errors.As(err, &qe) || qe.Suggestion == "" {
+			t.Errorf("bad query: %v", err)
+		}
+	}
+	noRequests(t, srv, before)
 }
