@@ -134,7 +134,8 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(ops(srv))
-	refs := []string{ids[0], gone, ids[1], "AAAAAAAAAAAA", ids[2], "<nobody@nowhere.example>", ids[3], ids[4]}
+	inbox := srv.Default().FolderID("inbox")
+	refs := []string{ids[0], gone, ids[1], "AAAAAAAAAAAA", ids[2], "<nobody@nowhere.example>", ids[3], inbox, ids[4]}
 	msgs, err := c.Mail().WithBatch(BatchOptions{Size: 2, Concurrency: 2}).Get(testCtx(t), refs...)
 	var be *BatchError
 	if !errors.As(err, &be) {
@@ -147,8 +148,11 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 	if !slices.Equal(subjects, []string{"m0", "m1", "m2", "m3", "m4"}) {
 		t.Errorf("subjects = %v, want the five messages in argument order", subjects)
 	}
-	if be.Total != len(refs) || len(be.Failed) != 3 {
+	if be.Total != len(refs) || len(be.Failed) != 4 {
 		t.Fatalf("BatchError = %v", be)
+	}
+	if f := be.Failed[3]; f.Ref != inbox || !errors.Is(f.Err, &Error{Code: "ErrorCannotUseFolderIdForItemId"}) {
+		t.Errorf("failure 3 = %v", f)
 	}
 	if f := be.Failed[0]; f.Ref != gone || f.ID != gone || !errors.Is(f.Err, ErrItemNotFound) {
 		t.Errorf("failure 0 = %v", f)
@@ -162,7 +166,7 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 	if !errors.Is(err, ErrItemNotFound) || !errors.Is(err, ErrInvalidIDMalformed) {
 		t.Errorf("errors.Is does not see the items' errors in %v", err)
 	}
-	// 7 ItemIds in batches of 2 is 4 GetItem; the Message-ID needs FindFolder and FindItem.
+	// 8 ItemIds in batches of 2 is 4 GetItem; the Message-ID needs FindFolder and FindItem.
 	if got := countOp(srv, "GetItem"); got != 4 {
 		t.Errorf("%d GetItem requests (after %v), want 4", got, ops(srv)[before:])
 	}

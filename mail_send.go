@@ -130,6 +130,9 @@ func (s *MailService) buildMessage(d Draft) (*soap.Message, []any, error) {
 	if len(d.To)+len(d.Cc)+len(d.Bcc) == 0 {
 		return nil, nil, inputErr("Draft.To", "no recipient: To, Cc and Bcc are all empty")
 	}
+	if d.NoCopy && !d.CopyFolder.IsZero() {
+		return nil, nil, inputErr("Draft.CopyFolder", "is set together with NoCopy; a copy is either kept or not")
+	}
 	msg := &soap.Message{Subject: d.Subject}
 	var err error
 	if msg.ToRecipients, err = recipients("Draft.To", d.To); err != nil {

@@ -318,6 +318,7 @@ func TestSendBadInputSendsNothing(t *testing.T) {
 		{"Draft.Attachments[0].ContentID", Draft{To: []string{"bob@example.com"}, Attachments: []Attachment{{Name: "b", ContentID: "<x>"}}}},
 		{"Draft.InternetMessageID", Draft{To: []string{"bob@example.com"}, InternetMessageID: "<>"}},
 		{"Draft.InternetMessageID", Draft{To: []string{"bob@example.com"}, InternetMessageID: "no-at-sign"}},
+		{"Draft.CopyFolder", Draft{To: []string{"bob@example.com"}, NoCopy: true, CopyFolder: Archive}},
 	} {
 		_, err := c.Mail().Send(ctx, tc.d)
 		wantInputErr(t, err, tc.field)
