@@ -17,7 +17,8 @@ func TestMoveReturnsNewIDs(t *testing.T) {
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "a"})
 	b := srv.AddMessage("inbox", testserver.Item{Subject: "b", InternetMessageID: "<b@evil.example>"})
 	keep := srv.AddMessage("inbox", testserver.Item{Subject: "keep"})
-	moved, err := c.Mail().WithBatch(BatchOptions{Size: 1}).Move(testCtx(t), FolderByPath("Inbox/Phishing"), a, "<b@evil.example>")
+	// b is named twice (by Message-ID and by id) and moved once.
+	moved, err := c.Mail().WithBatch(BatchOptions{Size: 1}).Move(testCtx(t), FolderByPath("Inbox/Phishing"), a, "<b@evil.example>", b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,8 +64,8 @@ type target struct {
 }
 
 // resolve checks refs and turns them into items: ItemIds as they are, Message-IDs by searching every mail folder.
-// It returns the items in argument order and records references that name no item in res. Bad input is an
-// *InputError returned before any request.
+// It returns the items in argument order, each once, and records references that name no item in res. Bad input
+// is an *InputError returned before any request.
 func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResult) ([]target, error) {
 	if len(refs) == 0 {
 		return nil, inputErr("ids", "no message given")
@@ -96,9 +96,16 @@ func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResu
 		}
 	}
 	out := make([]target, 0, len(refs))
+	taken := map[string]bool{} // an item named twice is acted on once
+	add := func(i int, r, id string) {
+		if !taken[id] {
+			taken[id] = true
+			out = append(out, target{pos: i, ref: r, id: id})
+		}
+	}
 	for i, r := range refs {
 		if kinds[i] == refItemID {
-			out = append(out, target{pos: i, ref: r, id: norm[i]})
+			add(i, r, norm[i])
 			continue
 		}
 		ids := found[norm[i]]
@@ -107,7 +114,7 @@ func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResu
 			continue
 		}
 		for _, id := range ids {
-			out = append(out, target{pos: i, ref: r, id: id})
+			add(i, r, id)
 		}
 	}
 	return out, nil

@@ -66,7 +66,7 @@ type SearchOptions struct {
 // messages deleted while the search runs are skipped.
 func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
-		p, err := s.newPager(opts)
+		p, err := s.newPager("SearchOptions", opts)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -106,7 +106,7 @@ type UnreadOptions struct {
 // loop stops all further requests.
 func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
-		p, err := s.newPager(SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
+		p, err := s.newPager("UnreadOptions", SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
 			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
 		if err != nil {
 			yield(nil, err)
@@ -152,14 +152,15 @@ type pager struct {
 	after func(ctx context.Context, m *Message) (removed bool, err error)
 }
 
-func (s *MailService) newPager(o SearchOptions) (*pager, error) {
+// newPager checks o (whose fields the errors call opt+".Field") and prepares its query.
+func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 	switch {
 	case o.Limit < 0:
-		return nil, inputErr("SearchOptions.Limit", "%d is negative", o.Limit)
+		return nil, inputErr(opt+".Limit", "%d is negative", o.Limit)
 	case o.PageSize < 0 || o.PageSize > maxPageSize:
-		return nil, inputErr("SearchOptions.PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
+		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
 	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
-		return nil, inputErr("SearchOptions.BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
+		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
 	}
 	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize}
 	if p.pageSize == 0 {
@@ -172,8 +173,8 @@ func (s *MailService) newPager(o SearchOptions) (*pager, error) {
 	// subject__icontains=, body__icontains= and is_read=.
 	qs := []Q{o.Query}
 	if o.Sender != "" {
-		if err := checkEmail("SearchOptions.Sender", o.Sender); err != nil {
-			return nil, inputErr("SearchOptions.Sender", "%q is not an email address", o.Sender)
+		if err := checkEmail(opt+".Sender", o.Sender); err != nil {
+			return nil, inputErr(opt+".Sender", "%q is not an email address", o.Sender)
 		}
 		qs = append(qs, Where("sender", o.Sender))
 	}
@@ -196,7 +197,7 @@ func (s *MailService) newPager(o SearchOptions) (*pager, error) {
 		field = SortByReceived
 	case SortByReceived, SortBySent, SortBySubject, SortBySize, SortByImportance:
 	default:
-		return nil, inputErr("SearchOptions.SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
+		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
 	}
 	order := "Descending"
 	if o.Ascending {

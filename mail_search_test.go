@@ -273,7 +273,7 @@ func TestSearchBadInputSendsNothing(t *testing.T) {
 		}
 	}
 	for _, err := range c.Mail().Unread(ctx, UnreadOptions{PageSize: 2000}) {
-		wantInputErr(t, err, "SearchOptions.PageSize")
+		wantInputErr(t, err, "UnreadOptions.PageSize")
 	}
 	noRequests(t, srv, 0)
 }
