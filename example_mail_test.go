@@ -11,8 +11,8 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-// exampleClient starts the fake EWS server, seeds it with seed and returns a client for its user.
-func exampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Server) {
+// mailExampleClient starts the fake EWS server, seeds it with seed and returns a client for its user.
+func mailExampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Server) {
 	srv := testserver.NewServer()
 	if seed != nil {
 		seed(srv)
@@ -25,10 +25,10 @@ func exampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Serv
 	return c, srv
 }
 
-var day = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+var mailDay = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 
 func ExampleMailService_Send() {
-	c, srv := exampleClient(func(s *testserver.Server) { s.AddMailbox("bob@example.com", "Bob") })
+	c, srv := mailExampleClient(func(s *testserver.Server) { s.AddMailbox("bob@example.com", "Bob") })
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -54,11 +54,11 @@ func ExampleMailService_Send() {
 }
 
 func ExampleMailService_Unread() {
-	c, srv := exampleClient(func(s *testserver.Server) {
-		s.AddMessage("inbox", testserver.Item{Subject: "Suspicious login", DateTimeReceived: day,
+	c, srv := mailExampleClient(func(s *testserver.Server) {
+		s.AddMessage("inbox", testserver.Item{Subject: "Suspicious login", DateTimeReceived: mailDay,
 			From: testserver.Address{Email: "alerts@idp.example.com"}})
-		s.AddMessage("inbox", testserver.Item{Subject: "Already handled", DateTimeReceived: day.Add(time.Hour), IsRead: true})
-		s.AddMessage("inbox", testserver.Item{Subject: "Invoice overdue", DateTimeReceived: day.Add(2 * time.Hour),
+		s.AddMessage("inbox", testserver.Item{Subject: "Already handled", DateTimeReceived: mailDay.Add(time.Hour), IsRead: true})
+		s.AddMessage("inbox", testserver.Item{Subject: "Invoice overdue", DateTimeReceived: mailDay.Add(2 * time.Hour),
 			From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"}})
 	})
 	defer srv.Close()
@@ -83,9 +83,9 @@ func ExampleMailService_Unread() {
 }
 
 func ExampleMailService_Search() {
-	c, srv := exampleClient(func(s *testserver.Server) {
+	c, srv := mailExampleClient(func(s *testserver.Server) {
 		for i, subject := range []string{"Invoice 1", "Lunch", "INVOICE 2 overdue", "invoice 3"} {
-			s.AddMessage("inbox", testserver.Item{Subject: subject, DateTimeReceived: day.Add(time.Duration(i) * time.Hour),
+			s.AddMessage("inbox", testserver.Item{Subject: subject, DateTimeReceived: mailDay.Add(time.Duration(i) * time.Hour),
 				From: testserver.Address{Email: "billing@evil.example"}})
 		}
 	})
@@ -110,7 +110,7 @@ func ExampleMailService_Search() {
 
 func ExampleMailService_Move() {
 	var id string
-	c, srv := exampleClient(func(s *testserver.Server) {
+	c, srv := mailExampleClient(func(s *testserver.Server) {
 		if _, err := s.Default().AddFolder("inbox", "Phishing", ""); err != nil {
 			log.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func ExampleMailService_Move() {
 
 func ExampleMailService_Delete() {
 	var ids []string
-	c, srv := exampleClient(func(s *testserver.Server) {
+	c, srv := mailExampleClient(func(s *testserver.Server) {
 		ids = append(ids, s.AddMessage("inbox", testserver.Item{Subject: "spam 1"}), s.AddMessage("inbox", testserver.Item{Subject: "spam 2"}))
 	})
 	defer srv.Close()

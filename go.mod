@@ -7,3 +7,5 @@ require (
 	golang.org/x/crypto v0.48.0
 	golang.org/x/oauth2 v0.35.0
 )
+
+require github.com/google/go-cmp v0.7.0 // indirect

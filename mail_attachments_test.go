@@ -32,7 +32,7 @@ func TestAttachmentsListAndDownload(t *testing.T) {
 	if !bytes.Equal(content, []byte("MZ\x90\x00 payload")) || info.Name != "invoice.pdf.exe" || info.IsItem || info.Size != int64(len(content)) {
 		t.Errorf("file attachment: %q %+v", content, info)
 	}
-	if b := lastBody(t, srv, "GetAttachment"); !contains(b, "<t:IncludeMimeContent>true</t:IncludeMimeContent>") {
+	if b := mailLastBody(t, srv, "GetAttachment"); !hasText(b, "<t:IncludeMimeContent>true</t:IncludeMimeContent>") {
 		t.Errorf("GetAttachment request: %s", b)
 	}
 	// The same as a stream.
@@ -107,7 +107,7 @@ func TestExportMIME(t *testing.T) {
 		!strings.HasPrefix(msg.Header.Get("Content-Type"), "multipart/mixed") {
 		t.Errorf("headers = %v", msg.Header)
 	}
-	if b := lastBody(t, srv, "GetItem"); !contains(b, "<t:IncludeMimeContent>true</t:IncludeMimeContent>") {
+	if b := mailLastBody(t, srv, "GetItem"); !hasText(b, "<t:IncludeMimeContent>true</t:IncludeMimeContent>") {
 		t.Errorf("GetItem request: %s", b)
 	}
 	if _, err := c.Mail().ExportMIME(testCtx(t), "bogus id"); !errors.Is(err, ErrInvalidInput) {

@@ -23,10 +23,10 @@ func messageFromWire(it *soap.Item, loc *time.Location) *Message {
 		InReplyTo:              it.InReplyTo,
 		References:             it.References,
 		Subject:                it.Subject,
-		To:                     addresses(it.ToRecipients),
-		Cc:                     addresses(it.CcRecipients),
-		Bcc:                    addresses(it.BccRecipients),
-		ReplyTo:                addresses(it.ReplyTo),
+		To:                     mailAddresses(it.ToRecipients),
+		Cc:                     mailAddresses(it.CcRecipients),
+		Bcc:                    mailAddresses(it.BccRecipients),
+		ReplyTo:                mailAddresses(it.ReplyTo),
 		Received:               inLoc(it.DateTimeReceived.Time, loc),
 		Sent:                   inLoc(it.DateTimeSent.Time, loc),
 		Importance:             Importance(it.Importance),
@@ -47,10 +47,10 @@ func messageFromWire(it *soap.Item, loc *time.Location) *Message {
 		m.ConversationID = it.ConversationID.ID
 	}
 	if it.Sender != nil {
-		m.Sender = address(it.Sender.Mailbox)
+		m.Sender = mailAddress(it.Sender.Mailbox)
 	}
 	if it.From != nil {
-		m.From = address(it.From.Mailbox)
+		m.From = mailAddress(it.From.Mailbox)
 	}
 	if it.Body != nil {
 		if strings.EqualFold(it.Body.BodyType, "HTML") {
@@ -100,17 +100,17 @@ func inLoc(t time.Time, loc *time.Location) time.Time {
 	return t.In(loc)
 }
 
-func address(m soap.MailboxResp) Address {
+func mailAddress(m soap.MailboxResp) Address {
 	return Address{Name: m.Name, Email: m.EmailAddress}
 }
 
-func addresses(ms []soap.MailboxResp) []Address {
+func mailAddresses(ms []soap.MailboxResp) []Address {
 	if len(ms) == 0 {
 		return nil
 	}
 	out := make([]Address, len(ms))
 	for i, m := range ms {
-		out[i] = address(m)
+		out[i] = mailAddress(m)
 	}
 	return out
 }

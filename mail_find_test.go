@@ -43,16 +43,16 @@ func TestFindByMessageIDEveryMailFolder(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("found %v, want %v", got, want)
 	}
-	if o := ops(srv); !slices.Equal(o, []string{"FindFolder", "FindItem", "GetItem"}) {
+	if o := mailOps(srv); !slices.Equal(o, []string{"FindFolder", "FindItem", "GetItem"}) {
 		t.Errorf("operations = %v", o)
 	}
-	if b := lastBody(t, srv, "FindFolder"); !contains(b, `Traversal="Deep"`) || !contains(b, `Id="msgfolderroot"`) {
+	if b := mailLastBody(t, srv, "FindFolder"); !hasText(b, `Traversal="Deep"`) || !hasText(b, `Id="msgfolderroot"`) {
 		t.Errorf("FindFolder request: %s", b)
 	}
 	// One FindItem, one level deep, over every mail folder at once (not the calendar).
-	fi := lastBody(t, srv, "FindItem")
+	fi := mailLastBody(t, srv, "FindItem")
 	n := len(regexp.MustCompile(`<t:FolderId `).FindAll(fi, -1))
-	if !contains(fi, `Traversal="Shallow"`) || n < 10 || contains(fi, mb.FolderID("calendar")) || !contains(fi, mb.FolderID("Inbox/Phishing/2024")) {
+	if !hasText(fi, `Traversal="Shallow"`) || n < 10 || hasText(fi, mb.FolderID("calendar")) || !hasText(fi, mb.FolderID("Inbox/Phishing/2024")) {
 		t.Errorf("FindItem over %d folders: %s", n, fi)
 	}
 }
@@ -69,7 +69,7 @@ func TestFindByMessageIDInFolders(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].ID != a {
 		t.Errorf("found %+v", msgs)
 	}
-	if o := ops(srv); !slices.Equal(o, []string{"FindItem", "GetItem"}) {
+	if o := mailOps(srv); !slices.Equal(o, []string{"FindItem", "GetItem"}) {
 		t.Errorf("operations = %v", o)
 	}
 	none, err := c.Mail().FindByMessageID(testCtx(t), "<nothing@example.com>")
@@ -98,7 +98,7 @@ func TestFindByMessageIDManyFolders(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].ID != want {
 		t.Errorf("found %+v", msgs)
 	}
-	if n := countOp(srv, "FindItem"); n != 2 {
+	if n := mailCountOp(srv, "FindItem"); n != 2 {
 		t.Errorf("%d FindItem requests for more than %d folders, want 2", n, foldersPerFind)
 	}
 }

@@ -114,8 +114,8 @@ func TestGetFullDetails(t *testing.T) {
 		t.Errorf("item attachment = %+v", a)
 	}
 	// The request asks for the transport headers and the text body.
-	b := lastBody(t, srv, "GetItem")
-	if !contains(b, `PropertyTag="0x007D"`) || !contains(b, `FieldURI="item:TextBody"`) || !contains(b, `<t:BodyType>Best</t:BodyType>`) {
+	b := mailLastBody(t, srv, "GetItem")
+	if !hasText(b, `PropertyTag="0x007D"`) || !hasText(b, `FieldURI="item:TextBody"`) || !hasText(b, `<t:BodyType>Best</t:BodyType>`) {
 		t.Errorf("GetItem request: %s", b)
 	}
 }
@@ -133,7 +133,7 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 	if err := c.Mail().Delete(testCtx(t), HardDelete, gone); err != nil {
 		t.Fatal(err)
 	}
-	before := len(ops(srv))
+	before := len(mailOps(srv))
 	inbox := srv.Default().FolderID("inbox")
 	refs := []string{ids[0], gone, ids[1], "AAAAAAAAAAAA", ids[2], "<nobody@nowhere.example>", ids[3], inbox, ids[4]}
 	msgs, err := c.Mail().WithBatch(BatchOptions{Size: 2, Concurrency: 2}).Get(testCtx(t), refs...)
@@ -167,8 +167,8 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 		t.Errorf("errors.Is does not see the items' errors in %v", err)
 	}
 	// 8 ItemIds in batches of 2 is 4 GetItem; the Message-ID needs FindFolder and FindItem.
-	if got := countOp(srv, "GetItem"); got != 4 {
-		t.Errorf("%d GetItem requests (after %v), want 4", got, ops(srv)[before:])
+	if got := mailCountOp(srv, "GetItem"); got != 4 {
+		t.Errorf("%d GetItem requests (after %v), want 4", got, mailOps(srv)[before:])
 	}
 }
 
@@ -199,11 +199,11 @@ func TestGetByMessageIDFindsEveryCopy(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("ids = %v, want %v", got, want)
 	}
-	if o := ops(srv); !slices.Equal(o, []string{"FindFolder", "FindItem", "GetItem"}) {
+	if o := mailOps(srv); !slices.Equal(o, []string{"FindFolder", "FindItem", "GetItem"}) {
 		t.Errorf("operations = %v", o)
 	}
-	fi := lastBody(t, srv, "FindItem")
-	if !contains(fi, `Traversal="Shallow"`) || !contains(fi, `FieldURI="message:InternetMessageId"`) || !contains(fi, `Value="&lt;dup@evil.example&gt;"`) {
+	fi := mailLastBody(t, srv, "FindItem")
+	if !hasText(fi, `Traversal="Shallow"`) || !hasText(fi, `FieldURI="message:InternetMessageId"`) || !hasText(fi, `Value="&lt;dup@evil.example&gt;"`) {
 		t.Errorf("FindItem request: %s", fi)
 	}
 }
@@ -216,7 +216,7 @@ func TestGetExchange2010(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := lastBody(t, srv, "GetItem"); contains(b, "item:TextBody") || !contains(b, `Version="Exchange2010_SP2"`) {
+	if b := mailLastBody(t, srv, "GetItem"); hasText(b, "item:TextBody") || !hasText(b, `Version="Exchange2010_SP2"`) {
 		t.Errorf("GetItem request for Exchange 2010: %s", b)
 	}
 	if msgs[0].BodyHTML != "<b>x</b>" {

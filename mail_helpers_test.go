@@ -12,8 +12,8 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-// ops returns the EWS operations the server received, in order (authentication handshakes left out).
-func ops(srv *testserver.Server) []string {
+// mailOps returns the EWS operations the server received, in order (authentication handshakes left out).
+func mailOps(srv *testserver.Server) []string {
 	var out []string
 	for _, r := range srv.Requests() {
 		if r.Operation != "" {
@@ -23,10 +23,10 @@ func ops(srv *testserver.Server) []string {
 	return out
 }
 
-// countOp counts the requests of one operation.
-func countOp(srv *testserver.Server, op string) int {
+// mailCountOp counts the requests of one operation.
+func mailCountOp(srv *testserver.Server, op string) int {
 	n := 0
-	for _, o := range ops(srv) {
+	for _, o := range mailOps(srv) {
 		if o == op {
 			n++
 		}
@@ -34,8 +34,8 @@ func countOp(srv *testserver.Server, op string) int {
 	return n
 }
 
-// bodies returns the raw request bodies of one operation.
-func bodies(srv *testserver.Server, op string) [][]byte {
+// mailBodies returns the raw request bodies of one operation.
+func mailBodies(srv *testserver.Server, op string) [][]byte {
 	var out [][]byte
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
@@ -45,10 +45,10 @@ func bodies(srv *testserver.Server, op string) [][]byte {
 	return out
 }
 
-// lastBody returns the body of the last request of op.
-func lastBody(t *testing.T, srv *testserver.Server, op string) []byte {
+// mailLastBody returns the body of the last request of op.
+func mailLastBody(t *testing.T, srv *testserver.Server, op string) []byte {
 	t.Helper()
-	b := bodies(srv, op)
+	b := mailBodies(srv, op)
 	if len(b) == 0 {
 		t.Fatalf("no %s request was sent", op)
 	}
@@ -70,12 +70,12 @@ func wantInputErr(t *testing.T, err error, field string) {
 // noRequests checks that the server saw no EWS request since before (a count of ops).
 func noRequests(t *testing.T, srv *testserver.Server, before int) {
 	t.Helper()
-	if got := ops(srv); len(got) != before {
+	if got := mailOps(srv); len(got) != before {
 		t.Fatalf("requests were sent: %v", got[before:])
 	}
 }
 
-func contains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
+func hasText(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
 
 // failOperation makes the server answer every request of op with one error response message of code (payload is
 // the empty element the schema requires in it, if any), without acting on it. Such requests do not show in

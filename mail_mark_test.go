@@ -24,11 +24,11 @@ func TestMarkReadAndUnread(t *testing.T) {
 			t.Errorf("%s is unread after MarkRead", id)
 		}
 	}
-	if n := countOp(srv, "UpdateItem"); n != 3 {
+	if n := mailCountOp(srv, "UpdateItem"); n != 3 {
 		t.Errorf("%d UpdateItem requests for 5 ids in batches of 2, want 3", n)
 	}
-	b := lastBody(t, srv, "UpdateItem")
-	if !contains(b, `SuppressReadReceipts="true"`) || !contains(b, `MessageDisposition="SaveOnly"`) || !contains(b, `FieldURI="message:IsRead"`) {
+	b := mailLastBody(t, srv, "UpdateItem")
+	if !hasText(b, `SuppressReadReceipts="true"`) || !hasText(b, `MessageDisposition="SaveOnly"`) || !hasText(b, `FieldURI="message:IsRead"`) {
 		t.Errorf("UpdateItem request: %s", b)
 	}
 	if n := len(bob.Items("inbox")); n != 0 {
@@ -54,7 +54,7 @@ func TestMarkReadExchange2010(t *testing.T) {
 	if err := c.Mail().MarkRead(testCtx(t), id); err != nil {
 		t.Fatal(err)
 	}
-	if b := lastBody(t, srv, "UpdateItem"); contains(b, "SuppressReadReceipts") {
+	if b := mailLastBody(t, srv, "UpdateItem"); hasText(b, "SuppressReadReceipts") {
 		t.Errorf("UpdateItem for Exchange 2010 carries SuppressReadReceipts: %s", b)
 	}
 	if in := bob.Items("inbox"); len(in) != 1 || in[0].Subject != "Read: please confirm" {

@@ -35,10 +35,10 @@ func TestMoveReturnsNewIDs(t *testing.T) {
 	if _, ok := srv.Item(a); ok {
 		t.Error("old id still exists after the move")
 	}
-	if n := countOp(srv, "MoveItem"); n != 2 {
+	if n := mailCountOp(srv, "MoveItem"); n != 2 {
 		t.Errorf("%d MoveItem requests with batch size 1, want 2", n)
 	}
-	if body := lastBody(t, srv, "MoveItem"); !contains(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") {
+	if body := mailLastBody(t, srv, "MoveItem"); !hasText(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") {
 		t.Errorf("MoveItem request: %s", body)
 	}
 }
@@ -67,7 +67,7 @@ func TestMoveExchange2010RTMHasNoNewIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body := lastBody(t, srv, "MoveItem"); contains(body, "ReturnNewItemIds") {
+	if body := mailLastBody(t, srv, "MoveItem"); hasText(body, "ReturnNewItemIds") {
 		t.Errorf("ReturnNewItemIds sent to Exchange 2010 RTM: %s", body)
 	}
 	if len(moved) != 1 || moved[0].ID != a || len(srv.Default().Items("junkemail")) != 1 {
@@ -114,7 +114,7 @@ func TestMoveBadInputSendsNothing(t *testing.T) {
 	if !errors.Is(err, ErrFolderNotFound) {
 		t.Errorf("unknown path: %v", err)
 	}
-	if got := ops(srv); slices.Contains(got, "MoveItem") {
+	if got := mailOps(srv); slices.Contains(got, "MoveItem") {
 		t.Errorf("operations = %v", got)
 	}
 	if _, ok := srv.Item(a); !ok {
@@ -156,8 +156,8 @@ func TestDeleteTypes(t *testing.T) {
 	if in := bob.Items("inbox"); len(in) != 0 {
 		t.Errorf("the sender got %+v", in)
 	}
-	for _, b := range bodies(srv, "DeleteItem") {
-		if !contains(b, `SuppressReadReceipts="true"`) {
+	for _, b := range mailBodies(srv, "DeleteItem") {
+		if !hasText(b, `SuppressReadReceipts="true"`) {
 			t.Errorf("DeleteItem without SuppressReadReceipts: %s", b)
 		}
 	}
@@ -173,7 +173,7 @@ func TestDeleteBatchedByMessageID(t *testing.T) {
 	if err := c.Mail().WithBatch(BatchOptions{Size: 2}).Delete(testCtx(t), MoveToDeletedItems, "<campaign@evil.example>"); err != nil {
 		t.Fatal(err)
 	}
-	if n := countOp(srv, "DeleteItem"); n != 3 {
+	if n := mailCountOp(srv, "DeleteItem"); n != 3 {
 		t.Errorf("%d DeleteItem requests for 5 items in batches of 2", n)
 	}
 	if del := srv.Default().Items("deleteditems"); len(del) != 5 {
@@ -221,8 +221,8 @@ func TestDeleteStopsAfterFailedRequest(t *testing.T) {
 			t.Errorf("failure %d = %v", i, f.Err)
 		}
 	}
-	if faults.Load() != 1 || countOp(srv, "DeleteItem") != 0 {
-		t.Errorf("%d DeleteItem requests reached the server after the fault", countOp(srv, "DeleteItem"))
+	if faults.Load() != 1 || mailCountOp(srv, "DeleteItem") != 0 {
+		t.Errorf("%d DeleteItem requests reached the server after the fault", mailCountOp(srv, "DeleteItem"))
 	}
 	if n := len(srv.Default().Items("inbox")); n != 4 {
 		t.Errorf("%d messages left, want 4", n)

@@ -15,13 +15,10 @@ import (
 	"github.com/ewsgo/ews/soap"
 )
 
-// recordedDir holds real responses of Exchange Online and Exchange 2019.
-const recordedDir = "../../shared/ews-schema/recorded"
-
 // replay makes the server answer every request of op with the recorded response in file.
 func replay(t *testing.T, srv *testserver.Server, op, file string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(recordedDir, file))
+	data, err := os.ReadFile(filepath.Join(recordedDir(t), file))
 	if err != nil {
 		t.Skipf("recorded responses not available: %v", err)
 	}
@@ -92,7 +89,7 @@ func TestRecordedGetItem(t *testing.T) {
 // Every recorded FindItem, GetItem, CreateItem, MoveItem and UpdateItem response decodes into items the mail
 // service can read.
 func TestRecordedItemsConvert(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(recordedDir, "*.xml"))
+	files, _ := filepath.Glob(filepath.Join(recordedDir(t), "*.xml"))
 	if len(files) == 0 {
 		t.Skip("recorded responses not available")
 	}

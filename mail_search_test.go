@@ -13,13 +13,13 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-var base = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+var mailBase = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// seed stores n messages in folder, received one second apart, with subjects "msg 0000" ... in that order.
-func seed(srv *testserver.Server, folder string, n int, edit func(i int, it *testserver.Item)) []string {
+// seedMessages stores n messages in folder, received one second apart, with subjects "msg 0000" ... in that order.
+func seedMessages(srv *testserver.Server, folder string, n int, edit func(i int, it *testserver.Item)) []string {
 	ids := make([]string, n)
 	for i := range n {
-		it := testserver.Item{Subject: fmt.Sprintf("msg %04d", i), Body: "body", DateTimeReceived: base.Add(time.Duration(i) * time.Second)}
+		it := testserver.Item{Subject: fmt.Sprintf("msg %04d", i), Body: "body", DateTimeReceived: mailBase.Add(time.Duration(i) * time.Second)}
 		if edit != nil {
 			edit(i, &it)
 		}
@@ -32,7 +32,7 @@ func seed(srv *testserver.Server, folder string, n int, edit func(i int, it *tes
 func pageRequests(srv *testserver.Server) [][2]int {
 	re := regexp.MustCompile(`IndexedPageItemView MaxEntriesReturned="(\d+)" Offset="(\d+)"`)
 	var out [][2]int
-	for _, b := range bodies(srv, "FindItem") {
+	for _, b := range mailBodies(srv, "FindItem") {
 		if m := re.FindSubmatch(b); m != nil {
 			max, _ := strconv.Atoi(string(m[1]))
 			off, _ := strconv.Atoi(string(m[2]))
@@ -44,7 +44,7 @@ func pageRequests(srv *testserver.Server) [][2]int {
 
 func TestSearch5000InOrder(t *testing.T) {
 	srv, c := setup(t)
-	ids := seed(srv, "inbox", 5000, nil)
+	ids := seedMessages(srv, "inbox", 5000, nil)
 	i := len(ids) - 1 // newest first
 	seen := map[string]bool{}
 	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100}) {
@@ -67,11 +67,11 @@ func TestSearch5000InOrder(t *testing.T) {
 	if len(pages) != 50 || pages[0] != [2]int{0, 100} || pages[49] != [2]int{4900, 100} {
 		t.Errorf("%d FindItem pages: first %v last %v", len(pages), pages[0], pages[len(pages)-1])
 	}
-	if n := countOp(srv, "GetItem"); n != 50 {
+	if n := mailCountOp(srv, "GetItem"); n != 50 {
 		t.Errorf("%d GetItem requests, want 50", n)
 	}
-	if b := bodies(srv, "FindItem")[0]; !contains(b, `<t:FieldOrder Order="Descending"><t:FieldURI FieldURI="item:DateTimeReceived"></t:FieldURI>`) ||
-		!contains(b, `<t:BaseShape>IdOnly</t:BaseShape>`) || contains(b, "Restriction") {
+	if b := mailBodies(srv, "FindItem")[0]; !hasText(b, `<t:FieldOrder Order="Descending"><t:FieldURI FieldURI="item:DateTimeReceived"></t:FieldURI>`) ||
+		!hasText(b, `<t:BaseShape>IdOnly</t:BaseShape>`) || hasText(b, "Restriction") {
 		t.Errorf("FindItem request: %s", b)
 	}
 }
@@ -79,7 +79,7 @@ func TestSearch5000InOrder(t *testing.T) {
 // PageSize 1000 is Exchange's cap; the iterator pages past it.
 func TestSearchPagesPastTheCap(t *testing.T) {
 	srv, c := setup(t)
-	seed(srv, "inbox", 2500, nil)
+	seedMessages(srv, "inbox", 2500, nil)
 	n := 0
 	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 1000, BatchSize: 500, Ascending: true}) {
 		if err != nil {
@@ -93,14 +93,14 @@ func TestSearchPagesPastTheCap(t *testing.T) {
 	if pages := pageRequests(srv); !slices.Equal(pages, [][2]int{{0, 1000}, {1000, 1000}, {2000, 1000}}) {
 		t.Errorf("pages = %v", pages)
 	}
-	if got := countOp(srv, "GetItem"); got != 5 {
+	if got := mailCountOp(srv, "GetItem"); got != 5 {
 		t.Errorf("%d GetItem requests for 2500 messages in batches of 500", got)
 	}
 }
 
 func TestSearchBreakStopsRequests(t *testing.T) {
 	srv, c := setup(t)
-	seed(srv, "inbox", 1000, nil)
+	seedMessages(srv, "inbox", 1000, nil)
 	n := 0
 	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, BatchSize: 50}) {
 		if err != nil {
@@ -112,14 +112,14 @@ func TestSearchBreakStopsRequests(t *testing.T) {
 		}
 	}
 	// 120 messages: 2 pages of 100, and 3 GetItem batches of 50.
-	if got := ops(srv); countOp(srv, "FindItem") != 2 || countOp(srv, "GetItem") != 3 || len(got) != 5 {
+	if got := mailOps(srv); mailCountOp(srv, "FindItem") != 2 || mailCountOp(srv, "GetItem") != 3 || len(got) != 5 {
 		t.Errorf("operations after break = %v", got)
 	}
 }
 
 func TestSearchLimit(t *testing.T) {
 	srv, c := setup(t)
-	seed(srv, "inbox", 300, nil)
+	seedMessages(srv, "inbox", 300, nil)
 	n := 0
 	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, Limit: 250}) {
 		if err != nil {
@@ -141,7 +141,7 @@ func TestSearchFilters(t *testing.T) {
 	if _, err := mb.AddFolder("inbox", "Reported", ""); err != nil {
 		t.Fatal(err)
 	}
-	seed(srv, "Inbox/Reported", 40, func(i int, it *testserver.Item) {
+	seedMessages(srv, "Inbox/Reported", 40, func(i int, it *testserver.Item) {
 		it.From = testserver.Address{Email: "user@example.com"}
 		if i%2 == 0 {
 			it.From = testserver.Address{Name: "Mallory", Email: "mallory@evil.example"}
@@ -154,7 +154,7 @@ func TestSearchFilters(t *testing.T) {
 		}
 		it.IsRead = i%16 != 0
 	})
-	seed(srv, "inbox", 10, func(_ int, it *testserver.Item) { it.Subject += " URGENT Invoice" })
+	seedMessages(srv, "inbox", 10, func(_ int, it *testserver.Item) { it.Subject += " URGENT Invoice" })
 	collect := func(o SearchOptions) []string {
 		t.Helper()
 		o.Folder = FolderByPath("Inbox/Reported")
@@ -180,7 +180,7 @@ func TestSearchFilters(t *testing.T) {
 	if want := []string{"msg 0000 URGENT Invoice", "msg 0016 URGENT Invoice", "msg 0032 URGENT Invoice"}; !slices.Equal(got, want) {
 		t.Errorf("all filters: %v, want %v", got, want)
 	}
-	b := lastBody(t, srv, "FindItem")
+	b := mailLastBody(t, srv, "FindItem")
 	for _, want := range []string{
 		`<m:Restriction><t:And>`,
 		`<t:IsEqualTo><t:FieldURI FieldURI="message:Sender"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="mallory@evil.example"></t:Constant>`,
@@ -189,7 +189,7 @@ func TestSearchFilters(t *testing.T) {
 		`<t:IsEqualTo><t:FieldURI FieldURI="message:IsRead"></t:FieldURI><t:FieldURIOrConstant><t:Constant Value="0"></t:Constant>`,
 		`<t:FieldOrder Order="Ascending"><t:FieldURI FieldURI="item:Subject"></t:FieldURI>`,
 	} {
-		if !contains(b, want) {
+		if !hasText(b, want) {
 			t.Errorf("FindItem request lacks %s:\n%s", want, b)
 		}
 	}
@@ -218,7 +218,7 @@ func TestSearchEscapesFilters(t *testing.T) {
 // A message deleted while the search runs is skipped, and the paging does not skip or repeat the others.
 func TestSearchSkipsMessagesDeletedMeanwhile(t *testing.T) {
 	srv, c := setup(t)
-	ids := seed(srv, "inbox", 250, nil)
+	ids := seedMessages(srv, "inbox", 250, nil)
 	ctx := testCtx(t)
 	victim := ids[len(ids)-51] // in the first page's second batch
 	var got []string
@@ -280,7 +280,7 @@ func TestSearchBadInputSendsNothing(t *testing.T) {
 
 func TestUnreadMarksEachAfterHandling(t *testing.T) {
 	srv, c := setup(t)
-	ids := seed(srv, "inbox", 300, func(i int, it *testserver.Item) { it.IsRead = i%6 == 5 })
+	ids := seedMessages(srv, "inbox", 300, func(i int, it *testserver.Item) { it.IsRead = i%6 == 5 })
 	ctx := testCtx(t)
 	var got []string
 	prev := ""
@@ -313,14 +313,14 @@ func TestUnreadMarksEachAfterHandling(t *testing.T) {
 			t.Errorf("%s still unread", it.Subject)
 		}
 	}
-	if n := countOp(srv, "UpdateItem"); n != 250 {
+	if n := mailCountOp(srv, "UpdateItem"); n != 250 {
 		t.Errorf("%d UpdateItem requests, want one per message", n)
 	}
 }
 
 func TestUnreadBreakLeavesTheRestUnread(t *testing.T) {
 	srv, c := setup(t)
-	ids := seed(srv, "inbox", 50, nil)
+	ids := seedMessages(srv, "inbox", 50, nil)
 	n := 0
 	for _, err := range c.Mail().Unread(testCtx(t), UnreadOptions{MarkRead: true, PageSize: 20}) {
 		if err != nil {
@@ -344,14 +344,14 @@ func TestUnreadBreakLeavesTheRestUnread(t *testing.T) {
 		}
 		count++
 	}
-	if count != 40 || countOp(srv, "UpdateItem") != 10 {
-		t.Errorf("second pass: %d unread, %d UpdateItem", count, countOp(srv, "UpdateItem"))
+	if count != 40 || mailCountOp(srv, "UpdateItem") != 10 {
+		t.Errorf("second pass: %d unread, %d UpdateItem", count, mailCountOp(srv, "UpdateItem"))
 	}
 }
 
 func TestSearchQuery(t *testing.T) {
 	srv, c := setup(t)
-	seed(srv, "inbox", 30, func(i int, it *testserver.Item) {
+	seedMessages(srv, "inbox", 30, func(i int, it *testserver.Item) {
 		if i%3 == 0 {
 			it.Importance = "High"
 		}
@@ -360,7 +360,7 @@ func TestSearchQuery(t *testing.T) {
 		}
 	})
 	ctx := testCtx(t)
-	since := base.Add(10 * time.Second)
+	since := mailBase.Add(10 * time.Second)
 	var got []string
 	for m, err := range c.Mail().Search(ctx, SearchOptions{Subject: "INVOICE", Ascending: true,
 		Query: Where("importance", "High").And(Where("datetime_received__gte", since))}) {
@@ -372,8 +372,8 @@ func TestSearchQuery(t *testing.T) {
 	if want := []string{"msg 0012 invoice", "msg 0018 invoice", "msg 0024 invoice"}; !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	b := lastBody(t, srv, "FindItem")
-	if !contains(b, "<m:Restriction><t:And>") || !contains(b, `FieldURI="item:Importance"`) || !contains(b, `FieldURI="item:DateTimeReceived"`) || !contains(b, `FieldURI="item:Subject"`) {
+	b := mailLastBody(t, srv, "FindItem")
+	if !hasText(b, "<m:Restriction><t:And>") || !hasText(b, `FieldURI="item:Importance"`) || !hasText(b, `FieldURI="item:DateTimeReceived"`) || !hasText(b, `FieldURI="item:Subject"`) {
 		t.Errorf("FindItem request: %s", b)
 	}
 	// Unread takes a query as well.
@@ -388,7 +388,7 @@ func TestSearchQuery(t *testing.T) {
 		t.Errorf("Unread with a query: %d messages, want 10", n)
 	}
 	// A query that matches nothing sends nothing; a bad query is reported before any request.
-	before := len(ops(srv))
+	before := len(mailOps(srv))
 	for range c.Mail().Search(ctx, SearchOptions{Query: Where("subject__in", []string{})}) {
 		t.Error("a query matching nothing yielded a value")
 	}

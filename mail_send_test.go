@@ -40,10 +40,10 @@ func TestSendSavesCopyAndDelivers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := ops(srv); !slices.Equal(got, []string{"CreateItem", "FindItem"}) {
+	if got := mailOps(srv); !slices.Equal(got, []string{"CreateItem", "FindItem"}) {
 		t.Errorf("operations = %v, want CreateItem (SendAndSaveCopy) and FindItem (the saved copy)", got)
 	}
-	if b := lastBody(t, srv, "CreateItem"); !contains(b, `MessageDisposition="SendAndSaveCopy"`) || !contains(b, `<t:DistinguishedFolderId Id="sentitems">`) {
+	if b := mailLastBody(t, srv, "CreateItem"); !hasText(b, `MessageDisposition="SendAndSaveCopy"`) || !hasText(b, `<t:DistinguishedFolderId Id="sentitems">`) {
 		t.Errorf("CreateItem request: %s", b)
 	}
 	// The copy in Sent Items is the one whose id Send returned.
@@ -87,10 +87,10 @@ func TestSendNoCopy(t *testing.T) {
 	if sent.ID != "" || sent.InternetMessageID == "" {
 		t.Errorf("sent = %+v, want no id and a Message-ID", sent)
 	}
-	if got := ops(srv); !slices.Equal(got, []string{"CreateItem"}) {
+	if got := mailOps(srv); !slices.Equal(got, []string{"CreateItem"}) {
 		t.Errorf("operations = %v", got)
 	}
-	if b := lastBody(t, srv, "CreateItem"); !contains(b, `MessageDisposition="SendOnly"`) || contains(b, "SavedItemFolderId") {
+	if b := mailLastBody(t, srv, "CreateItem"); !hasText(b, `MessageDisposition="SendOnly"`) || hasText(b, "SavedItemFolderId") {
 		t.Errorf("CreateItem request: %s", b)
 	}
 	if n := len(srv.Default().Items("sentitems")); n != 0 {
@@ -129,7 +129,7 @@ func TestSendAttachmentsInline(t *testing.T) {
 	srv, c := setup(t)
 	bob := srv.AddMailbox("bob@example.com", "Bob")
 	knowVersion(t, c)
-	before := len(ops(srv))
+	before := len(mailOps(srv))
 	pdf := bytes.Repeat([]byte("%PDF-1.7 \x00\xff binary "), 500)
 	_, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "report", HTML: true,
 		Body: `<p>see <img src="cid:logo"></p>`,
@@ -141,7 +141,7 @@ func TestSendAttachmentsInline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ops(srv)[before:]; !slices.Equal(got, []string{"CreateItem", "FindItem"}) {
+	if got := mailOps(srv)[before:]; !slices.Equal(got, []string{"CreateItem", "FindItem"}) {
 		t.Errorf("operations = %v, want the attachments inside one CreateItem", got)
 	}
 	in := bob.Items("inbox")
@@ -189,7 +189,7 @@ func TestSendAttachmentsThroughDraft(t *testing.T) {
 			if tc.known {
 				knowVersion(t, c)
 			}
-			before := len(ops(srv))
+			before := len(mailOps(srv))
 			pdf := []byte("%PDF binary \x00\x01")
 			sent, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "with files", Body: "b",
 				Attachments: []Attachment{
@@ -201,13 +201,13 @@ func TestSendAttachmentsThroughDraft(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []string{"CreateItem", "CreateAttachment", "CreateAttachment", "CreateAttachment", "SendItem", "FindItem"}
-			if got := ops(srv)[before:]; !slices.Equal(got, want) {
+			if got := mailOps(srv)[before:]; !slices.Equal(got, want) {
 				t.Errorf("operations = %v, want %v", got, want)
 			}
-			if b := bodies(srv, "CreateItem"); !contains(b[0], `MessageDisposition="SaveOnly"`) || contains(b[0], "Attachments") {
+			if b := mailBodies(srv, "CreateItem"); !hasText(b[0], `MessageDisposition="SaveOnly"`) || hasText(b[0], "Attachments") {
 				t.Errorf("CreateItem = %s", b[0])
 			}
-			if b := lastBody(t, srv, "SendItem"); !contains(b, `SaveItemToFolder="true"`) || !contains(b, `ChangeKey=`) {
+			if b := mailLastBody(t, srv, "SendItem"); !hasText(b, `SaveItemToFolder="true"`) || !hasText(b, `ChangeKey=`) {
 				t.Errorf("SendItem = %s", b)
 			}
 			in := bob.Items("inbox")
@@ -240,10 +240,10 @@ func TestSendDelegateNoCopy(t *testing.T) {
 	if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "from shared", NoCopy: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ops(srv); !slices.Equal(got, []string{"CreateItem", "SendItem"}) {
+	if got := mailOps(srv); !slices.Equal(got, []string{"CreateItem", "SendItem"}) {
 		t.Errorf("operations = %v", got)
 	}
-	if b := lastBody(t, srv, "SendItem"); !contains(b, `SaveItemToFolder="false"`) || contains(b, "SavedItemFolderId") {
+	if b := mailLastBody(t, srv, "SendItem"); !hasText(b, `SaveItemToFolder="false"`) || hasText(b, "SavedItemFolderId") {
 		t.Errorf("SendItem = %s", b)
 	}
 	in := bob.Items("inbox")
@@ -291,7 +291,7 @@ func TestSendDraftCleanedUpOnFailure(t *testing.T) {
 	if sent == nil || sent.InternetMessageID != "<retry-1@example.com>" || sent.ID != "" {
 		t.Errorf("sent = %+v, want the Message-ID with the error", sent)
 	}
-	if got := ops(srv); !slices.Equal(got, []string{"CreateItem", "DeleteItem"}) || failed.Load() != 1 {
+	if got := mailOps(srv); !slices.Equal(got, []string{"CreateItem", "DeleteItem"}) || failed.Load() != 1 {
 		t.Errorf("operations = %v and %d failed CreateAttachment, want CreateItem, CreateAttachment, DeleteItem", got, failed.Load())
 	}
 	if n := len(srv.Default().Items("drafts")) + len(bob.Items("inbox")); n != 0 {

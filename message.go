@@ -21,16 +21,6 @@ func (a Address) String() string {
 	return a.Name + " <" + a.Email + ">"
 }
 
-// Importance is the importance of an item.
-type Importance string
-
-// Importance values.
-const (
-	ImportanceLow    Importance = "Low"
-	ImportanceNormal Importance = "Normal"
-	ImportanceHigh   Importance = "High"
-)
-
 // InternetHeader is one Internet message header (RFC 5322), as received.
 type InternetHeader struct {
 	Name  string
