@@ -252,6 +252,7 @@ func deleteCalendarEvent(r *request, mb *Mailbox, it *Item, mode string) {
 	case it.Recurrence != nil:
 		for _, o := range storedOccurrencesLocked(mb, it) {
 			delete(mb.items, o.ID)
+			mb.gen++
 		}
 	}
 	if isOrganizer(mb, it) && sendsInvitations(mode) && it.UID != "" && !it.IsCancelled {

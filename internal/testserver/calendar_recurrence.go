@@ -190,6 +190,7 @@ func materializeLocked(mb *Mailbox, master *Item, idx int, start time.Time) *Ite
 		mb.order = append(mb.order, id)
 	}
 	mb.items[id] = &o
+	mb.gen++
 	return &o
 }
 

@@ -161,6 +161,7 @@ func cancelMeeting(r *request, n *node, disposition string) {
 	if cal.Recurrence != nil {
 		for _, o := range storedOccurrencesLocked(mb, cal) {
 			delete(mb.items, o.ID)
+			mb.gen++
 		}
 	}
 	r.moveLocked(mb, cal, mb.dist["deleteditems"], false)

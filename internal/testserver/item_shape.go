@@ -11,6 +11,7 @@ type itemShape struct {
 	props    map[string]bool // AdditionalProperties FieldURIs (and "uri:index" for indexed ones)
 	bodyType string          // Best, HTML, Text
 	mime     bool
+	cacheKey string // shapeKey, for the item XML cache
 }
 
 func parseShape(n *node) itemShape {
@@ -32,6 +33,7 @@ func parseShape(n *node) itemShape {
 		}
 		s.props[uri] = true
 	}
+	s.cacheKey = s.shapeKey()
 	return s
 }
 

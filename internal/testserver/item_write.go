@@ -2,7 +2,6 @@ package testserver
 
 import (
 	"encoding/base64"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -30,15 +29,44 @@ func elementName(it *Item) string {
 	return "t:Item"
 }
 
-var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
-
-// htmlToText is the server's crude conversion of an HTML body to text.
+// htmlToText is the server's crude conversion of an HTML body to text: tags (from "<" to the next ">") are
+// removed.
 func htmlToText(s string) string {
-	return strings.TrimSpace(tagRE.ReplaceAllString(s, ""))
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return strings.TrimSpace(b.String())
 }
 
-// writeItem writes one item in the properties the shape asks for, in schema order.
+// writeItem writes one item in the properties the shape asks for, in schema order. The XML of messages is
+// cached per shape (item_cache.go).
 func (r *request) writeItem(mb *Mailbox, it *Item, s itemShape) {
+	if s.cacheKey == "" || it.Kind() != "message" {
+		r.writeItemXML(mb, it, s)
+		return
+	}
+	if r.cachedItemLocked(mb, it, s.cacheKey) {
+		return
+	}
+	start := r.w.buf.Len()
+	r.writeItemXML(mb, it, s)
+	r.cacheItemLocked(mb, it, s.cacheKey, start)
+}
+
+// writeItemXML writes one item, as writeItem, without the cache.
+func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 	kind := it.Kind()
 	name := elementName(it)
 	w := &r.w

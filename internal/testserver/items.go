@@ -117,34 +117,27 @@ func handleFindItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "")
 			continue
 		}
-		items := mb.itemsInLocked(f.ID)
-		if traversal != "Shallow" {
-			items = nil // the fake store keeps no associated items, and soft-deleted items live in recoverable items
+		// A query over a mailbox that has not changed since the same query was answered (the next page of a
+		// large folder) reuses its sorted result.
+		var key string
+		if cv == nil && body.child("ContactsView") == nil {
+			var kb strings.Builder
+			kb.WriteString(f.ID + "\x00" + traversal + "\x00" + r.tz + "\x00")
+			nodeKey(&kb, restr)
+			nodeKey(&kb, body.child("SortOrder"))
+			nodeKey(&kb, body.child("QueryString"))
+			key = kb.String()
 		}
-		var matched []*Item
-		failed := false
-		for _, it := range items {
-			if it.MasterID != "" && !strings.HasPrefix(it.ItemClass, "IPM.Schedule") {
-				continue // stored exceptions are reached through their series
+		matched := mb.viewLocked(key)
+		if matched == nil || key == "" {
+			var ok bool
+			if matched, ok = r.findMatchingLocked(mb, f, traversal, restr, body); !ok {
+				continue
 			}
-			if restr != nil {
-				ok, err := evalRestriction(restr, it, r.location())
-				if err != nil {
-					r.failure(errorCodeOf(err), err.Error(), "")
-					failed = true
-					break
-				}
-				if !ok {
-					continue
-				}
+			if key != "" {
+				sortItems(matched, body.child("SortOrder"))
+				mb.keepViewLocked(key, matched)
 			}
-			matched = append(matched, it)
-		}
-		if failed {
-			continue
-		}
-		if qs := strings.TrimSpace(body.textOf("QueryString")); qs != "" {
-			matched = filterQueryString(matched, qs)
 		}
 		offset, maxEntries := 0, FindCountLimit
 		if cv != nil {
@@ -168,7 +161,7 @@ func handleFindItem(r *request, body *node) error {
 				r.failure("ErrorCalendarViewRangeTooBig", "The number of calendar entries for the given recurring item exceeds the MaxEntriesReturned.", "")
 				continue
 			}
-		} else {
+		} else if key == "" {
 			sortItems(matched, body.child("SortOrder"))
 		}
 		total := len(matched)
@@ -209,6 +202,36 @@ func handleFindItem(r *request, body *node) error {
 		r.w.close().close().close()
 	}
 	return nil
+}
+
+// findMatchingLocked returns the items of folder f that the restriction and query string of a FindItem match,
+// unsorted. It returns false when it wrote an error response message instead.
+func (r *request) findMatchingLocked(mb *Mailbox, f *Folder, traversal string, restr, body *node) ([]*Item, bool) {
+	items := mb.itemsInLocked(f.ID)
+	if traversal != "Shallow" {
+		items = nil // the fake store keeps no associated items, and soft-deleted items live in recoverable items
+	}
+	var matched []*Item
+	for _, it := range items {
+		if it.MasterID != "" && !strings.HasPrefix(it.ItemClass, "IPM.Schedule") {
+			continue // stored exceptions are reached through their series
+		}
+		if restr != nil {
+			ok, err := evalRestriction(restr, it, r.location())
+			if err != nil {
+				r.failure(errorCodeOf(err), err.Error(), "")
+				return nil, false
+			}
+			if !ok {
+				continue
+			}
+		}
+		matched = append(matched, it)
+	}
+	if qs := strings.TrimSpace(body.textOf("QueryString")); qs != "" {
+		matched = filterQueryString(matched, qs)
+	}
+	return matched, true
 }
 
 // overlapping keeps the items whose [Start, End) overlaps [start, end).

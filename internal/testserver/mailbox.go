@@ -125,6 +125,8 @@ type Item struct {
 	Extra map[string]string
 
 	version int
+	// xml caches the item's response XML for the last shape it was written in (item_cache.go).
+	xml *itemXML
 }
 
 // Kind returns "message", "calendar", "contact" or "other" from the item class.
@@ -162,6 +164,7 @@ func (it *Item) Size() int {
 
 func (it *Item) clone() Item {
 	c := *it
+	c.xml = nil
 	c.Categories = append([]string(nil), it.Categories...)
 	c.To = append([]Address(nil), it.To...)
 	c.Cc = append([]Address(nil), it.Cc...)
@@ -222,6 +225,9 @@ type Mailbox struct {
 	order       []string // item ids in creation order
 	changes     []change
 	seq         int
+	// gen counts the changes of the mailbox's items; it keys the cache of FindItem views (view_cache.go).
+	gen   uint64
+	views []*view
 }
 
 // distinguished folder layout: name, display name, class, parent distinguished name.

@@ -96,6 +96,7 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	if !ok {
 		return r.fault(faultf("ErrorInvalidRequest", "The request is invalid: the operation %s is not supported by this server.", op.Name.Local))
 	}
+	r.w.buf = *bytes.NewBuffer(getRespBuf())
 	r.w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
 	r.w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Header")
 	v := s.version
@@ -159,9 +160,8 @@ func (r *request) fault(f *soapFault) ([]byte, int) {
 
 func escape(s string) string {
 	var w xw
-	w.elem("x", s)
-	out := w.buf.String()
-	return out[3 : len(out)-4]
+	w.text(s)
+	return w.buf.String()
 }
 
 // success opens a successful response message, e.g. <m:GetFolderResponseMessage ResponseClass="Success">;

@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -75,6 +77,10 @@ func WithToken(token, email string) Option {
 // WithVersion sets the ServerVersionInfo the server reports.
 func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
 
+// WithGzip makes the server compress its EWS responses with gzip for clients whose Accept-Encoding allows it,
+// as IIS does with dynamic compression turned on.
+func WithGzip() Option { return func(s *Server) { s.gzip = true } }
+
 // WithClock sets the server's clock (the default is time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
 
@@ -102,6 +108,12 @@ type Server struct {
 	delaying  int // requests held by a Delay fault
 	// maxInFlight is the most authenticated EWS requests in progress at once.
 	maxInFlight int
+	// cachedXML is the size of the item XML the server caches (item_cache.go).
+	cachedXML int
+	// gzip makes the server compress responses for clients that accept it (WithGzip).
+	gzip bool
+	// conns counts the connections accepted.
+	conns atomic.Int64
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -118,6 +130,10 @@ type RequestInfo struct {
 	Fault string
 	// Unhandled is true for a request a fault answered before the server carried it out: it changed nothing.
 	Unhandled bool
+	// AcceptEncoding is the request's Accept-Encoding header.
+	AcceptEncoding string
+	// Gzip tells whether the response was gzip-compressed (WithGzip).
+	Gzip bool
 
 	rejected bool
 }
@@ -152,6 +168,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.HTTP.Config.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
+		s.conns.Add(1)
 		return context.WithValue(ctx, connKey{}, &connState{})
 	}
 	if s.tls {
@@ -266,6 +283,7 @@ func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) 
 // notifyLocked is called for every change of an item; the change log feeds synchronisation and notifications.
 func (s *Server) notifyLocked(mb *Mailbox, kind string, it *Item) {
 	mb.changes = append(mb.changes, change{kind: kind, itemID: it.ID, folderID: it.FolderID})
+	mb.gen++
 }
 
 // change is one entry of a mailbox's change log.
@@ -312,18 +330,43 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(w, r, user, scheme, body) {
 		return
 	}
-	resp, status := s.answer(user, scheme, body, "")
+	gz := s.gzip && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	resp, status := s.answerTo(user, scheme, body, "", func(info *RequestInfo) {
+		info.AcceptEncoding = r.Header.Get("Accept-Encoding")
+		info.Gzip = gz
+	})
+	// The response is written without the server's lock, from a pooled buffer.
+	defer putRespBuf(resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	if gz {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Add("Vary", "Accept-Encoding")
+		w.WriteHeader(status)
+		writeGzip(w, resp)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
 	w.WriteHeader(status)
 	_, _ = w.Write(resp)
 }
 
+// Connections returns the number of TCP connections the server has accepted.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
+
 // answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
 // if any.
 func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
+	return s.answerTo(user, scheme, body, fault, nil)
+}
+
+// answerTo is answer; note, if not nil, completes the record of the request.
+func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, note func(*RequestInfo)) ([]byte, int) {
 	req := &request{srv: s, user: user, raw: body}
 	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
+	if note != nil {
+		note(&info)
+	}
 	s.record(info)
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
 	if !info.rejected {

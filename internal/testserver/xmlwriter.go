@@ -2,9 +2,9 @@ package testserver
 
 import (
 	"bytes"
-	"encoding/xml"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // xw builds response XML with explicit prefixes, as Exchange writes it.
@@ -31,7 +31,7 @@ func (w *xw) start(name string, attrs []string) {
 		w.buf.WriteByte(' ')
 		w.buf.WriteString(attrs[i])
 		w.buf.WriteString(`="`)
-		xml.EscapeText(&w.buf, []byte(attrs[i+1]))
+		w.text(attrs[i+1])
 		w.buf.WriteByte('"')
 	}
 }
@@ -58,7 +58,7 @@ func (w *xw) elem(name, text string) *xw {
 	w.buf.WriteByte('<')
 	w.buf.WriteString(name)
 	w.buf.WriteByte('>')
-	xml.EscapeText(&w.buf, []byte(text))
+	w.text(text)
 	w.buf.WriteString("</")
 	w.buf.WriteString(name)
 	w.buf.WriteByte('>')
@@ -83,6 +83,55 @@ func (w *xw) elemTime(name string, t time.Time) *xw {
 		return w
 	}
 	return w.elem(name, t.UTC().Format("2006-01-02T15:04:05Z"))
+}
+
+// text writes s escaped as xml.EscapeText escapes it, without converting it to bytes first.
+func (w *xw) text(s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var esc string
+		size := 1
+		switch {
+		case c == '"':
+			esc = "&#34;"
+		case c == '\'':
+			esc = "&#39;"
+		case c == '&':
+			esc = "&amp;"
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '\t':
+			esc = "&#x9;"
+		case c == '\n':
+			esc = "&#xA;"
+		case c == '\r':
+			esc = "&#xD;"
+		case c < 0x20:
+			esc = "\uFFFD"
+		case c >= utf8.RuneSelf:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || !inCharRange(r) {
+				esc = "\uFFFD"
+			}
+		}
+		if esc != "" {
+			w.buf.WriteString(s[last:i])
+			w.buf.WriteString(esc)
+			last = i + size
+		}
+		i += size
+	}
+	w.buf.WriteString(s[last:])
+}
+
+// inCharRange reports whether r may appear in XML (the Char production of XML 1.0).
+func inCharRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
 }
 
 // raw writes already-escaped XML.
