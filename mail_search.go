@@ -55,6 +55,12 @@ type SearchOptions struct {
 	PageSize int
 	// BatchSize is the number of messages one GetItem fetches in full; 0 means DefaultBatchSize (100).
 	BatchSize int
+	// Concurrency is the number of requests the search keeps in flight. With 2 or more, the next GetItem batches
+	// and FindItem page are fetched (and decoded) while the loop body handles the current batch, up to
+	// Concurrency-1 batches ahead; messages still come in order, and breaking out of the loop cancels the
+	// requests in flight (the server may have received them). 0 means 1: each request is sent when the loop needs
+	// its messages. The client's MaxConcurrency bounds it as well.
+	Concurrency int
 }
 
 // Search returns an iterator over the messages that match opts, with every property of Message. It pages with
@@ -146,6 +152,7 @@ type pager struct {
 	restriction                *soap.Restriction
 	sort                       soap.SortOrder
 	limit, pageSize, batchSize int
+	concurrency                int
 	// never is set for a query that matches nothing: no request is needed.
 	never bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
@@ -161,8 +168,10 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
 	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
 		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
+	case o.Concurrency < 0:
+		return nil, inputErr(opt+".Concurrency", "%d is negative", o.Concurrency)
 	}
-	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize}
+	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize, concurrency: max(1, o.Concurrency)}
 	if p.pageSize == 0 {
 		p.pageSize = DefaultPageSize
 	}
@@ -205,79 +214,6 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 	}
 	p.sort = soap.SortOrder{{Order: order, Path: soap.Path{FieldURI: string(field)}}}
 	return p, nil
-}
-
-// run pages through the query and yields its messages.
-func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
-	s := p.s
-	shape := s.messageShape()
-	idShape := soap.ItemShape{BaseShape: "IdOnly"}
-	offset, n := 0, 0
-	for {
-		size := p.pageSize
-		if p.limit > 0 {
-			size = min(size, p.limit-n)
-		}
-		root, err := s.findPage(ctx, &soap.FindItem{
-			Traversal:       "Shallow",
-			ItemShape:       idShape,
-			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
-			Restriction:     p.restriction,
-			SortOrder:       p.sort,
-			ParentFolderIDs: []soap.FolderRef{p.parent},
-		})
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		page := root.Items.Items
-		gone := 0 // items of this page that left the view
-		for lo := 0; lo < len(page); lo += p.batchSize {
-			batch := make([]target, 0, p.batchSize)
-			for _, it := range page[lo:min(lo+p.batchSize, len(page))] {
-				if it.ItemID != nil {
-					batch = append(batch, target{ref: it.ItemID.ID, id: it.ItemID.ID})
-				}
-			}
-			items, errs, err := s.getItems(ctx, batch, shape)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for i, t := range batch {
-				if errs[i] != nil {
-					if isErr(errs[i], ErrItemNotFound) {
-						gone++ // deleted since FindItem
-						continue
-					}
-					if !yield(nil, &ItemError{Ref: t.ref, ID: t.id, Err: errs[i]}) {
-						return
-					}
-					continue
-				}
-				m := messageFromWire(items[i], s.c.cfg.Location)
-				items[i] = nil
-				more := yield(m, nil)
-				if p.after != nil {
-					removed, err := p.after(ctx, m)
-					if removed {
-						gone++
-					}
-					if err != nil && more {
-						more = yield(nil, err)
-					}
-				}
-				n++
-				if !more || p.limit > 0 && n >= p.limit {
-					return
-				}
-			}
-		}
-		if root.IncludesLastItemInRange || len(page) == 0 {
-			return
-		}
-		offset = max(0, root.IndexedPagingOffset-gone)
-	}
 }
 
 // findPage sends a FindItem over one folder and returns its result.

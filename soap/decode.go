@@ -23,7 +23,18 @@ var ErrMalformed = errors.New("malformed EWS response")
 // DecodeResponse reads a SOAP envelope from r as a stream. It returns the ServerVersionInfo header (nil when the
 // server sent none) and decodes the single child of soap:Body into out. A soap:Fault body is returned as a
 // *Fault error. out may be nil to skip the body.
+//
+// GetItemResponse, what scanning a mailbox reads most, is decoded by a hand-written decoder over a fast
+// tokenizer (decode_fast.go); other responses by encoding/xml.
 func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
+	if f, ok := out.(fastResponse); ok {
+		return decodeFastResponse(r, f)
+	}
+	return decodeStd(r, out)
+}
+
+// decodeStd is DecodeResponse with encoding/xml.
+func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charsetReader
 	var svi *ServerVersionInfo

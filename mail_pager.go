@@ -1,0 +1,222 @@
+package ews
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// The pager runs as a pipeline: a producer goroutine pages with FindItem and starts one goroutine per GetItem
+// batch; the iterator yields the batches in order. Credits bound the work ahead of the loop body: the producer
+// takes one for each batch it starts and the iterator gives one back when the loop body has handled a batch, so
+// with concurrency n at most n batches are in flight or waiting. With n = 1 each request is sent when the loop
+// needs it, as a plain loop would. A page's next page is asked for once every batch of the page is back, because
+// the offset of the next page depends on how many of its messages were deleted meanwhile (and, for Unread with
+// MarkRead, on how many the loop body marked read, which the credits carry back).
+
+// fetched is one GetItem batch of a search, converted.
+type fetched struct {
+	batch []target
+	msgs  []*Message // nil where the item failed
+	errs  []error
+	err   error // the search failed: yielded, and the search ends
+}
+
+// run pages through the query and yields its messages.
+func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
+	window := p.concurrency
+	if p.after != nil {
+		window = 1 // the next page's offset depends on what the loop body did
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	results := make(chan chan fetched, window)
+	credits := make(chan int, window) // the messages of a handled batch that left the view
+	for range window {
+		credits <- 0
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(results)
+		p.produce(ctx, &wg, credits, results)
+	}()
+	n := 0
+	for slot := range results {
+		f := <-slot
+		if f.err != nil {
+			yield(nil, f.err)
+			return
+		}
+		gone := 0
+		for i, t := range f.batch {
+			if f.errs[i] != nil {
+				if !yield(nil, &ItemError{Ref: t.ref, ID: t.id, Err: f.errs[i]}) {
+					return
+				}
+				continue
+			}
+			m := f.msgs[i]
+			if m == nil {
+				continue // deleted since FindItem
+			}
+			more := yield(m, nil)
+			if p.after != nil {
+				removed, err := p.after(ctx, m)
+				if removed {
+					gone++
+				}
+				if err != nil && more {
+					more = yield(nil, err)
+				}
+			}
+			n++
+			if !more || p.limit > 0 && n >= p.limit {
+				return
+			}
+		}
+		credits <- gone
+	}
+}
+
+// produce pages through the query, starting a goroutine per GetItem batch, each of which delivers its result to
+// the slot it sent on results, in order.
+func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) {
+	s := p.s
+	shape := s.messageShape()
+	idShape := soap.ItemShape{BaseShape: "IdOnly"}
+	offset, n := 0, 0 // n: messages the pages so far yield to the loop body (for Limit)
+	removed := 0      // messages the loop body removed from the view, from the credits
+	take := func() bool {
+		select {
+		case g := <-credits:
+			removed += g
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	deliver := func(f fetched) {
+		slot := make(chan fetched, 1)
+		slot <- f
+		select {
+		case results <- slot:
+		case <-ctx.Done():
+		}
+	}
+	for {
+		// The credit of the page's first batch is taken before its FindItem: when the loop body must have
+		// handled the previous page first (concurrency 1), the offset then accounts for what it removed.
+		if !take() {
+			return
+		}
+		credit := true
+		size := p.pageSize
+		if p.limit > 0 {
+			size = min(size, p.limit-n)
+		}
+		root, err := s.findPage(ctx, &soap.FindItem{
+			Traversal:       "Shallow",
+			ItemShape:       idShape,
+			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: max(0, offset-removed), BasePoint: "Beginning"},
+			Restriction:     p.restriction,
+			SortOrder:       p.sort,
+			ParentFolderIDs: []soap.FolderRef{p.parent},
+		})
+		removed = 0
+		if err != nil {
+			deliver(fetched{err: err})
+			return
+		}
+		page := root.Items.Items
+		var (
+			mu       sync.Mutex
+			notFound int // messages of this page deleted since FindItem
+			yielded  int // messages of this page the loop body gets
+			failed   bool
+			batchW   sync.WaitGroup
+		)
+		for lo := 0; lo < len(page); lo += p.batchSize {
+			if !credit && !take() {
+				return
+			}
+			credit = false
+			mu.Lock()
+			stop := failed
+			mu.Unlock()
+			if stop {
+				break
+			}
+			batch := make([]target, 0, p.batchSize)
+			for _, it := range page[lo:min(lo+p.batchSize, len(page))] {
+				if it.ItemID != nil {
+					batch = append(batch, target{ref: it.ItemID.ID, id: it.ItemID.ID})
+				}
+			}
+			slot := make(chan fetched, 1)
+			select {
+			case results <- slot:
+			case <-ctx.Done():
+				return
+			}
+			wg.Add(1)
+			batchW.Add(1)
+			go func() {
+				defer wg.Done()
+				defer batchW.Done()
+				f := p.fetch(ctx, batch, shape)
+				mu.Lock()
+				failed = failed || f.err != nil
+				for i := range f.msgs {
+					switch {
+					case f.msgs[i] != nil:
+						yielded++
+					case f.errs[i] == nil:
+						notFound++
+					}
+				}
+				mu.Unlock()
+				slot <- f
+			}()
+		}
+		batchW.Wait()
+		if failed || ctx.Err() != nil {
+			return
+		}
+		n += yielded
+		if p.limit > 0 && n >= p.limit || root.IncludesLastItemInRange || len(page) == 0 {
+			return
+		}
+		offset = root.IndexedPagingOffset - notFound
+	}
+}
+
+// fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without
+// an error.
+func (p *pager) fetch(ctx context.Context, batch []target, shape soap.ItemShape) fetched {
+	s := p.s
+	f := fetched{batch: batch}
+	items, errs, err := s.getItems(ctx, batch, shape)
+	if err != nil {
+		f.err = err
+		return f
+	}
+	f.msgs = make([]*Message, len(batch))
+	f.errs = errs
+	for i, it := range items {
+		if errs[i] != nil {
+			if isErr(errs[i], ErrItemNotFound) {
+				errs[i] = nil // deleted since FindItem: skipped
+			}
+			continue
+		}
+		f.msgs[i] = messageFromWire(it, s.c.cfg.Location)
+		items[i] = nil
+	}
+	return f
+}

@@ -1,0 +1,216 @@
+package ews
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"fmt"
+	"net/http"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+// pagerGoroutines counts the goroutines running the search pipeline.
+func pagerGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "ews.(*pager).produce") || strings.Contains(g, "ews.(*pager).fetch") {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls cond for up to ten seconds (the condition depends on requests other goroutines send).
+func waitFor(cond func() bool) bool {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// With Concurrency, the next batches are fetched while the loop body runs, messages still come in order, and one
+// connection (and one NTLM handshake) serves each concurrent stream.
+func TestSearchPipelined(t *testing.T) {
+	srv, c := setup(t)
+	ids := seedMessages(srv, "inbox", 1000, nil)
+	var got []string
+	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, BatchSize: 25, Concurrency: 4}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			// While the loop body holds the first message, the other three batches of the page are requested.
+			if !waitFor(func() bool { return mailCountOp(srv, "GetItem") == 4 }) {
+				t.Fatalf("%d GetItem requests while the loop body runs, want 4", mailCountOp(srv, "GetItem"))
+			}
+			if n := mailCountOp(srv, "FindItem"); n != 1 {
+				t.Fatalf("%d FindItem requests before the first page is handled", n)
+			}
+		}
+		got = append(got, m.ID)
+	}
+	want := slices.Clone(ids)
+	slices.Reverse(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %d messages, want all %d newest first", len(got), len(want))
+	}
+	if f, g := mailCountOp(srv, "FindItem"), mailCountOp(srv, "GetItem"); f != 10 || g != 40 {
+		t.Errorf("%d FindItem and %d GetItem requests, want 10 and 40", f, g)
+	}
+	if n := srv.MaxInFlight(); n < 2 || n > 4 {
+		t.Errorf("at most %d requests in flight, want 2 to 4", n)
+	}
+	handshakes := 0
+	for _, r := range srv.Requests() {
+		if r.Operation != "" && r.AuthScheme == "NTLM" {
+			handshakes++ // the request that completed a handshake; the next ones ride on the connection
+		}
+	}
+	if handshakes < 1 || handshakes > 4 || srv.Connections() > 4 {
+		t.Errorf("%d NTLM handshakes over %d connections for 4 concurrent streams", handshakes, srv.Connections())
+	}
+	if !waitFor(func() bool { return pagerGoroutines() == 0 }) {
+		t.Errorf("%d pipeline goroutines left", pagerGoroutines())
+	}
+}
+
+// Breaking out of a pipelined search cancels the requests ahead and leaves no goroutine behind.
+func TestSearchPipelinedBreak(t *testing.T) {
+	srv, c := setup(t)
+	seedMessages(srv, "inbox", 500, nil)
+	before := runtime.NumGoroutine()
+	n := 0
+	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, BatchSize: 10, Concurrency: 6}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if n == 15 {
+			break
+		}
+	}
+	if !waitFor(func() bool { return pagerGoroutines() == 0 }) {
+		t.Fatalf("%d pipeline goroutines running after break", pagerGoroutines())
+	}
+	sent := len(srv.Requests())
+	// Batches 1 and 2 were handled; at most six batches were in flight or done, and no second page was asked for.
+	if g, f := mailCountOp(srv, "GetItem"), mailCountOp(srv, "FindItem"); g < 2 || g > 7 || f != 1 {
+		t.Errorf("%d GetItem and %d FindItem requests after break at message 15", g, f)
+	}
+	c.CloseIdleConnections()
+	if !waitFor(func() bool { return runtime.NumGoroutine() <= before }) {
+		t.Errorf("%d goroutines after the search, %d before", runtime.NumGoroutine(), before)
+	}
+	if got := len(srv.Requests()); got != sent {
+		t.Errorf("%d requests were sent after the iterator returned", got-sent)
+	}
+}
+
+// Limit, deleted messages and per-message errors behave with a pipeline as without.
+func TestSearchPipelinedLimitAndDeletions(t *testing.T) {
+	srv, c := setup(t)
+	ids := seedMessages(srv, "inbox", 300, nil)
+	ctx := testCtx(t)
+	victim := ids[len(ids)-1-80] // in the fourth batch, which is not asked for before the first is handled
+	var got []string
+	for m, err := range c.Mail().Search(ctx, SearchOptions{PageSize: 100, BatchSize: 25, Concurrency: 3, Limit: 250}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			if err := c.Mail().Delete(ctx, HardDelete, victim); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got = append(got, m.ID)
+	}
+	var want []string
+	for i := len(ids) - 1; i >= 0 && len(want) < 250; i-- {
+		if ids[i] != victim {
+			want = append(want, ids[i])
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %d messages, want %d in order, none skipped or repeated", len(got), len(want))
+	}
+	if pages := pageRequests(srv); len(pages) != 3 || pages[2][1] > 50+1 {
+		t.Errorf("pages = %v", pages)
+	}
+}
+
+// A request that fails ends the search with its error, after the messages of the batches before it, in order.
+func TestSearchPipelinedError(t *testing.T) {
+	srv, c := setup(t)
+	ids := seedMessages(srv, "inbox", 200, nil)
+	bad := ids[len(ids)-1-45] // in the third batch of 20
+	srv.AddHook(func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if bytes.Contains(b, []byte(bad)) {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return true
+		}
+		return false
+	})
+	n, errs := 0, 0
+	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, BatchSize: 20, Concurrency: 5}) {
+		if err != nil {
+			errs++
+			var he *HTTPError
+			if !errors.As(err, &he) || he.StatusCode != http.StatusForbidden {
+				t.Errorf("error %v, want the 403 of the third batch", err)
+			}
+			continue
+		}
+		n++
+	}
+	if n != 40 || errs != 1 {
+		t.Errorf("%d messages and %d errors, want the 40 of two batches, then one error", n, errs)
+	}
+	if !waitFor(func() bool { return pagerGoroutines() == 0 }) {
+		t.Errorf("%d pipeline goroutines left", pagerGoroutines())
+	}
+}
+
+func TestSearchConcurrencyBadInput(t *testing.T) {
+	srv, c := setup(t)
+	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{Concurrency: -1}) {
+		wantInputErr(t, err, "SearchOptions.Concurrency")
+	}
+	noRequests(t, srv, 0)
+}
+
+// Each message a pipelined search yields is the server's message, fields and all.
+func TestSearchPipelinedContent(t *testing.T) {
+	srv, c := setup(t)
+	for i := range 120 {
+		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("s%03d <&>", i), Body: fmt.Sprintf("<p>body %d</p>", i), BodyType: "HTML",
+			From: testserver.Address{Name: "Sender", Email: fmt.Sprintf("s%d@example.com", i)}, IsRead: i%2 == 0,
+			DateTimeReceived: mailBase.Add(time.Duration(i) * time.Minute)})
+	}
+	i := 119
+	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{BatchSize: 7, Concurrency: 3}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, ok := srv.Item(m.ID)
+		if !ok || m.Subject != fmt.Sprintf("s%03d <&>", i) || m.BodyHTML != it.Body || m.From.Email != it.From.Email ||
+			m.IsRead != it.IsRead || !m.Received.Equal(it.DateTimeReceived) {
+			t.Fatalf("message %d: %+v", i, m)
+		}
+		i--
+	}
+	if i != -1 {
+		t.Errorf("%d messages missing", i+1)
+	}
+}
