@@ -3,8 +3,8 @@ package ews
 import (
 	"bytes"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"slices"
