@@ -85,11 +85,16 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 }
 
 // produce pages through the query, starting a goroutine per GetItem batch, each of which delivers its result to
-// the slot it sent on results, in order.
+// the slot it sent on results, in order. With concurrency above 1 (and no loop-body action that changes the
+// view), the next FindItem page is asked for as soon as a page arrives, at the offset it names; when the page's
+// batches show that messages were deleted meanwhile, that guess is dropped and the page asked for again at the
+// corrected offset.
 func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) {
 	s := p.s
 	shape := s.messageShape()
-	idShape := soap.ItemShape{BaseShape: "IdOnly"}
+	if p.shape != nil {
+		shape = *p.shape
+	}
 	offset, n := 0, 0 // n: messages the pages so far yield to the loop body (for Limit)
 	removed := 0      // messages the loop body removed from the view, from the credits
 	take := func() bool {
@@ -109,31 +114,81 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		case <-ctx.Done():
 		}
 	}
-	for {
-		// The credit of the page's first batch is taken before its FindItem: when the loop body must have
-		// handled the previous page first (concurrency 1), the offset then accounts for what it removed.
-		if !take() {
-			return
-		}
-		credit := true
-		size := p.pageSize
+	sizeFor := func(n int) int {
 		if p.limit > 0 {
-			size = min(size, p.limit-n)
+			return min(p.pageSize, p.limit-n)
 		}
-		root, err := s.findPage(ctx, &soap.FindItem{
-			Traversal:       "Shallow",
-			ItemShape:       idShape,
-			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: max(0, offset-removed), BasePoint: "Beginning"},
-			Restriction:     p.restriction,
-			SortOrder:       p.sort,
-			ParentFolderIDs: []soap.FolderRef{p.parent},
-		})
-		removed = 0
-		if err != nil {
-			deliver(fetched{err: err})
+		return p.pageSize
+	}
+	speculate := p.concurrency > 1 && p.after == nil
+	// inFlight bounds the requests in flight, a speculative page included, to the concurrency.
+	inFlight := make(chan struct{}, p.concurrency)
+	acquire := func(ctx context.Context) bool {
+		select {
+		case inFlight <- struct{}{}:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	type pageReq struct {
+		offset, size int
+		done         chan pageResult
+		cancel       context.CancelFunc
+	}
+	startPage := func(offset, size int) *pageReq {
+		pctx, cancel := context.WithCancel(ctx)
+		r := &pageReq{offset: offset, size: size, done: make(chan pageResult, 1), cancel: cancel}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !acquire(pctx) {
+				r.done <- pageResult{err: pctx.Err()}
+				return
+			}
+			defer func() { <-inFlight }()
+			root, err := s.findPage(pctx, &soap.FindItem{
+				Traversal:       "Shallow",
+				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
+				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+				Restriction:     p.restriction,
+				SortOrder:       p.sort,
+				ParentFolderIDs: []soap.FolderRef{p.parent},
+			})
+			r.done <- pageResult{root, err}
+		}()
+		return r
+	}
+	// The credit of the page's first batch is taken before its FindItem: when the loop body must have handled
+	// the previous page first (concurrency 1), the offset then accounts for what it removed.
+	if !take() {
+		return
+	}
+	pending := startPage(0, sizeFor(0))
+	removed = 0
+	for {
+		var pr pageResult
+		select {
+		case pr = <-pending.done:
+		case <-ctx.Done():
 			return
 		}
+		pending.cancel()
+		if pr.err != nil {
+			deliver(fetched{err: pr.err})
+			return
+		}
+		root := pr.root
 		page := root.Items.Items
+		var spec *pageReq
+		if speculate && !root.IncludesLastItemInRange && len(page) > 0 && (p.limit == 0 || n+len(page) < p.limit) {
+			spec = startPage(max(0, root.IndexedPagingOffset), sizeFor(n+len(page)))
+		}
+		dropSpec := func() {
+			if spec != nil {
+				spec.cancel()
+			}
+		}
 		var (
 			mu       sync.Mutex
 			notFound int // messages of this page deleted since FindItem
@@ -141,8 +196,10 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			failed   bool
 			batchW   sync.WaitGroup
 		)
+		credit := true
 		for lo := 0; lo < len(page); lo += p.batchSize {
 			if !credit && !take() {
+				dropSpec()
 				return
 			}
 			credit = false
@@ -162,6 +219,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			select {
 			case results <- slot:
 			case <-ctx.Done():
+				dropSpec()
 				return
 			}
 			wg.Add(1)
@@ -169,7 +227,13 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			go func() {
 				defer wg.Done()
 				defer batchW.Done()
-				f := p.fetch(ctx, batch, shape)
+				var f fetched
+				if acquire(ctx) {
+					f = p.fetch(ctx, batch, shape)
+					<-inFlight
+				} else {
+					f.err = ctx.Err()
+				}
 				mu.Lock()
 				failed = failed || f.err != nil
 				for i := range f.msgs {
@@ -186,14 +250,34 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		}
 		batchW.Wait()
 		if failed || ctx.Err() != nil {
+			dropSpec()
 			return
 		}
 		n += yielded
 		if p.limit > 0 && n >= p.limit || root.IncludesLastItemInRange || len(page) == 0 {
+			dropSpec()
 			return
 		}
 		offset = root.IndexedPagingOffset - notFound
+		if !take() {
+			dropSpec()
+			return
+		}
+		next, size := max(0, offset-removed), sizeFor(n)
+		removed = 0
+		if spec != nil && spec.offset == next && spec.size == size {
+			pending = spec
+		} else {
+			dropSpec()
+			pending = startPage(next, size)
+		}
 	}
+}
+
+// pageResult is the answer to one FindItem page.
+type pageResult struct {
+	root *soap.FindItemParent
+	err  error
 }
 
 // fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without

@@ -55,6 +55,11 @@ type SearchOptions struct {
 	PageSize int
 	// BatchSize is the number of messages one GetItem fetches in full; 0 means DefaultBatchSize (100).
 	BatchSize int
+	// Only limits the properties fetched to those named, by exchangelib's field names ("subject", "sender",
+	// "datetime_received", "is_read", "body", "headers", "attachments", "to_recipients", "message_id"...); the
+	// other fields of each Message are left empty. Asking only for what is needed makes large scans much
+	// cheaper (a body is most of a message). Empty means every property of Message.
+	Only []string
 	// Concurrency is the number of requests the search keeps in flight. With 2 or more, the next GetItem batches
 	// and FindItem page are fetched (and decoded) while the loop body handles the current batch, up to
 	// Concurrency-1 batches ahead; messages still come in order, and breaking out of the loop cancels the
@@ -153,6 +158,7 @@ type pager struct {
 	sort                       soap.SortOrder
 	limit, pageSize, batchSize int
 	concurrency                int
+	shape                      *soap.ItemShape // from Only; nil means the full message
 	// never is set for a query that matches nothing: no request is needed.
 	never bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
@@ -172,6 +178,13 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		return nil, inputErr(opt+".Concurrency", "%d is negative", o.Concurrency)
 	}
 	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize, concurrency: max(1, o.Concurrency)}
+	if len(o.Only) > 0 {
+		shape, err := onlyShape(opt+".Only", o.Only)
+		if err != nil {
+			return nil, err
+		}
+		p.shape = &shape
+	}
 	if p.pageSize == 0 {
 		p.pageSize = DefaultPageSize
 	}

@@ -24,7 +24,7 @@ var ErrMalformed = errors.New("malformed EWS response")
 // server sent none) and decodes the single child of soap:Body into out. A soap:Fault body is returned as a
 // *Fault error. out may be nil to skip the body.
 //
-// GetItemResponse, what scanning a mailbox reads most, is decoded by a hand-written decoder over a fast
+// GetItemResponse and FindItemResponse, what scanning a mailbox reads, are decoded by a hand-written decoder over a fast
 // tokenizer (decode_fast.go); other responses by encoding/xml.
 func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 	if f, ok := out.(fastResponse); ok {

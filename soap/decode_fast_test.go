@@ -73,6 +73,60 @@ func decodeBoth(b []byte) (std, fast GetItemResponse, svStd, svFast *ServerVersi
 	return
 }
 
+// findPage builds a FindItem response of n ids, as Exchange sends it.
+func findPage(n int) string {
+	var b strings.Builder
+	b.WriteString(strings.Replace(fastHead, "GetItemResponse", "FindItemResponse", 1))
+	b.WriteString(`<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="200" TotalItemsInView="5000" IncludesLastItemInRange="false"><t:Items>`)
+	for i := range n {
+		b.WriteString(`<t:Message><t:ItemId Id="AAMkADk0ZjM2NzQ2LWM1OGQtNGI0OS05OWUwLTk1ZmNhNGI0ZjI1MQBGAAAAAAAB` + strings.Repeat("x", i%7) + `" ChangeKey="CQAAABYAAAD"/></t:Message>`)
+	}
+	b.WriteString(`</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>`)
+	return b.String()
+}
+
+// checkFindItem decodes b as a FindItem response both ways; want tells whether both must succeed.
+func checkFindItem(t *testing.T, name string, b []byte, want bool) {
+	var std, fast FindItemResponse
+	_, errStd := decodeStd(bytes.NewReader(b), &std)
+	_, errFast := decodeFastResponse(iotest.HalfReader(bytes.NewReader(b)), &fast)
+	switch {
+	case want && (errStd != nil || errFast != nil):
+		t.Errorf("%s: encoding/xml: %v; fast: %v", name, errStd, errFast)
+	case errFast == nil && errStd != nil:
+		t.Errorf("%s: fast accepted what encoding/xml refuses (%v)", name, errStd)
+	case errFast == nil:
+		if d := cmp.Diff(std, fast); d != "" {
+			t.Errorf("%s: FindItem decoders differ (-encoding/xml +fast):\n%s", name, d)
+		}
+	case errStd == nil && !strings.Contains(errFast.Error(), refused):
+		t.Errorf("%s: fast refused what encoding/xml accepts: %v", name, errFast)
+	}
+}
+
+func TestDecodeFastFindItem(t *testing.T) {
+	checkFindItem(t, "generated", []byte(findPage(100)), true)
+	checkFindItem(t, "error", []byte(strings.Replace(seedFindFolder, "FindFolder", "FindItem", -1)), true)
+	if dir := recordedSeeds(); dir != "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "*FindItemResponse.xml"))
+		if len(files) == 0 {
+			t.Fatal("no recorded FindItem responses")
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFindItem(t, filepath.Base(f), b, true)
+		}
+	}
+	var r FindItemResponse
+	if _, err := decodeFastResponse(strings.NewReader(findPage(3)), &r); err != nil || len(r.ResponseMessages[0].RootFolder.Items.Items) != 3 ||
+		r.ResponseMessages[0].RootFolder.IndexedPagingOffset != 200 || r.ResponseMessages[0].RootFolder.Items.Items[2].ItemID.ID == "" {
+		t.Errorf("FindItem page decoded as %+v, %v", r, err)
+	}
+}
+
 func TestDecodeFastMatchesEncodingXML(t *testing.T) {
 	cases := map[string]string{"generated": string(getItemResponse(100, 2048))}
 	for k, v := range fastCases {
@@ -154,7 +208,9 @@ func FuzzDecodeFast(f *testing.F) {
 	for _, c := range fastErrCases {
 		f.Add([]byte(c))
 	}
+	f.Add([]byte(findPage(2)))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		checkFindItem(t, "input", b, false)
 		std, fast, svStd, svFast, errStd, errFast := decodeBoth(b)
 		var fs, ff *Fault
 		switch {

@@ -2,6 +2,7 @@ package soap
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -366,5 +367,66 @@ func (d *fastDecoder) attachments(a *AttachmentsResp) error {
 			at.Items = append(at.Items, Item{})
 			return d.item(&at.Items[len(at.Items)-1])
 		})
+	})
+}
+
+// decodeFast implements fastResponse: the pages of a mailbox scan.
+func (r *FindItemResponse) decodeFast(d *fastDecoder) error {
+	return d.children(func(local []byte) error {
+		if string(local) != "ResponseMessages" {
+			return d.skip()
+		}
+		return d.children(func(local []byte) error {
+			if string(local) != "FindItemResponseMessage" {
+				return d.skip()
+			}
+			r.ResponseMessages = append(r.ResponseMessages, FindItemResponseMessage{})
+			m := &r.ResponseMessages[len(r.ResponseMessages)-1]
+			d.attrString("ResponseClass", &m.ResponseClass)
+			return d.children(func(local []byte) error {
+				switch string(local) {
+				case "MessageText":
+					return d.stringValue(&m.MessageText)
+				case "ResponseCode":
+					return d.stringValue(&m.ResponseCode)
+				case "DescriptiveLinkKey":
+					return d.intValue(&m.DescriptiveLinkKey)
+				case "MessageXml":
+					return d.messageXML(&m.MessageXML)
+				case "RootFolder":
+					return d.rootFolder(&m.RootFolder)
+				}
+				return d.skip()
+			})
+		})
+	})
+}
+
+// rootFolder decodes the m:RootFolder of a FindItem response.
+func (d *fastDecoder) rootFolder(f *FindItemParent) error {
+	for _, a := range []struct {
+		name string
+		dst  *int
+	}{{"IndexedPagingOffset", &f.IndexedPagingOffset}, {"TotalItemsInView", &f.TotalItemsInView}} {
+		if v, ok := d.s.attr(a.name); ok {
+			n, err := parseInt(v, strconv.IntSize)
+			if err != nil {
+				return err
+			}
+			*a.dst = int(n)
+		}
+	}
+	if v, ok := d.s.attr("IncludesLastItemInRange"); ok {
+		b, err := parseBool(v)
+		if err != nil {
+			return err
+		}
+		f.IncludesLastItemInRange = b
+	}
+	return d.children(func(local []byte) error {
+		if string(local) != "Items" {
+			return d.skip()
+		}
+		return d.items(&f.Items.Items)
 	})
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package ews
+
+func init() { raceEnabled = true }
