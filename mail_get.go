@@ -71,12 +71,16 @@ func (s *MailService) Get(ctx context.Context, ids ...string) ([]*Message, error
 
 // getItems fetches batch with one GetItem and returns, per item, the item or its error.
 func (s *MailService) getItems(ctx context.Context, batch []target, shape soap.ItemShape) ([]*soap.Item, []error, error) {
+	return s.getItemsInto(ctx, batch, shape, new(soap.GetItemResponse))
+}
+
+// getItemsInto is getItems decoding into resp (the items returned point into it).
+func (s *MailService) getItemsInto(ctx context.Context, batch []target, shape soap.ItemShape, resp *soap.GetItemResponse) ([]*soap.Item, []error, error) {
 	req := &soap.GetItem{ItemShape: shape, ItemIDs: make([]soap.ItemID, len(batch))}
 	for i, t := range batch {
 		req.ItemIDs[i] = soap.ItemID{ID: t.id}
 	}
-	var resp soap.GetItemResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	if err := s.c.call(ctx, req, resp); err != nil {
 		return nil, nil, err
 	}
 	if len(resp.ResponseMessages) != len(batch) {

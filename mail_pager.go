@@ -147,15 +147,17 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				return
 			}
 			defer func() { <-inFlight }()
-			root, err := s.findPage(pctx, &soap.FindItem{
+			resp := findResponses.Get().(*soap.FindItemResponse)
+			resp.Reset()
+			root, err := s.findPageInto(pctx, &soap.FindItem{
 				Traversal:       "Shallow",
 				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
 				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
 				Restriction:     p.restriction,
 				SortOrder:       p.sort,
 				ParentFolderIDs: []soap.FolderRef{p.parent},
-			})
-			r.done <- pageResult{root, err}
+			}, resp)
+			r.done <- pageResult{root, resp, err}
 		}()
 		return r
 	}
@@ -178,11 +180,11 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			deliver(fetched{err: pr.err})
 			return
 		}
-		root := pr.root
-		page := root.Items.Items
+		page := pr.root.Items.Items
+		last, pagingOffset, count := pr.root.IncludesLastItemInRange, pr.root.IndexedPagingOffset, len(page)
 		var spec *pageReq
-		if speculate && !root.IncludesLastItemInRange && len(page) > 0 && (p.limit == 0 || n+len(page) < p.limit) {
-			spec = startPage(max(0, root.IndexedPagingOffset), sizeFor(n+len(page)))
+		if speculate && !last && count > 0 && (p.limit == 0 || n+count < p.limit) {
+			spec = startPage(max(0, pagingOffset), sizeFor(n+count))
 		}
 		dropSpec := func() {
 			if spec != nil {
@@ -248,17 +250,18 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				slot <- f
 			}()
 		}
+		findResponses.Put(pr.resp) // the ids are taken
 		batchW.Wait()
 		if failed || ctx.Err() != nil {
 			dropSpec()
 			return
 		}
 		n += yielded
-		if p.limit > 0 && n >= p.limit || root.IncludesLastItemInRange || len(page) == 0 {
+		if p.limit > 0 && n >= p.limit || last || count == 0 {
 			dropSpec()
 			return
 		}
-		offset = root.IndexedPagingOffset - notFound
+		offset = pagingOffset - notFound
 		if !take() {
 			dropSpec()
 			return
@@ -274,18 +277,29 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 	}
 }
 
-// pageResult is the answer to one FindItem page.
+// pageResult is the answer to one FindItem page; resp, which root points into, goes back to findResponses once
+// the page's ids are taken.
 type pageResult struct {
 	root *soap.FindItemParent
+	resp *soap.FindItemResponse
 	err  error
 }
+
+// Responses are decoded into reused structs: soap.Item is large, and a scan decodes thousands of them.
+var (
+	findResponses = sync.Pool{New: func() any { return new(soap.FindItemResponse) }}
+	getResponses  = sync.Pool{New: func() any { return new(soap.GetItemResponse) }}
+)
 
 // fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without
 // an error.
 func (p *pager) fetch(ctx context.Context, batch []target, shape soap.ItemShape) fetched {
 	s := p.s
 	f := fetched{batch: batch}
-	items, errs, err := s.getItems(ctx, batch, shape)
+	resp := getResponses.Get().(*soap.GetItemResponse)
+	resp.Reset()
+	defer getResponses.Put(resp) // the messages are converted by then
+	items, errs, err := s.getItemsInto(ctx, batch, shape, resp)
 	if err != nil {
 		f.err = err
 		return f

@@ -231,8 +231,12 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 
 // findPage sends a FindItem over one folder and returns its result.
 func (s *MailService) findPage(ctx context.Context, req *soap.FindItem) (*soap.FindItemParent, error) {
-	var resp soap.FindItemResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	return s.findPageInto(ctx, req, new(soap.FindItemResponse))
+}
+
+// findPageInto is findPage decoding into resp (the result points into it).
+func (s *MailService) findPageInto(ctx context.Context, req *soap.FindItem, resp *soap.FindItemResponse) (*soap.FindItemParent, error) {
+	if err := s.c.call(ctx, req, resp); err != nil {
 		return nil, err
 	}
 	if len(resp.ResponseMessages) != 1 {

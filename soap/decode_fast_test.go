@@ -10,6 +10,7 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const fastHead = `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="2" MajorBuildNumber="1118" MinorBuildNumber="7" Version="V2017_07_11" xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types"/></s:Header><s:Body><m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>`
@@ -237,4 +238,34 @@ func FuzzDecodeFast(f *testing.F) {
 			t.Fatalf("error %v is neither a *Fault nor ErrMalformed", errFast)
 		}
 	})
+}
+
+// A response decoded into a reset one, after a larger one, is decoded as into a new one.
+func TestDecodeFastReuse(t *testing.T) {
+	var r GetItemResponse
+	for _, doc := range []string{fastCases["message"], fastCases["repeats"], fastCases["fallback items"], fastCases["errors"], fastCases["repeats"]} {
+		r.Reset()
+		var want GetItemResponse
+		if _, err := decodeStd(strings.NewReader(doc), &want); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeFastResponse(strings.NewReader(doc), &r); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, r, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("decoded into a reset response (-want +got):\n%s", d)
+		}
+	}
+	var f FindItemResponse
+	for _, n := range []int{100, 3, 50} {
+		f.Reset()
+		if _, err := decodeFastResponse(strings.NewReader(findPage(n)), &f); err != nil || len(f.ResponseMessages) != 1 || len(f.ResponseMessages[0].RootFolder.Items.Items) != n {
+			t.Fatalf("page of %d decoded into a reset response: %v", n, err)
+		}
+		for _, it := range f.ResponseMessages[0].RootFolder.Items.Items {
+			if it.ItemID == nil || it.Subject != "" {
+				t.Fatalf("reused item %+v", it)
+			}
+		}
+	}
 }

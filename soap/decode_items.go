@@ -17,8 +17,7 @@ func (r *GetItemResponse) decodeFast(d *fastDecoder) error {
 			if string(local) != "GetItemResponseMessage" {
 				return d.skip()
 			}
-			r.ResponseMessages = append(r.ResponseMessages, ItemInfoResponseMessage{})
-			return d.itemInfoMessage(&r.ResponseMessages[len(r.ResponseMessages)-1])
+			return d.itemInfoMessage(nextItemInfo(&r.ResponseMessages))
 		})
 	})
 }
@@ -70,8 +69,7 @@ func (d *fastDecoder) messageXML(m *MessageXML) error {
 func (d *fastDecoder) items(dst *[]Item) error {
 	s := d.s
 	return d.children(func([]byte) error {
-		*dst = append(*dst, Item{})
-		it := &(*dst)[len(*dst)-1]
+		it := nextItem(dst)
 		depth := s.depth()
 		s.keepFrom()
 		err := d.item(it)
@@ -380,8 +378,7 @@ func (r *FindItemResponse) decodeFast(d *fastDecoder) error {
 			if string(local) != "FindItemResponseMessage" {
 				return d.skip()
 			}
-			r.ResponseMessages = append(r.ResponseMessages, FindItemResponseMessage{})
-			m := &r.ResponseMessages[len(r.ResponseMessages)-1]
+			m := nextFindItem(&r.ResponseMessages)
 			d.attrString("ResponseClass", &m.ResponseClass)
 			return d.children(func(local []byte) error {
 				switch string(local) {
