@@ -53,7 +53,8 @@ func htmlToText(s string) string {
 // writeItem writes one item in the properties the shape asks for, in schema order. The XML of messages is
 // cached per shape (item_cache.go).
 func (r *request) writeItem(mb *Mailbox, it *Item, s itemShape) {
-	if s.cacheKey == "" || it.Kind() != "message" {
+	// IdOnly (what FindItem pages ask for) is cheap to write and would evict the shape worth caching.
+	if s.cacheKey == "" || it.Kind() != "message" || s.base == "IdOnly" && len(s.props) == 0 && !s.mime {
 		r.writeItemXML(mb, it, s)
 		return
 	}
