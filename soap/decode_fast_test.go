@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -268,4 +269,21 @@ func TestDecodeFastReuse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// parseUTC reads what time.Parse reads, for the form it handles.
+func FuzzParseUTC(f *testing.F) {
+	for _, s := range []string{"2024-01-02T03:04:05Z", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "0000-01-01T00:00:00Z", "2024-01-02T24:00:00Z", "2024-01-02T03:04:60Z", "2024-01-02T03:04:05+01:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTC([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil || !want.Equal(got) || got.Location() != time.UTC {
+			t.Fatalf("parseUTC(%q) = %v, time.Parse: %v, %v", s, got, want, err)
+		}
+	})
 }

@@ -14,6 +14,10 @@ type DateTime struct {
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (d *DateTime) UnmarshalText(b []byte) error {
+	if t, ok := parseUTC(b); ok {
+		d.Time = t
+		return nil
+	}
 	s := strings.TrimSpace(string(b))
 	if s == "" {
 		d.Time = time.Time{}
@@ -26,6 +30,33 @@ func (d *DateTime) UnmarshalText(b []byte) error {
 		}
 	}
 	return &time.ParseError{Layout: time.RFC3339, Value: s, Message: ": not an xs:dateTime"}
+}
+
+// parseUTC reads the form Exchange sends times in, "2006-01-02T15:04:05Z", without allocating; it reports false
+// for any other form (and for values time.Parse would refuse, such as a 31st of February).
+func parseUTC(b []byte) (time.Time, bool) {
+	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, s := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // normalized: not a valid date
+	}
+	return t, true
 }
 
 // BodyResp is a t:Body (or UniqueBody, TextBody) in a response.

@@ -425,14 +425,15 @@ func (s *scanner) readEnd() error {
 			return syntaxErr("invalid characters between </%s and >", name)
 		}
 	}
-	if !validQName(name) {
-		return nameErr(name, "expected element name after </")
-	}
-	if len(s.ends) == 0 {
-		return syntaxErr("unexpected end element </%s>", name)
-	}
-	if open := s.top(); !bytes.Equal(open, name) {
-		return syntaxErr("element <%s> closed by </%s>", open, name)
+	if len(s.ends) == 0 || !bytes.Equal(s.top(), name) {
+		// The name of an open element was checked; another one is an error either way.
+		if !validQName(name) {
+			return nameErr(name, "expected element name after </")
+		}
+		if len(s.ends) == 0 {
+			return syntaxErr("unexpected end element </%s>", name)
+		}
+		return syntaxErr("element <%s> closed by </%s>", s.top(), name)
 	}
 	s.begun = true
 	s.kind, s.name, s.pos = tokEnd, name, e+1
@@ -678,19 +679,24 @@ var nameByte = func() (t [256]bool) {
 
 // validName reports whether b is an ASCII XML name as encoding/xml reads one: [A-Za-z_:][A-Za-z0-9_:.-]*.
 func validName(b []byte) bool {
-	if len(b) == 0 {
+	if len(b) == 0 || !nameStart[b[0]] {
 		return false
 	}
-	for i, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-		if i == 0 && !(unicode.IsLetter(rune(c)) || c == '_' || c == ':') {
+	for _, c := range b[1:] {
+		if !nameByte[c] || c >= utf8.RuneSelf {
 			return false
 		}
 	}
 	return true
 }
+
+// nameStart marks the bytes an ASCII name may start with.
+var nameStart = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':'
+	}
+	return t
+}()
 
 // validQName reports whether b is a name encoding/xml accepts, with at most one colon that is neither first nor
 // last.
@@ -741,20 +747,26 @@ var textClass = func() (t [256]uint8) {
 
 // unescape checks raw text (CDATA content when cdata, an attribute value when attr) as encoding/xml does and
 // returns it with entities replaced and line ends normalized: raw itself when there is nothing to replace,
-// else (copied) dst with the text appended.
+// else (copied) dst with the text appended. Each byte is looked at once; runs of plain ASCII text are skipped
+// eight bytes at a time and copied whole.
 func (s *scanner) unescape(dst, raw []byte, cdata, attr bool) (out []byte, copied bool, err error) {
-	hasAmp, hasCR := false, false
+	less := uint64(0) // '<' is looked for in attribute values only (text ends at '<'; CDATA may hold it)
+	if attr {
+		less = lo8 * '<'
+	}
+	last := 0 // when copied, raw[last:i] is checked text still to be copied
 	for i := 0; i < len(raw); {
-		// Eight bytes at a time while they are plain ASCII text.
 		if i+8 <= len(raw) {
 			x := binary.LittleEndian.Uint64(raw[i:])
-			if !hasLess(x, 0x20) && x&hi8 == 0 && !hasZero(x^(lo8*'&')) && !hasZero(x^(lo8*']')) && !hasZero(x^(lo8*'<')) {
+			if !hasLess(x, 0x20) && x&hi8 == 0 && !hasZero(x^(lo8*'&')) && !hasZero(x^(lo8*']')) && (less == 0 || !hasZero(x^less)) {
 				i += 8
 				continue
 			}
 		}
 		c := raw[i]
 		switch textClass[c] {
+		case cPlain:
+			i++
 		case cHigh:
 			r, size := utf8.DecodeRune(raw[i:])
 			if r == utf8.RuneError && size == 1 {
@@ -764,64 +776,51 @@ func (s *scanner) unescape(dst, raw []byte, cdata, attr bool) (out []byte, copie
 				return nil, false, syntaxErr("illegal character code %U", r)
 			}
 			i += size
-			continue
-		case cCR:
-			hasCR = true
-		case cAmp:
-			hasAmp = hasAmp || !cdata
 		case cLess:
 			if attr {
 				return nil, false, syntaxErr("unescaped < inside quoted string")
 			}
+			i++
 		case cBracket:
 			if !cdata && !attr && i+2 < len(raw) && raw[i+1] == ']' && raw[i+2] == '>' {
 				return nil, false, syntaxErr("unescaped ]]> not in CDATA section")
 			}
+			i++
 		case cCtl:
 			return nil, false, syntaxErr("illegal character code %U", rune(c))
-		}
-		i++
-	}
-	if !hasAmp && !hasCR {
-		return raw, false, nil
-	}
-	for i := 0; i < len(raw); {
-		// Copy up to the next byte to replace.
-		k := -1
-		if hasAmp {
-			k = bytes.IndexByte(raw[i:], '&')
-		}
-		if hasCR {
-			if r := bytes.IndexByte(raw[i:], '\r'); r >= 0 && (k < 0 || r < k) {
-				k = r
-			}
-		}
-		if k < 0 {
-			dst = append(dst, raw[i:]...)
-			break
-		}
-		dst = append(dst, raw[i:i+k]...)
-		i += k
-		if raw[i] == '\r' {
+		case cCR:
+			dst = append(dst, raw[last:i]...)
+			copied = true
 			dst = append(dst, '\n')
 			i++
 			if i < len(raw) && raw[i] == '\n' {
 				i++
 			}
-			continue
+			last = i
+		case cAmp:
+			if cdata {
+				i++
+				continue
+			}
+			dst = append(dst, raw[last:i]...)
+			copied = true
+			n, r, ok := entityAt(raw[i:])
+			if !ok {
+				return nil, false, syntaxErr("invalid character entity %.12q", raw[i:])
+			}
+			if r < utf8.RuneSelf {
+				dst = append(dst, byte(r))
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
+			i += n
+			last = i
 		}
-		n, r, ok := entityAt(raw[i:])
-		if !ok {
-			return nil, false, syntaxErr("invalid character entity %.12q", raw[i:])
-		}
-		if r < utf8.RuneSelf {
-			dst = append(dst, byte(r))
-		} else {
-			dst = utf8.AppendRune(dst, r)
-		}
-		i += n
 	}
-	return dst, true, nil
+	if !copied {
+		return raw, false, nil
+	}
+	return append(dst, raw[last:]...), true, nil
 }
 
 // entityAt decodes the entity reference at the start of b ("&lt;", "&#233;"...) and returns its length.
