@@ -141,7 +141,7 @@ func BenchmarkFloor10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	reqs := rec.bodies // FindItem, GetItem, FindItem, GetItem...
-	if len(reqs) != 200 {
+	if len(reqs) < 200 { // more when a request was retried
 		b.Fatalf("%d requests recorded, want 200", len(reqs))
 	}
 	replay := func() (int64, error) {

@@ -218,3 +218,61 @@ func TestSearchPipelinedContent(t *testing.T) {
 		t.Errorf("%d messages missing", i+1)
 	}
 }
+
+// A server that compresses its answers (IIS dynamic compression) is asked to, and its answers are read.
+func TestSearchGzip(t *testing.T) {
+	srv, c := setup(t, testserver.WithGzip())
+	ids := seedMessages(srv, "inbox", 250, func(i int, it *testserver.Item) { it.Body = strings.Repeat("<p>compressible</p>", 50); it.BodyType = "HTML" })
+	n := 0
+	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{Concurrency: 2, Only: []string{"subject", "body"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != ids[len(ids)-1-n] || m.BodyHTML != strings.Repeat("<p>compressible</p>", 50) {
+			t.Fatalf("message %d: %s %q", n, m.ID, m.BodyHTML)
+		}
+		n++
+	}
+	if n != 250 {
+		t.Fatalf("%d messages", n)
+	}
+	for _, r := range srv.Requests() {
+		if r.Operation == "" {
+			continue
+		}
+		if !strings.Contains(r.AcceptEncoding, "gzip") || !r.Gzip {
+			t.Errorf("%s: Accept-Encoding %q, compressed %v", r.Operation, r.AcceptEncoding, r.Gzip)
+		}
+	}
+}
+
+// Only fetches the properties named and nothing else; a name that is not a message field is refused first.
+func TestSearchOnly(t *testing.T) {
+	srv, c := setup(t)
+	seedMessages(srv, "inbox", 3, func(i int, it *testserver.Item) {
+		it.From = testserver.Address{Name: "Mallory", Email: "m@evil.example"}
+		it.To = []testserver.Address{{Email: "bob@example.com"}}
+	})
+	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{Only: []string{"subject", "sender", "is_read"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Subject == "" || m.Sender.Email != "m@evil.example" || m.Body != "" || len(m.To) != 0 || !m.Received.IsZero() {
+			t.Errorf("message with Only subject, sender, is_read: %+v", m)
+		}
+	}
+	b := mailLastBody(t, srv, "GetItem")
+	for _, want := range []string{`FieldURI="item:Subject"`, `FieldURI="message:Sender"`, `FieldURI="message:IsRead"`, "<t:BaseShape>IdOnly</t:BaseShape>"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("GetItem request lacks %s: %s", want, b)
+		}
+	}
+	if bytes.Contains(b, []byte("item:Body")) || bytes.Contains(b, []byte("ToRecipients")) {
+		t.Errorf("GetItem asks for more than Only names: %s", b)
+	}
+	before := len(mailOps(srv))
+	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{Only: []string{"subject", "nope"}}) {
+		wantInputErr(t, err, "SearchOptions.Only")
+	}
+	noRequests(t, srv, before)
+}
