@@ -251,6 +251,9 @@ func toDate(v any) (time.Time, string) {
 		if err != nil {
 			return time.Time{}, pyRepr(truncateText(v)) + " is not a date; write it as 2006-01-02"
 		}
+		if d.Year() < 1 {
+			return time.Time{}, fmt.Sprintf("the year %d is outside 1 to 9999", d.Year())
+		}
 		return d, ""
 	}
 	return time.Time{}, "a date must be a time.Time or text such as 1990-03-04, not " + describe(v)
