@@ -224,6 +224,9 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 			}
 		}
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			if d.Year() < 1 {
+				return time.Time{}, false, fmt.Sprintf("the year %d is outside 1 to 9999", d.Year())
+			}
 			if allowDate {
 				return d, true, ""
 			}
