@@ -96,6 +96,7 @@ type Server struct {
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
+	notify    notifyState
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -133,6 +134,7 @@ func NewServer(opts ...Option) *Server {
 		clock:     time.Now,
 		schemes:   []string{"NTLM", "Basic"},
 	}
+	s.notify.init()
 	for _, o := range opts {
 		o(s)
 	}
@@ -153,7 +155,10 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.HTTP.Close() }
+func (s *Server) Close() {
+	s.stopStreams()
+	s.HTTP.Close()
+}
 
 // Client returns an *http.Client that trusts the server's TLS certificate.
 func (s *Server) Client() *http.Client { return s.HTTP.Client() }
@@ -254,14 +259,37 @@ func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) 
 
 // notifyLocked is called for every change of an item; the change log feeds synchronisation and notifications.
 func (s *Server) notifyLocked(mb *Mailbox, kind string, it *Item) {
-	mb.changes = append(mb.changes, change{kind: kind, itemID: it.ID, folderID: it.FolderID})
+	switch kind {
+	case "CreatedEvent":
+		it.contentHash = contentHash(it)
+	case "ModifiedEvent":
+		if h := contentHash(it); h != it.contentHash {
+			it.contentHash = h
+			it.contentVersion++
+		}
+	}
+	now := s.now()
+	mb.logLocked(change{kind: kind, itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	it.lastChange = len(mb.changes)
+	if kind == "CreatedEvent" && mb.arriving && it.Kind() == "message" && !it.IsDraft {
+		mb.logLocked(change{kind: "NewMailEvent", itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	}
+	s.wakeLocked()
 }
 
 // change is one entry of a mailbox's change log.
 type change struct {
-	kind     string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
-	itemID   string
-	folderID string
+	seq       int    // position in the log, from 1
+	kind      string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
+	itemID    string
+	changeKey string
+	folderID  string // the item's folder (for a deletion, the folder it was in)
+	time      time.Time
+}
+
+func (mb *Mailbox) logLocked(c change) {
+	c.seq = len(mb.changes) + 1
+	mb.changes = append(mb.changes, c)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -303,6 +331,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
 	if !info.rejected {
 		capture("req", info.Operation, body)
+	}
+	if req.stream != nil && status == http.StatusOK {
+		s.serveStream(w, r, req.stream) // writes (and captures) its own envelopes
+		return
 	}
 	capture("resp", info.Operation, resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
