@@ -21,11 +21,11 @@ func envelope(msg string) string { return streamHead + msg + streamTail }
 var (
 	keepAlive = envelope(`<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:ConnectionStatus>OK</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`)
 	newMail   = envelope(`<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications><t:Notification>` +
-			`<t:SubscriptionId>sub-1</t:SubscriptionId><t:PreviousWatermark>W0</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>` +
-			`<t:CreatedEvent><t:Watermark>W1</t:Watermark><t:TimeStamp>2024-05-01T10:00:00Z</t:TimeStamp><t:ItemId Id="I1" ChangeKey="C1"/><t:ParentFolderId Id="F1" ChangeKey="FC"/></t:CreatedEvent>` +
-			`<t:NewMailEvent><t:Watermark>W2</t:Watermark><t:TimeStamp>2024-05-01T10:00:00Z</t:TimeStamp><t:ItemId Id="I1" ChangeKey="C1"/><t:ParentFolderId Id="F1" ChangeKey="FC"/></t:NewMailEvent>` +
-			`<t:MovedEvent><t:Watermark>W3</t:Watermark><t:TimeStamp>2024-05-01T10:00:01Z</t:TimeStamp><t:ItemId Id="I2"/><t:ParentFolderId Id="F2"/><t:OldItemId Id="I1"/><t:OldParentFolderId Id="F1"/></t:MovedEvent>` +
-			`</t:Notification></m:Notifications></m:GetStreamingEventsResponseMessage>`)
+		`<t:SubscriptionId>sub-1</t:SubscriptionId><t:PreviousWatermark>W0</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents>` +
+		`<t:CreatedEvent><t:Watermark>W1</t:Watermark><t:TimeStamp>2024-05-01T10:00:00Z</t:TimeStamp><t:ItemId Id="I1" ChangeKey="C1"/><t:ParentFolderId Id="F1" ChangeKey="FC"/></t:CreatedEvent>` +
+		`<t:NewMailEvent><t:Watermark>W2</t:Watermark><t:TimeStamp>2024-05-01T10:00:00Z</t:TimeStamp><t:ItemId Id="I1" ChangeKey="C1"/><t:ParentFolderId Id="F1" ChangeKey="FC"/></t:NewMailEvent>` +
+		`<t:MovedEvent><t:Watermark>W3</t:Watermark><t:TimeStamp>2024-05-01T10:00:01Z</t:TimeStamp><t:ItemId Id="I2"/><t:ParentFolderId Id="F2"/><t:OldItemId Id="I1"/><t:OldParentFolderId Id="F1"/></t:MovedEvent>` +
+		`</t:Notification></m:Notifications></m:GetStreamingEventsResponseMessage>`)
 	closed = envelope(`<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`)
 )
 
