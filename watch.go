@@ -422,4 +422,3 @@ func (p *Poller) intervalLoop(ctx context.Context, mb *watchedMailbox, h MailHan
 		bo.reset()
 	}
 }
-
