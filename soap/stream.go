@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"mime"
 	"net/http"
+	"time"
 )
 
 // EnvelopeStream reads the SOAP envelopes of one response that carries several of them, one after another, as
@@ -91,19 +95,46 @@ func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStrea
 	if err := WriteRequest(&buf, h, body); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	hc := *c.HTTP
-	hc.Timeout = 0
-	resp, err := c.send(ctx, &hc, buf.Bytes())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		_, err := c.readResponse(resp, nil)
-		if err == nil {
-			err = &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status}
-		}
-		return nil, err
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Accept", "text/xml")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
 	}
-	return DecodeStream(resp.Body, c.limit()), nil
+	if c.AnchorMailbox != "" {
+		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
+	}
+	hc := *c.HTTP
+	hc.Timeout = 0 // the stream lasts minutes; ctx bounds it
+	start := time.Now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		c.log(ctx, "ews stream failed", slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, &RequestError{Err: err, Sent: true}
+	}
+	c.log(ctx, "ews stream", slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	if resp.StatusCode == http.StatusOK {
+		return DecodeStream(resp.Body, limit), nil
+	}
+	defer resp.Body.Close()
+	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		return nil, &AuthError{StatusCode: resp.StatusCode, Offered: offeredSchemes(resp.Header)}
+	case resp.StatusCode == http.StatusInternalServerError && isXML(ctype):
+		if _, err := DecodeResponse(io.LimitReader(resp.Body, limit), nil); err != nil && !errors.Is(err, ErrMalformed) {
+			return nil, err // a fault
+		}
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(resp.Body, head)
+	return nil, &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ctype, Excerpt: excerpt(head[:n]),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 }

@@ -113,19 +113,6 @@ func (e *RequestError) Unwrap() error { return e.Err }
 
 // DoRaw sends an already encoded envelope and decodes the response into out.
 func (c *Client) DoRaw(ctx context.Context, payload []byte, out any) (*ServerVersionInfo, error) {
-	resp, err := c.send(ctx, c.HTTP, payload)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
-		resp.Body.Close()
-	}()
-	return c.readResponse(resp, out)
-}
-
-// send posts an encoded envelope with hc and returns the response, whatever its status.
-func (c *Client) send(ctx context.Context, hc *http.Client, payload []byte) (*http.Response, error) {
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(payload))
 	if err != nil {
@@ -141,25 +128,21 @@ func (c *Client) send(ctx context.Context, hc *http.Client, payload []byte) (*ht
 	}
 	sent := &sentTracker{}
 	req = req.WithContext(withSentTracker(ctx, sent))
-	resp, err := hc.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		c.log(ctx, "ews request failed", slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		return nil, &RequestError{Err: err, Sent: sent.wrote()}
 	}
+	defer func() {
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
+		resp.Body.Close()
+	}()
 	c.log(ctx, "ews response", slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
-	return resp, nil
-}
-
-func (c *Client) limit() int64 {
-	if c.MaxResponseBytes <= 0 {
-		return DefaultMaxResponseBytes
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
 	}
-	return c.MaxResponseBytes
-}
-
-// readResponse decodes one response: a SOAP envelope (200, or 500 with a fault) or an HTTP error.
-func (c *Client) readResponse(resp *http.Response, out any) (*ServerVersionInfo, error) {
-	rd := &limitedReader{r: resp.Body, n: c.limit()}
+	rd := &limitedReader{r: resp.Body, n: limit}
 	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:

@@ -473,6 +473,12 @@ func (s *Server) serveStream(w http.ResponseWriter, hr *http.Request, st *stream
 	keepAlive := time.NewTicker(n.minute)
 	defer keepAlive.Stop()
 	for {
+		select {
+		case <-st.drop: // a drop wins over events that are ready to be written
+			hijackClose(w)
+			return
+		default:
+		}
 		s.mu.Lock()
 		wake := n.wake
 		var lost []string
@@ -601,6 +607,23 @@ func (s *Server) StreamsOpened() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.notify.opened
+}
+
+// WaitStreamsOpened blocks until the server has accepted at least n streaming connections in all, or ctx ends.
+func (s *Server) WaitStreamsOpened(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		opened, ch := s.notify.opened, s.notify.changed
+		s.mu.Unlock()
+		if opened >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // WaitStreams blocks until at least n streaming connections are open and have sent their first envelope, or ctx
