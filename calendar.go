@@ -1,6 +1,36 @@
 package ews
 
-// CalendarService creates and lists calendar events. Get it from Client.Calendar.
+import (
+	"strings"
+	"time"
+)
+
+// CalendarService creates, lists, updates, cancels and deletes calendar events and answers meeting requests.
+// Get it from Client.Calendar.
+//
+// Times: every time the service sends is UTC; every time it returns is in the client's Config.Location, except
+// the start and end of all-day events, which are midnights in the event's own time zone (Event.TimeZone) so that
+// their dates are the event's days. Events are created with their time zone (StartTimeZone/EndTimeZone, or
+// MeetingTimeZone for Exchange 2007) so that Outlook shows them at the right local time and recurring events
+// keep their local time across daylight saving changes. The client learns that a server is Exchange 2007 from
+// its first answer; set Config.Version to "Exchange2007_SP1" when an event may be the first thing created.
 type CalendarService struct {
 	c *Client
 }
+
+// wireTime formats a time for a request: UTC with "Z".
+func wireTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// versionInUse returns the RequestServerVersion the client sends now.
+func (c *Client) versionInUse() string {
+	c.shared.mu.Lock()
+	defer c.shared.mu.Unlock()
+	if c.shared.version == "" {
+		return defaultVersion
+	}
+	return c.shared.version
+}
+
+// isExchange2007 reports whether the server speaks the Exchange 2007 schema, which lacks StartTimeZone and
+// EndTimeZone.
+func (c *Client) isExchange2007() bool { return strings.HasPrefix(c.versionInUse(), "Exchange2007") }

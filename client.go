@@ -93,8 +93,29 @@ type Config struct {
 	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
 	UserAgent string
 
+	// Autodiscover, when true, finds the EWS URL of EmailAddress with Exchange Autodiscover on the first operation
+	// (or with Discover), instead of Host, which must then be empty. See Discover for the order of probes and the
+	// rules that keep credentials from hosts outside the mailbox's own domain.
+	Autodiscover bool
+	// AutodiscoverURL, if set, is the Autodiscover endpoint to ask instead of probing the domain:
+	// "https://host/autodiscover/autodiscover.svc" (SOAP), ".../autodiscover.xml" (POX) or "https://host" (both).
+	// Its host is trusted with credentials. It needs Autodiscover.
+	AutodiscoverURL string
+	// AutodiscoverTrustedHosts lists hosts outside the mailbox's registrable domain that autodiscover may send
+	// credentials to and follow redirects to; an entry trusts the host and its subdomains ("contoso-mail.net").
+	// Public suffixes ("com", "co.uk") and autodiscover.<public suffix> are refused.
+	AutodiscoverTrustedHosts []string
+	// AutodiscoverCacheTTL is how long a discovered URL is reused, per domain; 0 means 24 hours, a negative value
+	// turns the cache off.
+	AutodiscoverCacheTTL time.Duration
+	// AutodiscoverCacheFile, if set, is a file that keeps discovered URLs across processes (mode 0600). It holds
+	// domains, URLs and versions, never credentials or addresses.
+	AutodiscoverCacheFile string
+
 	// dial replaces the dialer (tests).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// adHooks replaces autodiscover's resolver, clock, cache and probe timeout (tests).
+	adHooks *autodiscoverHooks
 }
 
 // Client is a connection to one EWS endpoint, acting on one mailbox. It is safe for concurrent use.
@@ -117,6 +138,7 @@ type shared struct {
 	sem     chan struct{}
 	folders map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
 	warned  sync.Once
+	disc    discoverState // autodiscover's result (autodiscover.go)
 }
 
 // ServerVersion describes the server, from its ServerVersionInfo header.
@@ -137,6 +159,9 @@ const DefaultUserAgent = "ewsgo/0.1"
 // New checks cfg and returns a client. It makes no request; the first operation connects.
 func New(cfg Config) (*Client, error) {
 	u, err := endpointURL(cfg)
+	if cfg.Autodiscover || cfg.AutodiscoverURL != "" {
+		u, err = "", checkAutodiscoverHost(cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +202,11 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
+	if cfg.Autodiscover {
+		if err := checkAutodiscover(cfg); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.AccessType == Impersonation && cfg.EmailAddress == "" {
 		return nil, errors.New("ews: Config.EmailAddress is empty (required with Impersonation)")
 	}
@@ -211,7 +241,7 @@ func New(cfg Config) (*Client, error) {
 			Username:           cfg.Username,
 			Password:           cfg.Password,
 			TokenSource:        cfg.TokenSource,
-			HTTPS:              strings.HasPrefix(u, "https://"),
+			HTTPS:              strings.HasPrefix(u, "https://") || cfg.Autodiscover,
 			InsecureSkipVerify: cfg.InsecureSkipVerify,
 			RootCAs:            cfg.RootCAs,
 			MaxConnsPerHost:    cfg.MaxConcurrency,
@@ -243,8 +273,13 @@ func (c *Client) initServices() {
 	c.contacts = &ContactsService{c: c}
 }
 
-// URL returns the EWS endpoint the client talks to.
-func (c *Client) URL() string { return c.url }
+// URL returns the EWS endpoint the client talks to ("" while Autodiscover has not found it yet).
+func (c *Client) URL() string {
+	if c.cfg.Autodiscover {
+		return c.shared.disc.url()
+	}
+	return c.url
+}
 
 // Mailbox returns the address of the mailbox the client acts on ("" means the account's own).
 func (c *Client) Mailbox() string { return c.mailbox }
@@ -415,7 +450,11 @@ func (c *Client) call(ctx context.Context, req, resp any) error {
 		return ctx.Err()
 	}
 	defer func() { <-c.shared.sem }()
-	svi, err := c.wire.Do(ctx, c.header(), req, resp)
+	wire, err := c.endpoint(ctx)
+	if err != nil {
+		return err
+	}
+	svi, err := wire.Do(ctx, c.header(), req, resp)
 	if svi != nil {
 		c.noteVersion(svi)
 	}
@@ -423,6 +462,7 @@ func (c *Client) call(ctx context.Context, req, resp any) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		c.discoveryFailed(err)
 		return c.convertError(err)
 	}
 	return nil

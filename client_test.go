@@ -347,6 +347,18 @@ func TestFolderByPath(t *testing.T) {
 	if err != nil || f.DisplayName != "Projects" {
 		t.Errorf("GetFolder(Projects) = %+v, %v", f, err)
 	}
+	// A bare display name is found anywhere in the mailbox; an ambiguous one is an error.
+	f, err = c.GetFolder(ctx, ParseFolder("reported"))
+	if err != nil || f.ID != reported {
+		t.Errorf("GetFolder(reported) = %+v, %v; want id %s", f, err, reported)
+	}
+	if _, err := mb.AddFolder("sentitems", "Reported", ""); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newTestClient(t, srv, nil) // the first client has "reported" cached
+	if _, err := fresh.GetFolder(ctx, ParseFolder("Reported")); !errors.Is(err, ErrInvalidFolder) || !strings.Contains(err.Error(), "2 folders") {
+		t.Errorf("ambiguous name: err = %v, want ErrInvalidFolder naming 2 folders", err)
+	}
 	_, err = c.GetFolder(ctx, FolderByPath("Inbox/Nope"))
 	if !errors.Is(err, ErrFolderNotFound) || !strings.Contains(err.Error(), "Nope") {
 		t.Errorf("missing folder: err = %v, want ErrFolderNotFound naming it", err)

@@ -1,6 +1,201 @@
 package ews
 
-// ContactsService lists contacts and resolves names. Get it from Client.Contacts.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// ContactsService lists, reads, creates, updates and deletes contacts, resolves names and expands distribution
+// lists. Get it from Client.Contacts.
 type ContactsService struct {
 	c *Client
+}
+
+// DefaultContactPageSize is the number of contacts List asks the server for at once.
+const DefaultContactPageSize = 200
+
+// ListContactsOptions selects the contacts List returns.
+type ListContactsOptions struct {
+	// Folder is the contacts folder; the zero value means the default Contacts folder.
+	Folder FolderRef
+	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultContactPageSize.
+	PageSize int
+}
+
+// ContactOptions says where a contact is created.
+type ContactOptions struct {
+	// Folder is the contacts folder; the zero value means the default Contacts folder.
+	Folder FolderRef
+}
+
+func (c *Client) contactsFolder(ctx context.Context, f FolderRef) (soap.FolderRef, error) {
+	if f.IsZero() {
+		f = ContactsFolder
+	}
+	return c.wireFolder(ctx, f)
+}
+
+// List returns every contact of a contacts folder, sorted by display name, a page at a time; each page's
+// details are fetched with GetItem. Distribution lists in the folder are skipped. Breaking out of the loop stops
+// the requests.
+func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) iter.Seq2[*Contact, error] {
+	return func(yield func(*Contact, error) bool) {
+		c := s.c
+		size := opts.PageSize
+		if size < 0 || size > 1000 {
+			yield(nil, fmt.Errorf("ews: ListContactsOptions.PageSize %d is not between 1 and 1000", size))
+			return
+		}
+		if size == 0 {
+			size = DefaultContactPageSize
+		}
+		ref, err := c.contactsFolder(ctx, opts.Folder)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		offset := 0
+		for {
+			req := &soap.FindItem{
+				Traversal:       "Shallow",
+				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
+				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+				SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "contacts:DisplayName"}}},
+				ParentFolderIDs: []soap.FolderRef{ref},
+			}
+			var resp soap.FindItemResponse
+			if err := c.call(ctx, req, &resp); err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(resp.ResponseMessages) != 1 {
+				yield(nil, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages)))
+				return
+			}
+			m := &resp.ResponseMessages[0]
+			if err := c.itemErr(&m.ResponseMessage); err != nil {
+				yield(nil, err)
+				return
+			}
+			var ids []string
+			for _, it := range m.RootFolder.Items.Items {
+				if it.XMLName.Local == "Contact" && it.ItemID != nil {
+					ids = append(ids, it.ItemID.ID)
+				}
+			}
+			cts, err := c.getContacts(ctx, ids, true)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, ct := range cts {
+				if !yield(ct, nil) {
+					return
+				}
+			}
+			n := len(m.RootFolder.Items.Items)
+			if m.RootFolder.IncludesLastItemInRange || n == 0 {
+				return
+			}
+			next := m.RootFolder.IndexedPagingOffset
+			if next <= offset {
+				next = offset + n
+			}
+			offset = next
+		}
+	}
+}
+
+// Get returns a contact by id.
+func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
+	if id == "" {
+		return nil, errors.New("ews: Contacts.Get: id is empty")
+	}
+	cts, err := s.c.getContacts(ctx, []string{id}, false)
+	if err != nil {
+		return nil, err
+	}
+	return cts[0], nil
+}
+
+// getContacts fetches contacts by id, getBatch at a time; with skipMissing, contacts deleted since they were
+// listed are left out.
+func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
+	var out []*Contact
+	for len(ids) > 0 {
+		n := min(len(ids), getBatch)
+		req := &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties", BodyType: "Text"}}
+		for _, id := range ids[:n] {
+			req.ItemIDs = append(req.ItemIDs, soap.ItemID{ID: id})
+		}
+		var resp soap.GetItemResponse
+		if err := c.call(ctx, req, &resp); err != nil {
+			return nil, err
+		}
+		if len(resp.ResponseMessages) != n {
+			return nil, fmt.Errorf("%w: GetItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), n)
+		}
+		for i := range resp.ResponseMessages {
+			m := &resp.ResponseMessages[i]
+			if err := c.itemErr(&m.ResponseMessage); err != nil {
+				if skipMissing && errors.Is(err, ErrItemNotFound) {
+					continue
+				}
+				return nil, err
+			}
+			if len(m.Items.Items) != 1 {
+				return nil, fmt.Errorf("%w: GetItem returned %d items for one id", ErrMalformedResponse, len(m.Items.Items))
+			}
+			it := &m.Items.Items[0]
+			if it.XMLName.Local != "Contact" {
+				return nil, fmt.Errorf("ews: item %s is a %s, not a contact", ids[i], it.XMLName.Local)
+			}
+			out = append(out, contactFromWire(it))
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// Create creates a contact and returns its id.
+func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOptions) (string, error) {
+	c := s.c
+	w, err := wireContact("Contact", &ct)
+	if err != nil {
+		return "", err
+	}
+	ref, err := c.contactsFolder(ctx, opts.Folder)
+	if err != nil {
+		return "", err
+	}
+	req := &soap.CreateItem{SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{w}}
+	var resp soap.CreateItemResponse
+	if err := c.callOnce(ctx, req, &resp); err != nil {
+		return "", err
+	}
+	return c.createdID(resp.ResponseMessages, "CreateItem")
+}
+
+// Delete deletes a contact: to Deleted Items, or for good with permanent.
+func (s *ContactsService) Delete(ctx context.Context, id string, permanent bool) error {
+	c := s.c
+	if id == "" {
+		return errors.New("ews: Contacts.Delete: id is empty")
+	}
+	dt := "MoveToDeletedItems"
+	if permanent {
+		dt = "HardDelete"
+	}
+	var resp soap.DeleteItemResponse
+	if err := c.callOnce(ctx, &soap.DeleteItem{DeleteType: dt, ItemIDs: []soap.ItemID{{ID: id}}}, &resp); err != nil {
+		return err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return fmt.Errorf("%w: DeleteItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	return c.itemErr(&resp.ResponseMessages[0])
 }

@@ -173,7 +173,11 @@ func (c *Client) folderByPath(ctx context.Context, path string) (soap.FolderRef,
 		start = 1
 	}
 	for i := start; i < len(parts); i++ {
-		next, err := c.childFolder(ctx, cur, parts[i])
+		next, err := c.childFolder(ctx, cur, parts[i], false)
+		if err != nil && len(parts) == 1 && errors.Is(err, ErrFolderNotFound) {
+			// A bare display name is looked up anywhere in the mailbox when it is not a top-level folder.
+			next, err = c.childFolder(ctx, cur, parts[i], true)
+		}
 		if err != nil {
 			if errors.Is(err, ErrFolderNotFound) {
 				return soap.FolderRef{}, &Error{Code: ErrFolderNotFound.Code, Message: fmt.Sprintf("no folder %q in %q", parts[i], strings.Join(parts[:i], "/"))}
@@ -212,10 +216,15 @@ func splitPath(path string) []string {
 	return parts
 }
 
-// childFolder finds the direct child of parent whose display name is name (case-insensitive).
-func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name string) (soap.FolderRef, error) {
+// childFolder finds the direct child of parent whose display name is name (case-insensitive), or with deep
+// set the one descendant of that name; several descendants of that name are an error.
+func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name string, deep bool) (soap.FolderRef, error) {
+	traversal := "Shallow"
+	if deep {
+		traversal = "Deep"
+	}
 	req := &soap.FindFolder{
-		Traversal:   "Shallow",
+		Traversal:   traversal,
 		FolderShape: soap.FolderShape{BaseShape: "IdOnly", AdditionalProperties: []soap.Path{{FieldURI: "folder:DisplayName"}}},
 		Restriction: &soap.Restriction{Expr: soap.Expr{
 			Op: soap.OpContains, Path: soap.Path{FieldURI: "folder:DisplayName"}, Value: name,
@@ -234,12 +243,19 @@ func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name st
 	if err := c.itemErr(&m.ResponseMessage); err != nil {
 		return soap.FolderRef{}, err
 	}
+	var found []soap.FolderRef
 	for _, f := range m.RootFolder.Folders.Folders {
 		if strings.EqualFold(f.DisplayName, name) {
-			return soap.FolderRef{ID: f.FolderID.ID}, nil
+			found = append(found, soap.FolderRef{ID: f.FolderID.ID})
 		}
 	}
-	return soap.FolderRef{}, &Error{Code: ErrFolderNotFound.Code}
+	switch len(found) {
+	case 0:
+		return soap.FolderRef{}, &Error{Code: ErrFolderNotFound.Code}
+	case 1:
+		return found[0], nil
+	}
+	return soap.FolderRef{}, fmt.Errorf("%w: %d folders are named %q; give a path such as \"Inbox/%s\"", ErrInvalidFolder, len(found), name, name)
 }
 
 // GetFolder returns a folder's properties (display name, class, counts).

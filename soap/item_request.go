@@ -48,10 +48,30 @@ type TimeZoneDefinition struct {
 	ID string `xml:"Id,attr"`
 }
 
-// MeetingTimeZone is the Exchange 2007 form of an event's time zone.
+// MeetingTimeZone is the Exchange 2007 form of an event's time zone (TimeZoneType): the base offset from UTC
+// (negated, as an xs:duration: "-PT1H" for UTC+1) and, for zones with daylight saving time, the two yearly
+// changes.
 type MeetingTimeZone struct {
-	TimeZoneName string `xml:"TimeZoneName,attr,omitempty"`
-	BaseOffset   string `xml:"t:BaseOffset"`
+	TimeZoneName string      `xml:"TimeZoneName,attr,omitempty"`
+	BaseOffset   string      `xml:"t:BaseOffset"`
+	Standard     *TimeChange `xml:"t:Standard,omitempty"`
+	Daylight     *TimeChange `xml:"t:Daylight,omitempty"`
+}
+
+// TimeChange is a TimeChangeType: the offset added to BaseOffset from a yearly date and local time on.
+type TimeChange struct {
+	TimeZoneName             string                    `xml:"TimeZoneName,attr,omitempty"`
+	Offset                   string                    `xml:"t:Offset"`
+	RelativeYearlyRecurrence *RelativeYearlyRecurrence `xml:"t:RelativeYearlyRecurrence,omitempty"`
+	AbsoluteDate             string                    `xml:"t:AbsoluteDate,omitempty"`
+	Time                     string                    `xml:"t:Time"`
+}
+
+// RelativeYearlyRecurrence is a yearly date such as "the last Sunday of March".
+type RelativeYearlyRecurrence struct {
+	DaysOfWeek     string `xml:"t:DaysOfWeek"`
+	DayOfWeekIndex string `xml:"t:DayOfWeekIndex"` // First, Second, Third, Fourth, Last
+	Month          string `xml:"t:Month"`
 }
 
 // ExtendedProperty sets a MAPI property.

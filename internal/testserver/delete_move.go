@@ -30,6 +30,10 @@ func handleDeleteItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "")
 			continue
 		}
+		if it.Kind() == "calendar" && body.attr("SendMeetingCancellations") == "" {
+			r.failure("ErrorSendMeetingCancellationsRequired", "The SendMeetingCancellations attribute is required for calendar items.", "")
+			continue
+		}
 		if it.Kind() == "calendar" && deleteCalendarHook != nil {
 			deleteCalendarHook(r, mb, it, body.attr("SendMeetingCancellations"))
 		}

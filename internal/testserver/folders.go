@@ -80,6 +80,13 @@ func handleFindFolder(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "")
 			continue
 		}
+		if restr != nil {
+			// Check the restriction once, whatever the folders are, so that a bad one fails like Exchange.
+			if _, ec := evalExpr(restr, folderProps(&Folder{}), nil); ec != nil {
+				r.failure(ec.code, ec.text, "")
+				continue
+			}
+		}
 		var found []*Folder
 		var walk func(id string)
 		walk = func(id string) {
@@ -117,18 +124,10 @@ func handleFindFolder(r *request, body *node) error {
 	return nil
 }
 
-// matchFolder evaluates the few restrictions FindFolder needs (on folder:DisplayName and folder:FolderClass).
+// matchFolder evaluates a restriction over a folder's display name and class; the handler has checked it.
 func matchFolder(n *node, f *Folder) bool {
-	value := func(uri string) string {
-		switch uri {
-		case "folder:DisplayName":
-			return f.DisplayName
-		case "folder:FolderClass":
-			return f.FolderClass
-		}
-		return ""
-	}
-	return evalStrings(n, value)
+	ok, _ := evalExpr(n, folderProps(f), nil)
+	return ok
 }
 
 func boolStr(b bool) string {

@@ -321,6 +321,8 @@ func (r *request) writeCalendarFields(it *Item, has func(string) bool) {
 		switch {
 		case it.Recurrence != nil:
 			typ = "RecurringMaster"
+		case it.MasterID != "" && it.version > 0:
+			typ = "Exception" // an occurrence changed after the series created it
 		case it.MasterID != "":
 			typ = "Occurrence"
 		}

@@ -91,6 +91,16 @@ func handleFindItem(r *request, body *node) error {
 		}
 		return nil
 	}
+	if restr != nil {
+		// Exchange rejects a bad restriction whatever the folder holds, an empty one included.
+		if err := checkRestriction(restr, r.location()); err != nil {
+			r.messages()
+			for range parents.Children {
+				r.failure(errorCodeOf(err), err.Error(), "")
+			}
+			return nil
+		}
+	}
 	r.messages()
 	for _, pn := range parents.Children {
 		mb, f, ec := r.resolveFolder(pn)

@@ -92,6 +92,7 @@ type Server struct {
 	tokens    map[string]string // bearer token -> mailbox address
 	mailboxes map[string]*Mailbox
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
+	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
 	version   ServerVersion
 	clock     func() time.Time
 	requests  []RequestInfo

@@ -38,6 +38,10 @@ func handleUpdateItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "m:Items")
 			continue
 		}
+		if it.Kind() == "calendar" && body.attr("SendMeetingInvitationsOrCancellations") == "" {
+			r.failure("ErrorSendMeetingInvitationsOrCancellationsRequired", "The SendMeetingInvitationsOrCancellations attribute is required for calendar items.", "m:Items")
+			continue
+		}
 		if ck := idNode.attr("ChangeKey"); ck != "" && ck != it.ChangeKey && conflict == "NeverOverwrite" {
 			r.failure("ErrorIrresolvableConflict", "The operation can not be performed because the item is out of date. Reload the item and try again.", "m:Items")
 			continue
@@ -195,6 +199,8 @@ func setField(it, src *Item, uri, index string, appendTo bool) *errorCode {
 		it.Recurrence = src.Recurrence
 	case "calendar:StartTimeZone":
 		it.StartTimeZone = src.StartTimeZone
+	case "calendar:MeetingTimeZone":
+		it.StartTimeZone, it.EndTimeZone = src.StartTimeZone, src.StartTimeZone
 	case "calendar:EndTimeZone":
 		it.EndTimeZone = src.EndTimeZone
 	case "contacts:FileAs":
@@ -276,6 +282,8 @@ func clearField(it *Item, uri, index string) *errorCode {
 		it.ReplyTo = nil
 	case "calendar:Location":
 		it.Location = ""
+	case "calendar:RequiredAttendees":
+		it.RequiredAttendees = nil
 	case "calendar:OptionalAttendees":
 		it.OptionalAttendees = nil
 	case "calendar:Resources":
@@ -288,6 +296,14 @@ func clearField(it *Item, uri, index string) *errorCode {
 		delete(it.PhoneNumbers, index)
 	case "contacts:PhysicalAddress":
 		delete(it.PhysicalAddresses, index)
+	case "contacts:FileAs":
+		it.FileAs = ""
+	case "contacts:DisplayName":
+		it.DisplayName = ""
+	case "contacts:GivenName":
+		it.GivenName = ""
+	case "contacts:Surname":
+		it.Surname = ""
 	case "contacts:JobTitle":
 		it.JobTitle = ""
 	case "contacts:Department":
@@ -299,6 +315,27 @@ func clearField(it *Item, uri, index string) *errorCode {
 	default:
 		if strings.HasPrefix(uri, "extended:") {
 			delete(it.Extra, strings.TrimPrefix(uri, "extended:"))
+			return nil
+		}
+		if part, ok := strings.CutPrefix(uri, "contacts:PhysicalAddress:"); ok {
+			a := it.PhysicalAddresses[index]
+			switch part {
+			case "Street":
+				a.Street = ""
+			case "City":
+				a.City = ""
+			case "State":
+				a.State = ""
+			case "CountryOrRegion":
+				a.CountryOrRegion = ""
+			case "PostalCode":
+				a.PostalCode = ""
+			}
+			if a == (PhysicalAddress{}) {
+				delete(it.PhysicalAddresses, index)
+			} else {
+				it.PhysicalAddresses[index] = a
+			}
 			return nil
 		}
 		return &errorCode{"ErrorInvalidPropertyDelete", "The property " + uri + " can not be deleted."}

@@ -1,0 +1,143 @@
+package ews
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	ntlmssp "github.com/Azure/go-ntlmssp"
+	"golang.org/x/oauth2"
+)
+
+// adClients are the HTTP clients of one discovery. None follows redirects (discovery checks each one itself),
+// and none turns certificate verification off.
+type adClients struct {
+	// anon sends no credentials; it is used only for the GET of http://autodiscover.<domain>.
+	anon *http.Client
+	// cred authenticates as Config.Auth says, to trusted https hosts only.
+	cred *http.Client
+	// redirected authenticates to trusted https hosts reached through a redirect: NTLM only, never Basic or a
+	// token, which the host could replay.
+	redirected *http.Client
+	transports []*http.Transport
+}
+
+func newADClients(cfg *Config, pol *trustPolicy) *adClients {
+	base := adTransport(cfg)
+	anonBase := adTransport(cfg)
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := func(rt http.RoundTripper) *http.Client {
+		return &http.Client{Transport: rt, CheckRedirect: noRedirect}
+	}
+	return &adClients{
+		anon:       client(anonBase),
+		cred:       client(&trustGuard{pol: pol, next: credentialTransport(cfg, base, false)}),
+		redirected: client(&trustGuard{pol: pol, next: credentialTransport(cfg, base, true)}),
+		transports: []*http.Transport{base, anonBase},
+	}
+}
+
+func (a *adClients) close() {
+	for _, t := range a.transports {
+		t.CloseIdleConnections()
+	}
+}
+
+// adTransport is the base transport: HTTP/1.1 (NTLM authenticates connections), verified TLS 1.2+.
+func adTransport(cfg *Config) *http.Transport {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     false,
+		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{},
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       30 * time.Second,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs},
+	}
+	if cfg.dial != nil {
+		t.DialContext = cfg.dial
+		t.Proxy = nil // tests route host names themselves
+	}
+	return t
+}
+
+// credentialTransport authenticates as cfg.Auth says. On a redirected request only NTLM is allowed.
+func credentialTransport(cfg *Config, base http.RoundTripper, redirected bool) http.RoundTripper {
+	switch cfg.Auth {
+	case AuthBasic:
+		if redirected {
+			return base
+		}
+		return &withBasic{base: base, user: cfg.Username, pass: cfg.Password}
+	case AuthOAuth2:
+		if redirected {
+			return base
+		}
+		return &oauth2.Transport{Source: cfg.TokenSource, Base: base}
+	case AuthNTLM:
+		return &withBasic{base: ntlmssp.Negotiator{RoundTripper: base}, user: cfg.Username, pass: cfg.Password}
+	default: // auto: NTLM when offered, Basic when asked for (https only, and never on a redirect)
+		return &withBasic{base: ntlmssp.Negotiator{RoundTripper: base, AllowBasicAuth: !redirected}, user: cfg.Username, pass: cfg.Password}
+	}
+}
+
+// withBasic puts the credentials in the request's Basic auth fields: sent as they are to base, or handed to
+// go-ntlmssp's Negotiator, which sends them only in the scheme the server asks for.
+type withBasic struct {
+	base       http.RoundTripper
+	user, pass string
+}
+
+func (b *withBasic) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.SetBasicAuth(b.user, b.pass)
+	return b.base.RoundTrip(r)
+}
+
+// trustGuard refuses, before any credential is added, every request that is not https to a trusted host. The
+// discovery logic checks the same; the guard makes sure no path around those checks can leak credentials.
+type trustGuard struct {
+	pol  *trustPolicy
+	next http.RoundTripper
+}
+
+func (g *trustGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Scheme != "https" {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &UntrustedHostError{Host: r.URL.Hostname(), Reason: "is reached over " + r.URL.Scheme + ", not https"}
+	}
+	if err := g.pol.checkHost(r.URL.Hostname()); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, err
+	}
+	return g.next.RoundTrip(r)
+}
+
+// isTLSError reports whether err is a failed TLS handshake or certificate verification.
+func isTLSError(err error) bool {
+	var (
+		cve *tls.CertificateVerificationError
+		rhe tls.RecordHeaderError
+		ae  tls.AlertError
+		ua  x509.UnknownAuthorityError
+		he  x509.HostnameError
+		ci  x509.CertificateInvalidError
+	)
+	return errors.As(err, &cve) || errors.As(err, &rhe) || errors.As(err, &ae) || errors.As(err, &ua) ||
+		errors.As(err, &he) || errors.As(err, &ci)
+}
+
+// tlsError is the attempt error for a TLS failure.
+func tlsError(err error) error {
+	return fmt.Errorf("TLS failed, host skipped (no retry without verification): %w", err)
+}

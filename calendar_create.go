@@ -1,0 +1,313 @@
+package ews
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// Invitations says whether attendees are told about a new, changed or deleted meeting.
+type Invitations string
+
+// Invitation modes. The zero value means SendToAllAndSaveCopy, as Outlook's Send does; they matter only for
+// events with attendees.
+const (
+	// SendToNone changes the calendar without telling the attendees.
+	SendToNone Invitations = "SendToNone"
+	// SendOnlyToAll sends to all attendees without keeping a copy in Sent Items.
+	SendOnlyToAll Invitations = "SendOnlyToAll"
+	// SendToAllAndSaveCopy sends to all attendees and keeps a copy in Sent Items.
+	SendToAllAndSaveCopy Invitations = "SendToAllAndSaveCopy"
+	// SendOnlyToChanged (updates only) sends to the attendees whose part changed.
+	SendOnlyToChanged Invitations = "SendOnlyToChanged"
+	// SendToChangedAndSaveCopy (updates only) sends to the attendees whose part changed and keeps a copy.
+	SendToChangedAndSaveCopy Invitations = "SendToChangedAndSaveCopy"
+)
+
+// check returns the mode to send, or an error naming field if it is not allowed for the operation.
+func (i Invitations) check(field string, update bool) (string, error) {
+	switch i {
+	case "":
+		return string(SendToAllAndSaveCopy), nil
+	case SendToNone, SendOnlyToAll, SendToAllAndSaveCopy:
+		return string(i), nil
+	case SendOnlyToChanged, SendToChangedAndSaveCopy:
+		if update {
+			return string(i), nil
+		}
+	}
+	allowed := "SendToNone, SendOnlyToAll, SendToAllAndSaveCopy"
+	if update {
+		allowed += ", SendOnlyToChanged, SendToChangedAndSaveCopy"
+	}
+	return "", fmt.Errorf("ews: %s %q is not one of %s", field, string(i), allowed)
+}
+
+// NewEvent describes an event to create. Start and End may be in any time zone.
+type NewEvent struct {
+	Subject string
+	// Start and End of the event. For an all-day event only their dates count (see IsAllDay).
+	Start, End time.Time
+	// IsAllDay makes an all-day event from the date of Start through the date of End, in the event's time zone:
+	// End is exclusive at midnight (an End at 00:00 ends the event the day before; a later End includes its day;
+	// a zero End, or one on the start day, makes a one-day event).
+	IsAllDay bool
+	// TimeZone is the event's time zone; nil means Start's zone if Windows knows it and it is not UTC, else the
+	// client's Config.Location, else UTC. It decides the local time Outlook shows (and keeps across daylight
+	// saving changes in a series) and the midnights of all-day events.
+	TimeZone *time.Location
+	Location string
+	// Required, Optional and Resources are attendees, as "bob@example.com" or "Bob <bob@example.com>".
+	Required, Optional, Resources []string
+	// ShowAs is the free/busy state; empty means Busy.
+	ShowAs ShowAs
+	// Reminder is how long before the start the reminder fires; 0 leaves the server's default (15 minutes on
+	// Exchange). NoReminder turns the reminder off.
+	Reminder   time.Duration
+	NoReminder bool
+	// Private marks the event private (Sensitivity Private); Sensitivity sets another level.
+	Private     bool
+	Sensitivity Sensitivity
+	Importance  Importance
+	Categories  []string
+	// Body is a text body, BodyHTML an HTML body; set at most one.
+	Body, BodyHTML string
+	// Recurrence makes the event a recurring series that starts with this event.
+	Recurrence *Recurrence
+}
+
+// EventOptions says where an event is created and whom to invite.
+type EventOptions struct {
+	// Folder is the calendar to create the event in; the zero value means the default calendar.
+	Folder FolderRef
+	// SendInvitations says whether the attendees get meeting requests; the zero value sends them and saves a
+	// copy (SendToAllAndSaveCopy).
+	SendInvitations Invitations
+}
+
+// CreateEvent creates an event and returns its id. With attendees and invitations it is a meeting: the
+// attendees get meeting requests.
+func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts EventOptions) (string, error) {
+	c := s.c
+	mode, err := opts.SendInvitations.check("EventOptions.SendInvitations", false)
+	if err != nil {
+		return "", err
+	}
+	ci, err := c.newCalendarItem(&ev)
+	if err != nil {
+		return "", err
+	}
+	folder := opts.Folder
+	if folder.IsZero() {
+		folder = CalendarFolder
+	}
+	ref, err := c.wireFolder(ctx, folder)
+	if err != nil {
+		return "", err
+	}
+	req := &soap.CreateItem{SendMeetingInvitations: mode, SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{ci}}
+	var resp soap.CreateItemResponse
+	if err := c.callOnce(ctx, req, &resp); err != nil {
+		return "", err
+	}
+	return c.createdID(resp.ResponseMessages, "CreateItem")
+}
+
+// createdID returns the id of the one item a CreateItem response holds.
+func (c *Client) createdID(msgs []soap.ItemInfoResponseMessage, op string) (string, error) {
+	if len(msgs) != 1 {
+		return "", fmt.Errorf("%w: %s returned %d response messages for 1 item", ErrMalformedResponse, op, len(msgs))
+	}
+	m := &msgs[0]
+	if err := c.itemErr(&m.ResponseMessage); err != nil {
+		return "", err
+	}
+	if len(m.Items.Items) != 1 || m.Items.Items[0].ItemID == nil {
+		return "", fmt.Errorf("%w: %s returned no item id", ErrMalformedResponse, op)
+	}
+	return m.Items.Items[0].ItemID.ID, nil
+}
+
+// newCalendarItem checks ev and builds its request item.
+func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
+	if ev.Start.IsZero() {
+		return nil, errors.New("ews: NewEvent.Start is zero")
+	}
+	if !ev.IsAllDay {
+		if ev.End.IsZero() {
+			return nil, errors.New("ews: NewEvent.End is zero")
+		}
+		if ev.End.Before(ev.Start) {
+			return nil, fmt.Errorf("ews: NewEvent.End (%s) is before NewEvent.Start (%s)", ev.End.Format(time.RFC3339), ev.Start.Format(time.RFC3339))
+		}
+	}
+	if err := checkEnum("NewEvent.ShowAs", ev.ShowAs, showAsValues); err != nil {
+		return nil, err
+	}
+	if err := checkEnum("NewEvent.Importance", ev.Importance, importanceValues); err != nil {
+		return nil, err
+	}
+	if err := checkEnum("NewEvent.Sensitivity", ev.Sensitivity, sensitivityValues); err != nil {
+		return nil, err
+	}
+	sensitivity := ev.Sensitivity
+	if ev.Private {
+		if sensitivity != "" && sensitivity != SensitivityPrivate {
+			return nil, fmt.Errorf("ews: NewEvent.Private is set but NewEvent.Sensitivity is %q", string(sensitivity))
+		}
+		sensitivity = SensitivityPrivate
+	}
+	if ev.Reminder < 0 {
+		return nil, fmt.Errorf("ews: NewEvent.Reminder %v is negative", ev.Reminder)
+	}
+	if ev.NoReminder && ev.Reminder != 0 {
+		return nil, errors.New("ews: NewEvent.NoReminder and NewEvent.Reminder are both set")
+	}
+	body, err := wireBody("NewEvent", ev.Body, ev.BodyHTML)
+	if err != nil {
+		return nil, err
+	}
+	ci := &soap.CalendarItem{
+		Subject:              ev.Subject,
+		Sensitivity:          string(sensitivity),
+		Body:                 body,
+		Importance:           string(ev.Importance),
+		IsAllDayEvent:        &ev.IsAllDay,
+		LegacyFreeBusyStatus: string(ev.ShowAs),
+		Location:             ev.Location,
+	}
+	if len(ev.Categories) > 0 {
+		ci.Categories = &soap.Strings{Strings: ev.Categories}
+	}
+	switch {
+	case ev.NoReminder:
+		ci.ReminderIsSet = new(bool)
+	case ev.Reminder > 0:
+		on, minutes := true, int(ev.Reminder/time.Minute)
+		ci.ReminderIsSet, ci.ReminderMinutesBeforeStart = &on, &minutes
+	}
+	for _, l := range []struct {
+		field string
+		in    []string
+		out   **soap.Attendees
+	}{{"NewEvent.Required", ev.Required, &ci.RequiredAttendees}, {"NewEvent.Optional", ev.Optional, &ci.OptionalAttendees}, {"NewEvent.Resources", ev.Resources, &ci.Resources}} {
+		as, err := wireAttendees(l.field, l.in)
+		if err != nil {
+			return nil, err
+		}
+		*l.out = as
+	}
+	loc, id, err := c.eventZone("NewEvent.TimeZone", ev.TimeZone, ev.Start)
+	if err != nil {
+		return nil, err
+	}
+	start, end := ev.Start, ev.End
+	if ev.IsAllDay {
+		start, end = allDayRange(ev.Start, ev.End, loc)
+	}
+	ci.Start, ci.End = wireTime(start), wireTime(end)
+	c.setEventZone(ci, loc, id, start)
+	if ev.Recurrence != nil {
+		rec, err := wireRecurrence("NewEvent.Recurrence", ev.Recurrence, start.In(loc))
+		if err != nil {
+			return nil, err
+		}
+		ci.Recurrence = rec
+	}
+	return ci, nil
+}
+
+// wireBody builds a request body from a text or an HTML body (at most one may be set).
+func wireBody(owner, text, html string) (*soap.Body, error) {
+	switch {
+	case text != "" && html != "":
+		return nil, fmt.Errorf("ews: %s.Body and %s.BodyHTML are both set", owner, owner)
+	case html != "":
+		return &soap.Body{BodyType: "HTML", Text: html}, nil
+	case text != "":
+		return &soap.Body{BodyType: "Text", Text: text}, nil
+	}
+	return nil, nil
+}
+
+// parseAddress reads "bob@example.com" or "Bob <bob@example.com>".
+func parseAddress(field, s string) (soap.Mailbox, error) {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return soap.Mailbox{}, fmt.Errorf("ews: %s %q is not an email address", field, s)
+	}
+	return soap.Mailbox{Name: a.Name, EmailAddress: a.Address}, nil
+}
+
+// wireAttendees builds an attendee list; nil for none.
+func wireAttendees(field string, addrs []string) (*soap.Attendees, error) {
+	if len(addrs) == 0 {
+		return nil, nil
+	}
+	out := &soap.Attendees{}
+	for i, s := range addrs {
+		m, err := parseAddress(fmt.Sprintf("%s[%d]", field, i), s)
+		if err != nil {
+			return nil, err
+		}
+		out.Attendees = append(out.Attendees, soap.Attendee{Mailbox: m})
+	}
+	return out, nil
+}
+
+// wireRecurrence builds a recurrence whose first day is the date of start (a time in the event's zone).
+func wireRecurrence(field string, r *Recurrence, start time.Time) (*soap.Recurrence, error) {
+	interval := r.Interval
+	if interval < 0 {
+		return nil, fmt.Errorf("ews: %s.Interval %d is negative", field, interval)
+	}
+	if interval == 0 {
+		interval = 1
+	}
+	if r.Count < 0 {
+		return nil, fmt.Errorf("ews: %s.Count %d is negative", field, r.Count)
+	}
+	if r.Count > 0 && !r.Until.IsZero() {
+		return nil, fmt.Errorf("ews: %s.Count and %s.Until are both set", field, field)
+	}
+	out := &soap.Recurrence{}
+	switch r.Pattern {
+	case RecurrenceDaily:
+		out.DailyRecurrence = &soap.DailyRecurrence{Interval: interval}
+	case RecurrenceWeekly:
+		days := r.Days
+		if len(days) == 0 {
+			days = []time.Weekday{start.Weekday()}
+		}
+		names := make([]string, len(days))
+		for i, d := range days {
+			if d < time.Sunday || d > time.Saturday {
+				return nil, fmt.Errorf("ews: %s.Days[%d] %d is not a weekday", field, i, int(d))
+			}
+			names[i] = d.String()
+		}
+		out.WeeklyRecurrence = &soap.WeeklyRecurrence{Interval: interval, DaysOfWeek: strings.Join(names, " ")}
+	default:
+		return nil, fmt.Errorf("ews: %s.Pattern %q is not Daily or Weekly", field, string(r.Pattern))
+	}
+	rng := &soap.RecurrenceRange{StartDate: start.Format("2006-01-02")}
+	switch {
+	case r.Count > 0:
+		rng.NumberOfOccurrences = r.Count
+		out.NumberedRecurrence = rng
+	case !r.Until.IsZero():
+		if r.Until.Before(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, r.Until.Location())) {
+			return nil, fmt.Errorf("ews: %s.Until %s is before the start", field, r.Until.Format("2006-01-02"))
+		}
+		rng.EndDate = r.Until.Format("2006-01-02")
+		out.EndDateRecurrence = rng
+	default:
+		out.NoEndRecurrence = rng
+	}
+	return out, nil
+}

@@ -1,0 +1,63 @@
+package ews
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// RespondOptions shapes an answer to a meeting request.
+type RespondOptions struct {
+	// Message is the text of the response to the organizer (may be empty).
+	Message string
+	// DontSend records the answer in your calendar without telling the organizer; the response is kept in
+	// Drafts instead of being sent.
+	DontSend bool
+}
+
+// Accept accepts a meeting: id is the meeting request's id or the id of the meeting in your calendar. The
+// organizer gets the response (unless opts.DontSend), and the meeting shows as busy in your calendar.
+func (s *CalendarService) Accept(ctx context.Context, id string, opts RespondOptions) error {
+	body, ref, err := responseParts("Accept", id, opts)
+	if err != nil {
+		return err
+	}
+	return s.c.respond(ctx, "Accept", &soap.AcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+}
+
+// TentativelyAccept accepts a meeting tentatively (see Accept).
+func (s *CalendarService) TentativelyAccept(ctx context.Context, id string, opts RespondOptions) error {
+	body, ref, err := responseParts("TentativelyAccept", id, opts)
+	if err != nil {
+		return err
+	}
+	return s.c.respond(ctx, "TentativelyAccept", &soap.TentativelyAcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+}
+
+// Decline declines a meeting (see Accept); the meeting leaves your calendar.
+func (s *CalendarService) Decline(ctx context.Context, id string, opts RespondOptions) error {
+	body, ref, err := responseParts("Decline", id, opts)
+	if err != nil {
+		return err
+	}
+	return s.c.respond(ctx, "Decline", &soap.DeclineItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+}
+
+func (o RespondOptions) disposition() string {
+	if o.DontSend {
+		return "SaveOnly"
+	}
+	return "SendAndSaveCopy"
+}
+
+func responseParts(op, id string, opts RespondOptions) (*soap.Body, soap.ReferenceItemID, error) {
+	if id == "" {
+		return nil, soap.ReferenceItemID{}, errors.New("ews: " + op + ": id is empty")
+	}
+	var body *soap.Body
+	if opts.Message != "" {
+		body = &soap.Body{BodyType: "Text", Text: opts.Message}
+	}
+	return body, soap.ReferenceItemID{ID: id}, nil
+}

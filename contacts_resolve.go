@@ -1,0 +1,161 @@
+package ews
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// MailboxType says what kind of recipient a Mailbox is.
+type MailboxType string
+
+// Mailbox types.
+const (
+	MailboxUser         MailboxType = "Mailbox"   // a user's mailbox in the directory
+	MailboxPublicDL     MailboxType = "PublicDL"  // a distribution list in the directory
+	MailboxPrivateDL    MailboxType = "PrivateDL" // a distribution list in a contacts folder
+	MailboxContact      MailboxType = "Contact"   // a contact (in a contacts folder, or a mail contact)
+	MailboxPublicFolder MailboxType = "PublicFolder"
+	MailboxOneOff       MailboxType = "OneOff"
+	MailboxGroup        MailboxType = "GroupMailbox"
+	MailboxUnknown      MailboxType = "Unknown"
+)
+
+// Mailbox is a recipient as the directory or a contacts folder knows it.
+type Mailbox struct {
+	Name        string
+	Email       string
+	RoutingType string // "SMTP" usually
+	Type        MailboxType
+	// ContactID is the id of the contact or private distribution list, for entries of a contacts folder.
+	ContactID string
+}
+
+// SearchScope says where ResolveNames looks, and in which order.
+type SearchScope string
+
+// Search scopes.
+const (
+	ScopeDirectory         SearchScope = "ActiveDirectory"
+	ScopeDirectoryContacts SearchScope = "ActiveDirectoryContacts" // the directory, then contacts (the default)
+	ScopeContacts          SearchScope = "Contacts"
+	ScopeContactsDirectory SearchScope = "ContactsActiveDirectory" // contacts, then the directory
+)
+
+// ResolveOptions shapes ResolveNames.
+type ResolveOptions struct {
+	// Scope is where to look; the zero value means ScopeDirectoryContacts.
+	Scope SearchScope
+	// Folder is the contacts folder to search; the zero value means the default Contacts folder.
+	Folder FolderRef
+	// ContactData asks for the directory's contact data (names, phones, addresses) of directory entries;
+	// entries from contacts folders always come with theirs.
+	ContactData bool
+}
+
+// Resolution is one candidate of ResolveNames.
+type Resolution struct {
+	Mailbox Mailbox
+	// Contact is the candidate's contact data, or nil (a directory entry without ResolveOptions.ContactData).
+	Contact *Contact
+}
+
+// ResolveNames looks up a name, part of a name or an address ("smith", "Jane Sm", "jane@example.com") in the
+// directory and the contacts folder, as Outlook's "Check Names" does. A unique name gives one resolution, an
+// ambiguous one several (at most 100); prefix an address with "smtp:" to match only that address exactly. When
+// nothing matches, the error matches ErrNameResolutionNoResults.
+func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
+	c := s.c
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, errors.New("ews: ResolveNames: name is empty")
+	}
+	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
+	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
+		return nil, err
+	}
+	req := &soap.ResolveNames{ReturnFullContactData: opts.ContactData, SearchScope: string(opts.Scope), UnresolvedEntry: name}
+	if !opts.Folder.IsZero() {
+		ref, err := c.wireFolder(ctx, opts.Folder)
+		if err != nil {
+			return nil, err
+		}
+		req.ParentFolderIDs = soap.FolderRefList{ref}
+	}
+	if v := c.versionInUse(); opts.ContactData && !strings.HasPrefix(v, "Exchange2007") && v != "Exchange2010" && v != "Exchange2010_SP1" {
+		req.ContactDataShape = "AllProperties" // Exchange 2010 SP2 and later
+	}
+	var resp soap.ResolveNamesResponse
+	if err := c.call(ctx, req, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: ResolveNames returned %d response messages for 1 name", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := m.Err(); err != nil {
+		return nil, c.convertError(err)
+	}
+	if m.ResolutionSet == nil {
+		return nil, nil
+	}
+	out := make([]Resolution, 0, len(m.ResolutionSet.Resolutions))
+	for i := range m.ResolutionSet.Resolutions {
+		r := &m.ResolutionSet.Resolutions[i]
+		res := Resolution{Mailbox: mailboxFromWire(&r.Mailbox)}
+		if r.Contact != nil {
+			res.Contact = contactFromWire(r.Contact)
+			if res.Contact.ID == "" {
+				res.Contact.ID = res.Mailbox.ContactID
+			}
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+func mailboxFromWire(m *soap.MailboxResp) Mailbox {
+	out := Mailbox{Name: m.Name, Email: stripRoutingType(m.EmailAddress), RoutingType: m.RoutingType, Type: MailboxType(m.MailboxType)}
+	if m.ItemID != nil {
+		out.ContactID = m.ItemID.ID
+	}
+	return out
+}
+
+// DistributionList is the expansion of a distribution list.
+type DistributionList struct {
+	// Members are the list's direct members; nested lists appear as members of type MailboxPublicDL (expand
+	// them with another ExpandDL).
+	Members []Mailbox
+	// Truncated is true when the server returned only part of a very large list.
+	Truncated bool
+}
+
+// ExpandDL returns the members of a distribution list of the directory, given its address. An unknown list
+// gives an error matching ErrNameResolutionNoResults.
+func (s *ContactsService) ExpandDL(ctx context.Context, address string) (*DistributionList, error) {
+	c := s.c
+	m, err := parseAddress("ExpandDL address", address)
+	if err != nil {
+		return nil, err
+	}
+	var resp soap.ExpandDLResponse
+	if err := c.call(ctx, &soap.ExpandDL{Mailbox: soap.Mailbox{EmailAddress: m.EmailAddress}}, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: ExpandDL returned %d response messages for 1 list", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	rm := &resp.ResponseMessages[0]
+	if err := c.itemErr(&rm.ResponseMessage); err != nil {
+		return nil, err
+	}
+	dl := &DistributionList{Truncated: !rm.Complete()}
+	for i := range rm.DLExpansion.Mailboxes {
+		dl.Members = append(dl.Members, mailboxFromWire(&rm.DLExpansion.Mailboxes[i]))
+	}
+	return dl, nil
+}

@@ -1,0 +1,88 @@
+package ews_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ewsgo/ews"
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+// Find the EWS URL and version of a mailbox. Against a real organisation only EmailAddress and the credentials
+// are needed; here the fake server's Autodiscover endpoint is named, since its host is not a domain.
+func ExampleDiscover() {
+	srv := testserver.NewServer(testserver.WithTLS())
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.HTTP.Certificate())
+
+	d, err := ews.Discover(context.Background(), ews.Config{
+		Username:        srv.Username(),
+		Password:        srv.Password(),
+		EmailAddress:    srv.Email(),
+		AutodiscoverURL: srv.AutodiscoverURL(),
+		RootCAs:         roots,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.URL == srv.URL, d.Version, d.Protocol, d.EmailAddress)
+	// Output: true Exchange2016 soap alice@example.com
+}
+
+// A client with Autodiscover finds its URL on its first operation.
+func ExampleConfig_autodiscover() {
+	srv := testserver.NewServer(testserver.WithTLS())
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.HTTP.Certificate())
+
+	c, err := ews.New(ews.Config{
+		Autodiscover:    true,
+		AutodiscoverURL: srv.AutodiscoverURL(),
+		Username:        srv.Username(),
+		Password:        srv.Password(),
+		EmailAddress:    srv.Email(),
+		RootCAs:         roots,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("before: %q\n", c.URL())
+	inbox, err := c.GetFolder(context.Background(), ews.Inbox)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(inbox.DisplayName, strings.HasSuffix(c.URL(), "/EWS/Exchange.asmx"))
+	// Output:
+	// before: ""
+	// Inbox true
+}
+
+// A redirect to a host outside the mailbox's domain is refused, and the error names the host.
+func ExampleUntrustedHostError() {
+	srv := testserver.NewServer(testserver.WithTLS())
+	defer srv.Close()
+	srv.SetAutodiscover("", testserver.AutodiscoverAnswer{RedirectURL: "https://autodiscover.attacker.example/autodiscover/autodiscover.svc"})
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.HTTP.Certificate())
+
+	_, err := ews.Discover(context.Background(), ews.Config{
+		Username:        srv.Username(),
+		Password:        srv.Password(),
+		EmailAddress:    srv.Email(),
+		AutodiscoverURL: srv.AutodiscoverURL(),
+		RootCAs:         roots,
+	})
+	var uh *ews.UntrustedHostError
+	if errors.As(err, &uh) {
+		fmt.Println(uh.Host, "-", uh.Reason)
+	}
+	// Output: autodiscover.attacker.example - is outside example.com and not in Config.AutodiscoverTrustedHosts
+}
