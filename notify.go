@@ -51,8 +51,8 @@ func (c *Client) unsubscribe(ctx context.Context, id string) error {
 	return c.itemErr(&resp.ResponseMessages[0])
 }
 
-// getEvents returns the events of a pull subscription since watermark.
-func (c *Client) getEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
+// pullEvents returns the events of a pull subscription since watermark.
+func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
 	var resp soap.GetEventsResponse
 	if err := c.call(ctx, &soap.GetEvents{SubscriptionID: id, Watermark: watermark}, &resp); err != nil {
 		return nil, err

@@ -423,6 +423,10 @@ func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.Sync
 		if !deliver {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			// Stopping: what was delivered is committed, the rest of the page comes again next time.
+			return err
+		}
 		if err := h(ctx, ev); err != nil {
 			// Record what was delivered before this event, and not the page's new sync state.
 			if cerr := p.commit(ctx, f); cerr != nil {

@@ -26,7 +26,9 @@ type crashingStore struct {
 
 var errCrash = errors.New("simulated crash before the commit")
 
-func (s *crashingStore) Get(ctx context.Context, key string) (*PollState, error) { return s.base.Get(ctx, key) }
+func (s *crashingStore) Get(ctx context.Context, key string) (*PollState, error) {
+	return s.base.Get(ctx, key)
+}
 
 func (s *crashingStore) Put(ctx context.Context, key string, st *PollState) error {
 	s.mu.Lock()
@@ -51,7 +53,7 @@ func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
 	c := newTestClient(t, srv, nil)
 	ctx := testCtx(t)
 	rng := rand.New(rand.NewPCG(9, 1000))
-	store := &crashingStore{base: fileStore(t, filepath.Join(t.TempDir(), "state.json")), rng: rand.New(rand.NewPCG(1, 2)), rate: 0.05}
+	store := &crashingStore{base: newTestFileStore(t, filepath.Join(t.TempDir(), "state.json")), rng: rand.New(rand.NewPCG(1, 2)), rate: 0.05}
 
 	baseline := map[string]bool{}
 	for i := 0; i < 10; i++ {
@@ -207,7 +209,7 @@ func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
 		}
 	}
 	t.Logf("%d runs: %d stopped by the handler, %d cut off mid-request, %d handler failures, %d crashes before a commit; %d SyncFolderItems, %d GetStreamingEvents, %d GetEvents",
-		runs, handlerStops, cutOff, handlerFailures, crashes, countOps(srv, "SyncFolderItems"), countOps(srv, "GetStreamingEvents"), countOps(srv, "GetEvents"))
+		runs, handlerStops, cutOff, handlerFailures, crashes, opCount(srv, "SyncFolderItems"), opCount(srv, "GetStreamingEvents"), opCount(srv, "GetEvents"))
 	if handlerStops == 0 || cutOff == 0 || handlerFailures == 0 || crashes == 0 {
 		t.Errorf("not every kind of stop happened: %d %d %d %d", handlerStops, cutOff, handlerFailures, crashes)
 	}

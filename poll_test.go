@@ -14,17 +14,17 @@ import (
 	"github.com/ewsgo/ews/soap"
 )
 
-// collector is a MailHandler that records what it gets.
-type collector struct {
+// eventCollector is a MailHandler that records what it gets.
+type eventCollector struct {
 	events []*MailEvent
 }
 
-func (c *collector) handle(_ context.Context, ev *MailEvent) error {
+func (c *eventCollector) handle(_ context.Context, ev *MailEvent) error {
 	c.events = append(c.events, ev)
 	return nil
 }
 
-func (c *collector) subjects() []string {
+func (c *eventCollector) subjects() []string {
 	var out []string
 	for _, e := range c.events {
 		out = append(out, string(e.Kind)+":"+e.Subject)
@@ -32,7 +32,7 @@ func (c *collector) subjects() []string {
 	return out
 }
 
-func fileStore(t *testing.T, path string) *FileStateStore {
+func newTestFileStore(t *testing.T, path string) *FileStateStore {
 	t.Helper()
 	s, err := NewFileStateStore(path)
 	if err != nil {
@@ -42,7 +42,7 @@ func fileStore(t *testing.T, path string) *FileStateStore {
 }
 
 // countOps counts the requests of an operation the server received.
-func countOps(srv *testserver.Server, op string) int {
+func opCount(srv *testserver.Server, op string) int {
 	n := 0
 	for _, r := range srv.Requests() {
 		if r.Operation == op {
@@ -59,18 +59,18 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("old %d", i)})
 	}
 	path := filepath.Join(t.TempDir(), "poll.json")
-	p, err := c.NewPoller(PollerOptions{Store: fileStore(t, path), PageSize: 2})
+	p, err := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path), PageSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got collector
+	var got eventCollector
 	if err := p.Poll(ctx, got.handle); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.events) != 0 {
 		t.Fatalf("baseline delivered %v", got.subjects())
 	}
-	if n := countOps(srv, "SyncFolderItems"); n != 2 {
+	if n := opCount(srv, "SyncFolderItems"); n != 2 {
 		t.Errorf("baseline of 3 items with PageSize 2 took %d SyncFolderItems, want 2", n)
 	}
 	id := srv.AddMessage("inbox", testserver.Item{Subject: "new </t:Subject>]]>", From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"}})
@@ -95,7 +95,7 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 	if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 1 {
 		t.Fatalf("second poll: %v %v", err, got.subjects())
 	}
-	p2, _ := c.NewPoller(PollerOptions{Store: fileStore(t, path)})
+	p2, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path)})
 	srv.AddMessage("inbox", testserver.Item{Subject: "after restart"})
 	if err := p2.Poll(ctx, got.handle); err != nil || len(got.events) != 2 || got.events[1].Subject != "after restart" {
 		t.Fatalf("after restart: %v %v", err, got.subjects())
@@ -115,7 +115,7 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 }
 
 // update changes an item through the server's UpdateItem.
-func update(t *testing.T, c *Client, id string, u soap.Update) {
+func pollUpdateItem(t *testing.T, c *Client, id string, u soap.Update) {
 	t.Helper()
 	var r soap.UpdateItemResponse
 	if err := c.call(testCtx(t), &soap.UpdateItem{ConflictResolution: "AlwaysOverwrite", MessageDisposition: "SaveOnly",
@@ -133,13 +133,13 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got collector
+	var got eventCollector
 	if err := p.Poll(ctx, got.handle); err != nil || fmt.Sprint(got.subjects()) != "[created:a created:b]" {
 		t.Fatalf("IncludeExisting: %v %v", err, got.subjects())
 	}
 	tr := true
-	update(t, c, a, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: &tr}})
-	update(t, c, b, soap.Update{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.Message{Subject: "b2"}})
+	pollUpdateItem(t, c, a, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: &tr}})
+	pollUpdateItem(t, c, b, soap.Update{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.Message{Subject: "b2"}})
 	var dr soap.DeleteItemResponse
 	if err := c.call(ctx, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: a}}}, &dr); err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 		t.Errorf("changes = %v", got.subjects())
 	}
 	// A read-flag change alone.
-	update(t, c, b, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: &tr}})
+	pollUpdateItem(t, c, b, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: &tr}})
 	got.events = nil
 	if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 1 || got.events[0].Kind != ChangeReadFlag || !got.events[0].IsRead {
 		t.Errorf("read flag: %v %+v", err, got.events)
@@ -161,7 +161,7 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 	p2, _ := c.NewPoller(PollerOptions{IncludeExisting: true})
 	got.events = nil
 	_ = p2.Poll(ctx, got.handle)
-	update(t, c, b, soap.Update{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.Message{Subject: "b3"}})
+	pollUpdateItem(t, c, b, soap.Update{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.Message{Subject: "b3"}})
 	n := len(got.events)
 	if err := p2.Poll(ctx, got.handle); err != nil || len(got.events) != n {
 		t.Errorf("update delivered without IncludeUpdated: %v", got.subjects()[n:])
@@ -171,8 +171,8 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 func TestPollHandlerErrorRedelivers(t *testing.T) {
 	srv, c := setup(t)
 	ctx := testCtx(t)
-	p, _ := c.NewPoller(PollerOptions{Store: fileStore(t, filepath.Join(t.TempDir(), "s.json"))})
-	if err := p.Poll(ctx, (&collector{}).handle); err != nil {
+	p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))})
+	if err := p.Poll(ctx, (&eventCollector{}).handle); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"one", "two", "three"} {
@@ -211,9 +211,9 @@ func TestPollResyncAfterExpiredSyncState(t *testing.T) {
 		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
 	}
 	var errs []error
-	p, _ := c.NewPoller(PollerOptions{Store: fileStore(t, filepath.Join(t.TempDir(), "s.json")), PageSize: 3,
+	p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json")), PageSize: 3,
 		OnError: func(err error) { errs = append(errs, err) }})
-	var got collector
+	var got eventCollector
 	if err := p.Poll(ctx, got.handle); err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestPollResyncAfterExpiredSyncState(t *testing.T) {
 	srv.ExpireSyncStates()
 	srv.AddMessage("inbox", testserver.Item{Subject: "during outage 1"})
 	srv.AddMessage("inbox", testserver.Item{Subject: "during outage 2"})
-	before := countOps(srv, "SyncFolderItems")
+	before := opCount(srv, "SyncFolderItems")
 	if err := p.Poll(ctx, got.handle); err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestPollResyncAfterExpiredSyncState(t *testing.T) {
 		t.Errorf("after the server refused the sync state:\n got %v\nwant %v", got.subjects(), want)
 	}
 	// 11 items with PageSize 3: one refused request and four pages of the full re-sync.
-	if n := countOps(srv, "SyncFolderItems") - before; n != 5 {
+	if n := opCount(srv, "SyncFolderItems") - before; n != 5 {
 		t.Errorf("re-sync took %d SyncFolderItems, want 5", n)
 	}
 	if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidSyncStateData) {
@@ -252,12 +252,12 @@ func TestPollResyncAfterExpiredSyncState(t *testing.T) {
 func TestPollResyncInterrupted(t *testing.T) {
 	srv, c := setup(t)
 	ctx := testCtx(t)
-	store := fileStore(t, filepath.Join(t.TempDir(), "s.json"))
+	store := newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))
 	for i := 0; i < 6; i++ {
 		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
 	}
 	p, _ := c.NewPoller(PollerOptions{Store: store, PageSize: 2})
-	var got collector
+	var got eventCollector
 	_ = p.Poll(ctx, got.handle)
 	srv.ExpireSyncStates()
 	for i := 0; i < 3; i++ {
@@ -312,7 +312,7 @@ func TestFileStateStore(t *testing.T) {
 	ctx := testCtx(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	s := fileStore(t, path)
+	s := newTestFileStore(t, path)
 	if st, err := s.Get(ctx, "k"); st != nil || err != nil {
 		t.Fatalf("Get on a missing file = %v, %v", st, err)
 	}
@@ -322,7 +322,7 @@ func TestFileStateStore(t *testing.T) {
 	if err := s.Put(ctx, "b@x|inbox", &PollState{SyncState: "S2"}); err != nil {
 		t.Fatal(err)
 	}
-	s2 := fileStore(t, path)
+	s2 := newTestFileStore(t, path)
 	a, err := s2.Get(ctx, "a@x|inbox")
 	if err != nil || a.SyncState != "S1" || !slices.Equal(a.Recent, []string{"m:<1@x>"}) {
 		t.Errorf("reloaded a = %+v %v", a, err)
@@ -343,11 +343,11 @@ func TestFileStateStore(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fileStore(t, path).Get(ctx, "a@x|inbox"); !errors.Is(err, ErrCorruptState) || !strings.Contains(err.Error(), path) {
+	if _, err := newTestFileStore(t, path).Get(ctx, "a@x|inbox"); !errors.Is(err, ErrCorruptState) || !strings.Contains(err.Error(), path) {
 		t.Errorf("corrupt file: %v", err)
 	}
 	// A directory that does not exist fails at Put, naming nothing secret.
-	if err := fileStore(t, filepath.Join(dir, "nope", "s.json")).Put(ctx, "k", &PollState{}); err == nil {
+	if err := newTestFileStore(t, filepath.Join(dir, "nope", "s.json")).Put(ctx, "k", &PollState{}); err == nil {
 		t.Error("Put into a missing directory succeeded")
 	}
 }

@@ -160,7 +160,7 @@ func (c *Client) streamingSupported() bool {
 }
 
 // fatal reports whether Watch must stop on err rather than retry.
-func fatal(ctx context.Context, err error) bool {
+func watchFatal(ctx context.Context, err error) bool {
 	var he *HandlerError
 	var se *stateError
 	return ctx.Err() != nil || errors.As(err, &he) || errors.As(err, &se) || errors.Is(err, ErrInvalidFolder)
@@ -199,24 +199,24 @@ func (mb *watchedMailbox) wireFolders(ctx context.Context) ([]soap.FolderRef, er
 	return out, nil
 }
 
-// backoff waits between retries: RetryDelay, doubling up to 2 minutes, with ±20% jitter.
-type backoff struct {
+// retryBackoff waits between retries: RetryDelay, doubling up to 2 minutes, with ±20% jitter.
+type retryBackoff struct {
 	first, next time.Duration
 }
 
-func (b *backoff) wait(ctx context.Context) error {
+func (b *retryBackoff) wait(ctx context.Context) error {
 	d := b.next
 	if d == 0 {
 		d = b.first
 	}
 	b.next = min(2*d, 2*time.Minute)
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	return sleep(ctx, d)
+	return sleepCtx(ctx, d)
 }
 
-func (b *backoff) reset() { b.next = 0 }
+func (b *retryBackoff) reset() { b.next = 0 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -247,7 +247,7 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 	}
 	var subID string
 	defer p.unsubscribeLater(ctx, mb, &subID)
-	bo := &backoff{first: p.opts.RetryDelay}
+	bo := &retryBackoff{first: p.opts.RetryDelay}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -271,7 +271,7 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 			subID = id
 		}
 		connected, err := p.readStream(ctx, mb, subID, h, bo)
-		if err != nil && fatal(ctx, err) {
+		if err != nil && watchFatal(ctx, err) {
 			return err
 		}
 		if subscriptionGone(err) {
@@ -291,7 +291,7 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 // readStream opens one streaming connection and follows it until it ends. It synchronises the mailbox when the
 // connection is established (to catch up with what happened while there was none) and after each notification.
 // It returns whether the connection was established, and nil when the server closed it normally.
-func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID string, h MailHandler, bo *backoff) (bool, error) {
+func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID string, h MailHandler, bo *retryBackoff) (bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, time.Duration(p.opts.StreamMinutes)*time.Minute+2*time.Minute)
 	defer cancel()
 	st, err := mb.c.openStream(sctx, subID, p.opts.StreamMinutes)
@@ -337,7 +337,7 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 	minutes := min(max(int(3*p.opts.Interval/time.Minute)+1, 1), 1440)
 	var subID, watermark string
 	defer p.unsubscribeLater(ctx, mb, &subID)
-	bo := &backoff{first: p.opts.RetryDelay}
+	bo := &retryBackoff{first: p.opts.RetryDelay}
 	needSync := false
 	for {
 		if err := ctx.Err(); err != nil {
@@ -346,7 +346,7 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 		if subID == "" {
 			id, w, err := mb.c.subscribe(ctx, folders, minutes)
 			if err != nil {
-				if fatal(ctx, err) {
+				if watchFatal(ctx, err) {
 					return err
 				}
 				p.report(fmt.Errorf("ews: %s: subscribe: %w", mb.name(), err))
@@ -359,7 +359,7 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 		}
 		if needSync {
 			if err := p.syncMailbox(ctx, mb, h); err != nil {
-				if fatal(ctx, err) {
+				if watchFatal(ctx, err) {
 					return err
 				}
 				p.report(fmt.Errorf("ews: %s: %w", mb.name(), err))
@@ -371,13 +371,13 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 			needSync = false
 			bo.reset()
 		}
-		if err := sleep(ctx, p.opts.Interval); err != nil {
+		if err := sleepCtx(ctx, p.opts.Interval); err != nil {
 			return err
 		}
 		for more := true; more; {
-			n, err := mb.c.getEvents(ctx, subID, watermark)
+			n, err := mb.c.pullEvents(ctx, subID, watermark)
 			if err != nil {
-				if fatal(ctx, err) {
+				if watchFatal(ctx, err) {
 					return err
 				}
 				p.report(fmt.Errorf("ews: %s: pull notifications: %w", mb.name(), err))
@@ -404,13 +404,13 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 
 // intervalLoop synchronises a mailbox every Interval.
 func (p *Poller) intervalLoop(ctx context.Context, mb *watchedMailbox, h MailHandler) error {
-	bo := &backoff{first: p.opts.RetryDelay}
+	bo := &retryBackoff{first: p.opts.RetryDelay}
 	for {
-		if err := sleep(ctx, p.opts.Interval); err != nil {
+		if err := sleepCtx(ctx, p.opts.Interval); err != nil {
 			return err
 		}
 		if err := p.syncMailbox(ctx, mb, h); err != nil {
-			if fatal(ctx, err) {
+			if watchFatal(ctx, err) {
 				return err
 			}
 			p.report(fmt.Errorf("ews: %s: %w", mb.name(), err))

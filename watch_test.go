@@ -189,10 +189,10 @@ func TestWatchStreamingReconnectsAndCatchesUp(t *testing.T) {
 	w.expect(t, "five")
 	w.noMore(t)
 
-	if n := countOps(srv, "Subscribe"); n != 2 {
+	if n := opCount(srv, "Subscribe"); n != 2 {
 		t.Errorf("Subscribe sent %d times, want 2", n)
 	}
-	if n := countOps(srv, "GetEvents"); n != 0 {
+	if n := opCount(srv, "GetEvents"); n != 0 {
 		t.Errorf("GetEvents sent %d times with streaming notifications", n)
 	}
 	if n := srv.Subscriptions(); n != 0 {
@@ -232,8 +232,8 @@ func TestWatchPullNotifications(t *testing.T) {
 	sub.open()
 	w.expect(t, "two")
 	w.noMore(t)
-	if countOps(srv, "GetStreamingEvents") != 0 || countOps(srv, "Subscribe") != 2 || countOps(srv, "GetEvents") < 2 {
-		t.Errorf("requests: Subscribe %d, GetEvents %d, GetStreamingEvents %d", countOps(srv, "Subscribe"), countOps(srv, "GetEvents"), countOps(srv, "GetStreamingEvents"))
+	if opCount(srv, "GetStreamingEvents") != 0 || opCount(srv, "Subscribe") != 2 || opCount(srv, "GetEvents") < 2 {
+		t.Errorf("requests: Subscribe %d, GetEvents %d, GetStreamingEvents %d", opCount(srv, "Subscribe"), opCount(srv, "GetEvents"), opCount(srv, "GetStreamingEvents"))
 	}
 	for _, r := range srv.Requests() {
 		if r.Operation != "" && r.Version != "Exchange2010" && r.Operation != "SyncFolderItems" {
@@ -297,7 +297,7 @@ func TestWatchSeveralMailboxesAndFolders(t *testing.T) {
 func TestWatchHandlerErrorStopsAndRedelivers(t *testing.T) {
 	srv := testserver.New(t)
 	c := newTestClient(t, srv, nil)
-	store := fileStore(t, filepath.Join(t.TempDir(), "s.json"))
+	store := newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))
 	p, _ := c.NewPoller(PollerOptions{Store: store, IncludeExisting: true})
 	srv.AddMessage("inbox", testserver.Item{Subject: "a"})
 	srv.AddMessage("inbox", testserver.Item{Subject: "b"})
