@@ -19,10 +19,11 @@ import (
 // again and synchronises before it waits, and nothing that arrived in between is missed.
 //
 // Mailboxes are watched concurrently; h is called for one event at a time. Watch returns ctx's error when ctx
-// ends, a *HandlerError when h fails (the event is delivered again by the next Poll or Watch), the error of the
-// first synchronisation (a folder that does not exist, access denied) and StateStore failures. It recovers from
-// everything else, waiting PollerOptions.RetryDelay, doubling, between attempts and passing the errors to
-// PollerOptions.OnError.
+// ends, a *HandlerError when h fails (the event is delivered again by the next Poll or Watch), StateStore
+// failures, and the errors of its settings that the first synchronisation finds (a folder or mailbox that does
+// not exist, access denied, credentials refused). It recovers from everything else (a server that is down or
+// busy, a dropped connection, an expired subscription), waiting PollerOptions.RetryDelay, doubling, between
+// attempts and passing the errors to PollerOptions.OnError.
 func (p *Poller) Watch(ctx context.Context, h MailHandler) error {
 	if h == nil {
 		return errors.New("ews: Watch: handler is nil")
@@ -107,8 +108,21 @@ func (p *Poller) Events(ctx context.Context) iter.Seq2[*MailEvent, error] {
 var errFallBackToPull = errors.New("ews: streaming notifications refused")
 
 func (p *Poller) watchMailbox(ctx context.Context, mb *watchedMailbox, h MailHandler) error {
-	if err := p.syncMailbox(ctx, mb, h); err != nil {
-		return err
+	// The first synchronisation fails fast on errors of configuration; it retries the others (a server that
+	// is down or busy).
+	bo := &retryBackoff{first: p.opts.RetryDelay}
+	for {
+		err := p.syncMailbox(ctx, mb, h)
+		if err == nil {
+			break
+		}
+		if watchFatal(ctx, err) || misconfigured(err) {
+			return err
+		}
+		p.report(fmt.Errorf("ews: %s: %w", mb.name(), err))
+		if err := bo.wait(ctx); err != nil {
+			return err
+		}
 	}
 	mode := p.modeFor(mb.c)
 	for {
@@ -164,6 +178,18 @@ func watchFatal(ctx context.Context, err error) bool {
 	var he *HandlerError
 	var se *stateError
 	return ctx.Err() != nil || errors.As(err, &he) || errors.As(err, &se) || errors.Is(err, ErrInvalidFolder)
+}
+
+// misconfigured reports whether err comes from the poller's settings (a folder or mailbox that does not exist
+// or may not be read, credentials the server refuses) rather than from the server's state.
+func misconfigured(err error) bool {
+	for _, target := range []error{ErrFolderNotFound, ErrAccessDenied, ErrNonExistentMailbox, ErrImpersonateUserDenied,
+		ErrUnauthorized, ErrInvalidRequest, ErrSchemaValidation, ErrInvalidIDMalformed, ErrInvalidFolder} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // subscriptionGone reports whether err means the subscription must be made again.

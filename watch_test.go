@@ -374,3 +374,36 @@ func TestEventsIterator(t *testing.T) {
 		t.Errorf("%d items for a failing watch", n)
 	}
 }
+
+// TestWatchStartsWhenTheServerComesBack: a server that fails at first (HTTP 503) delays Watch, which retries;
+// a folder that does not exist stops it.
+func TestWatchStartsWhenTheServerComesBack(t *testing.T) {
+	srv := testserver.New(t)
+	c := newTestClient(t, srv, nil)
+	failures := 3
+	var mu sync.Mutex
+	srv.AddHook(func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if failures > 0 {
+			failures--
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	})
+	var errs []error
+	p, _ := c.NewPoller(PollerOptions{IncludeExisting: true, RetryDelay: time.Millisecond, OnError: func(err error) { errs = append(errs, err) }})
+	srv.AddMessage("inbox", testserver.Item{Subject: "waiting"})
+	w := startWatch(t, p)
+	w.expect(t, "waiting")
+	w.noMore(t)
+	var he *HTTPError
+	if len(errs) != 3 || !errors.As(errs[0], &he) || he.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("OnError got %v", errs)
+	}
+	p2, _ := c.NewPoller(PollerOptions{Folders: []FolderRef{FolderByPath("Inbox/Nope")}})
+	if err := p2.Watch(testCtx(t), (&eventCollector{}).handle); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("Watch on a missing folder = %v", err)
+	}
+}
