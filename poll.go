@@ -285,8 +285,10 @@ func (p *Poller) syncMailbox(ctx context.Context, mb *watchedMailbox, h MailHand
 // HandlerError wraps an error a MailHandler returned; Poll and Watch return it as is, so errors.Is and errors.As
 // see the handler's error through it.
 type HandlerError struct {
+	// Event is the event the handler failed on.
 	Event *MailEvent
-	Err   error
+	// Err is the handler's error.
+	Err error
 }
 
 // Error implements error.
@@ -383,10 +385,11 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 		if m.SyncState == "" {
 			return fmt.Errorf("%w: SyncFolderItems returned no SyncState", ErrMalformedResponse)
 		}
+		stalled := len(m.Changes.Changes) == 0 && m.SyncState == f.st.SyncState
 		if err := p.deliverPage(ctx, f, m, h); err != nil {
 			return err
 		}
-		if m.IncludesLastItemInRange {
+		if m.IncludesLastItemInRange || stalled { // (a server that pages without progress would loop forever)
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
