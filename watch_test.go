@@ -407,3 +407,26 @@ func TestWatchStartsWhenTheServerComesBack(t *testing.T) {
 		t.Errorf("Watch on a missing folder = %v", err)
 	}
 }
+
+// TestEventsBodyPanics: an event whose loop body panicked is not committed, and comes again.
+func TestEventsBodyPanics(t *testing.T) {
+	srv := testserver.New(t)
+	c := newTestClient(t, srv, nil)
+	store := &MemoryStateStore{}
+	srv.AddMessage("inbox", testserver.Item{Subject: "poison"})
+	p, _ := c.NewPoller(PollerOptions{Store: store, IncludeExisting: true})
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v", r)
+			}
+		}()
+		for range p.Events(testCtx(t)) {
+			panic("boom")
+		}
+	}()
+	p2, _ := c.NewPoller(PollerOptions{Store: store})
+	w := startWatch(t, p2)
+	w.expect(t, "poison")
+	w.noMore(t)
+}
