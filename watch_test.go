@@ -252,9 +252,8 @@ func TestWatchSeveralMailboxesAndFolders(t *testing.T) {
 		}
 		mb.AddItem("inbox", testserver.Item{Subject: "old", ItemClass: "IPM.Note"})
 	}
-	// Basic: the mailboxes are watched concurrently, and NTLM handshakes on concurrent new connections need the
-	// transport's connection pinning (issue 7).
-	c, err := New(Config{Host: srv.URL, Username: `CORP\svc-soar`, Password: "Svc-Pass-1", EmailAddress: "svc@example.com", AccessType: Impersonation, Auth: AuthBasic})
+	// NTLM, with the mailboxes watched concurrently: each stream holds one authenticated connection of its own.
+	c, err := New(Config{Host: srv.URL, Username: `CORP\svc-soar`, Password: "Svc-Pass-1", EmailAddress: "svc@example.com", AccessType: Impersonation, Auth: AuthNTLM})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +378,7 @@ func TestEventsIterator(t *testing.T) {
 // a folder that does not exist stops it.
 func TestWatchStartsWhenTheServerComesBack(t *testing.T) {
 	srv := testserver.New(t)
-	c := newTestClient(t, srv, nil)
+	c := newTestClient(t, srv, func(cfg *Config) { cfg.Retry = &RetryPolicy{MaxAttempts: 1} }) // the poller retries
 	failures := 3
 	var mu sync.Mutex
 	srv.AddHook(func(w http.ResponseWriter, _ *http.Request, _ int) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ServerVersionInfo is the ServerVersionInfo header a server sends with each response.
@@ -87,9 +88,12 @@ func decodeEnvelope(d *xml.Decoder, out any, whole bool) (svi *ServerVersionInfo
 					}
 					return svi, finish(f)
 				case inBody:
+					if !strings.HasPrefix(t.Name.Space, nsExchange) {
+						return svi, fmt.Errorf("%w: <%s> in soap:Body is in namespace %q, not an Exchange namespace", ErrMalformed, t.Name.Local, t.Name.Space)
+					}
 					if out == nil {
 						if err := d.Skip(); err != nil {
-							return svi, fmt.Errorf("%w: %v", ErrMalformed, err)
+							return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
 						}
 						return svi, finish(nil)
 					}
@@ -120,6 +124,9 @@ func isFault(err error) bool {
 	var f *Fault
 	return errors.As(err, &f)
 }
+
+// nsExchange starts the namespaces of EWS (messages, types, errors) and of SOAP Autodiscover.
+const nsExchange = "http://schemas.microsoft.com/exchange/"
 
 func isSOAPNamespace(ns string) bool {
 	return ns == NSSoap || ns == "http://www.w3.org/2003/05/soap-envelope"

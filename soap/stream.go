@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"time"
 )
@@ -95,7 +93,10 @@ func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStrea
 	if err := WriteRequest(&buf, h, body); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
+	// One exchange for the whole stream: the handshake's legs and the stream share one connection, which goes
+	// back to the pool when the stream is closed.
+	ex := &exchange{logger: c.Logger}
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		return nil, err
 	}
@@ -112,29 +113,32 @@ func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStrea
 	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		c.log(ctx, "ews stream failed", slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
-		return nil, &RequestError{Err: err, Sent: true}
+		ex.done()
+		c.log(ctx, "ews stream failed", slog.String("operation", "GetStreamingEvents"), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, &RequestError{Err: err, Sent: ex.sent()}
 	}
-	c.log(ctx, "ews stream", slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	c.log(ctx, "ews stream", slog.String("operation", "GetStreamingEvents"), slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
 	if resp.StatusCode == http.StatusOK {
-		return DecodeStream(resp.Body, limit), nil
-	}
-	defer resp.Body.Close()
-	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
-		return nil, &AuthError{StatusCode: resp.StatusCode, Offered: offeredSchemes(resp.Header)}
-	case resp.StatusCode == http.StatusInternalServerError && isXML(ctype):
-		if _, err := DecodeResponse(io.LimitReader(resp.Body, limit), nil); err != nil && !errors.Is(err, ErrMalformed) {
-			return nil, err // a fault
+		s := DecodeStream(resp.Body, limit)
+		s.close = func() error {
+			err := resp.Body.Close()
+			ex.done()
+			return err
 		}
+		return s, nil
 	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(resp.Body, head)
-	return nil, &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ctype, Excerpt: excerpt(head[:n]),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	defer func() {
+		resp.Body.Close()
+		ex.done()
+	}()
+	// Any other answer is an error, classified as Do classifies it.
+	_, err = c.decode(resp, &bodyReader{r: resp.Body, n: limit, keep: 512}, ex, nil)
+	if err == nil {
+		err = &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status}
+	}
+	return nil, err
 }

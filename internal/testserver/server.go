@@ -98,6 +98,11 @@ type Server struct {
 	requests  []RequestInfo
 	hooks     []Hook
 	notify    notifyState
+	faults    []Fault // see faults.go
+	inFlight  int
+	delaying  int // requests held by a Delay fault
+	// maxInFlight is the most authenticated EWS requests in progress at once.
+	maxInFlight int
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -109,6 +114,11 @@ type RequestInfo struct {
 	Version       string // RequestServerVersion
 	TimeZone      string // TimeZoneContext id
 	Body          []byte // the raw request body
+	// Fault names the fault injected into this request (see Fault), "" if none. Faults of the kinds that
+	// answer after handling (ResetAfter, Truncate, Malformed...) leave the request carried out.
+	Fault string
+	// Unhandled is true for a request a fault answered before the server carried it out: it changed nothing.
+	Unhandled bool
 
 	rejected bool
 }
@@ -325,8 +335,33 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	done := s.track()
+	defer done()
+	if s.injectFault(w, r, user, scheme, body) {
+		return
+	}
+	resp, status, st := s.answerStream(user, scheme, body, "")
+	if st != nil {
+		s.serveStream(w, r, st) // writes (and captures) its own envelopes
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(resp)
+}
+
+// answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
+// if any.
+func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
+	resp, status, _ := s.answerStream(user, scheme, body, fault)
+	return resp, status
+}
+
+// answerStream is answer for requests that may be answered with a stream of envelopes (GetStreamingEvents): it
+// returns the stream to serve instead of resp.
+func (s *Server) answerStream(user *User, scheme string, body []byte, fault string) ([]byte, int, *stream) {
 	req := &request{srv: s, user: user, raw: body}
-	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body}
+	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
 	s.record(info)
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
@@ -334,13 +369,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		capture("req", info.Operation, body)
 	}
 	if req.stream != nil && status == http.StatusOK {
-		s.serveStream(w, r, req.stream) // writes (and captures) its own envelopes
-		return
+		return nil, status, req.stream
 	}
 	capture("resp", info.Operation, resp)
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(resp)
+	return resp, status, nil
 }
 
 func (s *Server) record(info RequestInfo) {
