@@ -31,18 +31,20 @@ func ExamplePoller_Poll() {
 	}
 	handle := func(_ context.Context, ev *ews.MailEvent) error {
 		fmt.Println(ev.Kind, ev.Subject, "from", ev.From)
-		return nil // the event is committed: it will not be delivered again
+		fmt.Println("body:", ev.Message.Body) // the whole message
+		return nil                            // the event is committed: it will not be delivered again
 	}
 	// The first poll records what the inbox holds (the baseline) and delivers nothing.
 	if err := p.Poll(ctx, handle); err != nil {
 		log.Fatal(err)
 	}
-	srv.AddMessage("inbox", testserver.Item{Subject: "Invoice", From: testserver.Address{Email: "billing@example.net"}})
+	srv.AddMessage("inbox", testserver.Item{Subject: "Invoice", From: testserver.Address{Email: "billing@example.net"}, Body: "Please pay."})
 	if err := p.Poll(ctx, handle); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
 	// created Invoice from billing@example.net
+	// body: Please pay.
 }
 
 func ExamplePoller_Watch() {

@@ -48,6 +48,11 @@ type MailEvent struct {
 	ItemClass      string
 	HasAttachments bool
 	Size           int64
+	// Message is the whole message (recipients, bodies, Internet headers, attachment metadata) of a
+	// ChangeCreated or ChangeUpdated event, read with MailService.Get before the event is delivered. It is nil
+	// with PollerOptions.SummaryOnly, for other kinds of change, and when the item was gone by the time it was
+	// read.
+	Message *Message
 }
 
 // identity is the key that removes duplicate deliveries: a new message is the same message however often the
@@ -102,6 +107,9 @@ type PollerOptions struct {
 	IncludeUpdated bool
 	// IncludeDeleted also delivers ChangeDeleted events.
 	IncludeDeleted bool
+	// SummaryOnly leaves MailEvent.Message nil: the events carry only the summary SyncFolderItems returns, and
+	// no GetItem is sent for them.
+	SummaryOnly bool
 	// PageSize is the number of changes asked for per SyncFolderItems request (MaxChangesReturned), 1 to 512;
 	// 0 means 100.
 	PageSize int
@@ -400,30 +408,43 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 
 // deliverPage delivers the changes of one page, then commits the page's sync state.
 func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.SyncFolderItemsResponseMessage, h MailHandler) error {
-	p.deliverMu.Lock()
-	defer p.deliverMu.Unlock()
+	var todo []*MailEvent
 	for i := range m.Changes.Changes {
 		ev := f.event(&m.Changes.Changes[i])
 		if ev == nil {
 			continue
 		}
 		id := ev.identity()
-		if ev.Kind == ChangeCreated && ev.Received.After(f.st.HighWater) {
-			f.st.HighWater = ev.Received
-		}
-		deliver := !f.recent.has[id]
 		switch {
 		case f.st.Phase == phaseBaseline:
 			f.recent.add(id) // seen, not delivered
-			deliver = false
+			f.noteReceived(ev)
+		case f.recent.has[id]:
+			// delivered already
 		case f.st.Phase == phaseResync && ev.Kind == ChangeCreated && !ev.Received.IsZero() && ev.Received.Before(f.st.ResyncFrom):
-			deliver = false
+			// in the folder before the last message delivered: taken as delivered
 		case ev.Kind == ChangeUpdated || ev.Kind == ChangeReadFlag:
-			deliver = deliver && p.opts.IncludeUpdated
+			if p.opts.IncludeUpdated {
+				todo = append(todo, ev)
+			}
 		case ev.Kind == ChangeDeleted:
-			deliver = deliver && p.opts.IncludeDeleted
+			if p.opts.IncludeDeleted {
+				todo = append(todo, ev)
+			}
+		default:
+			todo = append(todo, ev)
 		}
-		if !deliver {
+	}
+	if !p.opts.SummaryOnly {
+		if err := p.fetch(ctx, f, todo); err != nil {
+			return err
+		}
+	}
+	p.deliverMu.Lock()
+	defer p.deliverMu.Unlock()
+	for _, ev := range todo {
+		id := ev.identity()
+		if f.recent.has[id] { // the same message twice in one page
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -438,6 +459,7 @@ func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.Sync
 			return &HandlerError{Event: ev, Err: err}
 		}
 		f.recent.add(id)
+		f.noteReceived(ev)
 		if err := p.commit(ctx, f); err != nil {
 			return err
 		}
@@ -447,6 +469,42 @@ func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.Sync
 		f.st.Phase, f.st.ResyncFrom = "", time.Time{}
 	}
 	return p.commit(ctx, f)
+}
+
+// noteReceived moves the folder's high-water mark up to a new message's received time.
+func (f *watchedFolder) noteReceived(ev *MailEvent) {
+	if ev.Kind == ChangeCreated && ev.Received.After(f.st.HighWater) {
+		f.st.HighWater = ev.Received
+	}
+}
+
+// fetch reads the full messages of created and updated events with MailService.Get, one batch per page.
+// Items that are gone by now keep a nil Message.
+func (p *Poller) fetch(ctx context.Context, f *watchedFolder, evs []*MailEvent) error {
+	var ids []string
+	for _, ev := range evs {
+		if ev.Kind == ChangeCreated || ev.Kind == ChangeUpdated {
+			ids = append(ids, ev.ItemID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	msgs, err := f.c.Mail().Get(ctx, ids...)
+	var be *BatchError
+	if err != nil && !errors.As(err, &be) {
+		return err
+	}
+	byID := make(map[string]*Message, len(msgs))
+	for _, m := range msgs {
+		byID[m.ID] = m
+	}
+	for _, ev := range evs {
+		if ev.Kind == ChangeCreated || ev.Kind == ChangeUpdated {
+			ev.Message = byID[ev.ItemID]
+		}
+	}
+	return nil
 }
 
 // event turns a sync change into a MailEvent.

@@ -35,7 +35,8 @@ func (b *PollBatch) Commit() error {
 }
 
 // PollOnce is one poll of one folder with its state in a file, for callers that run periodically (a connector,
-// a cron job): it returns the messages that arrived in folder since the last committed call. The first call,
+// a cron job): it returns the messages that arrived in folder since the last committed call, each with its whole
+// Message (MailEvent.Message, as MailService.Get returns it). The first call,
 // without a state file, records the folder's contents as the baseline and returns nothing, unless
 // includeExisting is set, in which case it returns every message in the folder. Nothing is written until the
 // batch's Commit.

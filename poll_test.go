@@ -1,9 +1,12 @@
 package ews
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,7 +76,8 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 	if n := opCount(srv, "SyncFolderItems"); n != 2 {
 		t.Errorf("baseline of 3 items with PageSize 2 took %d SyncFolderItems, want 2", n)
 	}
-	id := srv.AddMessage("inbox", testserver.Item{Subject: "new </t:Subject>]]>", From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"}})
+	id := srv.AddMessage("inbox", testserver.Item{Subject: "new </t:Subject>]]>", From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"},
+		To: []testserver.Address{{Email: "alice@example.com"}}, Body: "click here", Headers: []testserver.InternetHeader{{Name: "X-Spam", Value: "yes"}}})
 	srv.AddMessage("sentitems", testserver.Item{Subject: "not watched"})
 	if err := p.Poll(ctx, got.handle); err != nil {
 		t.Fatal(err)
@@ -87,9 +91,14 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 		InternetMessageID: it.InternetMessageID, Subject: it.Subject, From: "mallory@evil.example", FromName: "Mallory",
 		ItemClass: "IPM.Note", Size: int64(it.Size())}
 	ev2 := *ev
-	ev2.Received = want.Received
+	ev2.Received, ev2.Message = want.Received, nil
 	if ev2 != want || !ev.Received.Equal(it.DateTimeReceived) {
 		t.Errorf("event = %+v\nwant    %+v (received %v)", *ev, want, it.DateTimeReceived)
+	}
+	// The event carries the whole message, read with MailService.Get.
+	if m := ev.Message; m == nil || m.ID != id || m.Subject != it.Subject || m.Body != "click here" || len(m.To) != 1 ||
+		m.To[0].Email != "alice@example.com" || m.From.Email != "mallory@evil.example" || len(m.Headers) == 0 {
+		t.Errorf("Message = %+v", ev.Message)
 	}
 	// Nothing new: nothing delivered, and a fresh poller on the same file agrees.
 	if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 1 {
@@ -359,5 +368,59 @@ func TestRecentSetBounded(t *testing.T) {
 	}
 	if !slices.Equal(r.order, []string{"c", "d", "e"}) || r.has["a"] || !r.has["e"] || len(r.has) != 3 {
 		t.Errorf("recent = %v %v", r.order, r.has)
+	}
+}
+
+// TestPollMessages: events carry whole messages, read with one GetItem per page; SummaryOnly reads none; a
+// message deleted between the sync and the read is delivered without one.
+func TestPollMessages(t *testing.T) {
+	srv := testserver.New(t)
+	c := newTestClient(t, srv, func(cfg *Config) { cfg.Auth = AuthBasic }) // one HTTP request per operation
+	ctx := testCtx(t)
+	var ids []string
+	for i := 0; i < 5; i++ {
+		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("m%d", i), Body: fmt.Sprintf("body %d", i)}))
+	}
+	getItems := 0
+	srv.AddHook(func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte("<m:GetItem>")) {
+			getItems++
+		}
+		if getItems == 2 && bytes.Contains(body, []byte("<m:GetItem>")) { // the second page: m3 and m4
+			var dr soap.DeleteItemResponse
+			if err := c.call(r.Context(), &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: ids[3]}}}, &dr); err != nil {
+				t.Errorf("DeleteItem: %v", err)
+			}
+		}
+		return false
+	})
+	p, _ := c.NewPoller(PollerOptions{IncludeExisting: true, PageSize: 3})
+	var got eventCollector
+	if err := p.Poll(ctx, got.handle); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.events) != 5 {
+		t.Fatalf("delivered %v", got.subjects())
+	}
+	for i, ev := range got.events {
+		switch {
+		case i == 3 && ev.Message != nil:
+			t.Errorf("deleted message delivered with %+v", ev.Message)
+		case i != 3 && (ev.Message == nil || ev.Message.Body != fmt.Sprintf("body %d", i)):
+			t.Errorf("event %d: Message = %+v", i, ev.Message)
+		}
+	}
+	if n := opCount(srv, "GetItem"); n != 2 {
+		t.Errorf("%d GetItem for 2 pages", n)
+	}
+	p2, _ := c.NewPoller(PollerOptions{IncludeExisting: true, SummaryOnly: true})
+	got.events = nil
+	if err := p2.Poll(ctx, got.handle); err != nil || len(got.events) != 4 || got.events[0].Message != nil {
+		t.Errorf("SummaryOnly: %v %v", err, got.subjects())
+	}
+	if n := opCount(srv, "GetItem"); n != 2 {
+		t.Errorf("SummaryOnly sent GetItem")
 	}
 }
