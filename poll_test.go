@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/soap"
@@ -422,5 +424,44 @@ func TestPollMessages(t *testing.T) {
 	}
 	if n := opCount(srv, "GetItem"); n != 2 {
 		t.Errorf("SummaryOnly sent GetItem")
+	}
+}
+
+// TestPollResyncAfterHandlerError: a message the handler failed on is not taken as delivered by a re-sync,
+// although later messages of its page were already read.
+func TestPollResyncAfterHandlerError(t *testing.T) {
+	now := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	srv := testserver.New(t, testserver.WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
+	tick := func() { mu.Lock(); now = now.Add(time.Minute); mu.Unlock() }
+	c := newTestClient(t, srv, nil)
+	ctx := testCtx(t)
+	p, _ := c.NewPoller(PollerOptions{})
+	var got eventCollector
+	_ = p.Poll(ctx, got.handle)
+	srv.AddMessage("inbox", testserver.Item{Subject: "a"})
+	tick()
+	if err := p.Poll(ctx, got.handle); err != nil {
+		t.Fatal(err)
+	}
+	tick()
+	srv.AddMessage("inbox", testserver.Item{Subject: "x"})
+	tick()
+	srv.AddMessage("inbox", testserver.Item{Subject: "y"})
+	fail := errors.New("x fails")
+	if err := p.Poll(ctx, func(ctx context.Context, ev *MailEvent) error {
+		if ev.Subject == "x" {
+			return fail
+		}
+		return got.handle(ctx, ev)
+	}); !errors.Is(err, fail) {
+		t.Fatalf("Poll = %v", err)
+	}
+	srv.ExpireSyncStates()
+	if err := p.Poll(ctx, got.handle); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.subjects()) != "[created:a created:x created:y]" {
+		t.Errorf("delivered %v", got.subjects())
 	}
 }
