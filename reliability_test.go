@@ -444,7 +444,12 @@ func TestManyGoroutinesShareOneClient(t *testing.T) {
 		}
 	}
 	const max = 4
-	c := retryClient(t, srv, newFakeClock(), func(cfg *Config) { cfg.MaxConcurrency = max })
+	// Concurrent requests share the faults' counters, so one request can draw a fault on many attempts in a row;
+	// enough attempts (the waits are on a fake clock) keep that from failing the test by chance.
+	c := retryClient(t, srv, newFakeClock(), func(cfg *Config) {
+		cfg.MaxConcurrency = max
+		cfg.Retry.MaxAttempts, cfg.Retry.MaxWait = 30, time.Hour
+	})
 	ctx := testCtx(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
