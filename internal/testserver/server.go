@@ -75,6 +75,10 @@ func WithToken(token, email string) Option {
 // WithVersion sets the ServerVersionInfo the server reports.
 func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
 
+// WithListener serves on l instead of a listener on a random local port (ews fake-server serves on the address
+// the user asks for). The server closes l when it closes.
+func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
+
 // WithClock sets the server's clock (the default is time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
 
@@ -97,6 +101,7 @@ type Server struct {
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
+	listener  net.Listener
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -141,6 +146,10 @@ func NewServer(opts ...Option) *Server {
 		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.listener != nil {
+		_ = s.HTTP.Listener.Close()
+		s.HTTP.Listener = s.listener
+	}
 	s.HTTP.Config.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
 		return context.WithValue(ctx, connKey{}, &connState{})
 	}
