@@ -390,7 +390,11 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 func nearest(s string, names []string) string {
 	best, bestD := "", 1<<30
 	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), n); d < bestD {
+		d := editDistance(strings.ToLower(s), n)
+		if len(n) >= 3 && len(s) >= 3 && (strings.HasPrefix(s, n) || strings.HasPrefix(n, s)) {
+			d = min(d, 1)
+		}
+		if d < bestD {
 			best, bestD = n, d
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ewsgo/ews"
+	"golang.org/x/oauth2"
 )
 
 // Result is what an operation returns, as SOAR tools expect it:
@@ -66,7 +67,8 @@ const (
 	CodeUnknownOperation = "UnknownOperation"
 	// CodeInvalidConfig: the configuration is incomplete or wrong; Error.Param names the key.
 	CodeInvalidConfig = "InvalidConfig"
-	// CodeUnauthorized: the server refused the credentials.
+	// CodeUnauthorized: the server refused the credentials, or the identity platform refused the OAuth2 client
+	// credentials.
 	CodeUnauthorized = "Unauthorized"
 	// CodeConnectionError: the server could not be reached (DNS, TCP, TLS).
 	CodeConnectionError = "ConnectionError"
@@ -130,13 +132,14 @@ func ErrorOf(err error) *Error {
 	var ne net.Error
 	var oe *net.OpError
 	var ue *url.Error
+	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &ee):
 		out.Code = ee.Code
 		if ee.Message != "" {
 			out.Message = ee.Message
 		}
-	case errors.As(err, &ae):
+	case errors.As(err, &ae), errors.As(err, &re):
 		out.Code = CodeUnauthorized
 	case errors.Is(err, ews.ErrOutcomeUnknown):
 		out.Code = CodeOutcomeUnknown

@@ -43,8 +43,8 @@ func (f *boolFlag) IsBoolFlag() bool { return true }
 // globals are the flags that configure the connection; they may come before or after the operation.
 type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
-	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                 strFlag
-	autodiscover, insecure                                                           boolFlag
+	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
+	autodiscover, insecure                                                            boolFlag
 }
 
 // globalFlags lists the global flags with their help, in the order of the usage text.

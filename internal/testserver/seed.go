@@ -203,7 +203,9 @@ func seedAttachmentContent(name string, num int) string {
 // seedEvents returns the calendar: six events from tomorrow on, at office hours UTC.
 func seedEvents(now time.Time, owner Address, domain string) []Item {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
-	at := func(d, h, m int) time.Time { return day.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	at := func(d, h, m int) time.Time {
+		return day.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	bob := Attendee{Address: Address{Name: "Bob Martin", Email: "bob.martin@" + domain}, Response: "Accept"}
 	carol := Attendee{Address: Address{Name: "Carol Nguyen", Email: "carol.nguyen@" + domain}, Response: "Tentative"}
 	dave := Attendee{Address: Address{Name: "Dave Okafor", Email: "dave.okafor@" + domain}, Response: "NoResponseReceived"}
