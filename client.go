@@ -84,11 +84,19 @@ type Config struct {
 	Location *time.Location
 	// Logger receives debug records of requests (never credentials) and warnings; nil logs nothing.
 	Logger *slog.Logger
-	// Timeout bounds each HTTP request; 0 means 2 minutes. The context bounds whole operations.
+	// LogBodies adds the request and response bodies (each up to 64 KiB) to the debug records of Logger. They
+	// hold mailbox content; credentials are never logged.
+	LogBodies bool
+	// Timeout bounds each HTTP request (each attempt, when a request is retried); 0 means 2 minutes. The
+	// context bounds whole operations, retries included.
 	Timeout time.Duration
+	// Retry says how failed requests are retried; nil means the defaults of RetryPolicy. Retries are turned off
+	// with &RetryPolicy{MaxAttempts: 1}.
+	Retry *RetryPolicy
 	// MaxResponseBytes limits the size of one response; 0 means 256 MiB.
 	MaxResponseBytes int64
-	// MaxConcurrency bounds the requests in flight at once over all services and iterators; 0 means 8.
+	// MaxConcurrency bounds the requests in flight at once over all services and iterators; 0 means 8. The
+	// client lowers it for a while when the server says the account has too many connections.
 	MaxConcurrency int
 	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
 	UserAgent string
@@ -135,10 +143,15 @@ type shared struct {
 	mu      sync.Mutex
 	version string // RequestServerVersion in use
 	server  *ServerVersion
-	sem     chan struct{}
-	folders map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
-	warned  sync.Once
-	disc    discoverState // autodiscover's result (autodiscover.go)
+	limit   *limiter
+	retry   RetryPolicy
+	// pauseUntil is the end of a back-off the server asked for (ErrorServerBusy, Retry-After): no request of
+	// the client is sent before; pauseErr is the error that asked for it.
+	pauseUntil time.Time
+	pauseErr   error
+	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
+	warned     sync.Once
+	disc       discoverState // autodiscover's result (autodiscover.go)
 }
 
 // ServerVersion describes the server, from its ServerVersionInfo header.
@@ -231,6 +244,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
+	retry, err := cfg.Retry.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Logger != nil {
+		cfg.Logger, cfg.TokenSource = redactLogger(cfg)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		if cfg.InsecureSkipVerify && cfg.Logger != nil {
@@ -245,7 +265,7 @@ func New(cfg Config) (*Client, error) {
 			InsecureSkipVerify: cfg.InsecureSkipVerify,
 			RootCAs:            cfg.RootCAs,
 			MaxConnsPerHost:    cfg.MaxConcurrency,
-			Timeout:            cfg.Timeout,
+			Timeout:            0, // each attempt is bounded by a context of Config.Timeout (see attempt)
 			DialContext:        cfg.dial,
 		})
 	}
@@ -255,11 +275,13 @@ func New(cfg Config) (*Client, error) {
 		mailbox: cfg.EmailAddress,
 		shared: &shared{
 			version: cfg.Version,
-			sem:     make(chan struct{}, cfg.MaxConcurrency),
+			limit:   newLimiter(cfg.MaxConcurrency),
+			retry:   retry,
 			folders: map[string]soap.FolderRef{},
 		},
 	}
-	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger}
+	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
+		LogBodies: cfg.LogBodies}
 	if cfg.Auth == AuthOAuth2 {
 		c.wire.AnchorMailbox = cfg.EmailAddress
 	}
@@ -280,6 +302,10 @@ func (c *Client) URL() string {
 	}
 	return c.url
 }
+
+// CloseIdleConnections closes the connections the client keeps open for reuse (and that NTLM authenticated).
+// Requests in flight are not affected; a later request opens a new connection.
+func (c *Client) CloseIdleConnections() { c.wire.HTTP.CloseIdleConnections() }
 
 // Mailbox returns the address of the mailbox the client acts on ("" means the account's own).
 func (c *Client) Mailbox() string { return c.mailbox }
@@ -440,32 +466,6 @@ func (c *Client) header() soap.Header {
 		h.TimeZoneID = id
 	}
 	return h
-}
-
-// call sends one request and decodes its response, within the client's concurrency limit.
-func (c *Client) call(ctx context.Context, req, resp any) error {
-	select {
-	case c.shared.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-c.shared.sem }()
-	wire, err := c.endpoint(ctx)
-	if err != nil {
-		return err
-	}
-	svi, err := wire.Do(ctx, c.header(), req, resp)
-	if svi != nil {
-		c.noteVersion(svi)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		c.discoveryFailed(err)
-		return c.convertError(err)
-	}
-	return nil
 }
 
 func (c *Client) noteVersion(svi *soap.ServerVersionInfo) {

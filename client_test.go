@@ -434,3 +434,31 @@ func TestTimeZoneHeader(t *testing.T) {
 		t.Errorf("TimeZoneContext = %q, want W. Europe Standard Time", got)
 	}
 }
+
+// TestNTLMConcurrentFirstUse starts many requests at once on a fresh client: every NTLM handshake must stay
+// on its own connection.
+func TestNTLMConcurrentFirstUse(t *testing.T) {
+	srv, c := setup(t)
+	ctx := testCtx(t)
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		go func() {
+			_, err := c.GetFolder(ctx, Inbox)
+			errs <- err
+		}()
+	}
+	for i := 0; i < 16; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent GetFolder: %v", err)
+		}
+	}
+	handshakes := 0
+	for _, r := range srv.Requests() {
+		if r.AuthScheme == "NTLM" && r.Operation != "" {
+			handshakes++
+		}
+	}
+	if handshakes > 8 {
+		t.Errorf("%d NTLM handshakes for 16 requests with MaxConcurrency 8, want at most 8", handshakes)
+	}
+}

@@ -115,7 +115,9 @@ func (e *AuthError) Error() string {
 // Is matches ErrUnauthorized.
 func (e *AuthError) Is(target error) bool { return target == ErrUnauthorized }
 
-// HTTPError is an HTTP response that is not an EWS answer: a proxy's error page, a 503, a 404 for a wrong URL.
+// HTTPError is an HTTP response that is not an EWS answer: a proxy's error page, a 503, a 404 for a wrong URL,
+// or a body that is not a well-formed EWS SOAP envelope (malformed or truncated XML, an empty body, an HTML page
+// with status 200, an unsupported charset), in which case it matches ErrMalformedResponse.
 type HTTPError struct {
 	StatusCode  int
 	Status      string
@@ -124,6 +126,8 @@ type HTTPError struct {
 	Excerpt string
 	// RetryAfter is the delay the server asked for with Retry-After, or 0.
 	RetryAfter time.Duration
+	// Err, for a body that could not be decoded, says what is wrong with it; it matches ErrMalformedResponse.
+	Err error
 }
 
 // Error implements error.
@@ -132,11 +136,17 @@ func (e *HTTPError) Error() string {
 	if e.Status == "" {
 		s = "ews: http " + strconv.Itoa(e.StatusCode)
 	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
 	if e.Excerpt != "" {
-		s += ": " + e.Excerpt
+		s += ": " + strconv.Quote(e.Excerpt)
 	}
 	return s
 }
+
+// Unwrap returns Err.
+func (e *HTTPError) Unwrap() error { return e.Err }
 
 // ErrMalformedResponse is matched (errors.Is) by errors about responses that are not valid EWS SOAP.
 var ErrMalformedResponse = soap.ErrMalformed
@@ -154,6 +164,7 @@ func (c *Client) convertError(err error) error {
 	var f *soap.Fault
 	var he *soap.HTTPError
 	var ae *soap.AuthError
+	var rq *soap.RequestError
 	switch {
 	case err == nil:
 		return nil
@@ -166,13 +177,15 @@ func (c *Client) convertError(err error) error {
 		}
 		return &Error{Code: code, Message: f.String, Details: f.Detail.MessageXML.Values, Fault: true}
 	case errors.As(err, &he):
-		return &HTTPError{StatusCode: he.StatusCode, Status: he.Status, ContentType: he.ContentType, Excerpt: he.Excerpt, RetryAfter: he.RetryAfter}
+		return &HTTPError{StatusCode: he.StatusCode, Status: he.Status, ContentType: he.ContentType, Excerpt: he.Excerpt, RetryAfter: he.RetryAfter, Err: he.Err}
 	case errors.As(err, &ae):
 		user := c.cfg.Username
 		if c.cfg.Auth == AuthOAuth2 {
 			user = ""
 		}
 		return &AuthError{StatusCode: ae.StatusCode, Method: string(c.authMethod()), Username: user, Offered: ae.Offered}
+	case errors.As(err, &rq):
+		return rq.Err
 	}
 	return err
 }

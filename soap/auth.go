@@ -47,7 +47,8 @@ type TransportConfig struct {
 
 // NewHTTPClient returns an HTTP client that authenticates as cfg says. HTTP/2 is off: NTLM authenticates a
 // connection, and Exchange's EWS endpoint speaks HTTP/1.1. Connections are kept alive, so one NTLM handshake
-// serves every request sent on that connection.
+// serves every request sent on that connection. Each request (with all the legs of its handshake) has one of
+// MaxConnsPerHost connections to itself until its response body is closed, so every body must be closed.
 func NewHTTPClient(cfg TransportConfig) *http.Client {
 	idle := cfg.MaxConnsPerHost
 	if idle <= 0 {
@@ -73,22 +74,25 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	if cfg.DialContext != nil {
 		base.DialContext = cfg.DialContext
 	}
+	// Every round trip, those of authentication handshakes included, goes through the tracker, which keeps the
+	// legs of a handshake on one connection.
+	tr := &tracker{pool: newConnPool(base, cfg.MaxConnsPerHost)}
 	var rt http.RoundTripper
 	switch cfg.Method {
 	case AuthBasic:
-		rt = &basicAuth{base: base, user: cfg.Username, pass: cfg.Password}
+		rt = &basicAuth{base: tr, user: cfg.Username, pass: cfg.Password}
 	case AuthOAuth2:
-		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: base}
+		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: tr}
 	case AuthNTLM:
-		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: base}}
+		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: tr}}
 	default: // auto: NTLM when offered, else Basic over https (or when allowed)
 		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{
-			RoundTripper:   base,
+			RoundTripper:   tr,
 			AllowBasicAuth: cfg.HTTPS || cfg.AllowBasicOverHTTP,
 		}}
 	}
 	return &http.Client{
-		Transport: rt,
+		Transport: &idleCloser{RoundTripper: rt, tracker: tr},
 		Timeout:   cfg.Timeout,
 		// EWS never redirects a POST legitimately; following one could send credentials elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // ServerVersionInfo is the ServerVersionInfo header a server sends with each response.
@@ -62,8 +63,14 @@ func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 					}
 					return svi, f
 				case inBody:
+					if !strings.HasPrefix(t.Name.Space, nsExchange) {
+						return svi, fmt.Errorf("%w: <%s> in soap:Body is in namespace %q, not an Exchange namespace", ErrMalformed, t.Name.Local, t.Name.Space)
+					}
 					if out == nil {
-						return svi, d.Skip()
+						if err := d.Skip(); err != nil {
+							return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
+						}
+						return svi, nil
 					}
 					if err := d.DecodeElement(out, &t); err != nil {
 						return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
@@ -87,6 +94,9 @@ func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 		}
 	}
 }
+
+// nsExchange starts the namespaces of EWS (messages, types, errors) and of SOAP Autodiscover.
+const nsExchange = "http://schemas.microsoft.com/exchange/"
 
 func isSOAPNamespace(ns string) bool {
 	return ns == NSSoap || ns == "http://www.w3.org/2003/05/soap-envelope"

@@ -58,17 +58,25 @@ type InternetHeader struct {
 // AttachmentResp is a t:FileAttachment or t:ItemAttachment (XMLName tells which) in a response.
 type AttachmentResp struct {
 	XMLName          xml.Name
-	AttachmentID     ID       `xml:"AttachmentId"`
-	Name             string   `xml:"Name"`
-	ContentType      string   `xml:"ContentType"`
-	ContentID        string   `xml:"ContentId"`
-	ContentLocation  string   `xml:"ContentLocation"`
-	Size             int64    `xml:"Size"`
-	LastModifiedTime DateTime `xml:"LastModifiedTime"`
-	IsInline         bool     `xml:"IsInline"`
-	IsContactPhoto   bool     `xml:"IsContactPhoto"`
-	Content          string   `xml:"Content"` // base64, file attachments with content
-	Items            []Item   `xml:",any"`    // item attachments: the attached item
+	AttachmentID     AttachmentIDResp `xml:"AttachmentId"`
+	Name             string           `xml:"Name"`
+	ContentType      string           `xml:"ContentType"`
+	ContentID        string           `xml:"ContentId"`
+	ContentLocation  string           `xml:"ContentLocation"`
+	Size             int64            `xml:"Size"`
+	LastModifiedTime DateTime         `xml:"LastModifiedTime"`
+	IsInline         bool             `xml:"IsInline"`
+	IsContactPhoto   bool             `xml:"IsContactPhoto"`
+	Content          string           `xml:"Content"` // base64, file attachments with content
+	Items            []Item           `xml:",any"`    // item attachments: the attached item
+}
+
+// AttachmentIDResp is a t:AttachmentId in a response; CreateAttachment fills in the item it was added to (whose
+// change key the addition changed).
+type AttachmentIDResp struct {
+	ID                string `xml:"Id,attr"`
+	RootItemID        string `xml:"RootItemId,attr"`
+	RootItemChangeKey string `xml:"RootItemChangeKey,attr"`
 }
 
 // AttachmentsResp is the t:Attachments of an item in a response.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,11 +32,18 @@ type Client struct {
 	AnchorMailbox string
 	// MaxResponseBytes limits the size of a response body (DefaultMaxResponseBytes when 0).
 	MaxResponseBytes int64
-	// Logger receives debug records of each request (operation, status, duration); nil logs nothing.
+	// Logger receives debug records of each request (operation, status, duration) and of each HTTP round trip
+	// (with the Authorization header reduced to its scheme); nil logs nothing.
 	Logger *slog.Logger
+	// LogBodies adds the request and response bodies (each up to MaxLoggedBody bytes) to the debug records.
+	LogBodies bool
 }
 
-// HTTPError is an HTTP response that is not an EWS answer (anything but 200, or a 500 without a SOAP fault).
+// MaxLoggedBody is how much of a request or response body Client.LogBodies logs.
+const MaxLoggedBody = 64 << 10
+
+// HTTPError is an HTTP response that is not an EWS answer: a status other than 200 (or a 500 without a SOAP
+// fault), or a body that is not a well-formed EWS SOAP envelope (Err then wraps ErrMalformed).
 type HTTPError struct {
 	StatusCode int
 	Status     string
@@ -45,6 +53,8 @@ type HTTPError struct {
 	Excerpt string
 	// RetryAfter is the delay of a Retry-After header, or 0.
 	RetryAfter time.Duration
+	// Err, for a response whose body could not be decoded, is the decoding error (it wraps ErrMalformed).
+	Err error
 }
 
 // Error implements error.
@@ -53,11 +63,17 @@ func (e *HTTPError) Error() string {
 	if e.Status == "" {
 		s = "http " + strconv.Itoa(e.StatusCode)
 	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
 	if e.Excerpt != "" {
-		s += ": " + e.Excerpt
+		s += ": " + strconv.Quote(e.Excerpt)
 	}
 	return s
 }
+
+// Unwrap returns Err.
+func (e *HTTPError) Unwrap() error { return e.Err }
 
 // AuthError is a 401 response: the server did not accept the credentials. It holds no secret.
 type AuthError struct {
@@ -80,9 +96,9 @@ var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Do sends one request (body is a request struct of this package) and decodes the response body into out
-// (a response struct). It returns the server's version info when the server sent it. Errors are *HTTPError,
-// *AuthError, *Fault, a wrapped ErrMalformed or ErrResponseTooLarge, or the HTTP client's error (wrapped in
-// a *RequestError that tells whether the request may have reached the server).
+// (a response struct). It returns the server's version info when the server sent it. Errors are *HTTPError
+// (also for a body that is not EWS SOAP), *AuthError, *Fault, ErrResponseTooLarge, or a *RequestError when
+// no complete response arrived.
 func (c *Client) Do(ctx context.Context, h Header, body, out any) (*ServerVersionInfo, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -94,27 +110,40 @@ func (c *Client) Do(ctx context.Context, h Header, body, out any) (*ServerVersio
 	if err := WriteRequest(buf, h, body); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	return c.DoRaw(ctx, buf.Bytes(), out)
+	return c.do(ctx, operationName(body), buf.Bytes(), out)
 }
 
-// RequestError is a failure to get a response. Sent tells whether any byte of the request may have reached the
-// server (false when the connection could not be made at all), which decides whether a non-idempotent operation
-// may be retried.
+// RequestError is a failure to get a complete response: the connection could not be made, broke, or timed out.
+// Sent tells whether any byte of the request may have reached the server (false when the connection could not
+// be made at all), which decides whether an operation that is not idempotent may be sent again.
 type RequestError struct {
 	Err  error
 	Sent bool
+	// StatusCode is the status of a response whose body could not be read, or 0 when no response came.
+	StatusCode int
 }
 
 // Error implements error.
-func (e *RequestError) Error() string { return e.Err.Error() }
+func (e *RequestError) Error() string {
+	if e.StatusCode != 0 {
+		return "reading the body of an http " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
+	}
+	return e.Err.Error()
+}
 
 // Unwrap returns the underlying error.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // DoRaw sends an already encoded envelope and decodes the response into out.
 func (c *Client) DoRaw(ctx context.Context, payload []byte, out any) (*ServerVersionInfo, error) {
+	return c.do(ctx, "", payload, out)
+}
+
+func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*ServerVersionInfo, error) {
 	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(payload))
+	ex := &exchange{logger: c.Logger}
+	defer ex.done() // after the body is closed (deferred below)
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
 	if err != nil {
 		return nil, err
 	}
@@ -126,52 +155,100 @@ func (c *Client) DoRaw(ctx context.Context, payload []byte, out any) (*ServerVer
 	if c.AnchorMailbox != "" {
 		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
 	}
-	sent := &sentTracker{}
-	req = req.WithContext(withSentTracker(ctx, sent))
+	if c.LogBodies {
+		c.log(ctx, "ews request body", slog.String("operation", op), slog.String("body", excerptN(payload, MaxLoggedBody)))
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		c.log(ctx, "ews request failed", slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
-		return nil, &RequestError{Err: err, Sent: sent.wrote()}
+		c.log(ctx, "ews request failed", slog.String("operation", op), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, &RequestError{Err: err, Sent: ex.sent()}
 	}
 	defer func() {
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
 		resp.Body.Close()
 	}()
-	c.log(ctx, "ews response", slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	rd := &limitedReader{r: resp.Body, n: limit}
+	keep := 512
+	if c.LogBodies {
+		keep = MaxLoggedBody
+	}
+	rd := &bodyReader{r: resp.Body, n: limit, keep: keep}
+	svi, err := c.decode(resp, rd, ex, out)
+	attrs := []slog.Attr{slog.String("operation", op), slog.Int("status", resp.StatusCode), slog.Int64("bytes", rd.read), slog.Duration("elapsed", time.Since(start))}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	if c.LogBodies {
+		attrs = append(attrs, slog.String("body", excerptN(rd.head, MaxLoggedBody)))
+	}
+	c.log(ctx, "ews response", attrs...)
+	return svi, err
+}
+
+// decode reads the response: an EWS envelope into out, or the error the response stands for.
+func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out any) (*ServerVersionInfo, error) {
 	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
+		if err := ex.failure(); err != nil {
+			// A handshake round trip broke and the authenticating RoundTripper fell back to an earlier 401.
+			return nil, &RequestError{Err: err, Sent: true}
+		}
 		return nil, &AuthError{StatusCode: resp.StatusCode, Offered: offeredSchemes(resp.Header)}
 	case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusInternalServerError && isXML(ctype):
 		svi, err := DecodeResponse(rd, out)
-		if rd.exceeded {
+		switch {
+		case rd.exceeded:
 			return svi, ErrResponseTooLarge
-		}
-		if err != nil && errors.Is(err, ErrMalformed) {
-			if resp.StatusCode != http.StatusOK {
-				return svi, &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ctype}
-			}
+		case err == nil:
+			return svi, nil
+		case rd.err != nil:
+			return svi, &RequestError{Err: rd.err, Sent: true, StatusCode: resp.StatusCode}
+		case errors.Is(err, ErrMalformed):
+			rd.fill(512)
 			if !isXML(ctype) && ctype != "" {
-				return svi, fmt.Errorf("%w: content type %q", err, ctype)
+				err = fmt.Errorf("%w (content type %q)", err, ctype)
 			}
+			return svi, &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, ContentType: ctype, Excerpt: excerpt(rd.head), Err: err}
 		}
 		return svi, err
 	default:
-		head := make([]byte, 512)
-		n, _ := io.ReadFull(rd, head)
+		rd.fill(512)
+		if rd.exceeded {
+			return nil, ErrResponseTooLarge
+		}
 		return nil, &HTTPError{
 			StatusCode:  resp.StatusCode,
 			Status:      resp.Status,
 			ContentType: ctype,
-			Excerpt:     excerpt(head[:n]),
+			Excerpt:     excerpt(rd.head),
 			RetryAfter:  parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		}
 	}
+}
+
+// operationName returns the local name of a request struct's element, e.g. "FindFolder".
+func operationName(body any) string {
+	t := reflect.TypeOf(body)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return ""
+	}
+	f, ok := t.FieldByName("XMLName")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+	_, local, found := strings.Cut(name, ":")
+	if !found {
+		return name
+	}
+	return local
 }
 
 func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {
@@ -196,58 +273,95 @@ func offeredSchemes(h http.Header) []string {
 	return out
 }
 
-// excerpt returns up to 512 bytes of b as valid UTF-8 with control characters replaced.
+// excerpt returns up to 512 bytes of b as valid UTF-8 with control characters replaced by spaces.
 func excerpt(b []byte) string {
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != ' ' {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 {
 			return ' '
 		}
 		return r
-	}, s)
-	for len(s) > 512 {
+	}, excerptN(b, 512)))
+}
+
+// excerptN returns up to n bytes of b as valid UTF-8.
+func excerptN(b []byte, n int) string {
+	if len(b) > n+utf8.UTFMax {
+		b = b[:n+utf8.UTFMax]
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	for len(s) > n {
 		_, size := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-size]
 	}
-	return strings.TrimSpace(s)
+	return s
 }
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// maxRetryAfter caps the delay of a Retry-After header.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date. The delay is capped at
+// maxRetryAfter; a value that is neither, or a date in the past, gives 0.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0
 }
 
-// limitedReader fails with ErrResponseTooLarge once more than n bytes were read.
-type limitedReader struct {
+// bodyReader reads a response body for the decoder: it fails with ErrResponseTooLarge once more than n bytes
+// were read, keeps the first keep bytes (for error excerpts and the body log), and records a read error of the
+// connection (as opposed to a decoding error).
+type bodyReader struct {
 	r        io.Reader
 	n        int64
 	exceeded bool
+	keep     int
+	head     []byte
+	read     int64
+	err      error
 }
 
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		l.exceeded = true
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		b.exceeded = true
 		return 0, ErrResponseTooLarge
 	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
 	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	b.read += int64(n)
+	if room := b.keep - len(b.head); room > 0 {
+		b.head = append(b.head, p[:min(n, room)]...)
+	}
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
 	return n, err
+}
+
+// fill reads on until head holds at least n bytes or the body ends.
+func (b *bodyReader) fill(n int) {
+	if b.keep < n {
+		b.keep = n
+	}
+	buf := make([]byte, 512)
+	for len(b.head) < n && b.err == nil && !b.exceeded {
+		if _, err := b.Read(buf[:min(len(buf), n-len(b.head))]); err != nil {
+			return
+		}
+	}
 }

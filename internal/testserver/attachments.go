@@ -40,7 +40,8 @@ func handleCreateAttachment(r *request, body *node) error {
 	return nil
 }
 
-// findAttachment finds an attachment by id in the mailbox its id names.
+// findAttachment finds an attachment by id in the mailbox its id names. Exchange answers ErrorItemNotFound for an
+// attachment that is gone (ErrorAttachmentNotFound is not a response code of the schema).
 func (r *request) findAttachment(id string) (*Mailbox, *Item, int, *errorCode) {
 	addr, kind, ok := decodeID(id)
 	if !ok || kind != "A" {
@@ -48,7 +49,7 @@ func (r *request) findAttachment(id string) (*Mailbox, *Item, int, *errorCode) {
 	}
 	mb := r.srv.mailboxes[lower(addr)]
 	if mb == nil || (mb != r.mailbox && !r.mayAccess(mb)) {
-		return nil, nil, 0, &errorCode{"ErrorAttachmentNotFound", "The attachment could not be found."}
+		return nil, nil, 0, errItemNotFound()
 	}
 	for _, it := range mb.items {
 		for i := range it.Attachments {
@@ -57,7 +58,7 @@ func (r *request) findAttachment(id string) (*Mailbox, *Item, int, *errorCode) {
 			}
 		}
 	}
-	return nil, nil, 0, &errorCode{"ErrorAttachmentNotFound", "The attachment could not be found."}
+	return nil, nil, 0, errItemNotFound()
 }
 
 func handleGetAttachment(r *request, body *node) error {

@@ -37,6 +37,9 @@ func handleDeleteItem(r *request, body *node) error {
 		if it.Kind() == "calendar" && deleteCalendarHook != nil {
 			deleteCalendarHook(r, mb, it, body.attr("SendMeetingCancellations"))
 		}
+		if it.Kind() == "message" && !it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+			r.sendReceipt(mb, it, false) // deleting unread mail tells a sender who asked that it was not read
+		}
 		switch dt {
 		case "HardDelete":
 			mb.removeLocked(it)
@@ -116,10 +119,25 @@ func handleSendItem(r *request, body *node) error {
 	if ids == nil || len(ids.kids()) == 0 {
 		return faultf("ErrorSchemaValidation", "The request failed schema validation: ItemIds is required.")
 	}
-	save := body.attr("SaveItemToFolder") != "false"
+	var save bool
+	switch body.attr("SaveItemToFolder") {
+	case "true", "1":
+		save = true
+	case "false", "0":
+	case "":
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: The required attribute 'SaveItemToFolder' is missing.")
+	default:
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: The 'SaveItemToFolder' attribute is invalid - The value '%s' is invalid according to its datatype 'http://www.w3.org/2001/XMLSchema:boolean'.", body.attr("SaveItemToFolder"))
+	}
 	r.messages()
 	var target *Folder
 	var tmb *Mailbox
+	if sf := body.child("SavedItemFolderId"); sf != nil && !save {
+		for range ids.kids() {
+			r.failure("ErrorInvalidSendItemSaveSettings", "SavedItemFolderId is not allowed when SaveItemToFolder is false.", "")
+		}
+		return nil
+	}
 	if sf := body.child("SavedItemFolderId"); sf != nil && len(sf.kids()) == 1 {
 		var ec *errorCode
 		if tmb, target, ec = r.resolveFolder(sf.kids()[0]); ec != nil {

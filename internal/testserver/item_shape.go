@@ -1,6 +1,9 @@
 package testserver
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // itemShape is the m:ItemShape of a request: which properties to return.
 type itemShape struct {
@@ -78,6 +81,21 @@ func (s itemShape) has(kind, uri string) bool {
 			return true
 		}
 		return defaultProps[kind][uri]
+	}
+	return false
+}
+
+// wantsTransportHeaders reports whether the shape asks for PR_TRANSPORT_MESSAGE_HEADERS (tag 0x007D, written in
+// any form: "0x007D", "0x7d", "125").
+func (s itemShape) wantsTransportHeaders() bool {
+	for p := range s.props {
+		tag, ok := strings.CutPrefix(p, "extended:")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseInt(tag, 0, 32); err == nil && n == 0x7D {
+			return true
+		}
 	}
 	return false
 }

@@ -136,6 +136,13 @@ func (r *request) writeItem(mb *Mailbox, it *Item, s itemShape) {
 	if has("item:HasAttachments") {
 		w.elemBool("t:HasAttachments", it.HasAttachments())
 	}
+	if kind == "message" && !it.IsDraft && s.wantsTransportHeaders() {
+		// PR_TRANSPORT_MESSAGE_HEADERS: the full header block as received; Exchange answers with tag "0x7d".
+		w.open("t:ExtendedProperty")
+		w.empty("t:ExtendedFieldURI", "PropertyTag", "0x7d", "PropertyType", "String")
+		w.elem("t:Value", transportHeaders(it))
+		w.close()
+	}
 	if len(it.Extra) > 0 {
 		keys := make([]string, 0, len(it.Extra))
 		for k := range it.Extra {
@@ -156,6 +163,13 @@ func (r *request) writeItem(mb *Mailbox, it *Item, s itemShape) {
 	}
 	if has("item:ConversationId") && it.ConversationID != "" {
 		w.empty("t:ConversationId", "Id", it.ConversationID)
+	}
+	if s.props["item:TextBody"] && (kind == "message" || it.Body != "") {
+		text := it.Body
+		if it.BodyType == "HTML" {
+			text = htmlToText(text)
+		}
+		w.open("t:TextBody", "BodyType", "Text", "IsTruncated", "false").raw(escape(text)).close()
 	}
 	switch kind {
 	case "message":

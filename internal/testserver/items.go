@@ -75,6 +75,15 @@ func handleFindItem(r *request, body *node) error {
 	if parents == nil || len(parents.Children) == 0 {
 		return faultf("ErrorSchemaValidation", "The request failed schema validation: ParentFolderIds is required.")
 	}
+	// ItemQueryTraversalType has no Deep: FindItem searches one folder level; deep searches need search folders.
+	traversal := body.attr("Traversal")
+	switch traversal {
+	case "Shallow", "SoftDeleted", "Associated":
+	case "":
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: The required attribute 'Traversal' is missing.")
+	default:
+		return faultf("ErrorSchemaValidation", "The request failed schema validation: The 'Traversal' attribute is invalid - The value '%s' is invalid according to its datatype 'http://schemas.microsoft.com/exchange/services/2006/types:ItemQueryTraversalType' - The Enumeration constraint failed.", traversal)
+	}
 	shape := parseShape(body.child("ItemShape"))
 	var restr *node
 	if rn := body.child("Restriction"); rn != nil {
@@ -109,6 +118,9 @@ func handleFindItem(r *request, body *node) error {
 			continue
 		}
 		items := mb.itemsInLocked(f.ID)
+		if traversal != "Shallow" {
+			items = nil // the fake store keeps no associated items, and soft-deleted items live in recoverable items
+		}
 		var matched []*Item
 		failed := false
 		for _, it := range items {
@@ -339,7 +351,8 @@ func handleCreateItem(r *request, body *node) error {
 			continue
 		}
 		mb := r.mailbox
-		if targetMB != nil {
+		if targetMB != nil && !(n.Name.Local == "Message" && disposition == "SendOnly") {
+			// SendOnly ignores SavedItemFolderId, so it cannot send from a delegate's mailbox.
 			mb = targetMB
 		}
 		switch n.Name.Local {
@@ -393,6 +406,11 @@ func (r *request) createMessage(mb *Mailbox, target *Folder, it Item, dispositio
 		if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
 			r.failure("ErrorInvalidRecipients", "At least one recipient isn't valid.", "m:Items")
 			return
+		}
+		if strings.HasPrefix(r.version, "Exchange2007") {
+			// Exchange 2007 cannot send attachments in the CreateItem that creates the message: they are lost.
+			// Clients save a draft, add the attachments with CreateAttachment and send it with SendItem.
+			it.Attachments = nil
 		}
 		sent := r.deliver(mb, it)
 		r.success()

@@ -403,6 +403,9 @@ func (mb *Mailbox) storeLocked(fid string, it Item) string {
 	if it.Kind() == "message" && it.DateTimeSent.IsZero() {
 		it.DateTimeSent = it.DateTimeReceived
 	}
+	if it.Kind() == "message" && !it.IsDraft && it.Sender.Email == "" {
+		it.Sender = it.From // a received message has both; tests often seed only From
+	}
 	if it.Kind() == "message" && it.InternetMessageID == "" {
 		it.InternetMessageID = fmt.Sprintf("<%d.%s>", mb.seq, strings.Replace(mb.Address, "@", ".fake@", 1))
 	}
@@ -412,10 +415,10 @@ func (mb *Mailbox) storeLocked(fid string, it Item) string {
 	if it.ConversationTopic == "" {
 		it.ConversationTopic = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(it.Subject, "RE: "), "FW: "))
 	}
+	// Attachment ids name their item, so a stored copy (a delivery, a move, a copy) gets its own.
+	it.Attachments = append([]Attachment(nil), it.Attachments...)
 	for i := range it.Attachments {
-		if it.Attachments[i].ID == "" {
-			it.Attachments[i].ID = mb.newID("A")
-		}
+		it.Attachments[i].ID = mb.newID("A")
 	}
 	p := &it
 	mb.items[it.ID] = p

@@ -112,3 +112,17 @@ func headersOf(it *Item) []InternetHeader {
 	add("X-MS-Exchange-Organization-AuthAs", "Internal")
 	return hs
 }
+
+// transportHeaders is the item's header block as PR_TRANSPORT_MESSAGE_HEADERS holds it: "Name: value" lines
+// separated by CRLF, ending with an empty line.
+func transportHeaders(it *Item) string {
+	var b strings.Builder
+	for _, h := range headersOf(it) {
+		b.WriteString(h.Name)
+		b.WriteString(": ")
+		b.WriteString(h.Value)
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.String()
+}

@@ -219,6 +219,9 @@ func (r *request) resolveFolder(n *node) (*Mailbox, *Folder, *errorCode) {
 	case "FolderId":
 		id := n.attr("Id")
 		addr, kind, ok := decodeID(id)
+		if ok && kind == "I" {
+			return nil, nil, &errorCode{"ErrorCannotUseItemIdForFolderId", "Cannot use an item id for a folder id."}
+		}
 		if !ok || kind != "F" {
 			return nil, nil, errMalformedID()
 		}
@@ -266,6 +269,9 @@ func (r *request) mayAccess(mb *Mailbox) bool {
 func (r *request) resolveItem(n *node) (*Mailbox, *Item, *errorCode) {
 	id := n.attr("Id")
 	addr, kind, ok := decodeID(id)
+	if ok && kind == "F" {
+		return nil, nil, &errorCode{"ErrorCannotUseFolderIdForItemId", "Cannot use a folder id for an item id."}
+	}
 	if !ok || kind != "I" {
 		return nil, nil, errMalformedID()
 	}

@@ -118,6 +118,11 @@ type Server struct {
 	requests  []RequestInfo
 	hooks     []Hook
 	listener  net.Listener
+	faults    []Fault // see faults.go
+	inFlight  int
+	delaying  int // requests held by a Delay fault
+	// maxInFlight is the most authenticated EWS requests in progress at once.
+	maxInFlight int
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
@@ -129,6 +134,11 @@ type RequestInfo struct {
 	Version       string // RequestServerVersion
 	TimeZone      string // TimeZoneContext id
 	Body          []byte // the raw request body
+	// Fault names the fault injected into this request (see Fault), "" if none. Faults of the kinds that
+	// answer after handling (ResetAfter, Truncate, Malformed...) leave the request carried out.
+	Fault string
+	// Unhandled is true for a request a fault answered before the server carried it out: it changed nothing.
+	Unhandled bool
 
 	rejected bool
 }
@@ -322,8 +332,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	done := s.track()
+	defer done()
+	if s.injectFault(w, r, user, scheme, body) {
+		return
+	}
+	resp, status := s.answer(user, scheme, body, "")
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(resp)
+}
+
+// answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
+// if any.
+func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
 	req := &request{srv: s, user: user, raw: body}
-	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body}
+	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
 	s.record(info)
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
@@ -331,9 +355,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		capture("req", info.Operation, body)
 	}
 	capture("resp", info.Operation, resp)
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(resp)
+	return resp, status
 }
 
 func (s *Server) record(info RequestInfo) {

@@ -38,6 +38,10 @@ func handleUpdateItem(r *request, body *node) error {
 			r.failure(ec.code, ec.text, "m:Items")
 			continue
 		}
+		if it.Kind() == "message" && disposition == "" {
+			r.failure("ErrorMessageDispositionRequired", "MessageDisposition is required for message items.", "m:Items")
+			continue
+		}
 		if it.Kind() == "calendar" && body.attr("SendMeetingInvitationsOrCancellations") == "" {
 			r.failure("ErrorSendMeetingInvitationsOrCancellationsRequired", "The SendMeetingInvitationsOrCancellations attribute is required for calendar items.", "m:Items")
 			continue
@@ -58,8 +62,12 @@ func handleUpdateItem(r *request, body *node) error {
 			continue
 		}
 		updated.version = it.version
+		wasRead := it.IsRead
 		*it = updated
 		mb.touchLocked(it)
+		if it.Kind() == "message" && !wasRead && it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+			r.sendReceipt(mb, it, true)
+		}
 		if it.Kind() == "message" && it.IsDraft && (disposition == "SendOnly" || disposition == "SendAndSaveCopy") {
 			sent := r.deliver(mb, it.clone())
 			mb.removeLocked(it)
@@ -341,4 +349,36 @@ func clearField(it *Item, uri, index string) *errorCode {
 		return &errorCode{"ErrorInvalidPropertyDelete", "The property " + uri + " can not be deleted."}
 	}
 	return nil
+}
+
+// sendReceipt delivers a read receipt (read true) or a not-read notification for it to its sender, when the
+// sender asked for one and is a mailbox of this server, as Exchange does when a message is marked read or deleted
+// unread without SuppressReadReceipts.
+func (r *request) sendReceipt(mb *Mailbox, it *Item, read bool) {
+	if !it.IsReadReceiptRequested || it.IsDraft {
+		return
+	}
+	to := it.Sender
+	if to.Email == "" {
+		to = it.From
+	}
+	sender := r.srv.mailboxes[strings.ToLower(to.Email)]
+	if sender == nil || sender == mb {
+		return
+	}
+	receipt := Item{
+		ItemClass: "REPORT.IPM.Note.IPNRN",
+		Subject:   "Read: " + it.Subject,
+		Body:      "Your message was read.",
+		From:      Address{Name: mb.DisplayName, Email: mb.Address},
+		Sender:    Address{Name: mb.DisplayName, Email: mb.Address},
+		To:        []Address{to},
+		InReplyTo: it.InternetMessageID,
+	}
+	if !read {
+		receipt.ItemClass = "REPORT.IPM.Note.IPNNRN"
+		receipt.Subject = "Not read: " + it.Subject
+		receipt.Body = "Your message was deleted without being read."
+	}
+	sender.storeLocked(sender.dist["inbox"], receipt)
 }

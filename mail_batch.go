@@ -1,0 +1,96 @@
+package ews
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Batch limits.
+const (
+	// DefaultBatchSize is the number of items per request of batched operations and of Search's GetItem calls.
+	DefaultBatchSize = 100
+	// maxBatchSize bounds the items of one request.
+	maxBatchSize = 1000
+)
+
+// BatchOptions tunes the batched operations of a MailService: Get, MarkRead, MarkUnread, Move, Copy and Delete.
+type BatchOptions struct {
+	// Size is the number of items per request; 0 means DefaultBatchSize (100). At most 1000.
+	Size int
+	// Concurrency is the number of requests in flight at once; 0 means 1. The client's MaxConcurrency bounds
+	// it as well.
+	Concurrency int
+}
+
+// WithBatch returns a MailService that uses o for its batched operations. The receiver is not changed.
+func (s *MailService) WithBatch(o BatchOptions) *MailService {
+	d := *s
+	d.batch = o
+	return &d
+}
+
+// batchOptions checks and completes the service's batch options.
+func (s *MailService) batchOptions() (BatchOptions, error) {
+	o := s.batch
+	switch {
+	case o.Size < 0 || o.Size > maxBatchSize:
+		return o, inputErr("BatchOptions.Size", "%d is not between 1 and %d (0 means %d)", o.Size, maxBatchSize, DefaultBatchSize)
+	case o.Concurrency < 0:
+		return o, inputErr("BatchOptions.Concurrency", "%d is negative", o.Concurrency)
+	}
+	if o.Size == 0 {
+		o.Size = DefaultBatchSize
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 1
+	}
+	return o, nil
+}
+
+// batchFunc handles one batch: targets[lo:lo+len(batch)]. It returns one error per item (nil for success), or
+// an error of the whole request.
+type batchFunc func(ctx context.Context, lo int, batch []target) (itemErrs []error, err error)
+
+// eachBatch runs fn over targets in batches of o.Size, o.Concurrency at a time, and records failures in res. Once
+// a request fails as a whole, no further batch is started; its items are recorded as ErrNotAttempted.
+func (s *MailService) eachBatch(ctx context.Context, o BatchOptions, targets []target, res *batchResult, fn batchFunc) {
+	var stopped atomic.Bool
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, o.Concurrency)
+	for lo := 0; lo < len(targets); lo += o.Size {
+		batch := targets[lo:min(lo+o.Size, len(targets))]
+		if stopped.Load() || ctx.Err() != nil {
+			for _, t := range batch {
+				res.fail(t.pos, t.ref, t.id, ErrNotAttempted)
+			}
+			continue
+		}
+		sem <- struct{}{}
+		if stopped.Load() {
+			<-sem
+			for _, t := range batch {
+				res.fail(t.pos, t.ref, t.id, ErrNotAttempted)
+			}
+			continue
+		}
+		wg.Add(1)
+		go func(lo int, batch []target) {
+			defer func() { <-sem; wg.Done() }()
+			errs, err := fn(ctx, lo, batch)
+			if err != nil {
+				stopped.Store(true)
+				for _, t := range batch {
+					res.fail(t.pos, t.ref, t.id, err)
+				}
+				return
+			}
+			for i, e := range errs {
+				if e != nil {
+					res.fail(batch[i].pos, batch[i].ref, batch[i].id, e)
+				}
+			}
+		}(lo, batch)
+	}
+	wg.Wait()
+}

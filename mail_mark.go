@@ -1,0 +1,66 @@
+package ews
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// MarkRead marks messages read, in batched UpdateItem calls. From Exchange 2013 SP1 on it suppresses the read
+// receipts senders asked for, so that marking mail read never tells a sender (such as a phisher) that it was
+// opened. Messages that fail are reported in a *BatchError; the others are marked.
+func (s *MailService) MarkRead(ctx context.Context, ids ...string) error {
+	return s.mark(ctx, ids, true)
+}
+
+// MarkUnread marks messages unread, in batched UpdateItem calls. Messages that fail are reported in a
+// *BatchError; the others are marked.
+func (s *MailService) MarkUnread(ctx context.Context, ids ...string) error {
+	return s.mark(ctx, ids, false)
+}
+
+func (s *MailService) mark(ctx context.Context, ids []string, read bool) error {
+	o, err := s.batchOptions()
+	if err != nil {
+		return err
+	}
+	res := &batchResult{total: len(ids)}
+	targets, err := s.resolve(ctx, ids, res)
+	if err != nil {
+		return err
+	}
+	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+		return s.updateRead(ctx, batch, read)
+	})
+	return res.err()
+}
+
+// updateRead sets message:IsRead on a batch with one UpdateItem. Setting a property again is harmless, so the
+// request may be retried.
+func (s *MailService) updateRead(ctx context.Context, batch []target, read bool) ([]error, error) {
+	req := &soap.UpdateItem{ConflictResolution: "AutoResolve", MessageDisposition: "SaveOnly",
+		ItemChanges: make([]soap.ItemChange, len(batch))}
+	if read && s.c.versionAtLeast("Exchange2013_SP1") {
+		req.SuppressReadReceipts = ptrTo(true)
+	}
+	for i, t := range batch {
+		req.ItemChanges[i] = soap.ItemChange{ItemID: soap.ItemID{ID: t.id}, Updates: []soap.Update{
+			{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: ptrTo(read)}},
+		}}
+	}
+	var resp soap.UpdateItemResponse
+	if err := s.c.call(ctx, req, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != len(batch) {
+		return nil, fmt.Errorf("%w: UpdateItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
+	}
+	errs := make([]error, len(batch))
+	for i := range resp.ResponseMessages {
+		errs[i] = s.c.itemErr(&resp.ResponseMessages[i].ResponseMessage)
+	}
+	return errs, nil
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -1,0 +1,94 @@
+package ews
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+func TestMarkReadAndUnread(t *testing.T) {
+	srv, c := setup(t)
+	bob := srv.AddMailbox("bob@example.com", "Bob")
+	var ids []string
+	for range 5 {
+		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "s", IsReadReceiptRequested: true,
+			From: testserver.Address{Email: "bob@example.com"}}))
+	}
+	ctx := testCtx(t)
+	if err := c.Mail().WithBatch(BatchOptions{Size: 2}).MarkRead(ctx, ids...); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if it, _ := srv.Item(id); !it.IsRead {
+			t.Errorf("%s is unread after MarkRead", id)
+		}
+	}
+	if n := mailCountOp(srv, "UpdateItem"); n != 3 {
+		t.Errorf("%d UpdateItem requests for 5 ids in batches of 2, want 3", n)
+	}
+	b := mailLastBody(t, srv, "UpdateItem")
+	if !hasText(b, `SuppressReadReceipts="true"`) || !hasText(b, `MessageDisposition="SaveOnly"`) || !hasText(b, `FieldURI="message:IsRead"`) {
+		t.Errorf("UpdateItem request: %s", b)
+	}
+	if n := len(bob.Items("inbox")); n != 0 {
+		t.Errorf("the sender got %d read receipts, want none", n)
+	}
+	if err := c.Mail().MarkUnread(ctx, ids[1], ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if it, _ := srv.Item(id); it.IsRead == (i == 1 || i == 3) {
+			t.Errorf("message %d: IsRead = %v after MarkUnread of 1 and 3", i, it.IsRead)
+		}
+	}
+}
+
+// Exchange 2010 has no SuppressReadReceipts: the attribute is not sent, and the server sends the receipt.
+func TestMarkReadExchange2010(t *testing.T) {
+	srv, c := setup(t, testserver.WithVersion(exchange2010))
+	bob := srv.AddMailbox("bob@example.com", "Bob")
+	id := srv.AddMessage("inbox", testserver.Item{Subject: "please confirm", IsReadReceiptRequested: true,
+		From: testserver.Address{Email: "bob@example.com"}})
+	knowVersion(t, c)
+	if err := c.Mail().MarkRead(testCtx(t), id); err != nil {
+		t.Fatal(err)
+	}
+	if b := mailLastBody(t, srv, "UpdateItem"); hasText(b, "SuppressReadReceipts") {
+		t.Errorf("UpdateItem for Exchange 2010 carries SuppressReadReceipts: %s", b)
+	}
+	if in := bob.Items("inbox"); len(in) != 1 || in[0].Subject != "Read: please confirm" {
+		t.Errorf("sender's inbox = %+v, want the read receipt Exchange 2010 sends", in)
+	}
+}
+
+func TestMarkReadPartialFailureAndMessageID(t *testing.T) {
+	srv, c := setup(t)
+	a := srv.AddMessage("inbox", testserver.Item{Subject: "a", InternetMessageID: "<a@example.com>"})
+	b := srv.AddMessage("Sent Items", testserver.Item{Subject: "a copy", InternetMessageID: "<a@example.com>"})
+	gone := srv.AddMessage("inbox", testserver.Item{Subject: "gone"})
+	if err := c.Mail().Delete(testCtx(t), HardDelete, gone); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Mail().MarkRead(testCtx(t), gone, "<a@example.com>")
+	var be *BatchError
+	if !errors.As(err, &be) || len(be.Failed) != 1 || be.Failed[0].Ref != gone || !errors.Is(err, ErrItemNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, id := range []string{a, b} {
+		if it, _ := srv.Item(id); !it.IsRead {
+			t.Errorf("copy %s of the Message-ID is unread", id)
+		}
+	}
+}
+
+func TestMarkReadBadInputSendsNothing(t *testing.T) {
+	srv, c := setup(t)
+	id := srv.AddMessage("inbox", testserver.Item{Subject: "s"})
+	wantInputErr(t, c.Mail().MarkRead(testCtx(t), id, "bad id"), "ids[1]")
+	wantInputErr(t, c.Mail().MarkUnread(testCtx(t)), "ids")
+	noRequests(t, srv, 0)
+	if it, _ := srv.Item(id); it.IsRead {
+		t.Error("message marked read")
+	}
+}

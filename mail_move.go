@@ -1,0 +1,166 @@
+package ews
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// Moved is one message that Move or Copy acted on.
+type Moved struct {
+	// Ref is the message reference as the caller gave it.
+	Ref string
+	// ID is the message's ItemId before the operation.
+	ID string
+	// NewID is the ItemId of the message in the target folder (a moved message gets a new id). It is empty when
+	// the server does not return one: before Exchange 2010 SP1, or for a move to another mailbox.
+	NewID string
+}
+
+// Move moves messages to a folder (by well-known name, path or id) and returns their new ids, in the order of
+// ids. Messages that fail are reported in a *BatchError; the others are moved.
+func (s *MailService) Move(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+	return s.moveCopy(ctx, to, ids, false)
+}
+
+// Copy copies messages to a folder (by well-known name, path or id) and returns the copies' ids, in the order of
+// ids. Messages that fail are reported in a *BatchError; the others are copied.
+func (s *MailService) Copy(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+	return s.moveCopy(ctx, to, ids, true)
+}
+
+func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, copyItems bool) ([]Moved, error) {
+	o, err := s.batchOptions()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRefs(ids); err != nil {
+		return nil, err
+	}
+	dest, err := s.c.wireFolder(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	res := &batchResult{total: len(ids)}
+	targets, err := s.resolve(ctx, ids, res)
+	if err != nil {
+		return nil, err
+	}
+	newIDs := make([]string, len(targets))
+	done := make([]bool, len(targets))
+	var returnIDs *bool
+	if s.c.versionAtLeast("Exchange2010_SP1") {
+		returnIDs = ptrTo(true)
+	}
+	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
+		itemIDs := make([]soap.ItemID, len(batch))
+		for i, t := range batch {
+			itemIDs[i] = soap.ItemID{ID: t.id}
+		}
+		var msgs []soap.ItemInfoResponseMessage
+		if copyItems {
+			var resp soap.CopyItemResponse
+			if err := s.c.callOnce(ctx, &soap.CopyItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}, &resp); err != nil {
+				return nil, err
+			}
+			msgs = resp.ResponseMessages
+		} else {
+			var resp soap.MoveItemResponse
+			if err := s.c.callOnce(ctx, &soap.MoveItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}, &resp); err != nil {
+				return nil, err
+			}
+			msgs = resp.ResponseMessages
+		}
+		if len(msgs) != len(batch) {
+			return nil, fmt.Errorf("%w: %d response messages for %d items", ErrMalformedResponse, len(msgs), len(batch))
+		}
+		errs := make([]error, len(batch))
+		for i := range msgs {
+			if errs[i] = s.c.itemErr(&msgs[i].ResponseMessage); errs[i] != nil {
+				continue
+			}
+			done[lo+i] = true
+			if items := msgs[i].Items.Items; len(items) == 1 && items[0].ItemID != nil {
+				newIDs[lo+i] = items[0].ItemID.ID
+			}
+		}
+		return errs, nil
+	})
+	var out []Moved
+	for i, t := range targets {
+		if done[i] {
+			out = append(out, Moved{Ref: t.ref, ID: t.id, NewID: newIDs[i]})
+		}
+	}
+	return out, res.err()
+}
+
+// DeleteType says how Delete deletes.
+type DeleteType string
+
+// Delete types.
+const (
+	// HardDelete removes messages for good (they cannot be recovered by the user).
+	HardDelete DeleteType = "HardDelete"
+	// SoftDelete moves messages to the Recoverable Items (dumpster), from where they can be recovered.
+	SoftDelete DeleteType = "SoftDelete"
+	// MoveToDeletedItems moves messages to the Deleted Items folder (messages already there are soft-deleted).
+	MoveToDeletedItems DeleteType = "MoveToDeletedItems"
+)
+
+// Delete deletes messages, in batches, the way how says. From Exchange 2013 SP1 on it suppresses the read
+// receipts of unread messages, so that deleting mail never notifies its sender. Messages that fail are reported
+// in a *BatchError; the others are deleted.
+func (s *MailService) Delete(ctx context.Context, how DeleteType, ids ...string) error {
+	switch how {
+	case HardDelete, SoftDelete, MoveToDeletedItems:
+	default:
+		return inputErr("how", "%q is not a delete type (HardDelete, SoftDelete or MoveToDeletedItems)", string(how))
+	}
+	o, err := s.batchOptions()
+	if err != nil {
+		return err
+	}
+	res := &batchResult{total: len(ids)}
+	targets, err := s.resolve(ctx, ids, res)
+	if err != nil {
+		return err
+	}
+	var suppress *bool
+	if s.c.versionAtLeast("Exchange2013_SP1") {
+		suppress = ptrTo(true)
+	}
+	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+		req := &soap.DeleteItem{DeleteType: string(how), SuppressReadReceipts: suppress, ItemIDs: make([]soap.ItemID, len(batch))}
+		for i, t := range batch {
+			req.ItemIDs[i] = soap.ItemID{ID: t.id}
+		}
+		var resp soap.DeleteItemResponse
+		if err := s.c.callOnce(ctx, req, &resp); err != nil {
+			return nil, err
+		}
+		if len(resp.ResponseMessages) != len(batch) {
+			return nil, fmt.Errorf("%w: DeleteItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
+		}
+		errs := make([]error, len(batch))
+		for i := range resp.ResponseMessages {
+			errs[i] = s.c.itemErr(&resp.ResponseMessages[i])
+		}
+		return errs, nil
+	})
+	return res.err()
+}
+
+// checkRefs checks message references without sending anything.
+func checkRefs(refs []string) error {
+	if len(refs) == 0 {
+		return inputErr("ids", "no message given")
+	}
+	for i, r := range refs {
+		if _, _, err := parseRef(fmt.Sprintf("ids[%d]", i), r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package ews
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// A message reference, as the mail operations take it, is either an EWS ItemId (base64, as returned in
+// Message.ID) or an Internet Message-ID such as "<abc@example.com>" (the angle brackets may be left out). A
+// reference containing "@" is a Message-ID, since ItemIds never contain one. A Message-ID is looked up in every
+// mail folder of the mailbox, and may name several items (copies in several folders): the operation then acts on
+// all of them.
+
+type refKind uint8
+
+const (
+	refItemID refKind = iota + 1
+	refMessageID
+)
+
+// parseRef checks one message reference and returns its kind and normal form (a Message-ID in angle brackets).
+func parseRef(field, s string) (refKind, string, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, "", inputErr(field, "is empty; want an ItemId or an Internet Message-ID such as <abc@example.com>")
+	}
+	if strings.Contains(t, "@") || strings.HasPrefix(t, "<") {
+		mid, err := normalizeMessageID(field, t)
+		return refMessageID, mid, err
+	}
+	if strings.IndexFunc(t, unicode.IsSpace) >= 0 || len(t) < 8 {
+		return 0, "", inputErr(field, "%q is neither an EWS ItemId (base64) nor an Internet Message-ID (<local@domain>)", s)
+	}
+	if _, err := base64.StdEncoding.DecodeString(t); err != nil {
+		return 0, "", inputErr(field, "%q is neither an EWS ItemId (base64) nor an Internet Message-ID (<local@domain>)", s)
+	}
+	return refItemID, t, nil
+}
+
+// normalizeMessageID checks a Message-ID and puts it in angle brackets, the form Exchange stores.
+func normalizeMessageID(field, s string) (string, error) {
+	t := strings.TrimSpace(s)
+	inner := strings.TrimSuffix(strings.TrimPrefix(t, "<"), ">")
+	if strings.TrimSpace(inner) == "" {
+		return "", inputErr(field, "the Internet Message-ID is empty")
+	}
+	at := strings.LastIndexByte(inner, '@')
+	if at <= 0 || at == len(inner)-1 || strings.ContainsAny(inner, "<> \t\r\n\x00") {
+		return "", inputErr(field, "%q is not an Internet Message-ID (<local@domain>)", s)
+	}
+	return "<" + inner + ">", nil
+}
+
+// target is one item an operation acts on.
+type target struct {
+	pos int    // position of its reference among the caller's arguments
+	ref string // the reference as given
+	id  string // the ItemId
+}
+
+// resolve checks refs and turns them into items: ItemIds as they are, Message-IDs by searching every mail folder.
+// It returns the items in argument order, each once, and records references that name no item in res. Bad input
+// is an *InputError returned before any request.
+func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResult) ([]target, error) {
+	if len(refs) == 0 {
+		return nil, inputErr("ids", "no message given")
+	}
+	kinds := make([]refKind, len(refs))
+	norm := make([]string, len(refs))
+	var mids []string
+	seen := map[string]bool{}
+	for i, r := range refs {
+		k, n, err := parseRef(fmt.Sprintf("ids[%d]", i), r)
+		if err != nil {
+			return nil, err
+		}
+		kinds[i], norm[i] = k, n
+		if k == refMessageID && !seen[n] {
+			seen[n] = true
+			mids = append(mids, n)
+		}
+	}
+	var found map[string][]string
+	if len(mids) > 0 {
+		folders, err := s.mailFolders(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if found, err = s.findByMessageIDs(ctx, mids, folders); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]target, 0, len(refs))
+	taken := map[string]bool{} // an item named twice is acted on once
+	add := func(i int, r, id string) {
+		if !taken[id] {
+			taken[id] = true
+			out = append(out, target{pos: i, ref: r, id: id})
+		}
+	}
+	for i, r := range refs {
+		if kinds[i] == refItemID {
+			add(i, r, norm[i])
+			continue
+		}
+		ids := found[norm[i]]
+		if len(ids) == 0 {
+			res.fail(i, r, "", errNoMessageID(norm[i]))
+			continue
+		}
+		for _, id := range ids {
+			add(i, r, id)
+		}
+	}
+	return out, nil
+}
+
+func errNoMessageID(mid string) error {
+	return &Error{Code: ErrItemNotFound.Code, Message: "no item with Internet Message-ID " + mid + " in the mailbox's mail folders"}
+}
+
+// mailFolders lists every mail folder below the top of the mailbox (FindFolder Deep on msgfolderroot): FindItem
+// searches one folder level only, so a search of the whole mailbox names each folder.
+func (s *MailService) mailFolders(ctx context.Context) ([]soap.FolderRef, error) {
+	all, err := s.c.ListFolders(ctx, MsgFolderRoot, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []soap.FolderRef
+	for _, f := range all {
+		if f.Class == "" || f.Class == "IPF.Note" || strings.HasPrefix(f.Class, "IPF.Note.") {
+			out = append(out, soap.FolderRef{ID: f.ID})
+		}
+	}
+	return out, nil
+}
+
+// foldersPerFind is how many folders one FindItem searches; each gets its own response message.
+const foldersPerFind = 50
+
+// findByMessageIDs returns the ItemIds of the items whose Message-ID is one of mids, in the folders given.
+func (s *MailService) findByMessageIDs(ctx context.Context, mids []string, folders []soap.FolderRef) (map[string][]string, error) {
+	found := map[string][]string{}
+	for lo := 0; lo < len(mids); lo += 50 {
+		chunk := mids[lo:min(lo+50, len(mids))]
+		exprs := make([]soap.Expr, len(chunk))
+		for i, mid := range chunk {
+			exprs[i] = soap.Expr{Op: soap.OpIsEqualTo, Path: soap.Path{FieldURI: "message:InternetMessageId"}, Value: mid}
+		}
+		expr := exprs[0]
+		if len(exprs) > 1 {
+			expr = soap.Expr{Op: soap.OpOr, Children: exprs}
+		}
+		shape := soap.ItemShape{BaseShape: "IdOnly", AdditionalProperties: soap.PathList{{FieldURI: "message:InternetMessageId"}}}
+		add := func(items []soap.Item) {
+			for _, it := range items {
+				if it.ItemID != nil {
+					found[it.InternetMessageID] = append(found[it.InternetMessageID], it.ItemID.ID)
+				}
+			}
+		}
+		type more struct {
+			folder soap.FolderRef
+			offset int
+		}
+		var rest []more
+		for flo := 0; flo < len(folders); flo += foldersPerFind {
+			fs := folders[flo:min(flo+foldersPerFind, len(folders))]
+			req := &soap.FindItem{Traversal: "Shallow", ItemShape: shape,
+				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: maxPageSize, BasePoint: "Beginning"},
+				Restriction:     &soap.Restriction{Expr: expr}, ParentFolderIDs: fs}
+			var resp soap.FindItemResponse
+			if err := s.c.call(ctx, req, &resp); err != nil {
+				return nil, err
+			}
+			if len(resp.ResponseMessages) != len(fs) {
+				return nil, fmt.Errorf("%w: FindItem returned %d response messages for %d folders", ErrMalformedResponse, len(resp.ResponseMessages), len(fs))
+			}
+			for i := range resp.ResponseMessages {
+				m := &resp.ResponseMessages[i]
+				if err := s.c.itemErr(&m.ResponseMessage); err != nil {
+					if isErr(err, ErrFolderNotFound) {
+						continue // deleted since it was listed
+					}
+					return nil, err
+				}
+				add(m.RootFolder.Items.Items)
+				if !m.RootFolder.IncludesLastItemInRange && len(m.RootFolder.Items.Items) > 0 {
+					rest = append(rest, more{fs[i], m.RootFolder.IndexedPagingOffset})
+				}
+			}
+		}
+		for _, r := range rest {
+			for {
+				req := &soap.FindItem{Traversal: "Shallow", ItemShape: shape,
+					IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: maxPageSize, Offset: r.offset, BasePoint: "Beginning"},
+					Restriction:     &soap.Restriction{Expr: expr}, ParentFolderIDs: []soap.FolderRef{r.folder}}
+				root, err := s.findPage(ctx, req)
+				if err != nil {
+					return nil, err
+				}
+				add(root.Items.Items)
+				if root.IncludesLastItemInRange || len(root.Items.Items) == 0 {
+					break
+				}
+				r.offset = root.IndexedPagingOffset
+			}
+		}
+	}
+	return found, nil
+}

@@ -1,0 +1,297 @@
+package ews
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// Page sizes of FindItem.
+const (
+	// DefaultPageSize is the number of items one FindItem page asks for.
+	DefaultPageSize = 100
+	// maxPageSize is the most items Exchange returns in one FindItem page (EWSFindCountLimit).
+	maxPageSize = 1000
+)
+
+// SortField is a property search results can be sorted by.
+type SortField string
+
+// Sort fields.
+const (
+	SortByReceived   SortField = "item:DateTimeReceived"
+	SortBySent       SortField = "item:DateTimeSent"
+	SortBySubject    SortField = "item:Subject"
+	SortBySize       SortField = "item:Size"
+	SortByImportance SortField = "item:Importance"
+)
+
+// SearchOptions selects the messages of MailService.Search. Filters that are set must all match.
+type SearchOptions struct {
+	// Folder is the folder searched, by well-known name, path or id; the zero value is the Inbox.
+	Folder FolderRef
+	// Sender keeps messages whose sender has this SMTP address (message:Sender is equal to it, the filter
+	// exchangelib's sender= and the SOAR connector's sender parameter send).
+	Sender string
+	// Subject keeps messages whose subject contains this text, ignoring case.
+	Subject string
+	// Body keeps messages whose body contains this text, ignoring case.
+	Body string
+	// UnreadOnly keeps unread messages only.
+	UnreadOnly bool
+	// Query is any further condition, in exchangelib's vocabulary (see Q); it is combined with the filters above
+	// (all must match). A query that can match nothing makes the search return nothing without a request.
+	Query Q
+	// SortBy is the sort property; the default is SortByReceived.
+	SortBy SortField
+	// Ascending sorts oldest (smallest) first; the default is newest first.
+	Ascending bool
+	// Limit stops the search after this many messages; 0 means no limit.
+	Limit int
+	// PageSize is the number of ids one FindItem asks for; 0 means DefaultPageSize (100). At most 1000, the cap
+	// of Exchange; the iterator pages past it.
+	PageSize int
+	// BatchSize is the number of messages one GetItem fetches in full; 0 means DefaultBatchSize (100).
+	BatchSize int
+}
+
+// Search returns an iterator over the messages that match opts, with every property of Message. It pages with
+// FindItem (IndexedPageItemView) and fetches the messages of each page with GetItem in batches, so memory stays
+// flat whatever the folder's size. Breaking out of the loop stops all further requests.
+//
+// An error of the search as a whole (bad options, unknown folder, a failed request) is yielded once and ends
+// the iteration. A message that cannot be fetched is yielded as an *ItemError and the iteration goes on;
+// messages deleted while the search runs are skipped.
+func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[*Message, error] {
+	return func(yield func(*Message, error) bool) {
+		p, err := s.newPager("SearchOptions", opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if p.never {
+			return
+		}
+		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		p.parent = parent
+		p.run(ctx, yield)
+	}
+}
+
+// UnreadOptions selects the messages of MailService.Unread.
+type UnreadOptions struct {
+	// Folder is the folder read; the zero value is the Inbox.
+	Folder FolderRef
+	// MarkRead marks each message read once the loop body has handled it (when the body returns, or breaks, for
+	// that message), so that a crash leaves unhandled mail unread. It costs one UpdateItem per message.
+	MarkRead bool
+	// Query narrows the unread messages further (see Q).
+	Query Q
+	// Limit stops after this many messages; 0 means all.
+	Limit int
+	// PageSize and BatchSize are as in SearchOptions.
+	PageSize  int
+	BatchSize int
+}
+
+// Unread returns an iterator over the unread messages of a folder, oldest first, with every property of
+// Message. With MarkRead, each message is marked read (without a read receipt where the server allows) after the
+// loop body has handled it; a failure to mark it is yielded as an error after the message. Breaking out of the
+// loop stops all further requests.
+func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
+	return func(yield func(*Message, error) bool) {
+		p, err := s.newPager("UnreadOptions", SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
+			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if p.never {
+			return
+		}
+		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		p.parent = parent
+		if opts.MarkRead {
+			// A message marked read leaves the view of unread messages, so the next page starts earlier.
+			p.after = func(ctx context.Context, m *Message) (bool, error) {
+				errs, err := s.updateRead(ctx, []target{{ref: m.ID, id: m.ID}}, true)
+				if err == nil {
+					err = errs[0]
+				}
+				if err != nil {
+					return isErr(err, ErrItemNotFound), &ItemError{Ref: m.ID, ID: m.ID, Err: fmt.Errorf("mark read: %w", err)}
+				}
+				m.IsRead = true
+				return true, nil
+			}
+		}
+		p.run(ctx, yield)
+	}
+}
+
+// pager walks the pages of one FindItem query.
+type pager struct {
+	s                          *MailService
+	parent                     soap.FolderRef
+	restriction                *soap.Restriction
+	sort                       soap.SortOrder
+	limit, pageSize, batchSize int
+	// never is set for a query that matches nothing: no request is needed.
+	never bool
+	// after runs when the loop body has handled a message; removed reports that the message left the view.
+	after func(ctx context.Context, m *Message) (removed bool, err error)
+}
+
+// newPager checks o (whose fields the errors call opt+".Field") and prepares its query.
+func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
+	switch {
+	case o.Limit < 0:
+		return nil, inputErr(opt+".Limit", "%d is negative", o.Limit)
+	case o.PageSize < 0 || o.PageSize > maxPageSize:
+		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
+	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
+		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
+	}
+	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize}
+	if p.pageSize == 0 {
+		p.pageSize = DefaultPageSize
+	}
+	if p.batchSize == 0 {
+		p.batchSize = DefaultBatchSize
+	}
+	// The filters are queries too, so that they send the restriction exchangelib sends for sender=,
+	// subject__icontains=, body__icontains= and is_read=.
+	qs := []Q{o.Query}
+	if o.Sender != "" {
+		if err := checkEmail(opt+".Sender", o.Sender); err != nil {
+			return nil, inputErr(opt+".Sender", "%q is not an email address", o.Sender)
+		}
+		qs = append(qs, Where("sender", o.Sender))
+	}
+	if o.Subject != "" {
+		qs = append(qs, Where("subject__icontains", o.Subject))
+	}
+	if o.Body != "" {
+		qs = append(qs, Where("body__icontains", o.Body))
+	}
+	if o.UnreadOnly {
+		qs = append(qs, Where("is_read", false))
+	}
+	var err error
+	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
+		return nil, err
+	}
+	field := o.SortBy
+	switch field {
+	case "":
+		field = SortByReceived
+	case SortByReceived, SortBySent, SortBySubject, SortBySize, SortByImportance:
+	default:
+		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
+	}
+	order := "Descending"
+	if o.Ascending {
+		order = "Ascending"
+	}
+	p.sort = soap.SortOrder{{Order: order, Path: soap.Path{FieldURI: string(field)}}}
+	return p, nil
+}
+
+// run pages through the query and yields its messages.
+func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
+	s := p.s
+	shape := s.messageShape()
+	idShape := soap.ItemShape{BaseShape: "IdOnly"}
+	offset, n := 0, 0
+	for {
+		size := p.pageSize
+		if p.limit > 0 {
+			size = min(size, p.limit-n)
+		}
+		root, err := s.findPage(ctx, &soap.FindItem{
+			Traversal:       "Shallow",
+			ItemShape:       idShape,
+			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+			Restriction:     p.restriction,
+			SortOrder:       p.sort,
+			ParentFolderIDs: []soap.FolderRef{p.parent},
+		})
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		page := root.Items.Items
+		gone := 0 // items of this page that left the view
+		for lo := 0; lo < len(page); lo += p.batchSize {
+			batch := make([]target, 0, p.batchSize)
+			for _, it := range page[lo:min(lo+p.batchSize, len(page))] {
+				if it.ItemID != nil {
+					batch = append(batch, target{ref: it.ItemID.ID, id: it.ItemID.ID})
+				}
+			}
+			items, errs, err := s.getItems(ctx, batch, shape)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i, t := range batch {
+				if errs[i] != nil {
+					if isErr(errs[i], ErrItemNotFound) {
+						gone++ // deleted since FindItem
+						continue
+					}
+					if !yield(nil, &ItemError{Ref: t.ref, ID: t.id, Err: errs[i]}) {
+						return
+					}
+					continue
+				}
+				m := messageFromWire(items[i], s.c.cfg.Location)
+				items[i] = nil
+				more := yield(m, nil)
+				if p.after != nil {
+					removed, err := p.after(ctx, m)
+					if removed {
+						gone++
+					}
+					if err != nil && more {
+						more = yield(nil, err)
+					}
+				}
+				n++
+				if !more || p.limit > 0 && n >= p.limit {
+					return
+				}
+			}
+		}
+		if root.IncludesLastItemInRange || len(page) == 0 {
+			return
+		}
+		offset = max(0, root.IndexedPagingOffset-gone)
+	}
+}
+
+// findPage sends a FindItem over one folder and returns its result.
+func (s *MailService) findPage(ctx context.Context, req *soap.FindItem) (*soap.FindItemParent, error) {
+	var resp soap.FindItemResponse
+	if err := s.c.call(ctx, req, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
+		return nil, err
+	}
+	return &m.RootFolder, nil
+}

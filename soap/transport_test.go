@@ -1,0 +1,116 @@
+package soap
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAuthScheme(t *testing.T) {
+	for in, want := range map[string]string{
+		"NTLM TlRMTVNTUAADAAAAGAAYAHAAAAA=": "NTLM",
+		"Basic YWxpY2U6c2VjcmV0":            "Basic",
+		"Bearer eyJ0eXAi.x.y":               "Bearer",
+		`Basic realm="mail"`:                "Basic",
+		"NTLM":                              "NTLM",
+		"  Negotiate  ":                     "Negotiate",
+	} {
+		if got := AuthScheme(in); got != want {
+			t.Errorf("AuthScheme(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConnPool(t *testing.T) {
+	p := newConnPool(&http.Transport{}, 2)
+	ctx := context.Background()
+	a, _ := p.get(ctx)
+	b, _ := p.get(ctx)
+	if a == b || a != p.all[0] {
+		t.Fatalf("get handed out %p and %p, want the two transports, first one first", a, b)
+	}
+	p.put(b)
+	p.put(a)
+	if got, _ := p.get(ctx); got != a { // the most recently used first
+		t.Errorf("get after put(b), put(a) = %p, want a", got)
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	x, _ := p.get(ctx)
+	if _, err := p.get(cctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("get on an empty pool: %v, want the context's error", err)
+	}
+	done := make(chan *http.Transport)
+	go func() {
+		tr, _ := p.get(ctx)
+		done <- tr
+	}()
+	for {
+		p.mu.Lock()
+		n := len(p.waiters)
+		p.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p.put(x)
+	if got := <-done; got != x {
+		t.Errorf("waiter got %p, want the transport put back", got)
+	}
+	for _, tr := range p.all {
+		if tr.MaxConnsPerHost != 1 {
+			t.Errorf("transport allows %d connections, want 1", tr.MaxConnsPerHost)
+		}
+	}
+}
+
+func TestDoReportsBrokenAnswers(t *testing.T) {
+	long := "<html>" + strings.Repeat("x", 2000) + "</html>"
+	tests := []struct {
+		name    string
+		resp    *fakeResponse
+		check   func(error) bool
+		excerpt string
+	}{
+		{"html 200", &fakeResponse{status: 200, ctype: "text/html", body: []byte(long)},
+			func(err error) bool { return errors.Is(err, ErrMalformed) }, "<html>xxx"},
+		{"empty 200", &fakeResponse{status: 200, ctype: "text/xml"},
+			func(err error) bool { return errors.Is(err, ErrMalformed) }, ""},
+		{"503", &fakeResponse{status: 503, ctype: "text/html", body: []byte("busy"), header: "30"},
+			func(err error) bool {
+				var he *HTTPError
+				return errors.As(err, &he) && he.RetryAfter == 30*time.Second && he.Err == nil
+			}, "busy"},
+		{"too large", &fakeResponse{status: 200, ctype: "text/xml", body: []byte(seedGetFolder + strings.Repeat(" ", 10000))},
+			func(err error) bool { return err == nil }, ""}, // the body child is read before the limit
+		{"too large early", &fakeResponse{status: 200, ctype: "text/xml", body: []byte(strings.Repeat(" ", 10000) + seedGetFolder)},
+			func(err error) bool { return errors.Is(err, ErrResponseTooLarge) }, ""},
+	}
+	for _, tt := range tests {
+		c := &Client{URL: "http://ews.invalid/", HTTP: &http.Client{Transport: tt.resp}, MaxResponseBytes: 4096}
+		_, err := c.Do(context.Background(), Header{Version: "Exchange2016"}, &GetFolder{}, new(GetFolderResponse))
+		if !tt.check(err) {
+			t.Errorf("%s: err = %v", tt.name, err)
+			continue
+		}
+		var he *HTTPError
+		if errors.As(err, &he) {
+			if he.StatusCode != tt.resp.status || !strings.HasPrefix(he.Excerpt, tt.excerpt) || len(he.Excerpt) > 512 {
+				t.Errorf("%s: HTTPError %d with excerpt %q (%d bytes), want %d starting %q", tt.name, he.StatusCode, he.Excerpt, len(he.Excerpt), tt.resp.status, tt.excerpt)
+			}
+		}
+	}
+}
+
+func TestOperationName(t *testing.T) {
+	if got := operationName(&FindFolder{}); got != "FindFolder" {
+		t.Errorf("operationName(FindFolder) = %q", got)
+	}
+	if got := operationName(42); got != "" {
+		t.Errorf("operationName(42) = %q", got)
+	}
+}
