@@ -39,6 +39,8 @@ type Config struct {
 	TokenURL        string `json:"token_url" help:"oauth2: token endpoint; default https://login.microsoftonline.com/<tenant_id>/oauth2/v2.0/token"`
 	Scope           string `json:"scope" help:"oauth2: scope asked for; default https://<host>/.default"`
 	Timezone        string `json:"timezone" help:"IANA time zone of dates given without an offset and of the times returned; default UTC"`
+	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
+	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
 }
 
 // String describes the configuration without its secrets.
@@ -129,6 +131,16 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 	if c.VerifySSL != nil && !*c.VerifySSL {
 		ec.InsecureSkipVerify = true
 	}
+	if c.MaxAttempts < 0 {
+		return ews.Config{}, configErr("max_attempts", "max_attempts %d is negative", c.MaxAttempts)
+	}
+	if c.MaxAttempts > 0 {
+		ec.Retry = &ews.RetryPolicy{MaxAttempts: c.MaxAttempts}
+	}
+	if c.Timeout < 0 {
+		return ews.Config{}, configErr("timeout", "timeout %d is negative", c.Timeout)
+	}
+	ec.Timeout = time.Duration(c.Timeout) * time.Second
 	access, ok := choose(c.AccessType, []string{"Delegate", "Impersonation"})
 	if c.AccessType != "" && !ok {
 		return ews.Config{}, configErr("access_type", "access_type %q is not Delegate or Impersonation", c.AccessType)

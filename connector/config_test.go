@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/connector"
@@ -22,14 +23,16 @@ func TestParseConfig(t *testing.T) {
 	cfg, err := connector.ParseConfig([]byte(`{"host": "mail.example.com", "username": "CORP\\svc", "password": "pw",
 		"email_address": "soc@example.com", "access_type": "impersonation", "protocol": "HTTP", "use_autodiscover": "false",
 		"verify_ssl": "false", "auth_type": "NTLM", "tenant_id": "t", "client_id": "c", "client_secret": "s",
-		"token_url": "https://login.example/token", "scope": "https://x/.default", "timezone": "Europe/Berlin"}`))
+		"token_url": "https://login.example/token", "scope": "https://x/.default", "timezone": "Europe/Berlin",
+		"max_attempts": "1", "timeout": 30}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := false
 	want := connector.Config{Host: "mail.example.com", Username: `CORP\svc`, Password: "pw", EmailAddress: "soc@example.com",
 		AccessType: "Impersonation", Protocol: "http", VerifySSL: &f, AuthType: "ntlm", TenantID: "t", ClientID: "c",
-		ClientSecret: "s", TokenURL: "https://login.example/token", Scope: "https://x/.default", Timezone: "Europe/Berlin"}
+		ClientSecret: "s", TokenURL: "https://login.example/token", Scope: "https://x/.default", Timezone: "Europe/Berlin",
+		MaxAttempts: 1, Timeout: 30}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("ParseConfig (-want +got):\n%s", diff)
 	}
@@ -51,7 +54,7 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("ParseConfig(%s) = %v, want InvalidConfig naming %q with %q", c.json, err, c.key, c.msg)
 		}
 	}
-	if keys := connector.ConfigKeys(); len(keys) != 15 || keys[0].Name != "host" {
+	if keys := connector.ConfigKeys(); len(keys) != 17 || keys[0].Name != "host" {
 		t.Errorf("ConfigKeys() = %d keys starting with %+v", len(keys), keys[0])
 	}
 }
@@ -69,6 +72,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{func(c *connector.Config) { c.AuthType = "kerberos" }, "auth_type"},
 		{func(c *connector.Config) { c.Protocol = "gopher" }, "protocol"},
 		{func(c *connector.Config) { c.Timezone = "Mars/Olympus" }, "timezone"},
+		{func(c *connector.Config) { c.MaxAttempts = -1 }, "max_attempts"},
+		{func(c *connector.Config) { c.Timeout = -5 }, "timeout"},
 		{func(c *connector.Config) { c.Username = `CORP\` }, "username"},
 		{func(c *connector.Config) { c.EmailAddress = "not an address" }, "email_address"},
 		{func(c *connector.Config) { c.Host = "https://u:p@mail.example.com/" }, "host"},
@@ -132,6 +137,7 @@ func TestServerAndTransportErrors(t *testing.T) {
 	l.Close()
 	down := cfg
 	down.Host = "http://" + addr + "/EWS/Exchange.asmx"
+	down.MaxAttempts = 1 // no retries of the refused connection
 	execFail(t, down, "get_contacts", `{}`, connector.CodeConnectionError, addr)
 
 	execFail(t, cfg, "get_mail", `{}`, connector.CodeUnknownOperation, "get_contacts")
@@ -210,4 +216,17 @@ func TestResultJSON(t *testing.T) {
 	if string(b) != `{"status":"Error","code":"ErrorItemNotFound","message":"The specified object was not found in the store."}` {
 		t.Errorf("Failure: %s", b)
 	}
+}
+
+func TestRetriesFollowMaxAttempts(t *testing.T) {
+	// The server is busy for the first request of each client and asks for a short back-off.
+	_, cfg := setup(t, testserver.WithFaults(testserver.ServerBusy(20*time.Millisecond).Times(1)))
+	noRetry := cfg
+	noRetry.MaxAttempts = 1
+	ce := execFail(t, noRetry, "get_contacts", `{}`, "ErrorServerBusy", "")
+	if ce != nil && ce.Usage() {
+		t.Error("ErrorServerBusy is not a usage error")
+	}
+	_, cfg = setup(t, testserver.WithFaults(testserver.ServerBusy(20*time.Millisecond).Times(1)))
+	execOK(t, cfg, "get_contacts", `{}`, nil) // the default policy retries after the back-off
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ewsgo/ews/connector"
@@ -72,6 +73,8 @@ func (g *globals) flags() []struct {
 		{"client-secret-file", "FILE", "oauth2: file holding the client secret; or set EWS_CLIENT_SECRET", &g.clientSecretFile},
 		{"token-url", "URL", "oauth2: token endpoint instead of Microsoft's (national clouds)", &g.tokenURL},
 		{"timezone", "ZONE", "IANA time zone of dates without an offset and of returned times (default UTC)", &g.timezone},
+		{"max-attempts", "N", "attempts per request, retries of passing failures included (default 8; 1: no retries)", &g.maxAttempts},
+		{"timeout", "SECONDS", "time one HTTP request may take (default 120)", &g.timeout},
 		{"output", "FORMAT", "json (default): one result object; ndjson: the data's items one per line, for large lists", &g.output},
 	}
 }
@@ -129,6 +132,19 @@ func (g *globals) buildConfig(e *env) (connector.Config, error) {
 		{&g.tokenURL, &cfg.TokenURL}, {&g.timezone, &cfg.Timezone}} {
 		if s.f.set {
 			*s.dst = s.f.v
+		}
+	}
+	for _, s := range []struct {
+		f    *strFlag
+		name string
+		dst  *int
+	}{{&g.maxAttempts, "max_attempts", &cfg.MaxAttempts}, {&g.timeout, "timeout", &cfg.Timeout}} {
+		if s.f.set {
+			n, err := strconv.Atoi(s.f.v)
+			if err != nil {
+				return cfg, &connector.Error{Code: connector.CodeInvalidConfig, Param: s.name, Message: fmt.Sprintf("--%s %q is not a whole number", strings.ReplaceAll(s.name, "_", "-"), s.f.v)}
+			}
+			*s.dst = n
 		}
 	}
 	if g.autodiscover.set {
