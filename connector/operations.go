@@ -86,6 +86,12 @@ func init() {
 	register(single("create_event", "Create a calendar event (a meeting when it has attendees) and return it.", CreateEvent))
 	register(list("get_events", "List the calendar's events in a time range (recurring series as their occurrences).", GetEvents))
 	register(list("get_contacts", "List the contacts of the Contacts folder.", GetContacts))
+	register(list("get_email", "List the unread messages of the Inbox, oldest first, and mark them read.", GetEmail))
+	register(single("mark_as_read", "Mark a message read.", MarkAsRead))
+	register(single("move_email", "Move a message to another folder.", MoveEmail))
+	register(single("delete_email", "Delete a message (to Deleted Items, to Recoverable Items, or for good).", DeleteEmail))
+	register(list("search_query", "Search a folder's messages by sender, subject, body and query, newest first.", SearchQuery))
+	register(single("send_email", "Send a message, with attachments, keeping a copy in Sent Items.", SendEmail))
 }
 
 // Operations describes every operation, sorted by name.

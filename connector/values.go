@@ -3,6 +3,7 @@ package connector
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strconv"
@@ -172,3 +173,9 @@ func checkAddresses(param string, addrs []string) error {
 	}
 	return nil
 }
+
+var (
+	errNotRegular = errors.New("not a regular file")
+	errTooLarge   = errors.New("larger than 150 MB")
+	errNoName     = errors.New("no name")
+)

@@ -45,6 +45,7 @@ func (f *boolFlag) IsBoolFlag() bool { return true }
 type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
 	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
+	maxAttempts, timeout                                                              strFlag
 	autodiscover, insecure                                                            boolFlag
 }
 
