@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,19 +35,34 @@ const (
 	StatusError   = "Error"
 )
 
-// MarshalJSON writes {"status","data"} for a success and {"status","code","message"} for an error.
+// MarshalJSON writes {"status","data"} for a success and {"status","code","message"} for an error. It leaves
+// "<", ">" and "&" as they are (json.Marshal escapes them again; an Encoder with SetEscapeHTML(false) does not).
 func (r *Result) MarshalJSON() ([]byte, error) {
+	var v any
 	if r.Status == StatusError {
-		return json.Marshal(struct {
+		v = struct {
 			Status  string `json:"status"`
 			Code    string `json:"code"`
 			Message string `json:"message"`
-		}{r.Status, r.Code, r.Message})
+		}{r.Status, r.Code, r.Message}
+	} else {
+		v = struct {
+			Status string `json:"status"`
+			Data   any    `json:"data"`
+		}{r.Status, r.Data}
 	}
-	return json.Marshal(struct {
-		Status string `json:"status"`
-		Data   any    `json:"data"`
-	}{r.Status, r.Data})
+	return marshalPlain(v)
+}
+
+// marshalPlain is json.Marshal without HTML escaping and without the trailing newline.
+func marshalPlain(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Success wraps data in a success result.

@@ -386,3 +386,14 @@ func TestCLIPasswordAndConfigSources(t *testing.T) {
 		t.Errorf("--insecure: stderr %q, want a warning", r.stderr)
 	}
 }
+
+func TestCLIRetriesAndTimeout(t *testing.T) {
+	srv := testserver.New(t, testserver.WithFaults(testserver.ServerBusy(20*time.Millisecond).Times(1)))
+	g, env := conn(srv)
+	runCLI(t, env, "", append(g, "--max-attempts", "1", "--timeout", "30", "get_contacts")...).failed(t, 1, "ErrorServerBusy", "")
+	srv = testserver.New(t, testserver.WithFaults(testserver.ServerBusy(20*time.Millisecond).Times(1)))
+	g, env = conn(srv)
+	runCLI(t, env, "", append(g, "--timeout", "30", "get_contacts")...).ok(t, nil) // retried after the back-off
+	runCLI(t, env, "", append(g, "--max-attempts", "many", "get_contacts")...).failed(t, 2, connector.CodeInvalidConfig, "--max-attempts")
+	runCLI(t, env, "", append(g, "--timeout", "-1", "get_contacts")...).failed(t, 2, connector.CodeInvalidConfig, "timeout")
+}

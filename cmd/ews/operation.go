@@ -149,12 +149,22 @@ func usageErrorFor(e *env, msg string) int {
 }
 
 func writeJSON(w io.Writer, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
-		b, _ = json.Marshal(connector.Failure(err))
+		b, _ = marshal(connector.Failure(err))
 	}
-	b = append(b, '\n')
-	_, _ = w.Write(b)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// marshal is json.Marshal without escaping "<", ">" and "&" (Message-IDs and HTML bodies stay readable).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // output writes an operation's result: with json one result object once the operation has succeeded; with
@@ -177,7 +187,7 @@ func newOutput(w io.Writer, ndjson, list bool) *output {
 
 func (o *output) Write(v any) error {
 	if o.ndjson {
-		b, err := json.Marshal(v)
+		b, err := marshal(v)
 		if err != nil {
 			return err
 		}
@@ -203,7 +213,7 @@ func (o *output) Flush() error {
 		if o.list {
 			data = o.items
 		}
-		b, err := json.Marshal(connector.Success(data))
+		b, err := marshal(connector.Success(data))
 		if err != nil {
 			return err
 		}

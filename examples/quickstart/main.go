@@ -11,10 +11,12 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ewsgo/ews"
@@ -76,35 +78,64 @@ func showFolders(ctx context.Context, c *ews.Client) error {
 	return nil
 }
 
-// step is one connector operation of the tour.
+// step is one connector operation of the tour; params may use what earlier steps found.
 type step struct {
-	op, params string
-	changes    bool // changes the mailbox: run against the fake server only
+	op      string
+	params  func(t *tour) string
+	changes bool // changes the mailbox: run against the fake server only
+}
+
+// tour is what the steps found so far.
+type tour struct {
+	messageID string // the Internet Message-ID of a suspicious message
 }
 
 func steps() []step {
 	start := time.Now().UTC().AddDate(0, 0, 2).Truncate(24 * time.Hour).Add(14 * time.Hour)
+	fixed := func(p string) func(*tour) string { return func(*tour) string { return p } }
+	iocs := base64.StdEncoding.EncodeToString([]byte("micros0ft-365-security.com\nexamp1e-helpdesk.com\n"))
 	return []step{
-		{"get_events", `{}`, false},
-		{"create_event", fmt.Sprintf(`{"subject": "Incident review", "start_date": %q, "end_date": %q,
+		{"get_events", fixed(`{}`), false},
+		{"create_event", fixed(fmt.Sprintf(`{"subject": "Incident review", "start_date": %q, "end_date": %q,
 			"required_attendees": "bob.martin@example.com, carol.nguyen@example.com", "location": "Room 4.12",
 			"categories": ["Incident"], "show_as": "Busy", "reminder": "30 minutes", "is_private": false,
-			"body": "Review of the phishing wave."}`, start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339)), true},
-		{"get_events", `{"subject": "review"}`, false},
-		{"get_contacts", `{}`, false},
+			"body": "Review of the phishing wave."}`, start.Format(time.RFC3339), start.Add(time.Hour).Format(time.RFC3339))), true},
+		{"get_contacts", fixed(`{}`), false},
+		{"get_email", fixed(`{"mark_as_read": false}`), false},
+		{"search_query", fixed(`{"folder_name": "Inbox", "query": "{'subject__icontains': 'password'}", "range": 5}`), false},
+		{"mark_as_read", func(t *tour) string { return fmt.Sprintf(`{"message_id": %q}`, t.messageID) }, true},
+		{"move_email", func(t *tour) string {
+			return fmt.Sprintf(`{"message_id": %q, "source_folder": "Inbox", "destination_folder": "Inbox/Phishing"}`, t.messageID)
+		}, true},
+		{"delete_email", func(t *tour) string {
+			return fmt.Sprintf(`{"message_id": %q, "folder_name": "Inbox/Phishing", "delete_type": "Move To Trash"}`, t.messageID)
+		}, true},
+		{"send_email", fixed(fmt.Sprintf(`{"subject": "Phishing wave: indicators", "to_recipients": "carol.nguyen@example.com",
+			"body": "<p>Blocked the domains attached.</p>", "attachments": [{"name": "iocs.txt", "content": %q}]}`, iocs)), true},
 	}
 }
 
 // runOperations runs each step through connector.Execute, the call a SOAR tool makes, and prints its result.
 func runOperations(ctx context.Context, cfg connector.Config, fake bool) error {
+	t := &tour{}
 	for _, s := range steps() {
 		if s.changes && !fake {
 			continue
 		}
-		res, err := connector.Execute(ctx, cfg, s.op, json.RawMessage(s.params))
-		fmt.Printf("\n== %s %s\n%s\n", s.op, compact(s.params), show(res))
+		if s.op == "mark_as_read" && t.messageID == "" {
+			fmt.Println("\n(no message matched the search: skipping mark_as_read, move_email and delete_email)")
+			break
+		}
+		params := s.params(t)
+		res, err := connector.Execute(ctx, cfg, s.op, json.RawMessage(params))
+		fmt.Printf("\n== %s %s\n%s\n", s.op, compact(params), show(res))
 		if err != nil {
 			return err
+		}
+		if s.op == "search_query" {
+			if es, ok := res.(*connector.Result).Data.([]any); ok && len(es) > 0 {
+				t.messageID = es[0].(*connector.Email).MessageID
+			}
 		}
 	}
 	return nil
@@ -115,8 +146,11 @@ func compact(s string) string {
 	if json.Unmarshal([]byte(s), &v) != nil {
 		return s
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSpace(buf.String())
 }
 
 // show formats a result, on one line, with long lists cut to their first three items.
@@ -130,10 +164,13 @@ func show(res any) string {
 		more = len(items) - 3
 		r = connector.Success(items[:3])
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
 		return err.Error()
 	}
+	b := strings.TrimSpace(buf.String())
 	if more > 0 {
 		return fmt.Sprintf("%s\n(and %d more items)", b, more)
 	}
