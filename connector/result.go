@@ -167,7 +167,7 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeTimeout
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
-	case errors.Is(err, ews.ErrInvalidQuery):
+	case errors.Is(err, ews.ErrInvalidQuery), errors.Is(err, ews.ErrInvalidInput), errors.Is(err, ews.ErrInvalidFolder):
 		out.Code = CodeInvalidParameter
 	}
 	return out
