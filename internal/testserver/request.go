@@ -20,6 +20,8 @@ type request struct {
 	w       xw
 	// rejected is set when the request was answered with a schema-validation or invalid-request fault.
 	rejected bool
+	// stream, set by GetStreamingEvents, makes the server answer with a stream of envelopes instead.
+	stream *stream
 }
 
 // handler answers one operation. It runs with s.mu held, writes response messages with r.w, and returns a

@@ -118,6 +118,7 @@ type Server struct {
 	requests  []RequestInfo
 	hooks     []Hook
 	listener  net.Listener
+	notify    notifyState
 	faults    []Fault // see faults.go
 	inFlight  int
 	delaying  int // requests held by a Delay fault
@@ -165,6 +166,7 @@ func NewServer(opts ...Option) *Server {
 		clock:     time.Now,
 		schemes:   []string{"NTLM", "Basic"},
 	}
+	s.notify.init()
 	for _, o := range opts {
 		o(s)
 	}
@@ -189,7 +191,10 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.HTTP.Close() }
+func (s *Server) Close() {
+	s.stopStreams()
+	s.HTTP.Close()
+}
 
 // Client returns an *http.Client that trusts the server's TLS certificate.
 func (s *Server) Client() *http.Client { return s.HTTP.Client() }
@@ -290,14 +295,37 @@ func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) 
 
 // notifyLocked is called for every change of an item; the change log feeds synchronisation and notifications.
 func (s *Server) notifyLocked(mb *Mailbox, kind string, it *Item) {
-	mb.changes = append(mb.changes, change{kind: kind, itemID: it.ID, folderID: it.FolderID})
+	switch kind {
+	case "CreatedEvent":
+		it.contentHash = contentHash(it)
+	case "ModifiedEvent":
+		if h := contentHash(it); h != it.contentHash {
+			it.contentHash = h
+			it.contentVersion++
+		}
+	}
+	now := s.now()
+	mb.logLocked(change{kind: kind, itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	it.lastChange = len(mb.changes)
+	if kind == "CreatedEvent" && mb.arriving && it.Kind() == "message" && !it.IsDraft {
+		mb.logLocked(change{kind: "NewMailEvent", itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	}
+	s.wakeLocked()
 }
 
 // change is one entry of a mailbox's change log.
 type change struct {
-	kind     string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
-	itemID   string
-	folderID string
+	seq       int    // position in the log, from 1
+	kind      string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
+	itemID    string
+	changeKey string
+	folderID  string // the item's folder (for a deletion, the folder it was in)
+	time      time.Time
+}
+
+func (mb *Mailbox) logLocked(c change) {
+	c.seq = len(mb.changes) + 1
+	mb.changes = append(mb.changes, c)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -337,7 +365,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(w, r, user, scheme, body) {
 		return
 	}
-	resp, status := s.answer(user, scheme, body, "")
+	resp, status, st := s.answerStream(user, scheme, body, "")
+	if st != nil {
+		s.serveStream(w, r, st) // writes (and captures) its own envelopes
+		return
+	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(resp)
@@ -346,6 +378,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
 // if any.
 func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
+	resp, status, _ := s.answerStream(user, scheme, body, fault)
+	return resp, status
+}
+
+// answerStream is answer for requests that may be answered with a stream of envelopes (GetStreamingEvents): it
+// returns the stream to serve instead of resp.
+func (s *Server) answerStream(user *User, scheme string, body []byte, fault string) ([]byte, int, *stream) {
 	req := &request{srv: s, user: user, raw: body}
 	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
@@ -354,8 +393,11 @@ func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([
 	if !info.rejected {
 		capture("req", info.Operation, body)
 	}
+	if req.stream != nil && status == http.StatusOK {
+		return nil, status, req.stream
+	}
 	capture("resp", info.Operation, resp)
-	return resp, status
+	return resp, status, nil
 }
 
 func (s *Server) record(info RequestInfo) {
