@@ -92,6 +92,7 @@ func init() {
 	register(single("delete_email", "Delete a message (to Deleted Items, to Recoverable Items, or for good).", DeleteEmail))
 	register(list("search_query", "Search a folder's messages by sender, subject, body and query, newest first.", SearchQuery))
 	register(single("send_email", "Send a message, with attachments, keeping a copy in Sent Items.", SendEmail))
+	register(pollOperation())
 }
 
 // Operations describes every operation, sorted by name.

@@ -101,6 +101,12 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 	raw, _ := json.Marshal(obj)
 	out := newOutput(e.stdout, g.output.v == "ndjson", info.List)
 	if err := connector.Run(ctx, cfg, name, raw, out); err != nil {
+		if out.flushed {
+			// The result is out; what failed after it (saving the poll state) goes to stderr only.
+			ce := connector.ErrorOf(err)
+			fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
+			return exitFail
+		}
 		return fail(e, err)
 	}
 	return exitOK
@@ -175,6 +181,8 @@ type output struct {
 	list   bool
 	items  []any
 	one    any
+	// flushed is set once the result has been written completely.
+	flushed bool
 }
 
 func newOutput(w io.Writer, ndjson, list bool) *output {
@@ -221,7 +229,11 @@ func (o *output) Flush() error {
 			return err
 		}
 	}
-	return o.w.Flush()
+	if err := o.w.Flush(); err != nil {
+		return err
+	}
+	o.flushed = true
+	return nil
 }
 
 // flagError rewords the flag package's errors with the parameter names.

@@ -1,6 +1,7 @@
 // Command quickstart connects to an EWS server and shows what the SDK does. With no settings it starts the
 // in-process fake EWS server, seeds a mailbox, and runs every operation of the SOAR connector once against it,
-// printing each result, so it works out of the box:
+// printing each result (poll twice: the first call records the Inbox, the second returns what arrived since),
+// so it works out of the box:
 //
 //	go run ./examples/quickstart
 //
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -88,6 +90,8 @@ type step struct {
 // tour is what the steps found so far.
 type tour struct {
 	messageID string // the Internet Message-ID of a suspicious message
+	stateFile string // the poll state
+	self      string // the mailbox's own address
 }
 
 func steps() []step {
@@ -110,21 +114,31 @@ func steps() []step {
 		{"delete_email", func(t *tour) string {
 			return fmt.Sprintf(`{"message_id": %q, "folder_name": "Inbox/Phishing", "delete_type": "Move To Trash"}`, t.messageID)
 		}, true},
-		{"send_email", fixed(fmt.Sprintf(`{"subject": "Phishing wave: indicators", "to_recipients": "carol.nguyen@example.com",
-			"body": "<p>Blocked the domains attached.</p>", "attachments": [{"name": "iocs.txt", "content": %q}]}`, iocs)), true},
+		{"poll", func(t *tour) string { return fmt.Sprintf(`{"state_file": %q}`, t.stateFile) }, false},
+		{"send_email", func(t *tour) string {
+			return fmt.Sprintf(`{"subject": "Phishing wave: indicators", "to_recipients": "carol.nguyen@example.com",
+				"cc_recipients": [%q], "body": "<p>Blocked the domains attached.</p>",
+				"attachments": [{"name": "iocs.txt", "content": %q}]}`, t.self, iocs)
+		}, true},
+		{"poll", func(t *tour) string { return fmt.Sprintf(`{"state_file": %q}`, t.stateFile) }, true},
 	}
 }
 
 // runOperations runs each step through connector.Execute, the call a SOAR tool makes, and prints its result.
 func runOperations(ctx context.Context, cfg connector.Config, fake bool) error {
-	t := &tour{}
+	dir, err := os.MkdirTemp("", "ews-quickstart")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	t := &tour{stateFile: filepath.Join(dir, "inbox.state"), self: cfg.EmailAddress}
 	for _, s := range steps() {
 		if s.changes && !fake {
 			continue
 		}
-		if s.op == "mark_as_read" && t.messageID == "" {
-			fmt.Println("\n(no message matched the search: skipping mark_as_read, move_email and delete_email)")
-			break
+		if t.messageID == "" && (s.op == "mark_as_read" || s.op == "move_email" || s.op == "delete_email") {
+			fmt.Printf("\n(no message matched the search: skipping %s)\n", s.op)
+			continue
 		}
 		params := s.params(t)
 		res, err := connector.Execute(ctx, cfg, s.op, json.RawMessage(params))
