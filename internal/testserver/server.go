@@ -36,6 +36,8 @@ type User struct {
 	Email string
 	// CanImpersonate grants the ApplicationImpersonation role.
 	CanImpersonate bool
+
+	app bool // an app-only OAuth2 token (WithAppToken): no mailbox of its own, must impersonate
 }
 
 // ServerVersion is what the server reports in its ServerVersionInfo header.
@@ -72,8 +74,25 @@ func WithToken(token, email string) Option {
 	}
 }
 
+// WithAppToken accepts an app-only OAuth2 token, as Microsoft's identity platform issues for client credentials
+// with the full_access_as_app permission: it acts on any mailbox of the server, and only by impersonation, as
+// Exchange Online requires (a request without an ExchangeImpersonation header is refused with
+// ErrorInvalidExchangeImpersonationHeaderData).
+func WithAppToken(token string) Option {
+	return func(s *Server) {
+		s.appTokens = append(s.appTokens, token)
+		if !s.offers("Bearer") {
+			s.schemes = append(s.schemes, "Bearer")
+		}
+	}
+}
+
 // WithVersion sets the ServerVersionInfo the server reports.
 func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
+
+// WithListener serves on l instead of a listener on a random local port (ews fake-server serves on the address
+// the user asks for). The server closes l when it closes.
+func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
 
 // WithClock sets the server's clock (the default is time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
@@ -90,6 +109,7 @@ type Server struct {
 	schemes   []string
 	users     []*User
 	tokens    map[string]string // bearer token -> mailbox address
+	appTokens []string          // app-only bearer tokens
 	mailboxes map[string]*Mailbox
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
 	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
@@ -97,6 +117,7 @@ type Server struct {
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
+	listener  net.Listener
 	notify    notifyState
 	faults    []Fault // see faults.go
 	inFlight  int
@@ -153,6 +174,10 @@ func NewServer(opts ...Option) *Server {
 		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.listener != nil {
+		_ = s.HTTP.Listener.Close()
+		s.HTTP.Listener = s.listener
+	}
 	s.HTTP.Config.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
 		return context.WithValue(ctx, connKey{}, &connState{})
 	}
