@@ -87,8 +87,8 @@ func TestAutodiscoverConcurrentFirstCallsDiscoverOnce(t *testing.T) {
 	ex := n.exchange()
 	n.route(ex, "example.com:443")
 	cfg := n.config("alice@example.com")
-	// Basic: go-ntlmssp can send concurrent handshakes' legs on different connections, which NTLM refuses.
-	cfg.Auth = AuthBasic
+	// NTLM: the concurrent first calls authenticate fresh connections at once, each handshake on its own.
+	cfg.Auth = AuthNTLM
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +119,14 @@ func TestAutodiscoverConcurrentFirstCallsDiscoverOnce(t *testing.T) {
 	}
 	if count != 1 {
 		t.Errorf("%d GetUserSettings requests for 6 concurrent first calls, want 1", count)
+	}
+	if n := ex.srv.Handled("GetFolder"); n != 6 {
+		t.Errorf("server carried out %d GetFolder, want 6", n)
+	}
+	for _, r := range ex.credentialed() {
+		if r.Auth != "NTLM" {
+			t.Errorf("%s %s authenticated with %s, want NTLM", r.Method, r.Path, r.Auth)
+		}
 	}
 }
 

@@ -140,7 +140,7 @@ func BenchmarkFloor10k(b *testing.B) {
 	if _, err := fetchAll(ctx, benchClient(b, s, &http.Client{Transport: rec}), 1); err != nil {
 		b.Fatal(err)
 	}
-	reqs := rec.bodies // FindItem, GetItem, FindItem, GetItem...
+	reqs := rec.bodies   // FindItem, GetItem, FindItem, GetItem...
 	if len(reqs) < 200 { // more when a request was retried
 		b.Fatalf("%d requests recorded, want 200", len(reqs))
 	}

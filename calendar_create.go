@@ -67,9 +67,10 @@ type NewEvent struct {
 	// ShowAs is the free/busy state; empty means Busy.
 	ShowAs ShowAs
 	// Reminder is how long before the start the reminder fires; 0 leaves the server's default (15 minutes on
-	// Exchange). NoReminder turns the reminder off.
-	Reminder   time.Duration
-	NoReminder bool
+	// Exchange). ReminderAtStart sets a reminder that fires at the start; NoReminder turns the reminder off.
+	Reminder        time.Duration
+	ReminderAtStart bool
+	NoReminder      bool
 	// Private marks the event private (Sensitivity Private); Sensitivity sets another level.
 	Private     bool
 	Sensitivity Sensitivity
@@ -165,8 +166,11 @@ func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 	if ev.Reminder < 0 {
 		return nil, fmt.Errorf("ews: NewEvent.Reminder %v is negative", ev.Reminder)
 	}
-	if ev.NoReminder && ev.Reminder != 0 {
-		return nil, errors.New("ews: NewEvent.NoReminder and NewEvent.Reminder are both set")
+	if ev.NoReminder && (ev.Reminder != 0 || ev.ReminderAtStart) {
+		return nil, errors.New("ews: NewEvent.NoReminder and NewEvent.Reminder (or ReminderAtStart) are both set")
+	}
+	if ev.ReminderAtStart && ev.Reminder != 0 {
+		return nil, errors.New("ews: NewEvent.ReminderAtStart and NewEvent.Reminder are both set")
 	}
 	body, err := wireBody("NewEvent", ev.Body, ev.BodyHTML)
 	if err != nil {
@@ -187,7 +191,7 @@ func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 	switch {
 	case ev.NoReminder:
 		ci.ReminderIsSet = new(bool)
-	case ev.Reminder > 0:
+	case ev.Reminder > 0 || ev.ReminderAtStart:
 		on, minutes := true, int(ev.Reminder/time.Minute)
 		ci.ReminderIsSet, ci.ReminderMinutesBeforeStart = &on, &minutes
 	}

@@ -168,6 +168,22 @@ func TestCreateEventShowAsAndReminder(t *testing.T) {
 	if body := lastRequest(t, srv, "CreateItem"); !strings.Contains(body, "<t:ReminderIsSet>false</t:ReminderIsSet>") {
 		t.Errorf("NoReminder did not send ReminderIsSet false: %s", body)
 	}
+	id, err = c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "at start", Start: start, End: start, ReminderAtStart: true}, EventOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := storedItem(t, srv, id); !it.ReminderIsSet || it.ReminderMinutes != 0 {
+		t.Errorf("ReminderAtStart: stored ReminderIsSet=%v ReminderMinutes=%d, want true 0", it.ReminderIsSet, it.ReminderMinutes)
+	}
+	if body := lastRequest(t, srv, "CreateItem"); !strings.Contains(body, "<t:ReminderMinutesBeforeStart>0</t:ReminderMinutesBeforeStart>") {
+		t.Errorf("ReminderAtStart did not send ReminderMinutesBeforeStart 0: %s", body)
+	}
+	for _, bad := range []NewEvent{{NoReminder: true, ReminderAtStart: true}, {Reminder: time.Minute, ReminderAtStart: true}} {
+		bad.Subject, bad.Start, bad.End = "bad", start, start
+		if _, err := c.Calendar().CreateEvent(testCtx(t), bad, EventOptions{}); err == nil || !strings.Contains(err.Error(), "ReminderAtStart") {
+			t.Errorf("CreateEvent(%+v) error = %v, want one naming ReminderAtStart", bad, err)
+		}
+	}
 	if _, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "default", Start: start, End: start}, EventOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -126,37 +126,12 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 // listed are left out.
 func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
 	var out []*Contact
-	for len(ids) > 0 {
-		n := min(len(ids), getBatch)
-		req := &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties", BodyType: "Text"}}
-		for _, id := range ids[:n] {
-			req.ItemIDs = append(req.ItemIDs, soap.ItemID{ID: id})
-		}
-		var resp soap.GetItemResponse
-		if err := c.call(ctx, req, &resp); err != nil {
-			return nil, err
-		}
-		if len(resp.ResponseMessages) != n {
-			return nil, fmt.Errorf("%w: GetItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), n)
-		}
-		for i := range resp.ResponseMessages {
-			m := &resp.ResponseMessages[i]
-			if err := c.itemErr(&m.ResponseMessage); err != nil {
-				if skipMissing && errors.Is(err, ErrItemNotFound) {
-					continue
-				}
-				return nil, err
-			}
-			if len(m.Items.Items) != 1 {
-				return nil, fmt.Errorf("%w: GetItem returned %d items for one id", ErrMalformedResponse, len(m.Items.Items))
-			}
-			it := &m.Items.Items[0]
-			if it.XMLName.Local != "Contact" {
-				return nil, fmt.Errorf("ews: item %s is a %s, not a contact", ids[i], it.XMLName.Local)
-			}
-			out = append(out, contactFromWire(it))
-		}
-		ids = ids[n:]
+	shape := soap.ItemShape{BaseShape: "AllProperties", BodyType: "Text"}
+	err := c.getTyped(ctx, ids, shape, "Contact", "a contact", skipMissing, func(it *soap.Item) {
+		out = append(out, contactFromWire(it))
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

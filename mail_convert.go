@@ -131,7 +131,7 @@ func parseHeaderBlock(s string) []InternetHeader {
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(out) > 0 {
 			last := &out[len(out)-1]
-			last.Value += " " + strings.TrimSpace(line)
+			last.Value = strings.TrimSpace(last.Value + " " + strings.TrimSpace(line))
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")

@@ -3,7 +3,6 @@ package ews
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/ewsgo/ews/soap"
 )
@@ -76,31 +75,11 @@ func (s *MailService) getItems(ctx context.Context, batch []target, shape soap.I
 
 // getItemsInto is getItems decoding into resp (the items returned point into it).
 func (s *MailService) getItemsInto(ctx context.Context, batch []target, shape soap.ItemShape, resp *soap.GetItemResponse) ([]*soap.Item, []error, error) {
-	req := &soap.GetItem{ItemShape: shape, ItemIDs: make([]soap.ItemID, len(batch))}
+	ids := make([]string, len(batch))
 	for i, t := range batch {
-		req.ItemIDs[i] = soap.ItemID{ID: t.id}
+		ids[i] = t.id
 	}
-	if err := s.c.call(ctx, req, resp); err != nil {
-		return nil, nil, err
-	}
-	if len(resp.ResponseMessages) != len(batch) {
-		return nil, nil, fmt.Errorf("%w: GetItem returned %d response messages for %d ids", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
-	}
-	items := make([]*soap.Item, len(batch))
-	errs := make([]error, len(batch))
-	for i := range resp.ResponseMessages {
-		m := &resp.ResponseMessages[i]
-		if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-			errs[i] = err
-			continue
-		}
-		if len(m.Items.Items) != 1 {
-			errs[i] = fmt.Errorf("%w: GetItem returned %d items for one id", ErrMalformedResponse, len(m.Items.Items))
-			continue
-		}
-		items[i] = &m.Items.Items[0]
-	}
-	return items, errs, nil
+	return s.c.getItemBatchInto(ctx, ids, shape, resp)
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }

@@ -121,10 +121,8 @@ func TestGetFullDetails(t *testing.T) {
 }
 
 func TestGetBatchesAndPartialFailure(t *testing.T) {
-	// Basic: concurrent batches over fresh NTLM connections need the transport's connection pinning (reliability
-	// work); this test is about batching.
-	srv := testserver.New(t)
-	c := newTestClient(t, srv, func(cfg *Config) { cfg.Auth = AuthBasic })
+	// NTLM, with batches in flight at once on fresh connections: each handshake stays on its own connection.
+	srv, c := setup(t)
 	var ids []string
 	for i := range 5 {
 		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "m" + string(rune('0'+i))}))

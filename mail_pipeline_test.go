@@ -222,7 +222,10 @@ func TestSearchPipelinedContent(t *testing.T) {
 // A server that compresses its answers (IIS dynamic compression) is asked to, and its answers are read.
 func TestSearchGzip(t *testing.T) {
 	srv, c := setup(t, testserver.WithGzip())
-	ids := seedMessages(srv, "inbox", 250, func(i int, it *testserver.Item) { it.Body = strings.Repeat("<p>compressible</p>", 50); it.BodyType = "HTML" })
+	ids := seedMessages(srv, "inbox", 250, func(i int, it *testserver.Item) {
+		it.Body = strings.Repeat("<p>compressible</p>", 50)
+		it.BodyType = "HTML"
+	})
 	n := 0
 	for m, err := range c.Mail().Search(testCtx(t), SearchOptions{Concurrency: 2, Only: []string{"subject", "body"}}) {
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ewsgo/ews/soap"
 )
@@ -52,6 +53,9 @@ func normalizeMessageID(field, s string) (string, error) {
 	at := strings.LastIndexByte(inner, '@')
 	if at <= 0 || at == len(inner)-1 || strings.ContainsAny(inner, "<> \t\r\n\x00") {
 		return "", inputErr(field, "%q is not an Internet Message-ID (<local@domain>)", s)
+	}
+	if !utf8.ValidString(inner) || strings.IndexFunc(inner, unicode.IsControl) >= 0 {
+		return "", inputErr(field, "%q is not an Internet Message-ID: it holds control characters or invalid UTF-8", s)
 	}
 	return "<" + inner + ">", nil
 }

@@ -224,6 +224,9 @@ func toDateTime(v any, allowDate bool) (t time.Time, dateOnly bool, msg string) 
 			}
 		}
 		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			if d.Year() < 1 {
+				return time.Time{}, false, fmt.Sprintf("the year %d is outside 1 to 9999", d.Year())
+			}
 			if allowDate {
 				return d, true, ""
 			}
@@ -250,6 +253,9 @@ func toDate(v any) (time.Time, string) {
 		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
 		if err != nil {
 			return time.Time{}, pyRepr(truncateText(v)) + " is not a date; write it as 2006-01-02"
+		}
+		if d.Year() < 1 {
+			return time.Time{}, fmt.Sprintf("the year %d is outside 1 to 9999", d.Year())
 		}
 		return d, ""
 	}

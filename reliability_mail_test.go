@@ -11,8 +11,8 @@ import (
 )
 
 // Wire-level versions of the mail tests: they drive FindItem paging and a sending CreateItem through
-// call and callOnce, as the mail service does. The same tests through Mail().Search and Mail().Send belong with
-// the mail service.
+// call and callOnce, as the mail service does. The same tests through Mail().Search and Mail().Send are in
+// mail_reliability_test.go.
 
 // findAllMessages pages through a folder with FindItem, as a search iterator does, and returns the ids.
 func findAllMessages(t *testing.T, c *Client, pageSize int) []string {

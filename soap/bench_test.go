@@ -2,8 +2,10 @@ package soap
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -21,11 +23,13 @@ func getItemResponse(n, bodySize int) []byte {
 	return b.Bytes()
 }
 
-// BenchmarkDecodeGetItem100 decodes a 100-message GetItem response (2 KB HTML bodies); see ns/item.
+// BenchmarkDecodeGetItem100 decodes a 100-message GetItem response (2 KB HTML bodies) with DecodeResponse (the
+// hand-written decoder); see ns/item, and B/op and allocs/op divided by 100.
 func BenchmarkDecodeGetItem100(b *testing.B) {
 	data := getItemResponse(100, 2048)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	per := perItem(b)
 	for b.Loop() {
 		var r GetItemResponse
 		if _, err := DecodeResponse(bytes.NewReader(data), &r); err != nil {
@@ -35,7 +39,22 @@ func BenchmarkDecodeGetItem100(b *testing.B) {
 			b.Fatalf("%d messages", len(r.ResponseMessages))
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/item")
+	per(100)
+}
+
+// perItem starts counting allocations; the function it returns reports ns/item, B/item and allocs/item for n
+// items per iteration.
+func perItem(b *testing.B) func(n int) {
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	return func(n int) {
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		items := float64(b.N * n)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/items, "ns/item")
+		b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/items, "B/item")
+		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/items, "allocs/item")
+	}
 }
 
 // BenchmarkEncodeFindItem encodes a paged FindItem request with a restriction and sort order.
@@ -57,5 +76,58 @@ func BenchmarkEncodeFindItem(b *testing.B) {
 		if err := WriteRequest(io.Discard, h, req); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDecodeGetItem100Std decodes the response of BenchmarkDecodeGetItem100 with encoding/xml, as every
+// response was decoded before the hand-written decoder.
+func BenchmarkDecodeGetItem100Std(b *testing.B) {
+	data := getItemResponse(100, 2048)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	per := perItem(b)
+	for b.Loop() {
+		var r GetItemResponse
+		if _, err := decodeStd(bytes.NewReader(data), &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	per(100)
+}
+
+// BenchmarkTokensStd reads the tokens of the response with encoding/xml's RawToken (no namespaces, no reflection):
+// the tokenizer's own speed.
+func BenchmarkTokensStd(b *testing.B) {
+	data := getItemResponse(100, 2048)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := xml.NewDecoder(bytes.NewReader(data))
+		for {
+			if _, err := d.RawToken(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkTokensScanner reads the tokens of the same response with the scanner of the hand-written decoder
+// (with its checks: names, matching tags, entities, UTF-8 and character range).
+func BenchmarkTokensScanner(b *testing.B) {
+	data := getItemResponse(100, 2048)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newScanner(bytes.NewReader(data))
+		for {
+			if err := s.next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.release()
 	}
 }

@@ -24,8 +24,8 @@ var ErrMalformed = errors.New("malformed EWS response")
 // server sent none) and decodes the single child of soap:Body into out. A soap:Fault body is returned as a
 // *Fault error. out may be nil to skip the body.
 //
-// GetItemResponse and FindItemResponse, what scanning a mailbox reads, are decoded by a hand-written decoder over a fast
-// tokenizer (decode_fast.go); other responses by encoding/xml.
+// GetItemResponse and FindItemResponse, what scanning a mailbox reads, are decoded by a hand-written decoder
+// over a fast tokenizer (decode_fast.go); other responses by encoding/xml.
 func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 	if f, ok := out.(fastResponse); ok {
 		return decodeFastResponse(r, f)
@@ -35,15 +35,40 @@ func DecodeResponse(r io.Reader, out any) (*ServerVersionInfo, error) {
 
 // decodeStd is DecodeResponse with encoding/xml.
 func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
+	return decodeEnvelope(newDecoder(r), out, false)
+}
+
+func newDecoder(r io.Reader) *xml.Decoder {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charsetReader
-	var svi *ServerVersionInfo
+	return d
+}
+
+// decodeEnvelope reads one envelope from d. With whole set it consumes the envelope to its end tag (so that the
+// next envelope of a stream can be read) and returns io.EOF when the stream ends before an envelope starts;
+// otherwise it stops as soon as the body is decoded.
+func decodeEnvelope(d *xml.Decoder, out any, whole bool) (svi *ServerVersionInfo, err error) {
+	finish := func(e error) error {
+		if !whole || e != nil && !isFault(e) {
+			return e
+		}
+		// Inside soap:Body: skip the rest of it, then the rest of the envelope.
+		for i := 0; i < 2; i++ {
+			if serr := d.Skip(); serr != nil {
+				return fmt.Errorf("%w: %v", ErrMalformed, serr)
+			}
+		}
+		return e
+	}
 	depth := 0 // 1 inside Envelope, 2 inside Header or Body
 	inHeader, inBody := false, false
 	for {
 		tok, err := d.Token()
 		if err != nil {
 			if err == io.EOF {
+				if whole && depth == 0 {
+					return nil, io.EOF
+				}
 				return svi, fmt.Errorf("%w: no soap:Body", ErrMalformed)
 			}
 			return svi, fmt.Errorf("%w: %v", ErrMalformed, err)
@@ -72,7 +97,7 @@ func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
 					if err := d.DecodeElement(f, &t); err != nil {
 						return svi, fmt.Errorf("%w: soap:Fault: %v", ErrMalformed, err)
 					}
-					return svi, f
+					return svi, finish(f)
 				case inBody:
 					if !strings.HasPrefix(t.Name.Space, nsExchange) {
 						return svi, fmt.Errorf("%w: <%s> in soap:Body is in namespace %q, not an Exchange namespace", ErrMalformed, t.Name.Local, t.Name.Space)
@@ -81,12 +106,12 @@ func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
 						if err := d.Skip(); err != nil {
 							return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
 						}
-						return svi, nil
+						return svi, finish(nil)
 					}
 					if err := d.DecodeElement(out, &t); err != nil {
 						return svi, fmt.Errorf("%w: %s: %v", ErrMalformed, t.Name.Local, err)
 					}
-					return svi, nil
+					return svi, finish(nil)
 				default:
 					if err := d.Skip(); err != nil {
 						return svi, fmt.Errorf("%w: %v", ErrMalformed, err)
@@ -104,6 +129,11 @@ func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
 			}
 		}
 	}
+}
+
+func isFault(err error) bool {
+	var f *Fault
+	return errors.As(err, &f)
 }
 
 // nsExchange starts the namespaces of EWS (messages, types, errors) and of SOAP Autodiscover.

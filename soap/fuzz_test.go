@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,30 @@ func FuzzParseRetryAfter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		if d := parseRetryAfter(v, now); d < 0 {
 			t.Fatalf("parseRetryAfter(%q) = %v", v, d)
+		}
+	})
+}
+
+// FuzzParsePoxServerVersion: any text gives a version within the field widths, or not ok; a version is read
+// back from its own encoding.
+func FuzzParsePoxServerVersion(f *testing.F) {
+	for _, s := range []string{"73C1881A", "0", "", " 7 ", "zz", "FFFFFFFF", "100000000", "-1", "+1", "0x10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		major, minor, build, ok := ParsePoxServerVersion(s)
+		if !ok {
+			if major != 0 || minor != 0 || build != 0 {
+				t.Fatalf("ParsePoxServerVersion(%q) not ok but = %d.%d.%d", s, major, minor, build)
+			}
+			return
+		}
+		if major < 0 || major > 0x3F || minor < 0 || minor > 0x3F || build < 0 || build > 0x7FFF {
+			t.Fatalf("ParsePoxServerVersion(%q) = %d.%d.%d, outside the field widths", s, major, minor, build)
+		}
+		enc := strconv.FormatUint(uint64(major)<<22|uint64(minor)<<16|uint64(build), 16)
+		if m, n, b, ok := ParsePoxServerVersion(enc); !ok || m != major || n != minor || b != build {
+			t.Fatalf("%d.%d.%d encoded as %s reads back as %d.%d.%d (%v)", major, minor, build, enc, m, n, b, ok)
 		}
 	})
 }

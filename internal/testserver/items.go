@@ -482,7 +482,9 @@ func (r *request) deliver(mb *Mailbox, it Item) Item {
 		copyIt.IsRead = false
 		copyIt.Bcc = nil
 		copyIt.ConversationID = it.ConversationID
+		rcpt.arriving = true
 		rcpt.storeLocked(rcpt.dist["inbox"], copyIt)
+		rcpt.arriving = false
 	}
 	return it
 }

@@ -125,6 +125,11 @@ type Item struct {
 	Extra map[string]string
 
 	version int
+	// sync bookkeeping (notifyLocked): a hash of the content other than the read flag, a counter bumped when it
+	// changes, and the sequence number of the item's last change.
+	contentHash    uint64
+	contentVersion int
+	lastChange     int
 	// xml caches the item's response XML for the last shape it was written in (item_cache.go).
 	xml *itemXML
 }
@@ -223,8 +228,11 @@ type Mailbox struct {
 	dist        map[string]string // distinguished name -> folder id
 	items       map[string]*Item
 	order       []string // item ids in creation order
-	changes     []change
+	changes     []change // change log; changes[i].seq == i+1
 	seq         int
+	// arriving is set while a message is delivered (AddItem, local delivery of a sent message): its creation
+	// is also a NewMailEvent.
+	arriving bool
 	// gen counts the changes of the mailbox's items; it keys the cache of FindItem views (view_cache.go).
 	gen   uint64
 	views []*view
@@ -377,6 +385,8 @@ func (mb *Mailbox) AddItem(folder string, it Item) string {
 	if err != nil {
 		panic(err)
 	}
+	mb.arriving = true
+	defer func() { mb.arriving = false }()
 	return mb.storeLocked(f.ID, it.clone())
 }
 

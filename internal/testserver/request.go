@@ -20,6 +20,8 @@ type request struct {
 	w       xw
 	// rejected is set when the request was answered with a schema-validation or invalid-request fault.
 	rejected bool
+	// stream, set by GetStreamingEvents, makes the server answer with a stream of envelopes instead.
+	stream *stream
 }
 
 // handler answers one operation. It runs with s.mu held, writes response messages with r.w, and returns a
@@ -88,6 +90,8 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 			return r.fault(faultf("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it."))
 		}
 		r.mailbox = mb
+	} else if r.user.app {
+		return r.fault(faultf("ErrorInvalidExchangeImpersonationHeaderData", "ExchangeImpersonation SOAP header must be present for this type of OAuth token."))
 	}
 	if op.Name.Space != nsMessages {
 		return r.fault(faultf("ErrorSchemaValidation", "The request failed schema validation: The element 'Body' in namespace '%s' has invalid child element '%s'.", nsSoap, op.Name.Local))

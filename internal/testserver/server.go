@@ -38,6 +38,8 @@ type User struct {
 	Email string
 	// CanImpersonate grants the ApplicationImpersonation role.
 	CanImpersonate bool
+
+	app bool // an app-only OAuth2 token (WithAppToken): no mailbox of its own, must impersonate
 }
 
 // ServerVersion is what the server reports in its ServerVersionInfo header.
@@ -74,12 +76,29 @@ func WithToken(token, email string) Option {
 	}
 }
 
+// WithAppToken accepts an app-only OAuth2 token, as Microsoft's identity platform issues for client credentials
+// with the full_access_as_app permission: it acts on any mailbox of the server, and only by impersonation, as
+// Exchange Online requires (a request without an ExchangeImpersonation header is refused with
+// ErrorInvalidExchangeImpersonationHeaderData).
+func WithAppToken(token string) Option {
+	return func(s *Server) {
+		s.appTokens = append(s.appTokens, token)
+		if !s.offers("Bearer") {
+			s.schemes = append(s.schemes, "Bearer")
+		}
+	}
+}
+
 // WithVersion sets the ServerVersionInfo the server reports.
 func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
 
 // WithGzip makes the server compress its EWS responses with gzip for clients whose Accept-Encoding allows it,
 // as IIS does with dynamic compression turned on.
 func WithGzip() Option { return func(s *Server) { s.gzip = true } }
+
+// WithListener serves on l instead of a listener on a random local port (ews fake-server serves on the address
+// the user asks for). The server closes l when it closes.
+func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
 
 // WithClock sets the server's clock (the default is time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
@@ -96,6 +115,7 @@ type Server struct {
 	schemes   []string
 	users     []*User
 	tokens    map[string]string // bearer token -> mailbox address
+	appTokens []string          // app-only bearer tokens
 	mailboxes map[string]*Mailbox
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
 	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
@@ -103,6 +123,8 @@ type Server struct {
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
+	listener  net.Listener
+	notify    notifyState
 	faults    []Fault // see faults.go
 	inFlight  int
 	delaying  int // requests held by a Delay fault
@@ -160,6 +182,7 @@ func NewServer(opts ...Option) *Server {
 		clock:     time.Now,
 		schemes:   []string{"NTLM", "Basic"},
 	}
+	s.notify.init()
 	for _, o := range opts {
 		o(s)
 	}
@@ -167,6 +190,10 @@ func NewServer(opts ...Option) *Server {
 		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.listener != nil {
+		_ = s.HTTP.Listener.Close()
+		s.HTTP.Listener = s.listener
+	}
 	s.HTTP.Config.ConnContext = func(ctx context.Context, _ net.Conn) context.Context {
 		s.conns.Add(1)
 		return context.WithValue(ctx, connKey{}, &connState{})
@@ -181,7 +208,10 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.HTTP.Close() }
+func (s *Server) Close() {
+	s.stopStreams()
+	s.HTTP.Close()
+}
 
 // Client returns an *http.Client that trusts the server's TLS certificate.
 func (s *Server) Client() *http.Client { return s.HTTP.Client() }
@@ -282,15 +312,38 @@ func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) 
 
 // notifyLocked is called for every change of an item; the change log feeds synchronisation and notifications.
 func (s *Server) notifyLocked(mb *Mailbox, kind string, it *Item) {
-	mb.changes = append(mb.changes, change{kind: kind, itemID: it.ID, folderID: it.FolderID})
 	mb.gen++
+	switch kind {
+	case "CreatedEvent":
+		it.contentHash = contentHash(it)
+	case "ModifiedEvent":
+		if h := contentHash(it); h != it.contentHash {
+			it.contentHash = h
+			it.contentVersion++
+		}
+	}
+	now := s.now()
+	mb.logLocked(change{kind: kind, itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	it.lastChange = len(mb.changes)
+	if kind == "CreatedEvent" && mb.arriving && it.Kind() == "message" && !it.IsDraft {
+		mb.logLocked(change{kind: "NewMailEvent", itemID: it.ID, changeKey: it.ChangeKey, folderID: it.FolderID, time: now})
+	}
+	s.wakeLocked()
 }
 
 // change is one entry of a mailbox's change log.
 type change struct {
-	kind     string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
-	itemID   string
-	folderID string
+	seq       int    // position in the log, from 1
+	kind      string // CreatedEvent, ModifiedEvent, DeletedEvent, MovedEvent, CopiedEvent, NewMailEvent
+	itemID    string
+	changeKey string
+	folderID  string // the item's folder (for a deletion, the folder it was in)
+	time      time.Time
+}
+
+func (mb *Mailbox) logLocked(c change) {
+	c.seq = len(mb.changes) + 1
+	mb.changes = append(mb.changes, c)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -331,10 +384,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gz := s.gzip && acceptsGzip(r.Header.Get("Accept-Encoding"))
-	resp, status := s.answerTo(user, scheme, body, "", func(info *RequestInfo) {
+	resp, status, st := s.answerTo(user, scheme, body, "", func(info *RequestInfo) {
 		info.AcceptEncoding = r.Header.Get("Accept-Encoding")
 		info.Gzip = gz
 	})
+	if st != nil {
+		s.serveStream(w, r, st) // writes (and captures) its own envelopes
+		return
+	}
 	// The response is written without the server's lock, from a pooled buffer.
 	defer putRespBuf(resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
@@ -356,11 +413,13 @@ func (s *Server) Connections() int { return int(s.conns.Load()) }
 // answer handles an authenticated EWS request and records it; fault names the fault injected into its answer,
 // if any.
 func (s *Server) answer(user *User, scheme string, body []byte, fault string) ([]byte, int) {
-	return s.answerTo(user, scheme, body, fault, nil)
+	resp, status, _ := s.answerTo(user, scheme, body, fault, nil)
+	return resp, status
 }
 
-// answerTo is answer; note, if not nil, completes the record of the request.
-func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, note func(*RequestInfo)) ([]byte, int) {
+// answerTo is answer for requests that may be answered with a stream of envelopes (GetStreamingEvents): it
+// returns the stream to serve instead of resp. note, if not nil, completes the record of the request.
+func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, note func(*RequestInfo)) ([]byte, int, *stream) {
 	req := &request{srv: s, user: user, raw: body}
 	info := RequestInfo{AuthScheme: scheme, User: user.Username, Body: body, Fault: fault}
 	resp, status := req.handle(&info)
@@ -372,8 +431,11 @@ func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, 
 	if !info.rejected {
 		capture("req", info.Operation, body)
 	}
+	if req.stream != nil && status == http.StatusOK {
+		return nil, status, req.stream
+	}
 	capture("resp", info.Operation, resp)
-	return resp, status
+	return resp, status, nil
 }
 
 func (s *Server) record(info RequestInfo) {

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ewsgo/ews/connector"
+)
+
+// startFakeServer runs `ews fake-server args...` and returns its first line and a function that interrupts it
+// and returns its exit status and stderr.
+func startFakeServer(t *testing.T, args ...string) (fakeServerInfo, func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, append([]string{"fake-server"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("fake-server printed no first line: %v; stderr %s", err, stderr.String())
+	}
+	var info fakeServerInfo
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&info); err != nil {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	stop := func() (int, string) {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return code, stderr.String()
+	}
+	return info, stop
+}
+
+func TestCLIFakeServer(t *testing.T) {
+	info, stop := startFakeServer(t, "--messages", "12", "--seed", "3", "--username", "bob@example.org", "--password", "Pw-1234")
+	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || !strings.HasSuffix(info.URL, "/EWS/Exchange.asmx") ||
+		info.Username != "bob@example.org" || info.Password != "Pw-1234" || info.Email != "bob@example.org" {
+		t.Errorf("first line %+v", info)
+	}
+	env := []string{"EWS_PASSWORD=" + info.Password}
+	for _, auth := range []string{"ntlm", "basic"} {
+		g := []string{"--host", info.URL, "--username", info.Username, "--auth", auth}
+		var cts []connector.Contact
+		runCLI(t, env, "", append(g, "get_contacts")...).ok(t, &cts)
+		if len(cts) != 8 {
+			t.Errorf("%s: %d contacts, want 8", auth, len(cts))
+		}
+		var evs []connector.Event
+		runCLI(t, env, "", append(g, "get_events")...).ok(t, &evs)
+		if len(evs) != 6 {
+			t.Errorf("%s: %d events in the next 30 days, want the 6 seeded", auth, len(evs))
+		}
+	}
+	runCLI(t, []string{"EWS_PASSWORD=nope"}, "", "--host", info.URL, "--username", info.Username, "get_contacts").failed(t, 1, connector.CodeUnauthorized, "")
+	code, stderr := stop()
+	if code != 0 || !strings.Contains(stderr, "12 messages") || !strings.Contains(stderr, "stopped") {
+		t.Errorf("fake-server: exit %d, stderr %q", code, stderr)
+	}
+
+	// Defaults: the default user with a random password.
+	info, stop = startFakeServer(t, "--messages", "0")
+	if info.Username != `CORP\alice` || info.Email != "alice@example.com" || len(info.Password) < 12 {
+		t.Errorf("default first line %+v", info)
+	}
+	if code, _ := stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+
+	for _, args := range [][]string{{"--messages", "-1"}, {"--email", "nope"}, {"--bogus"}, {"extra"}, {"--addr", "256.0.0.1:99999"}} {
+		r := runCLI(t, nil, "", append([]string{"fake-server"}, args...)...)
+		if r.code == 0 || r.stdout != "" {
+			t.Errorf("fake-server %v: exit %d, stdout %q", args, r.code, r.stdout)
+		}
+	}
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ewsgo/ews/connector"
+)
+
+// paramFlag is an operation parameter given as a flag; its value is turned into JSON.
+type paramFlag struct {
+	p   connector.ParamInfo
+	raw string
+	set bool
+}
+
+func (f *paramFlag) String() string     { return f.raw }
+func (f *paramFlag) Set(s string) error { f.raw, f.set = s, true; return nil }
+func (f *paramFlag) IsBoolFlag() bool   { return f.p.Type == "boolean" }
+
+// json returns the flag's value as a JSON value: text as a string, except that a list, query or attachments
+// parameter given as a JSON list or object is passed as it is.
+func (f *paramFlag) json() json.RawMessage {
+	v := strings.TrimSpace(f.raw)
+	switch f.p.Type {
+	case "list", "query", "attachments":
+		if (strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{")) && json.Valid([]byte(v)) {
+			return json.RawMessage(v)
+		}
+	}
+	b, _ := json.Marshal(f.raw)
+	return b
+}
+
+// flagNames returns the flag names of a parameter: its name and, if different, the name with "-" for "_".
+func flagNames(name string) []string {
+	if d := strings.ReplaceAll(name, "_", "-"); d != name {
+		return []string{name, d}
+	}
+	return []string{name}
+}
+
+// runOperation runs a connector operation with its flags.
+func runOperation(ctx context.Context, g *globals, name string, args []string, e *env) int {
+	info, ok := connector.Lookup(name)
+	if !ok {
+		_, err := connector.Execute(ctx, connector.Config{}, name, nil) // the connector's error names the operations
+		return fail(e, err)
+	}
+	fs := newFlagSet(name)
+	g.register(fs)
+	params := &strFlag{}
+	fs.Var(params, "params", "")
+	pflags := make([]*paramFlag, len(info.Params))
+	for i, p := range info.Params {
+		pflags[i] = &paramFlag{p: p}
+		for _, n := range flagNames(p.Name) {
+			fs.Var(pflags[i], n, p.Help)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if isHelp(err) {
+			printOperationHelp(e.stdout, info)
+			return exitOK
+		}
+		return usageErrorFor(e, flagError(err, info)+" (see: ews help "+name+")")
+	}
+	if fs.NArg() > 0 {
+		return usageErrorFor(e, fmt.Sprintf("unexpected argument %q (parameters are given as --params JSON or --name value; see: ews help %s)", fs.Arg(0), name))
+	}
+	if g.output.set && g.output.v != "json" && g.output.v != "ndjson" {
+		return usageErrorFor(e, fmt.Sprintf("--output %q is not json or ndjson", g.output.v))
+	}
+	obj := map[string]json.RawMessage{}
+	if params.set {
+		text, err := paramsText(params.v, e)
+		if err != nil {
+			return fail(e, &connector.Error{Code: connector.CodeInvalidParameter, Param: "params", Message: err.Error()})
+		}
+		if t := bytes.TrimSpace(text); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+			if err := json.Unmarshal(t, &obj); err != nil || obj == nil {
+				return fail(e, &connector.Error{Code: connector.CodeInvalidParameter, Param: "params", Message: "--params must be a JSON object of parameters: " + errText(err)})
+			}
+		}
+	}
+	for _, f := range pflags {
+		if f.set {
+			obj[f.p.Name] = f.json()
+		}
+	}
+	cfg, err := g.buildConfig(e)
+	if err != nil {
+		return fail(e, err)
+	}
+	raw, _ := json.Marshal(obj)
+	out := newOutput(e.stdout, g.output.v == "ndjson", info.List)
+	if err := connector.Run(ctx, cfg, name, raw, out); err != nil {
+		if out.flushed {
+			// The result is out; what failed after it (saving the poll state) goes to stderr only.
+			ce := connector.ErrorOf(err)
+			fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
+			return exitFail
+		}
+		return fail(e, err)
+	}
+	return exitOK
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "null"
+	}
+	return err.Error()
+}
+
+// paramsText reads --params: JSON text, @file, or - for stdin.
+func paramsText(v string, e *env) ([]byte, error) {
+	switch {
+	case v == "-":
+		return io.ReadAll(io.LimitReader(e.stdin, 64<<20))
+	case strings.HasPrefix(v, "@"):
+		b, err := os.ReadFile(v[1:])
+		if err != nil {
+			return nil, fmt.Errorf("cannot read --params file: %v", err)
+		}
+		return b, nil
+	}
+	return []byte(v), nil
+}
+
+// fail prints the error result on stdout (and the message on stderr) and returns the exit status.
+func fail(e *env, err error) int {
+	ce := connector.ErrorOf(err)
+	writeJSON(e.stdout, connector.Failure(ce))
+	fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
+	if ce.Usage() {
+		return exitUsage
+	}
+	return exitFail
+}
+
+// usageError reports bad usage before an operation is known.
+func usageError(e *env, msg string) int {
+	return usageErrorFor(e, msg+" (see: ews help)")
+}
+
+func usageErrorFor(e *env, msg string) int {
+	return fail(e, &connector.Error{Code: connector.CodeInvalidParameter, Message: msg})
+}
+
+func writeJSON(w io.Writer, v any) {
+	b, err := marshal(v)
+	if err != nil {
+		b, _ = marshal(connector.Failure(err))
+	}
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// marshal is json.Marshal without escaping "<", ">" and "&" (Message-IDs and HTML bodies stay readable).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// output writes an operation's result: with json one result object once the operation has succeeded; with
+// ndjson each item of a list (or the one result object's data) on its own line as it comes.
+type output struct {
+	w      *bufio.Writer
+	ndjson bool
+	list   bool
+	items  []any
+	one    any
+	// flushed is set once the result has been written completely.
+	flushed bool
+}
+
+func newOutput(w io.Writer, ndjson, list bool) *output {
+	o := &output{w: bufio.NewWriter(w), ndjson: ndjson, list: list}
+	if list {
+		o.items = []any{}
+	}
+	return o
+}
+
+func (o *output) Write(v any) error {
+	if o.ndjson {
+		b, err := marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := o.w.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		if o.list {
+			return o.w.Flush() // a line at a time, for pipes
+		}
+		return nil
+	}
+	if o.list {
+		o.items = append(o.items, v)
+	} else {
+		o.one = v
+	}
+	return nil
+}
+
+func (o *output) Flush() error {
+	if !o.ndjson {
+		data := o.one
+		if o.list {
+			data = o.items
+		}
+		b, err := marshal(connector.Success(data))
+		if err != nil {
+			return err
+		}
+		if _, err := o.w.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if err := o.w.Flush(); err != nil {
+		return err
+	}
+	o.flushed = true
+	return nil
+}
+
+// flagError rewords the flag package's errors with the parameter names.
+func flagError(err error, info connector.OperationInfo) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		msg = fmt.Sprintf("unknown flag --%s", name)
+		var names []string
+		for _, p := range info.Params {
+			names = append(names, p.Name)
+		}
+		if s := nearestName(strings.ReplaceAll(name, "-", "_"), names); s != "" {
+			msg += fmt.Sprintf(" (did you mean --%s?)", s)
+		}
+		return msg
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flag " + strings.Replace(strings.TrimLeft(rest, "-"), "", "--", 1) + " needs a value"
+	}
+	return strings.Replace(msg, " -", " --", 1)
+}
+
+// nearestName returns the name closest to s, if it is close enough to be a typo.
+func nearestName(s string, names []string) string {
+	best, bestD := "", len(s)/3+2
+	for _, n := range names {
+		if d := levenshtein(s, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,103 @@
+package connector_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+// setup starts a fake server and returns it with a configuration for its default user over NTLM.
+func setup(t *testing.T, opts ...testserver.Option) (*testserver.Server, connector.Config) {
+	t.Helper()
+	srv := testserver.New(t, opts...)
+	return srv, connector.Config{Host: srv.URL, Username: srv.Username(), Password: srv.Password(),
+		EmailAddress: srv.Email(), AuthType: "ntlm"}
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// result is a decoded connector result.
+type result struct {
+	Status  string          `json:"status"`
+	Data    json.RawMessage `json:"data"`
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+}
+
+// execJSON runs an operation through Execute and returns its result as JSON and decoded.
+func execJSON(t *testing.T, cfg connector.Config, op, params string) (result, []byte, error) {
+	t.Helper()
+	res, err := connector.Execute(testCtx(t), cfg, op, json.RawMessage(params))
+	b, merr := json.Marshal(res)
+	if merr != nil {
+		t.Fatalf("%s: marshal result: %v", op, merr)
+	}
+	var r result
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%s: result %s: %v", op, b, err)
+	}
+	return r, b, err
+}
+
+// execOK runs an operation that must succeed and decodes its data into out.
+func execOK(t *testing.T, cfg connector.Config, op, params string, out any) {
+	t.Helper()
+	r, b, err := execJSON(t, cfg, op, params)
+	if err != nil || r.Status != "Success" {
+		t.Fatalf("%s %s: err %v, result %s", op, params, err, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			t.Fatalf("%s: data %s: %v", op, r.Data, err)
+		}
+	}
+}
+
+// execFail runs an operation that must fail and checks the error result's code and that the message names want.
+func execFail(t *testing.T, cfg connector.Config, op, params, code, want string) *connector.Error {
+	t.Helper()
+	r, b, err := execJSON(t, cfg, op, params)
+	var ce *connector.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("%s %s: err = %v (%T), want *connector.Error", op, params, err, err)
+	}
+	if r.Status != "Error" || r.Code != code || ce.Code != code || !strings.Contains(r.Message, want) {
+		t.Errorf("%s %s: result %s, want code %s and a message naming %q", op, params, b, code, want)
+	}
+	var keys map[string]any
+	_ = json.Unmarshal(b, &keys)
+	if got := sortedKeys(keys); strings.Join(got, ",") != "code,message,status" {
+		t.Errorf("%s: error result keys %v, want code, message, status", op, got)
+	}
+	return ce
+}
+
+func sortedKeys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// noRequests fails the test if the server received any EWS request.
+func noRequests(t *testing.T, srv *testserver.Server, what string) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if r.Operation != "" {
+			t.Errorf("%s: the server received %s; bad input must be refused before any request", what, r.Operation)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package ews
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ewsgo/ews/soap"
+)
+
+// The notification operations, for the poller's Watch. Subscriptions only tell the poller when to synchronise;
+// SyncFolderItems says what changed.
+
+// watchEvents are the events a poller subscribes to: any of them may mean a change to deliver.
+var watchEvents = []string{soap.EventNewMail, soap.EventCreated, soap.EventModified, soap.EventDeleted, soap.EventMoved, soap.EventCopied}
+
+// subscribe creates a pull (timeout > 0, in minutes) or streaming subscription to folders, all of this client's
+// mailbox, and returns its id and, for pull, its first watermark.
+func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTimeout int) (id, watermark string, err error) {
+	req := &soap.Subscribe{}
+	if pullTimeout > 0 {
+		req.Pull = &soap.PullSubscriptionRequest{FolderIDs: folders, EventTypes: watchEvents, Timeout: pullTimeout}
+	} else {
+		req.Streaming = &soap.StreamingSubscriptionRequest{FolderIDs: folders, EventTypes: watchEvents}
+	}
+	var resp soap.SubscribeResponse
+	if err := c.call(ctx, req, &resp); err != nil {
+		return "", "", err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return "", "", fmt.Errorf("%w: Subscribe returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := c.itemErr(&m.ResponseMessage); err != nil {
+		return "", "", err
+	}
+	if m.SubscriptionID == "" || pullTimeout > 0 && m.Watermark == "" {
+		return "", "", fmt.Errorf("%w: Subscribe returned no SubscriptionId or Watermark", ErrMalformedResponse)
+	}
+	return m.SubscriptionID, m.Watermark, nil
+}
+
+// unsubscribe ends a subscription.
+func (c *Client) unsubscribe(ctx context.Context, id string) error {
+	var resp soap.UnsubscribeResponse
+	if err := c.call(ctx, &soap.Unsubscribe{SubscriptionID: id}, &resp); err != nil {
+		return err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return fmt.Errorf("%w: Unsubscribe returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	return c.itemErr(&resp.ResponseMessages[0])
+}
+
+// pullEvents returns the events of a pull subscription since watermark.
+func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
+	var resp soap.GetEventsResponse
+	if err := c.call(ctx, &soap.GetEvents{SubscriptionID: id, Watermark: watermark}, &resp); err != nil {
+		return nil, err
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: GetEvents returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := c.itemErr(&m.ResponseMessage); err != nil {
+		return nil, err
+	}
+	if m.Notification == nil {
+		return nil, fmt.Errorf("%w: GetEvents returned no Notification", ErrMalformedResponse)
+	}
+	return m.Notification, nil
+}
+
+// eventStream is an open GetStreamingEvents connection.
+type eventStream struct {
+	c *Client
+	s *soap.EnvelopeStream
+}
+
+// openStream opens a streaming connection for subscription id, lasting at most minutes. It holds an HTTP
+// connection for its whole life, outside the client's MaxConcurrency count.
+func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
+	s, err := c.wire.Stream(ctx, c.header(), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, c.convertError(err)
+	}
+	return &eventStream{c: c, s: s}, nil
+}
+
+// next returns the next response message of the stream: notifications, a keep-alive or the closing status. A
+// subscription the server no longer knows is an error (ErrSubscriptionNotFound); the clean end of the stream is
+// io.EOF.
+func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsResponseMessage, error) {
+	var resp soap.GetStreamingEventsResponse
+	svi, err := e.s.Next(&resp)
+	if svi != nil {
+		e.c.noteVersion(svi)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, e.c.convertError(err)
+	}
+	if len(resp.ResponseMessages) != 1 {
+		return nil, fmt.Errorf("%w: GetStreamingEvents envelope with %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
+	}
+	m := &resp.ResponseMessages[0]
+	if err := e.c.itemErr(&m.ResponseMessage); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (e *eventStream) close() { e.s.Close() }

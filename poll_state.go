@@ -1,0 +1,246 @@
+package ews
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// PollState is what a Poller keeps about one folder between runs: the server's sync state and the identities of
+// the messages it delivered recently. A StateStore saves it.
+type PollState struct {
+	// SyncState is the SyncFolderItems state of the last change delivered (empty before the first sync).
+	SyncState string `json:"sync_state,omitempty"`
+	// Phase is "baseline" while the first sync of a folder is under way (it records what is there without
+	// delivering it), "resync" while a sync restarted after the server refused SyncState is under way, and
+	// empty otherwise.
+	Phase string `json:"phase,omitempty"`
+	// HighWater is the latest DateTimeReceived of any message seen in the folder. A re-sync delivers only the
+	// messages received at or after it that are not in Recent.
+	HighWater time.Time `json:"high_water,omitzero"`
+	// ResyncFrom is HighWater when the re-sync began: during it, messages received before this time are taken
+	// as delivered already.
+	ResyncFrom time.Time `json:"resync_from,omitzero"`
+	// Recent holds the identities of the changes delivered (or seen during the baseline) most recently, oldest
+	// first, at most PollerOptions.RecentIDs of them. It removes the duplicates a crash between delivery and
+	// commit, or a re-sync, would cause.
+	Recent []string `json:"recent,omitempty"`
+}
+
+// Phases of a PollState.
+const (
+	phaseBaseline = "baseline"
+	phaseResync   = "resync"
+)
+
+func (s *PollState) clone() *PollState {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.Recent = slices.Clone(s.Recent)
+	return &c
+}
+
+// StateStore keeps PollStates, keyed by mailbox and folder. Implementations must be safe for concurrent use.
+type StateStore interface {
+	// Get returns the state stored under key, or nil and no error when there is none.
+	Get(ctx context.Context, key string) (*PollState, error)
+	// Put stores st under key. When Put returns nil the state must survive a crash of the process.
+	Put(ctx context.Context, key string, st *PollState) error
+}
+
+// MemoryStateStore is a StateStore that keeps states in memory, for a poller whose state need not outlive the
+// process. The zero value is ready to use.
+type MemoryStateStore struct {
+	mu     sync.Mutex
+	states map[string]*PollState
+}
+
+// Get implements StateStore.
+func (m *MemoryStateStore) Get(_ context.Context, key string) (*PollState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.states[key].clone(), nil
+}
+
+// Put implements StateStore.
+func (m *MemoryStateStore) Put(_ context.Context, key string, st *PollState) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.states == nil {
+		m.states = map[string]*PollState{}
+	}
+	m.states[key] = st.clone()
+	return nil
+}
+
+// FileStateStore is a StateStore that keeps every state in one JSON file. Each Put rewrites the file
+// atomically: it writes a temporary file in the same directory, syncs it to disk, renames it over the old file
+// and syncs the directory, so that after a crash the file holds either the old or the new states, never a mix.
+// One process at a time may use a file.
+type FileStateStore struct {
+	path   string
+	mu     sync.Mutex
+	states map[string]*PollState // nil until loaded
+}
+
+// NewFileStateStore returns a store that keeps its states in the file at path (created on the first Put; its
+// directory must exist).
+func NewFileStateStore(path string) (*FileStateStore, error) {
+	if path == "" {
+		return nil, errors.New("ews: state file path is empty")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("ews: state file %q: %w", path, err)
+	}
+	return &FileStateStore{path: abs}, nil
+}
+
+// Path returns the file's absolute path.
+func (f *FileStateStore) Path() string { return f.path }
+
+// stateFile is the file's format.
+type stateFile struct {
+	Version int                   `json:"version"`
+	States  map[string]*PollState `json:"states"`
+}
+
+// ErrCorruptState is matched (errors.Is) when a state file cannot be read as one.
+var ErrCorruptState = errors.New("ews: corrupt poll state")
+
+func (f *FileStateStore) loadLocked() error {
+	if f.states != nil {
+		return nil
+	}
+	b, err := os.ReadFile(f.path)
+	if errors.Is(err, os.ErrNotExist) {
+		f.states = map[string]*PollState{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ews: read state file: %w", err)
+	}
+	var sf stateFile
+	if err := json.Unmarshal(b, &sf); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorruptState, f.path, err)
+	}
+	if sf.Version != 1 {
+		return fmt.Errorf("%w: %s: version %d, want 1", ErrCorruptState, f.path, sf.Version)
+	}
+	if sf.States == nil {
+		sf.States = map[string]*PollState{}
+	}
+	f.states = sf.States
+	return nil
+}
+
+// Get implements StateStore.
+func (f *FileStateStore) Get(_ context.Context, key string) (*PollState, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.loadLocked(); err != nil {
+		return nil, err
+	}
+	return f.states[key].clone(), nil
+}
+
+// Put implements StateStore.
+func (f *FileStateStore) Put(_ context.Context, key string, st *PollState) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.loadLocked(); err != nil {
+		return err
+	}
+	next := make(map[string]*PollState, len(f.states)+1)
+	for k, v := range f.states {
+		next[k] = v
+	}
+	next[key] = st.clone()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // Message-IDs are <...>
+	enc.SetIndent("", " ")
+	if err := enc.Encode(stateFile{Version: 1, States: next}); err != nil {
+		return fmt.Errorf("ews: encode state: %w", err)
+	}
+	if err := writeFileAtomic(f.path, b.Bytes()); err != nil {
+		return fmt.Errorf("ews: write state file: %w", err)
+	}
+	f.states = next
+	return nil
+}
+
+// writeFileAtomic replaces the file at path with data: temporary file, fsync, rename, fsync of the directory.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// recentSet is the bounded set of recently delivered identities of one folder, oldest first.
+type recentSet struct {
+	order []string
+	has   map[string]bool
+	limit int
+}
+
+func newRecentSet(ids []string, limit int) *recentSet {
+	r := &recentSet{has: make(map[string]bool, len(ids)), limit: limit}
+	for _, id := range ids {
+		r.add(id)
+	}
+	return r
+}
+
+func (r *recentSet) add(id string) {
+	if r.has[id] {
+		return
+	}
+	r.order = append(r.order, id)
+	r.has[id] = true
+	for len(r.order) > r.limit {
+		delete(r.has, r.order[0])
+		r.order = r.order[1:]
+	}
+	if cap(r.order) > 4*r.limit+64 { // do not let the slice's backing array grow without bound
+		r.order = slices.Clone(r.order)
+	}
+}

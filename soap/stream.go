@@ -1,0 +1,144 @@
+package soap
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// EnvelopeStream reads the SOAP envelopes of one response that carries several of them, one after another, as
+// the server writes them (GetStreamingEvents: the server keeps the HTTP response open and writes an envelope for
+// each batch of notifications and for each keep-alive). It is not safe for concurrent use.
+type EnvelopeStream struct {
+	src   *streamReader
+	d     *xml.Decoder
+	close func() error
+	limit int64
+}
+
+// DecodeStream returns a stream of the envelopes read from r. Each envelope may be at most limit bytes
+// (DefaultMaxResponseBytes when limit is 0).
+func DecodeStream(r io.Reader, limit int64) *EnvelopeStream {
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	src := &streamReader{r: r}
+	s := &EnvelopeStream{src: src, d: newDecoder(src), limit: limit, close: func() error { return nil }}
+	if c, ok := r.(io.Closer); ok {
+		s.close = c.Close
+	}
+	return s
+}
+
+// Next reads the next envelope, decoding the single child of its soap:Body into out (out may be nil to skip
+// it), and returns the envelope's ServerVersionInfo header. It blocks until the server has written the whole
+// envelope. At the clean end of the stream it returns io.EOF. A soap:Fault is returned as a *Fault (the stream
+// may go on). When the connection fails mid-stream the error is the reader's (for example
+// io.ErrUnexpectedEOF or the context's error), not ErrMalformed.
+func (s *EnvelopeStream) Next(out any) (*ServerVersionInfo, error) {
+	s.src.remaining = s.limit
+	svi, err := decodeEnvelope(s.d, out, true)
+	switch {
+	case s.src.exceeded:
+		return svi, ErrResponseTooLarge
+	case err == nil || err == io.EOF || isFault(err):
+		return svi, err
+	case s.src.err != nil && s.src.err != io.EOF:
+		return svi, s.src.err
+	case s.src.err == io.EOF:
+		// The stream ended inside an envelope.
+		return svi, fmt.Errorf("%w: stream ended inside an envelope: %w", ErrMalformed, io.ErrUnexpectedEOF)
+	}
+	return svi, err
+}
+
+// Close closes the underlying connection; a Next blocked in another goroutine then returns an error.
+func (s *EnvelopeStream) Close() error { return s.close() }
+
+// streamReader records the error of the underlying reader and limits the bytes of one envelope.
+type streamReader struct {
+	r         io.Reader
+	err       error
+	remaining int64
+	exceeded  bool
+}
+
+func (l *streamReader) Read(p []byte) (int, error) {
+	if l.remaining <= 0 {
+		l.exceeded = true
+		return 0, ErrResponseTooLarge
+	}
+	if int64(len(p)) > l.remaining {
+		p = p[:l.remaining]
+	}
+	n, err := l.r.Read(p)
+	l.remaining -= int64(n)
+	if err != nil && l.err == nil {
+		l.err = err
+	}
+	return n, err
+}
+
+// Stream sends one request whose response is a stream of SOAP envelopes (GetStreamingEvents) and returns the
+// stream once the server has answered with status 200; read it with Next and Close it when done. The response
+// is not bounded by the HTTP client's Timeout (it lasts as long as the server keeps it open): bound it with ctx.
+// An answer other than a stream gives the errors of Do.
+func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStream, error) {
+	var buf bytes.Buffer
+	if err := WriteRequest(&buf, h, body); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	// One exchange for the whole stream: the handshake's legs and the stream share one connection, which goes
+	// back to the pool when the stream is closed.
+	ex := &exchange{logger: c.Logger}
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Accept", "text/xml")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	if c.AnchorMailbox != "" {
+		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
+	}
+	hc := *c.HTTP
+	hc.Timeout = 0 // the stream lasts minutes; ctx bounds it
+	start := time.Now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		ex.done()
+		c.log(ctx, "ews stream failed", slog.String("operation", "GetStreamingEvents"), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, &RequestError{Err: err, Sent: ex.sent()}
+	}
+	c.log(ctx, "ews stream", slog.String("operation", "GetStreamingEvents"), slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	if resp.StatusCode == http.StatusOK {
+		s := DecodeStream(resp.Body, limit)
+		s.close = func() error {
+			err := resp.Body.Close()
+			ex.done()
+			return err
+		}
+		return s, nil
+	}
+	defer func() {
+		resp.Body.Close()
+		ex.done()
+	}()
+	// Any other answer is an error, classified as Do classifies it.
+	_, err = c.decode(resp, &bodyReader{r: resp.Body, n: limit, keep: 512}, ex, nil)
+	if err == nil {
+		err = &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status}
+	}
+	return nil, err
+}
