@@ -21,8 +21,9 @@ type fastResponse interface {
 // local name, unknown elements are skipped, the last of repeated attributes and simple elements wins,
 // character data is the element's own text, and a malformed boolean, number or time fails the whole response.
 type fastDecoder struct {
-	s   *scanner
-	acc []byte // text of the current element, for values parsed from it
+	s      *scanner
+	acc    []byte // text of the current element, for values parsed from it
+	nested int    // items being decoded inside one another (attached items)
 }
 
 // errFallback makes the decoder of a top-level item hand that item to encoding/xml: it holds an element this

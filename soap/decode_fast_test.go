@@ -199,6 +199,19 @@ func TestDecodeFastRefusesWhatEncodingXMLRefuses(t *testing.T) {
 	}
 }
 
+// Attached items nested without end are refused, not recursed into.
+func TestDecodeFastNestingBound(t *testing.T) {
+	inner := `<t:Message><t:Subject>x</t:Subject></t:Message>`
+	for range 40 {
+		inner = `<t:Message><t:Attachments><t:ItemAttachment><t:Name>a</t:Name>` + inner + `</t:ItemAttachment></t:Attachments></t:Message>`
+	}
+	var r GetItemResponse
+	_, err := decodeFastResponse(strings.NewReader(fastHead+fastMsg(inner)+fastTail), &r)
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), refused) {
+		t.Errorf("deeply nested items: %v", err)
+	}
+}
+
 // FuzzDecodeFast checks the hand-written decoder against encoding/xml: whatever it accepts, encoding/xml accepts
 // and decodes the same way; what encoding/xml accepts, it accepts too, unless it is one of the constructs EWS does
 // not send that the scanner refuses on purpose; it never panics.

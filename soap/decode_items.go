@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -91,6 +92,12 @@ func (d *fastDecoder) items(dst *[]Item) error {
 // item decodes an item element (Message, MeetingRequest, CalendarItem...) into it: the fields of ItemType and
 // MessageType itself, any other field of Item by errFallback.
 func (d *fastDecoder) item(it *Item) error {
+	// Attached items hold items in turn; a hostile server must not make the decoder recurse without end.
+	if d.nested >= maxNestedItems {
+		return refusedErr(fmt.Sprintf("items attached more than %d levels deep", maxNestedItems))
+	}
+	d.nested++
+	defer func() { d.nested-- }()
 	space, local := d.s.resolve(d.s.name)
 	it.XMLName.Space, it.XMLName.Local = space, local
 	return d.children(func(local []byte) error {
@@ -214,6 +221,9 @@ func (d *fastDecoder) item(it *Item) error {
 		return d.skip()
 	})
 }
+
+// maxNestedItems bounds how deep attached items may nest.
+const maxNestedItems = 32
 
 // itemFields are the element names of Item's fields (the first step of their paths).
 var itemFields = func() map[string]bool {
