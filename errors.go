@@ -160,14 +160,15 @@ var ErrOutcomeUnknown = errors.New("ews: outcome unknown: the request may have r
 
 // convertError turns a wire-layer error into the package's public error types.
 func (c *Client) convertError(err error) error {
+	if err == nil {
+		return nil // before the targets of errors.As, which escape: every successful item of a batch comes here
+	}
 	var re *soap.ResponseError
 	var f *soap.Fault
 	var he *soap.HTTPError
 	var ae *soap.AuthError
 	var rq *soap.RequestError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &re):
 		return &Error{Code: re.Code, Message: re.Message, Details: re.Details}
 	case errors.As(err, &f):

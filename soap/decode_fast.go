@@ -300,7 +300,9 @@ var interned = func() map[string]string {
 	m := map[string]string{}
 	for _, s := range []string{"", "true", "false", "Success", "Error", "Warning", "NoError", "HTML", "Text", "SMTP",
 		"EX", "Mailbox", "OneOff", "PublicDL", "PrivateDL", "Contact", "IPM.Note", "Normal", "Low", "High", "String",
-		"0x7d", "0x007D", "UTF-8", "Personal", "Private", "Confidential"} {
+		"0x7d", "0x007D", "UTF-8", "Personal", "Private", "Confidential", "Message", "MeetingRequest",
+		"MeetingResponse", "MeetingCancellation", "CalendarItem", "Contact", "Item", "PostItem", "Task",
+		"FileAttachment", "ItemAttachment", "DistributionList"} {
 		m[s] = s
 	}
 	return m

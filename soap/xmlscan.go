@@ -605,10 +605,10 @@ func (s *scanner) resolve(qname []byte) (space, local string) {
 	}
 	for i := len(s.ns) - 1; i >= 0; i-- {
 		if s.ns[i].prefix == string(p) {
-			return s.ns[i].uri, string(l)
+			return s.ns[i].uri, intern(l)
 		}
 	}
-	return string(p), string(l)
+	return string(p), intern(l)
 }
 
 // nsDecls writes the namespace bindings in scope as attributes, for handing an element to encoding/xml.
