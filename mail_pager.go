@@ -25,6 +25,8 @@ type fetched struct {
 
 // run pages through the query and yields its messages.
 func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
+	p.finds = newFreeList[soap.FindItemResponse](2)
+	p.gets = newFreeList[soap.GetItemResponse](p.concurrency + 1)
 	window := p.concurrency
 	if p.after != nil {
 		window = 1 // the next page's offset depends on what the loop body did
@@ -147,7 +149,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				return
 			}
 			defer func() { <-inFlight }()
-			resp := findResponses.Get().(*soap.FindItemResponse)
+			resp := p.finds.get()
 			resp.Reset()
 			root, err := s.findPageInto(pctx, &soap.FindItem{
 				Traversal:       "Shallow",
@@ -250,7 +252,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				slot <- f
 			}()
 		}
-		findResponses.Put(pr.resp) // the ids are taken
+		p.finds.put(pr.resp) // the ids are taken
 		batchW.Wait()
 		if failed || ctx.Err() != nil {
 			dropSpec()
@@ -277,28 +279,56 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 	}
 }
 
-// pageResult is the answer to one FindItem page; resp, which root points into, goes back to findResponses once
-// the page's ids are taken.
+// pageResult is the answer to one FindItem page; resp, which root points into, goes back to the pager's free
+// list once the page's ids are taken.
 type pageResult struct {
 	root *soap.FindItemParent
 	resp *soap.FindItemResponse
 	err  error
 }
 
-// Responses are decoded into reused structs: soap.Item is large, and a scan decodes thousands of them.
-var (
-	findResponses = sync.Pool{New: func() any { return new(soap.FindItemResponse) }}
-	getResponses  = sync.Pool{New: func() any { return new(soap.GetItemResponse) }}
-)
+// freeList keeps decoded responses of a search for reuse: soap.Item is large, and a scan decodes thousands of
+// them. (A sync.Pool is emptied by every garbage collection, which a scan triggers every few batches.)
+type freeList[T any, P interface {
+	*T
+	Reset()
+}] struct {
+	ch chan P
+}
+
+func newFreeList[T any, P interface {
+	*T
+	Reset()
+}](n int) freeList[T, P] {
+	return freeList[T, P]{ch: make(chan P, n)}
+}
+
+// get returns an empty response, reused when one is free.
+func (f freeList[T, P]) get() P {
+	select {
+	case r := <-f.ch:
+		r.Reset()
+		return r
+	default:
+		return P(new(T))
+	}
+}
+
+// put keeps r for reuse, if there is room.
+func (f freeList[T, P]) put(r P) {
+	select {
+	case f.ch <- r:
+	default:
+	}
+}
 
 // fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without
 // an error.
 func (p *pager) fetch(ctx context.Context, batch []target, shape soap.ItemShape) fetched {
 	s := p.s
 	f := fetched{batch: batch}
-	resp := getResponses.Get().(*soap.GetItemResponse)
-	resp.Reset()
-	defer getResponses.Put(resp) // the messages are converted by then
+	resp := p.gets.get()
+	defer p.gets.put(resp) // the messages are converted by then
 	items, errs, err := s.getItemsInto(ctx, batch, shape, resp)
 	if err != nil {
 		f.err = err

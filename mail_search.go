@@ -159,6 +159,8 @@ type pager struct {
 	limit, pageSize, batchSize int
 	concurrency                int
 	shape                      *soap.ItemShape // from Only; nil means the full message
+	finds                      freeList[soap.FindItemResponse, *soap.FindItemResponse]
+	gets                       freeList[soap.GetItemResponse, *soap.GetItemResponse]
 	// never is set for a query that matches nothing: no request is needed.
 	never bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
