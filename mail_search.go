@@ -74,7 +74,7 @@ func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[
 		if p.never {
 			return
 		}
-		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		parent, err := s.c.wireFolder(ctx, "SearchOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -106,7 +106,7 @@ type UnreadOptions struct {
 // loop stops all further requests.
 func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
-		p, err := s.newPager("UnreadOptions", SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
+		p, err := s.newPager("UnreadOptions", SearchOptions{Folder: opts.Folder, UnreadOnly: true, Ascending: true, Limit: opts.Limit,
 			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
 		if err != nil {
 			yield(nil, err)
@@ -115,7 +115,7 @@ func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[
 		if p.never {
 			return
 		}
-		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		parent, err := s.c.wireFolder(ctx, "UnreadOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -161,6 +161,10 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
 	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
 		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
+	}
+	if err := firstErr(o.Folder.check(opt+".Folder"), checkText(opt+".Sender", o.Sender), checkText(opt+".Subject", o.Subject),
+		checkText(opt+".Body", o.Body)); err != nil {
+		return nil, err
 	}
 	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize}
 	if p.pageSize == 0 {

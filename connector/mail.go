@@ -174,6 +174,10 @@ type SearchQueryParams struct {
 	Range        int    `json:"range" default:"100" help:"the most messages returned, newest first; 0 for all"`
 }
 
+// searchQueryFields maps the SDK's search options to the parameters of search_query.
+var searchQueryFields = map[string]string{"SearchOptions.Folder": "folder_name", "SearchOptions.Sender": "email_address",
+	"SearchOptions.Subject": "subject", "SearchOptions.Body": "body", "SearchOptions.Limit": "range"}
+
 // SearchQuery returns the messages of a folder that match every condition given, newest first.
 func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.Seq2[*Email, error] {
 	return func(yield func(*Email, error) bool) {
@@ -201,7 +205,7 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 		opts := ews.SearchOptions{Folder: folder, Sender: p.EmailAddress, Subject: p.Subject, Body: p.Body, Query: p.Query.Q, Limit: p.Range}
 		for m, err := range c.Mail().Search(ctx, opts) {
 			if err != nil {
-				yield(nil, inputParam(err, "query"))
+				yield(nil, inputParamOf(err, "query", searchQueryFields))
 				return
 			}
 			if !yield(emailOut(m), nil) {
@@ -259,11 +263,15 @@ func SendEmail(ctx context.Context, c *ews.Client, p SendEmailParams) (*SentEmai
 	}
 	sent, err := c.Mail().Send(ctx, d)
 	if err != nil {
-		return nil, inputParam(err, "to_recipients")
+		return nil, inputParamOf(err, "to_recipients", sendEmailFields)
 	}
 	return &SentEmail{MessageID: sent.InternetMessageID, ID: sent.ID, Subject: p.Subject, To: nonNil(p.ToRecipients),
 		Cc: nonNil(p.CcRecipients), Bcc: nonNil(p.BccRecipients), Attachments: names}, nil
 }
+
+// sendEmailFields maps the SDK's Draft fields to the parameters of send_email.
+var sendEmailFields = map[string]string{"Draft.Subject": "subject", "Draft.Body": "body", "Draft.To": "to_recipients",
+	"Draft.Cc": "cc_recipients", "Draft.Bcc": "bcc_recipients", "Draft.Attachments": "attachments"}
 
 func nonNil(l []string) []string {
 	if l == nil {
