@@ -2,6 +2,8 @@ package connector
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/mail"
 	"os"
@@ -86,11 +88,11 @@ func MoveEmail(ctx context.Context, c *ews.Client, p MoveEmailParams) (*MovedEma
 	if strings.TrimSpace(p.DestinationFolder) == "" {
 		return nil, paramErr("destination_folder", "parameter %q is required", "destination_folder")
 	}
-	src, err := folderParam(ctx, c, "source_folder", p.SourceFolder, ews.Inbox)
+	dst, err := folderParam(ctx, c, "destination_folder", p.DestinationFolder, ews.Inbox)
 	if err != nil {
 		return nil, err
 	}
-	dst, err := folderParam(ctx, c, "destination_folder", p.DestinationFolder, ews.Inbox)
+	src, err := folderParam(ctx, c, "source_folder", p.SourceFolder, ews.Inbox)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +198,15 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 		if err := p.Query.Q.Err(); err != nil {
 			yield(nil, paramErr("query", "parameter %q: %v", "query", err))
 			return
+		}
+		// The subject and body filters are these lookups; checking them here refuses text XML cannot carry before
+		// the folder is looked up.
+		for _, f := range []struct{ param, key, v string }{{"subject", "subject__icontains", p.Subject}, {"body", "body__icontains", p.Body}} {
+			var qe *ews.QueryError
+			if err := ews.Where(f.key, f.v).Err(); errors.As(err, &qe) {
+				yield(nil, &Error{Code: CodeInvalidParameter, Param: f.param, Message: fmt.Sprintf("parameter %q: %s", f.param, qe.Msg), Err: err})
+				return
+			}
 		}
 		folder, err := folderParam(ctx, c, "folder_name", p.FolderName, ews.Inbox)
 		if err != nil {
