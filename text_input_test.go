@@ -72,7 +72,9 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 		}
 	}
 	change := func(ch func(string) ContactChanges) func(context.Context, *Client, string) error {
-		return func(ctx context.Context, c *Client, v string) error { return c.Contacts().Update(ctx, contactID, ch(v)) }
+		return func(ctx context.Context, c *Client, v string) error {
+			return c.Contacts().Update(ctx, contactID, ch(v))
+		}
 	}
 	return []textEntryPoint{
 		// Mail: Send.
