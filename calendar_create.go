@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -45,7 +44,7 @@ func (i Invitations) check(field string, update bool) (string, error) {
 	if update {
 		allowed += ", SendOnlyToChanged, SendToChangedAndSaveCopy"
 	}
-	return "", fmt.Errorf("ews: %s %q is not one of %s", field, string(i), allowed)
+	return "", phraseErr(field, "%q is not one of %s", string(i), allowed)
 }
 
 // NewEvent describes an event to create. Start and End may be in any time zone.
@@ -107,7 +106,7 @@ func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts Eve
 	if folder.IsZero() {
 		folder = CalendarFolder
 	}
-	ref, err := c.wireFolder(ctx, folder)
+	ref, err := c.wireFolder(ctx, "EventOptions.Folder", folder)
 	if err != nil {
 		return "", err
 	}
@@ -137,14 +136,14 @@ func (c *Client) createdID(msgs []soap.ItemInfoResponseMessage, op string) (stri
 // newCalendarItem checks ev and builds its request item.
 func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 	if ev.Start.IsZero() {
-		return nil, errors.New("ews: NewEvent.Start is zero")
+		return nil, phraseErr("NewEvent.Start", "is zero")
 	}
 	if !ev.IsAllDay {
 		if ev.End.IsZero() {
-			return nil, errors.New("ews: NewEvent.End is zero")
+			return nil, phraseErr("NewEvent.End", "is zero")
 		}
 		if ev.End.Before(ev.Start) {
-			return nil, fmt.Errorf("ews: NewEvent.End (%s) is before NewEvent.Start (%s)", ev.End.Format(time.RFC3339), ev.Start.Format(time.RFC3339))
+			return nil, phraseErr("NewEvent.End", "(%s) is before NewEvent.Start (%s)", ev.End.Format(time.RFC3339), ev.Start.Format(time.RFC3339))
 		}
 	}
 	if err := checkEnum("NewEvent.ShowAs", ev.ShowAs, showAsValues); err != nil {
@@ -159,18 +158,22 @@ func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 	sensitivity := ev.Sensitivity
 	if ev.Private {
 		if sensitivity != "" && sensitivity != SensitivityPrivate {
-			return nil, fmt.Errorf("ews: NewEvent.Private is set but NewEvent.Sensitivity is %q", string(sensitivity))
+			return nil, phraseErr("NewEvent.Private", "is set but NewEvent.Sensitivity is %q", string(sensitivity))
 		}
 		sensitivity = SensitivityPrivate
 	}
 	if ev.Reminder < 0 {
-		return nil, fmt.Errorf("ews: NewEvent.Reminder %v is negative", ev.Reminder)
+		return nil, phraseErr("NewEvent.Reminder", "%v is negative", ev.Reminder)
 	}
 	if ev.NoReminder && (ev.Reminder != 0 || ev.ReminderAtStart) {
-		return nil, errors.New("ews: NewEvent.NoReminder and NewEvent.Reminder (or ReminderAtStart) are both set")
+		return nil, phraseErr("NewEvent.NoReminder", "and NewEvent.Reminder (or ReminderAtStart) are both set")
 	}
 	if ev.ReminderAtStart && ev.Reminder != 0 {
-		return nil, errors.New("ews: NewEvent.ReminderAtStart and NewEvent.Reminder are both set")
+		return nil, phraseErr("NewEvent.ReminderAtStart", "and NewEvent.Reminder are both set")
+	}
+	if err := firstErr(checkText("NewEvent.Subject", ev.Subject), checkText("NewEvent.Location", ev.Location),
+		checkText("NewEvent.Body", ev.Body), checkText("NewEvent.BodyHTML", ev.BodyHTML), checkTexts("NewEvent.Categories", ev.Categories)); err != nil {
+		return nil, err
 	}
 	body, err := wireBody("NewEvent", ev.Body, ev.BodyHTML)
 	if err != nil {
@@ -230,7 +233,7 @@ func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 func wireBody(owner, text, html string) (*soap.Body, error) {
 	switch {
 	case text != "" && html != "":
-		return nil, fmt.Errorf("ews: %s.Body and %s.BodyHTML are both set", owner, owner)
+		return nil, phraseErr(owner+".Body", "and %s.BodyHTML are both set", owner)
 	case html != "":
 		return &soap.Body{BodyType: "HTML", Text: html}, nil
 	case text != "":
@@ -241,9 +244,15 @@ func wireBody(owner, text, html string) (*soap.Body, error) {
 
 // parseAddress reads "bob@example.com" or "Bob <bob@example.com>".
 func parseAddress(field, s string) (soap.Mailbox, error) {
+	if err := checkText(field, s); err != nil {
+		return soap.Mailbox{}, err
+	}
 	a, err := mail.ParseAddress(strings.TrimSpace(s))
 	if err != nil {
-		return soap.Mailbox{}, fmt.Errorf("ews: %s %q is not an email address", field, s)
+		return soap.Mailbox{}, phraseErr(field, "%q is not an email address", s)
+	}
+	if err := checkAddressText(field, a); err != nil {
+		return soap.Mailbox{}, err
 	}
 	return soap.Mailbox{Name: a.Name, EmailAddress: a.Address}, nil
 }
@@ -268,16 +277,16 @@ func wireAttendees(field string, addrs []string) (*soap.Attendees, error) {
 func wireRecurrence(field string, r *Recurrence, start time.Time) (*soap.Recurrence, error) {
 	interval := r.Interval
 	if interval < 0 {
-		return nil, fmt.Errorf("ews: %s.Interval %d is negative", field, interval)
+		return nil, phraseErr(field+".Interval", "%d is negative", interval)
 	}
 	if interval == 0 {
 		interval = 1
 	}
 	if r.Count < 0 {
-		return nil, fmt.Errorf("ews: %s.Count %d is negative", field, r.Count)
+		return nil, phraseErr(field+".Count", "%d is negative", r.Count)
 	}
 	if r.Count > 0 && !r.Until.IsZero() {
-		return nil, fmt.Errorf("ews: %s.Count and %s.Until are both set", field, field)
+		return nil, phraseErr(field+".Count", "and %s.Until are both set", field)
 	}
 	out := &soap.Recurrence{}
 	switch r.Pattern {
@@ -291,13 +300,13 @@ func wireRecurrence(field string, r *Recurrence, start time.Time) (*soap.Recurre
 		names := make([]string, len(days))
 		for i, d := range days {
 			if d < time.Sunday || d > time.Saturday {
-				return nil, fmt.Errorf("ews: %s.Days[%d] %d is not a weekday", field, i, int(d))
+				return nil, phraseErr(fmt.Sprintf("%s.Days[%d]", field, i), "%d is not a weekday", int(d))
 			}
 			names[i] = d.String()
 		}
 		out.WeeklyRecurrence = &soap.WeeklyRecurrence{Interval: interval, DaysOfWeek: strings.Join(names, " ")}
 	default:
-		return nil, fmt.Errorf("ews: %s.Pattern %q is not Daily or Weekly", field, string(r.Pattern))
+		return nil, phraseErr(field+".Pattern", "%q is not Daily or Weekly", string(r.Pattern))
 	}
 	rng := &soap.RecurrenceRange{StartDate: start.Format("2006-01-02")}
 	switch {
@@ -306,7 +315,7 @@ func wireRecurrence(field string, r *Recurrence, start time.Time) (*soap.Recurre
 		out.NumberedRecurrence = rng
 	case !r.Until.IsZero():
 		if r.Until.Before(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, r.Until.Location())) {
-			return nil, fmt.Errorf("ews: %s.Until %s is before the start", field, r.Until.Format("2006-01-02"))
+			return nil, phraseErr(field+".Until", "%s is before the start", r.Until.Format("2006-01-02"))
 		}
 		rng.EndDate = r.Until.Format("2006-01-02")
 		out.EndDateRecurrence = rng

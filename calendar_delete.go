@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ewsgo/ews/soap"
@@ -21,8 +20,8 @@ type DeleteEventOptions struct {
 // (given its recurring master's id).
 func (s *CalendarService) DeleteEvent(ctx context.Context, id string, opts DeleteEventOptions) error {
 	c := s.c
-	if id == "" {
-		return errors.New("ews: DeleteEvent: id is empty")
+	if err := checkID(id); err != nil {
+		return err
 	}
 	mode, err := opts.SendCancellations.check("DeleteEventOptions.SendCancellations", false)
 	if err != nil {
@@ -46,8 +45,8 @@ func (s *CalendarService) DeleteEvent(ctx context.Context, id string, opts Delet
 // CancelEvent cancels a meeting you organize: the attendees get a cancellation with message as its body (may be
 // empty), a copy is saved in Sent Items, and the meeting leaves your calendar.
 func (s *CalendarService) CancelEvent(ctx context.Context, id, message string) error {
-	if id == "" {
-		return errors.New("ews: CancelEvent: id is empty")
+	if err := firstErr(checkID(id), checkText("message", message)); err != nil {
+		return err
 	}
 	item := &soap.CancelCalendarItem{ReferenceItemID: soap.ReferenceItemID{ID: id}}
 	if message != "" {

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 
 	"github.com/ewsgo/ews/soap"
 )
@@ -19,8 +18,8 @@ func (c *Client) eventShape() soap.ItemShape {
 
 // GetEvent returns an event (or an occurrence, exception or recurring master) by id.
 func (s *CalendarService) GetEvent(ctx context.Context, id string) (*Event, error) {
-	if id == "" {
-		return nil, errors.New("ews: GetEvent: id is empty")
+	if err := checkID(id); err != nil {
+		return nil, err
 	}
 	evs, err := s.c.getEvents(ctx, []string{id}, false)
 	if err != nil {

@@ -51,12 +51,12 @@ func (s *CalendarService) ListEvents(ctx context.Context, start, end time.Time, 
 			end = start.Add(DefaultEventWindow)
 		}
 		if !end.After(start) {
-			yield(nil, fmt.Errorf("ews: ListEvents: end %s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
+			yield(nil, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
 			return
 		}
 		size := opts.PageSize
 		if size < 0 || size > 1000 {
-			yield(nil, fmt.Errorf("ews: ListEventsOptions.PageSize %d is not between 1 and 1000", size))
+			yield(nil, phraseErr("ListEventsOptions.PageSize", "%d is not between 1 and 1000", size))
 			return
 		}
 		if size == 0 {
@@ -66,7 +66,7 @@ func (s *CalendarService) ListEvents(ctx context.Context, start, end time.Time, 
 		if folder.IsZero() {
 			folder = CalendarFolder
 		}
-		ref, err := c.wireFolder(ctx, folder)
+		ref, err := c.wireFolder(ctx, "ListEventsOptions.Folder", folder)
 		if err != nil {
 			yield(nil, err)
 			return

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 
 	"github.com/ewsgo/ews/soap"
 )
@@ -52,8 +51,8 @@ func (o RespondOptions) disposition() string {
 }
 
 func responseParts(op, id string, opts RespondOptions) (*soap.Body, soap.ReferenceItemID, error) {
-	if id == "" {
-		return nil, soap.ReferenceItemID{}, errors.New("ews: " + op + ": id is empty")
+	if err := firstErr(checkID(id), checkText("RespondOptions.Message", opts.Message)); err != nil {
+		return nil, soap.ReferenceItemID{}, err
 	}
 	var body *soap.Body
 	if opts.Message != "" {

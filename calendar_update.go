@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,8 +49,8 @@ type EventUpdateOptions struct {
 // Only the fields set in ch are sent.
 func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventChanges, opts EventUpdateOptions) error {
 	c := s.c
-	if id == "" {
-		return errors.New("ews: UpdateEvent: id is empty")
+	if err := checkID(id); err != nil {
+		return err
 	}
 	mode, err := opts.SendUpdates.check("EventUpdateOptions.SendUpdates", true)
 	if err != nil {
@@ -62,7 +61,7 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 		return err
 	}
 	if len(updates) == 0 {
-		return errors.New("ews: UpdateEvent: EventChanges has no change")
+		return phraseErr("EventChanges", "has no change")
 	}
 	req := &soap.UpdateItem{
 		ConflictResolution:                    "AutoResolve",
@@ -87,6 +86,11 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 	}
 	del := func(uri string) { u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}}) }
 	for _, e := range []error{
+		checkTextPtr("EventChanges.Subject", ch.Subject),
+		checkTextPtr("EventChanges.Location", ch.Location),
+		checkTextPtr("EventChanges.Body", ch.Body),
+		checkTextPtr("EventChanges.BodyHTML", ch.BodyHTML),
+		checkTexts("EventChanges.Categories", ch.Categories),
 		checkEnum("EventChanges.ShowAs", ch.ShowAs, showAsValues),
 		checkEnum("EventChanges.Importance", ch.Importance, importanceValues),
 		checkEnum("EventChanges.Sensitivity", ch.Sensitivity, sensitivityValues),
@@ -103,7 +107,7 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 	}
 	switch {
 	case ch.Body != nil && ch.BodyHTML != nil:
-		return nil, errors.New("ews: EventChanges.Body and EventChanges.BodyHTML are both set")
+		return nil, phraseErr("EventChanges.Body", "and EventChanges.BodyHTML are both set")
 	case ch.Body != nil:
 		set("item:Body", &soap.CalendarItem{Body: &soap.Body{BodyType: "Text", Text: *ch.Body}})
 	case ch.BodyHTML != nil:
@@ -121,12 +125,12 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 	}
 	switch {
 	case ch.NoReminder && ch.Reminder != nil:
-		return nil, errors.New("ews: EventChanges.NoReminder and EventChanges.Reminder are both set")
+		return nil, phraseErr("EventChanges.NoReminder", "and EventChanges.Reminder are both set")
 	case ch.NoReminder:
 		set("item:ReminderIsSet", &soap.CalendarItem{ReminderIsSet: new(bool)})
 	case ch.Reminder != nil:
 		if *ch.Reminder < 0 {
-			return nil, fmt.Errorf("ews: EventChanges.Reminder %v is negative", *ch.Reminder)
+			return nil, phraseErr("EventChanges.Reminder", "%v is negative", *ch.Reminder)
 		}
 		on, minutes := true, int(*ch.Reminder/time.Minute)
 		set("item:ReminderIsSet", &soap.CalendarItem{ReminderIsSet: &on})
@@ -178,29 +182,29 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 func (c *Client) timeUpdates(ch *EventChanges) ([]soap.Update, error) {
 	if ch.Start == nil && ch.End == nil {
 		if ch.IsAllDay != nil {
-			return nil, errors.New("ews: EventChanges.IsAllDay needs EventChanges.Start and EventChanges.End")
+			return nil, phraseErr("EventChanges.IsAllDay", "needs EventChanges.Start and EventChanges.End")
 		}
 		if ch.TimeZone != nil {
-			return nil, errors.New("ews: EventChanges.TimeZone needs EventChanges.Start or EventChanges.End")
+			return nil, phraseErr("EventChanges.TimeZone", "needs EventChanges.Start or EventChanges.End")
 		}
 		return nil, nil
 	}
 	allDay := ch.IsAllDay != nil && *ch.IsAllDay
 	if allDay && (ch.Start == nil || ch.End == nil) {
-		return nil, errors.New("ews: EventChanges.IsAllDay needs EventChanges.Start and EventChanges.End")
+		return nil, phraseErr("EventChanges.IsAllDay", "needs EventChanges.Start and EventChanges.End")
 	}
 	ref := ch.End
 	if ch.Start != nil {
 		ref = ch.Start
 		if ref.IsZero() {
-			return nil, errors.New("ews: EventChanges.Start is zero")
+			return nil, phraseErr("EventChanges.Start", "is zero")
 		}
 	}
 	if ch.End != nil && ch.End.IsZero() && !allDay {
-		return nil, errors.New("ews: EventChanges.End is zero")
+		return nil, phraseErr("EventChanges.End", "is zero")
 	}
 	if ch.Start != nil && ch.End != nil && !allDay && ch.End.Before(*ch.Start) {
-		return nil, fmt.Errorf("ews: EventChanges.End (%s) is before EventChanges.Start (%s)", ch.End.Format(time.RFC3339), ch.Start.Format(time.RFC3339))
+		return nil, phraseErr("EventChanges.End", "(%s) is before EventChanges.Start (%s)", ch.End.Format(time.RFC3339), ch.Start.Format(time.RFC3339))
 	}
 	loc, id, err := c.eventZone("EventChanges.TimeZone", ch.TimeZone, *ref)
 	if err != nil {

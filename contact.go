@@ -130,7 +130,13 @@ func stripRoutingType(s string) string {
 // wireContact checks ct and builds its request item.
 func wireContact(field string, ct *Contact) (*soap.Contact, error) {
 	if len(ct.EmailAddresses) > len(emailKeys) {
-		return nil, fmt.Errorf("ews: %s.EmailAddresses has %d addresses; a contact holds at most 3", field, len(ct.EmailAddresses))
+		return nil, phraseErr(field+".EmailAddresses", "has %d addresses; a contact holds at most 3", len(ct.EmailAddresses))
+	}
+	if err := firstErr(checkText(field+".DisplayName", ct.DisplayName), checkText(field+".GivenName", ct.GivenName),
+		checkText(field+".Surname", ct.Surname), checkText(field+".FileAs", ct.FileAs), checkText(field+".CompanyName", ct.CompanyName),
+		checkText(field+".JobTitle", ct.JobTitle), checkText(field+".Department", ct.Department), checkText(field+".Notes", ct.Notes),
+		checkTexts(field+".Categories", ct.Categories)); err != nil {
+		return nil, err
 	}
 	w := &soap.Contact{FileAs: ct.FileAs, DisplayName: ct.DisplayName, GivenName: ct.GivenName, CompanyName: ct.CompanyName,
 		Department: ct.Department, JobTitle: ct.JobTitle, Surname: ct.Surname}
@@ -166,6 +172,9 @@ func wireContact(field string, ct *Contact) (*soap.Contact, error) {
 			return nil, err
 		}
 		a := ct.Addresses[k]
+		if err := a.check(fmt.Sprintf("%s.Addresses[%s]", field, k)); err != nil {
+			return nil, err
+		}
 		if a == (PhysicalAddress{}) {
 			continue
 		}
@@ -187,7 +196,10 @@ func wirePhones(field string, phones map[PhoneKey]string, keepEmpty bool) ([]soa
 			return nil, err
 		}
 		if k == "" {
-			return nil, fmt.Errorf("ews: %s.Phones has an empty key", field)
+			return nil, phraseErr(field+".Phones", "has an empty key")
+		}
+		if err := checkText(fmt.Sprintf("%s.Phones[%s]", field, k), phones[k]); err != nil {
+			return nil, err
 		}
 		v := strings.TrimSpace(phones[k])
 		if v == "" && !keepEmpty {
@@ -196,6 +208,12 @@ func wirePhones(field string, phones map[PhoneKey]string, keepEmpty bool) ([]soa
 		out = append(out, soap.DictEntry{Key: string(k), Value: v})
 	}
 	return out, nil
+}
+
+// check checks the parts of an address, naming them field.Street, field.City, ...
+func (a PhysicalAddress) check(field string) error {
+	return firstErr(checkText(field+".Street", a.Street), checkText(field+".City", a.City), checkText(field+".State", a.State),
+		checkText(field+".PostalCode", a.PostalCode), checkText(field+".CountryOrRegion", a.CountryOrRegion))
 }
 
 func contactMapKeys[K ~string, V any](m map[K]V) []K {

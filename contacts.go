@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 
@@ -32,11 +31,11 @@ type ContactOptions struct {
 	Folder FolderRef
 }
 
-func (c *Client) contactsFolder(ctx context.Context, f FolderRef) (soap.FolderRef, error) {
+func (c *Client) contactsFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
 	if f.IsZero() {
 		f = ContactsFolder
 	}
-	return c.wireFolder(ctx, f)
+	return c.wireFolder(ctx, field, f)
 }
 
 // List returns every contact of a contacts folder, sorted by display name, a page at a time; each page's
@@ -47,13 +46,13 @@ func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) it
 		c := s.c
 		size := opts.PageSize
 		if size < 0 || size > 1000 {
-			yield(nil, fmt.Errorf("ews: ListContactsOptions.PageSize %d is not between 1 and 1000", size))
+			yield(nil, phraseErr("ListContactsOptions.PageSize", "%d is not between 1 and 1000", size))
 			return
 		}
 		if size == 0 {
 			size = DefaultContactPageSize
 		}
-		ref, err := c.contactsFolder(ctx, opts.Folder)
+		ref, err := c.contactsFolder(ctx, "ListContactsOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -112,8 +111,8 @@ func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) it
 
 // Get returns a contact by id.
 func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
-	if id == "" {
-		return nil, errors.New("ews: Contacts.Get: id is empty")
+	if err := checkID(id); err != nil {
+		return nil, err
 	}
 	cts, err := s.c.getContacts(ctx, []string{id}, false)
 	if err != nil {
@@ -143,7 +142,7 @@ func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOp
 	if err != nil {
 		return "", err
 	}
-	ref, err := c.contactsFolder(ctx, opts.Folder)
+	ref, err := c.contactsFolder(ctx, "ContactOptions.Folder", opts.Folder)
 	if err != nil {
 		return "", err
 	}
@@ -158,8 +157,8 @@ func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOp
 // Delete deletes a contact: to Deleted Items, or for good with permanent.
 func (s *ContactsService) Delete(ctx context.Context, id string, permanent bool) error {
 	c := s.c
-	if id == "" {
-		return errors.New("ews: Contacts.Delete: id is empty")
+	if err := checkID(id); err != nil {
+		return err
 	}
 	dt := "MoveToDeletedItems"
 	if permanent {

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -71,7 +70,10 @@ func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts Re
 	c := s.c
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, errors.New("ews: ResolveNames: name is empty")
+		return nil, phraseErr("name", "is empty")
+	}
+	if err := checkText("name", name); err != nil {
+		return nil, err
 	}
 	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
 	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
@@ -79,7 +81,7 @@ func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts Re
 	}
 	req := &soap.ResolveNames{ReturnFullContactData: opts.ContactData, SearchScope: string(opts.Scope), UnresolvedEntry: name}
 	if !opts.Folder.IsZero() {
-		ref, err := c.wireFolder(ctx, opts.Folder)
+		ref, err := c.wireFolder(ctx, "ResolveOptions.Folder", opts.Folder)
 		if err != nil {
 			return nil, err
 		}

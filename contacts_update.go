@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ewsgo/ews/soap"
@@ -27,15 +26,15 @@ type ContactChanges struct {
 // Update changes a contact. Only the fields set in ch are sent.
 func (s *ContactsService) Update(ctx context.Context, id string, ch ContactChanges) error {
 	c := s.c
-	if id == "" {
-		return errors.New("ews: Contacts.Update: id is empty")
+	if err := checkID(id); err != nil {
+		return err
 	}
 	updates, err := contactUpdates(&ch)
 	if err != nil {
 		return err
 	}
 	if len(updates) == 0 {
-		return errors.New("ews: Contacts.Update: ContactChanges has no change")
+		return phraseErr("ContactChanges", "has no change")
 	}
 	req := &soap.UpdateItem{ConflictResolution: "AutoResolve", ItemChanges: []soap.ItemChange{{ItemID: soap.ItemID{ID: id}, Updates: updates}}}
 	var resp soap.UpdateItemResponse
@@ -54,6 +53,13 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 	set := func(p soap.Path, item *soap.Contact) { u = append(u, soap.Update{Path: p, Item: item}) }
 	del := func(p soap.Path) { u = append(u, soap.Update{Path: p}) }
 	field := func(uri string) soap.Path { return soap.Path{FieldURI: uri} }
+	if err := firstErr(checkTextPtr("ContactChanges.DisplayName", ch.DisplayName), checkTextPtr("ContactChanges.GivenName", ch.GivenName),
+		checkTextPtr("ContactChanges.Surname", ch.Surname), checkTextPtr("ContactChanges.FileAs", ch.FileAs),
+		checkTextPtr("ContactChanges.CompanyName", ch.CompanyName), checkTextPtr("ContactChanges.JobTitle", ch.JobTitle),
+		checkTextPtr("ContactChanges.Department", ch.Department), checkTextPtr("ContactChanges.Notes", ch.Notes),
+		checkTexts("ContactChanges.Categories", ch.Categories)); err != nil {
+		return nil, err
+	}
 	if ch.Notes != nil {
 		if *ch.Notes == "" {
 			del(field("item:Body"))
@@ -93,7 +99,7 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 	}
 	if ch.EmailAddresses != nil {
 		if len(ch.EmailAddresses) > len(emailKeys) {
-			return nil, fmt.Errorf("ews: ContactChanges.EmailAddresses has %d addresses; a contact holds at most 3", len(ch.EmailAddresses))
+			return nil, phraseErr("ContactChanges.EmailAddresses", "has %d addresses; a contact holds at most 3", len(ch.EmailAddresses))
 		}
 		for i, key := range emailKeys {
 			p := soap.Path{FieldURI: "contacts:EmailAddress", FieldIndex: key}
@@ -125,9 +131,12 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 			return nil, err
 		}
 		if k == "" {
-			return nil, errors.New("ews: ContactChanges.Addresses has an empty key")
+			return nil, phraseErr("ContactChanges.Addresses", "has an empty key")
 		}
 		a := ch.Addresses[k]
+		if err := a.check(fmt.Sprintf("ContactChanges.Addresses[%s]", k)); err != nil {
+			return nil, err
+		}
 		for _, part := range []struct{ name, v string }{
 			{"Street", a.Street}, {"City", a.City}, {"State", a.State}, {"CountryOrRegion", a.CountryOrRegion}, {"PostalCode", a.PostalCode},
 		} {

@@ -1,7 +1,6 @@
 package ews
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -159,7 +158,7 @@ func checkEnum[T ~string](field string, v T, values []T) error {
 		}
 		names[i] = string(x)
 	}
-	return fmt.Errorf("ews: %s %q is not one of %s", field, string(v), strings.Join(names, ", "))
+	return phraseErr(field, "%q is not one of %s", string(v), strings.Join(names, ", "))
 }
 
 // eventFromWire converts a calendar item of a response.

@@ -118,29 +118,49 @@ type Folder struct {
 	ChildCount  int
 }
 
-// ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder.
+// ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder: an *InputError
+// (an unknown well-known name, an empty id or path, text XML cannot carry), found before any request, or a name
+// that several folders have.
 var ErrInvalidFolder = errors.New("ews: invalid folder")
 
-// wireFolder resolves f to a wire folder reference, looking paths up with FindFolder.
-func (c *Client) wireFolder(ctx context.Context, f FolderRef) (soap.FolderRef, error) {
+// check reports, as an *InputError naming field, a reference that cannot name a folder whatever the mailbox holds.
+func (f FolderRef) check(field string) error {
 	switch f.kind {
 	case 0:
-		return c.distinguished("inbox"), nil
+		return nil
 	case 'd':
-		name, ok := distinguishedNames[strings.ToLower(f.value)]
-		if !ok {
-			return soap.FolderRef{}, fmt.Errorf("%w: %q is not a well-known folder name", ErrInvalidFolder, f.value)
+		if _, ok := distinguishedNames[strings.ToLower(f.value)]; !ok {
+			return folderErr(field, "%q is not a well-known folder name", f.value)
 		}
-		return c.distinguished(name), nil
+		return nil
+	case 'i', 'p':
+		what := map[byte]string{'i': "folder id", 'p': "folder path"}[f.kind]
+		if strings.TrimSpace(f.value) == "" || f.kind == 'p' && len(splitPath(f.value)) == 0 {
+			return folderErr(field, "empty %s", what)
+		}
+		if p := textProblem(f.value); p != "" {
+			return folderErr(field, "the %s %s", what, p)
+		}
+		return nil
+	}
+	return folderErr(field, "%#v is not a folder reference", f)
+}
+
+// wireFolder checks f (naming field in errors) and resolves it to a wire folder reference, looking paths up with
+// FindFolder.
+func (c *Client) wireFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
+	if err := f.check(field); err != nil {
+		return soap.FolderRef{}, err
+	}
+	switch f.kind {
+	case 'd':
+		return c.distinguished(distinguishedNames[strings.ToLower(f.value)]), nil
 	case 'i':
-		if f.value == "" {
-			return soap.FolderRef{}, fmt.Errorf("%w: empty folder id", ErrInvalidFolder)
-		}
 		return soap.FolderRef{ID: f.value}, nil
 	case 'p':
 		return c.folderByPath(ctx, f.value)
 	}
-	return soap.FolderRef{}, fmt.Errorf("%w: %v", ErrInvalidFolder, f)
+	return c.distinguished("inbox"), nil
 }
 
 // distinguished returns a DistinguishedFolderId, naming the mailbox for delegate access to another mailbox.
@@ -156,9 +176,6 @@ func (c *Client) distinguished(name string) soap.FolderRef {
 // the result for the client's lifetime.
 func (c *Client) folderByPath(ctx context.Context, path string) (soap.FolderRef, error) {
 	parts := splitPath(path)
-	if len(parts) == 0 {
-		return soap.FolderRef{}, fmt.Errorf("%w: empty folder path", ErrInvalidFolder)
-	}
 	key := strings.ToLower(c.mailbox + "\x00" + strings.Join(parts, "/"))
 	c.shared.mu.Lock()
 	ref, ok := c.shared.folders[key]
@@ -260,7 +277,7 @@ func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name st
 
 // GetFolder returns a folder's properties (display name, class, counts).
 func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
-	ref, err := c.wireFolder(ctx, f)
+	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +301,7 @@ func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 
 // ListFolders returns the folders below parent: its children, or with deep set all its descendants.
 func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) ([]*Folder, error) {
-	ref, err := c.wireFolder(ctx, parent)
+	ref, err := c.wireFolder(ctx, "parent", parent)
 	if err != nil {
 		return nil, err
 	}

@@ -9,28 +9,6 @@ import (
 	"sync"
 )
 
-// ErrInvalidInput is matched (errors.Is) by every *InputError: bad input found before any request was sent.
-var ErrInvalidInput = errors.New("ews: invalid input")
-
-// InputError reports an argument or option that cannot be used, found before any request was sent (so nothing
-// was changed on the server). errors.Is(err, ErrInvalidInput) matches it.
-type InputError struct {
-	// Field names the bad argument or option, e.g. "Draft.To" or "ids[2]".
-	Field string
-	// Problem says what is wrong with it.
-	Problem string
-}
-
-// Error implements error.
-func (e *InputError) Error() string { return "ews: " + e.Field + ": " + e.Problem }
-
-// Is matches ErrInvalidInput.
-func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
-
-func inputErr(field, format string, args ...any) *InputError {
-	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...)}
-}
-
 // ErrNotAttempted is matched (errors.Is) by the ItemError of an item whose request was never sent because an
 // earlier request of the same call failed as a whole (a transport error, a cancelled context).
 var ErrNotAttempted = errors.New("ews: not attempted: an earlier request of the batch failed")

@@ -17,6 +17,11 @@ func (s *MailService) FindByMessageID(ctx context.Context, messageID string, fol
 	if err != nil {
 		return nil, err
 	}
+	for i, f := range folders {
+		if err := f.check(fmt.Sprintf("folders[%d]", i)); err != nil {
+			return nil, err
+		}
+	}
 	var refs []soap.FolderRef
 	if len(folders) == 0 {
 		if refs, err = s.mailFolders(ctx); err != nil {
@@ -24,7 +29,7 @@ func (s *MailService) FindByMessageID(ctx context.Context, messageID string, fol
 		}
 	} else {
 		for i, f := range folders {
-			ref, err := s.c.wireFolder(ctx, f)
+			ref, err := s.c.wireFolder(ctx, fmt.Sprintf("folders[%d]", i), f)
 			if err != nil {
 				return nil, fmt.Errorf("folders[%d]: %w", i, err)
 			}

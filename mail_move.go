@@ -38,7 +38,7 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	if err := checkRefs(ids); err != nil {
 		return nil, err
 	}
-	dest, err := s.c.wireFolder(ctx, to)
+	dest, err := s.c.wireFolder(ctx, "to", to)
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,9 @@ func parseRef(field, s string) (refKind, string, error) {
 
 // normalizeMessageID checks a Message-ID and puts it in angle brackets, the form Exchange stores.
 func normalizeMessageID(field, s string) (string, error) {
+	if err := checkText(field, s); err != nil {
+		return "", err
+	}
 	t := strings.TrimSpace(s)
 	inner := strings.TrimSuffix(strings.TrimPrefix(t, "<"), ">")
 	if strings.TrimSpace(inner) == "" {

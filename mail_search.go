@@ -85,7 +85,7 @@ func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[
 		if p.never {
 			return
 		}
-		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		parent, err := s.c.wireFolder(ctx, "SearchOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -117,7 +117,7 @@ type UnreadOptions struct {
 // loop stops all further requests.
 func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
-		p, err := s.newPager("UnreadOptions", SearchOptions{UnreadOnly: true, Ascending: true, Limit: opts.Limit,
+		p, err := s.newPager("UnreadOptions", SearchOptions{Folder: opts.Folder, UnreadOnly: true, Ascending: true, Limit: opts.Limit,
 			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
 		if err != nil {
 			yield(nil, err)
@@ -126,7 +126,7 @@ func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[
 		if p.never {
 			return
 		}
-		parent, err := s.c.wireFolder(ctx, opts.Folder)
+		parent, err := s.c.wireFolder(ctx, "UnreadOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -178,6 +178,10 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
 	case o.Concurrency < 0:
 		return nil, inputErr(opt+".Concurrency", "%d is negative", o.Concurrency)
+	}
+	if err := firstErr(o.Folder.check(opt+".Folder"), checkText(opt+".Sender", o.Sender), checkText(opt+".Subject", o.Subject),
+		checkText(opt+".Body", o.Body)); err != nil {
+		return nil, err
 	}
 	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize, concurrency: max(1, o.Concurrency)}
 	if len(o.Only) > 0 {

@@ -94,7 +94,7 @@ func (s *MailService) Send(ctx context.Context, d Draft) (*SentMessage, error) {
 	}
 	var saveIn soap.FolderRef
 	if !d.NoCopy {
-		if saveIn, err = s.c.wireFolder(ctx, copyFolder); err != nil {
+		if saveIn, err = s.c.wireFolder(ctx, "Draft.CopyFolder", copyFolder); err != nil {
 			return nil, err
 		}
 	}
@@ -132,6 +132,10 @@ func (s *MailService) buildMessage(d Draft) (*soap.Message, []any, error) {
 	}
 	if d.NoCopy && !d.CopyFolder.IsZero() {
 		return nil, nil, inputErr("Draft.CopyFolder", "is set together with NoCopy; a copy is either kept or not")
+	}
+	if err := firstErr(checkText("Draft.Subject", d.Subject), checkText("Draft.Body", d.Body),
+		checkTexts("Draft.Categories", d.Categories)); err != nil {
+		return nil, nil, err
 	}
 	msg := &soap.Message{Subject: d.Subject}
 	var err error
@@ -191,9 +195,16 @@ func recipients(field string, list []string) (*soap.Recipients, error) {
 	}
 	out := &soap.Recipients{}
 	for i, s := range list {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if err := checkText(f, s); err != nil {
+			return nil, err
+		}
 		a, err := mail.ParseAddress(s)
 		if err != nil {
-			return nil, inputErr(fmt.Sprintf("%s[%d]", field, i), "%q is not an email address", s)
+			return nil, inputErr(f, "%q is not an email address", s)
+		}
+		if err := checkAddressText(f, a); err != nil {
+			return nil, err
 		}
 		out.Mailboxes = append(out.Mailboxes, soap.Mailbox{Name: a.Name, EmailAddress: a.Address})
 	}
@@ -202,6 +213,10 @@ func recipients(field string, list []string) (*soap.Recipients, error) {
 
 // fileAttachment checks an attachment and reads its content.
 func fileAttachment(field string, a Attachment) (*soap.FileAttachment, error) {
+	if err := firstErr(checkText(field+".Name", a.Name), checkText(field+".ContentType", a.ContentType),
+		checkText(field+".ContentID", a.ContentID)); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(a.Name) == "" {
 		return nil, inputErr(field+".Name", "is empty")
 	}

@@ -207,13 +207,8 @@ func (c *Client) NewPoller(opts PollerOptions) (*Poller, error) {
 	}
 	seen := map[string]bool{}
 	for i, f := range folders {
-		if f.kind == 'd' {
-			if _, ok := distinguishedNames[strings.ToLower(f.value)]; !ok {
-				return nil, fmt.Errorf("%w: PollerOptions.Folders[%d]: %q is not a well-known folder name", ErrInvalidFolder, i, f.value)
-			}
-		}
-		if (f.kind == 'i' || f.kind == 'p') && strings.TrimSpace(f.value) == "" {
-			return nil, fmt.Errorf("%w: PollerOptions.Folders[%d] is empty", ErrInvalidFolder, i)
+		if err := f.check(fmt.Sprintf("PollerOptions.Folders[%d]", i)); err != nil {
+			return nil, err
 		}
 		if seen[strings.ToLower(f.String())] {
 			return nil, fmt.Errorf("ews: PollerOptions.Folders[%d]: %q is listed twice", i, f.String())
@@ -357,7 +352,7 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 	if err := p.load(ctx, f); err != nil {
 		return err
 	}
-	ref, err := f.c.wireFolder(ctx, f.folder)
+	ref, err := f.c.wireFolder(ctx, "PollerOptions.Folders", f.folder)
 	if err != nil {
 		return err
 	}

@@ -53,11 +53,8 @@ func coerce(fp fieldPath, v any) (qvalue, *QueryError) {
 		if !ok {
 			return bad("needs text, not %s", describe(v))
 		}
-		if !utf8.ValidString(s) {
-			return bad("the value is not valid UTF-8")
-		}
-		if i := strings.IndexFunc(s, invalidXMLChar); i >= 0 {
-			return bad("the value holds the character %U at byte %d, which XML cannot carry", []rune(s[i:])[0], i)
+		if p := textProblem(s); p != "" {
+			return bad("the value %s", p)
 		}
 		return qvalue{wire: s, repr: pyRepr(s)}, nil
 	case ftEnum:
@@ -113,17 +110,6 @@ func coerce(fp fieldPath, v any) (qvalue, *QueryError) {
 		return qvalue{wire: formatDateTime(t), repr: pyRepr(d.Format(time.DateOnly)), t: t}, nil
 	}
 	return bad("field %s has no value type", def.name)
-}
-
-// invalidXMLChar reports the runes XML 1.0 cannot carry, even escaped.
-func invalidXMLChar(r rune) bool {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return false
-	case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
-		return true
-	}
-	return false
 }
 
 func toBool(v any) (bool, bool) {

@@ -216,7 +216,7 @@ func (mb *watchedMailbox) name() string {
 func (mb *watchedMailbox) wireFolders(ctx context.Context) ([]soap.FolderRef, error) {
 	var out []soap.FolderRef
 	for _, f := range mb.folders {
-		ref, err := mb.c.wireFolder(ctx, f.folder)
+		ref, err := mb.c.wireFolder(ctx, "PollerOptions.Folders", f.folder)
 		if err != nil {
 			return nil, err
 		}

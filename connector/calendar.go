@@ -92,6 +92,13 @@ type CreateEventParams struct {
 	IsPrivate         *bool     `json:"is_private" default:"true" help:"mark the event private"`
 }
 
+// createEventFields maps the SDK's NewEvent fields to the parameters of create_event.
+var createEventFields = map[string]string{"NewEvent.Subject": "subject", "NewEvent.Start": "start_date", "NewEvent.End": "end_date",
+	"NewEvent.Required": "required_attendees", "NewEvent.Optional": "optional_attendees", "NewEvent.Body": "body",
+	"NewEvent.BodyHTML": "body", "NewEvent.Location": "location", "NewEvent.Categories": "categories",
+	"NewEvent.ShowAs": "show_as", "NewEvent.Reminder": "reminder", "NewEvent.NoReminder": "reminder",
+	"NewEvent.ReminderAtStart": "reminder", "NewEvent.Private": "is_private", "NewEvent.Sensitivity": "is_private"}
+
 // CreateEvent creates an event in the default calendar (meeting requests go to its attendees) and returns it
 // as stored.
 func CreateEvent(ctx context.Context, c *ews.Client, p CreateEventParams) (*Event, error) {
@@ -146,7 +153,7 @@ func CreateEvent(ctx context.Context, c *ews.Client, p CreateEventParams) (*Even
 	}
 	id, err := c.Calendar().CreateEvent(ctx, ev, ews.EventOptions{})
 	if err != nil {
-		return nil, err
+		return nil, inputParamOf(err, "", createEventFields)
 	}
 	got, err := c.Calendar().GetEvent(ctx, id)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,13 +96,38 @@ func isMessageID(ref string) bool { return strings.Contains(ref, "@") || strings
 
 // inputParam turns the SDK's input errors (bad values found before any request) into an InvalidParameter error
 // that names param; other errors are returned as they are.
-func inputParam(err error, param string) error {
+func inputParam(err error, param string) error { return inputParamOf(err, param, nil) }
+
+// inputParamOf is inputParam for an operation whose parameters become several SDK fields: fields maps an SDK
+// field ("Draft.Subject"; "Draft.To" also stands for "Draft.To[2]" and "Draft.Attachments" for
+// "Draft.Attachments[0].Name") to its parameter. An input error about a field fields does not list names def,
+// or is returned as it is when def is empty.
+func inputParamOf(err error, def string, fields map[string]string) error {
 	var ie *ews.InputError
 	if errors.As(err, &ie) {
-		return &Error{Code: CodeInvalidParameter, Param: param, Message: fmt.Sprintf("parameter %q: %s", param, ie.Problem), Err: err}
+		param, where := def, ""
+		base, rest, indexed := strings.Cut(ie.Field, "[")
+		if p, ok := fields[base]; ok {
+			param = p
+			if indexed {
+				// "Draft.To[1]" is the parameter's entry 2, "Draft.Attachments[0].Name" entry 1's Name.
+				n, sub, _ := strings.Cut(rest, "]")
+				if i, err := strconv.Atoi(n); err == nil {
+					n = strconv.Itoa(i + 1)
+				}
+				where = "entry " + n
+				if sub = strings.TrimPrefix(sub, "."); sub != "" {
+					where += " (" + sub + ")"
+				}
+				where += ": "
+			}
+		} else if param == "" {
+			return err
+		}
+		return &Error{Code: CodeInvalidParameter, Param: param, Message: fmt.Sprintf("parameter %q: %s%s", param, where, ie.Problem), Err: err}
 	}
-	if errors.Is(err, ews.ErrInvalidFolder) {
-		return &Error{Code: CodeInvalidParameter, Param: param, Message: fmt.Sprintf("parameter %q: %s", param, strings.TrimPrefix(err.Error(), "ews: ")), Err: err}
+	if def != "" && errors.Is(err, ews.ErrInvalidFolder) {
+		return &Error{Code: CodeInvalidParameter, Param: def, Message: fmt.Sprintf("parameter %q: %s", def, strings.TrimPrefix(err.Error(), "ews: ")), Err: err}
 	}
 	return err
 }

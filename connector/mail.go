@@ -2,6 +2,8 @@ package connector
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/mail"
 	"os"
@@ -86,11 +88,11 @@ func MoveEmail(ctx context.Context, c *ews.Client, p MoveEmailParams) (*MovedEma
 	if strings.TrimSpace(p.DestinationFolder) == "" {
 		return nil, paramErr("destination_folder", "parameter %q is required", "destination_folder")
 	}
-	src, err := folderParam(ctx, c, "source_folder", p.SourceFolder, ews.Inbox)
+	dst, err := folderParam(ctx, c, "destination_folder", p.DestinationFolder, ews.Inbox)
 	if err != nil {
 		return nil, err
 	}
-	dst, err := folderParam(ctx, c, "destination_folder", p.DestinationFolder, ews.Inbox)
+	src, err := folderParam(ctx, c, "source_folder", p.SourceFolder, ews.Inbox)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +176,10 @@ type SearchQueryParams struct {
 	Range        int    `json:"range" default:"100" help:"the most messages returned, newest first; 0 for all"`
 }
 
+// searchQueryFields maps the SDK's search options to the parameters of search_query.
+var searchQueryFields = map[string]string{"SearchOptions.Folder": "folder_name", "SearchOptions.Sender": "email_address",
+	"SearchOptions.Subject": "subject", "SearchOptions.Body": "body", "SearchOptions.Limit": "range"}
+
 // SearchQuery returns the messages of a folder that match every condition given, newest first.
 func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.Seq2[*Email, error] {
 	return func(yield func(*Email, error) bool) {
@@ -193,6 +199,15 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 			yield(nil, paramErr("query", "parameter %q: %v", "query", err))
 			return
 		}
+		// The subject and body filters are these lookups; checking them here refuses text XML cannot carry before
+		// the folder is looked up.
+		for _, f := range []struct{ param, key, v string }{{"subject", "subject__icontains", p.Subject}, {"body", "body__icontains", p.Body}} {
+			var qe *ews.QueryError
+			if err := ews.Where(f.key, f.v).Err(); errors.As(err, &qe) {
+				yield(nil, &Error{Code: CodeInvalidParameter, Param: f.param, Message: fmt.Sprintf("parameter %q: %s", f.param, qe.Msg), Err: err})
+				return
+			}
+		}
 		folder, err := folderParam(ctx, c, "folder_name", p.FolderName, ews.Inbox)
 		if err != nil {
 			yield(nil, err)
@@ -201,7 +216,7 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 		opts := ews.SearchOptions{Folder: folder, Sender: p.EmailAddress, Subject: p.Subject, Body: p.Body, Query: p.Query.Q, Limit: p.Range}
 		for m, err := range c.Mail().Search(ctx, opts) {
 			if err != nil {
-				yield(nil, inputParam(err, "query"))
+				yield(nil, inputParamOf(err, "query", searchQueryFields))
 				return
 			}
 			if !yield(emailOut(m), nil) {
@@ -259,11 +274,15 @@ func SendEmail(ctx context.Context, c *ews.Client, p SendEmailParams) (*SentEmai
 	}
 	sent, err := c.Mail().Send(ctx, d)
 	if err != nil {
-		return nil, inputParam(err, "to_recipients")
+		return nil, inputParamOf(err, "to_recipients", sendEmailFields)
 	}
 	return &SentEmail{MessageID: sent.InternetMessageID, ID: sent.ID, Subject: p.Subject, To: nonNil(p.ToRecipients),
 		Cc: nonNil(p.CcRecipients), Bcc: nonNil(p.BccRecipients), Attachments: names}, nil
 }
+
+// sendEmailFields maps the SDK's Draft fields to the parameters of send_email.
+var sendEmailFields = map[string]string{"Draft.Subject": "subject", "Draft.Body": "body", "Draft.To": "to_recipients",
+	"Draft.Cc": "cc_recipients", "Draft.Bcc": "bcc_recipients", "Draft.Attachments": "attachments"}
 
 func nonNil(l []string) []string {
 	if l == nil {
