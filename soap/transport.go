@@ -113,6 +113,12 @@ func (c *Client) Do(ctx context.Context, h Header, body, out any) (*ServerVersio
 	return c.do(ctx, operationName(body), buf.Bytes(), out)
 }
 
+// Discard, as the out of Do or DoRaw, makes the client read the body of a 200 response to its end without
+// decoding it: the cost of a request without that of decoding, for benchmarks (BenchmarkFloor10k).
+var Discard any = new(discard)
+
+type discard struct{}
+
 // RequestError is a failure to get a complete response: the connection could not be made, broke, or timed out.
 // Sent tells whether any byte of the request may have reached the server (false when the connection could not
 // be made at all), which decides whether an operation that is not idempotent may be sent again.
@@ -198,6 +204,15 @@ func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out a
 			return nil, &RequestError{Err: err, Sent: true}
 		}
 		return nil, &AuthError{StatusCode: resp.StatusCode, Offered: offeredSchemes(resp.Header)}
+	case resp.StatusCode == http.StatusOK && out == Discard:
+		_, err := io.Copy(io.Discard, rd)
+		if rd.exceeded {
+			return nil, ErrResponseTooLarge
+		}
+		if err != nil {
+			return nil, &RequestError{Err: err, Sent: true, StatusCode: resp.StatusCode}
+		}
+		return nil, nil
 	case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusInternalServerError && isXML(ctype):
 		svi, err := DecodeResponse(rd, out)
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,30 @@ func TestOperationName(t *testing.T) {
 	}
 	if got := operationName(42); got != "" {
 		t.Errorf("operationName(42) = %q", got)
+	}
+}
+
+// Discard reads a 200 answer to its end, whatever it holds, and reports other answers as usual.
+func TestDoRawDiscard(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("fail") != "" {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(strings.Repeat("not even XML ", 10000)))
+	}))
+	defer srv.Close()
+	c := &Client{URL: srv.URL, HTTP: srv.Client()}
+	if svi, err := c.DoRaw(context.Background(), []byte("<x/>"), Discard); err != nil || svi != nil {
+		t.Errorf("Discard of a 200: %v, %v", svi, err)
+	}
+	c.MaxResponseBytes = 1000
+	if _, err := c.DoRaw(context.Background(), []byte("<x/>"), Discard); !errors.Is(err, ErrResponseTooLarge) {
+		t.Errorf("Discard of a body over the limit: %v", err)
+	}
+	c.URL = srv.URL + "?fail=1"
+	var he *HTTPError
+	if _, err := c.DoRaw(context.Background(), []byte("<x/>"), Discard); !errors.As(err, &he) || he.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("Discard of a 503: %v", err)
 	}
 }
