@@ -50,8 +50,9 @@ type SearchOptions struct {
 	Ascending bool
 	// Limit stops the search after this many messages; 0 means no limit.
 	Limit int
-	// PageSize is the number of ids one FindItem asks for; 0 means DefaultPageSize (100). At most 1000, the cap
-	// of Exchange; the iterator pages past it.
+	// PageSize is the number of ids one FindItem asks for; 0 means DefaultPageSize (100), or BatchSize times
+	// Concurrency when that is larger (a batch for each request in flight). At most 1000, the cap of Exchange;
+	// the iterator pages past it.
 	PageSize int
 	// BatchSize is the number of messages one GetItem fetches in full; 0 means DefaultBatchSize (100).
 	BatchSize int
@@ -191,11 +192,13 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		}
 		p.shape = &shape
 	}
-	if p.pageSize == 0 {
-		p.pageSize = DefaultPageSize
-	}
 	if p.batchSize == 0 {
 		p.batchSize = DefaultBatchSize
+	}
+	if p.pageSize == 0 {
+		// A page holds a batch for each request in flight: the next page is asked for once a page's batches
+		// are back, so smaller pages would leave the pipeline half empty.
+		p.pageSize = min(maxPageSize, max(DefaultPageSize, p.batchSize*p.concurrency))
 	}
 	// The filters are queries too, so that they send the restriction exchangelib sends for sender=,
 	// subject__icontains=, body__icontains= and is_read=.
