@@ -35,7 +35,7 @@ func main() {
 		gzip        = flag.Bool("gzip", false, "with -fake: the server compresses its responses")
 		n           = flag.Int("n", 10000, "messages to fetch (with -fake, also the mailbox's size)")
 		concurrency = flag.Int("concurrency", 4, "requests in flight (SearchOptions.Concurrency)")
-		page        = flag.Int("page", 100, "ids per FindItem page")
+		page        = flag.Int("page", 0, "ids per FindItem page (0: the SDK's default, batch times concurrency)")
 		batch       = flag.Int("batch", 100, "messages per GetItem")
 		full        = flag.Bool("full", false, "fetch every property of Message, not only the benchmark's")
 		runs        = flag.Int("runs", 3, "runs; the figures of each are printed, then the median")
