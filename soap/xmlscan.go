@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -719,6 +719,9 @@ const (
 
 func hasZero(x uint64) bool { return (x-lo8)&^x&hi8 != 0 }
 
+// zeroBytes has the high bit set in (at least) the lowest byte of x that is zero.
+func zeroBytes(x uint64) uint64 { return (x - lo8) &^ x }
+
 // hasLess reports whether a byte of x is less than n (n <= 128).
 func hasLess(x uint64, n uint64) bool { return (x-lo8*n)&^x&hi8 != 0 }
 
@@ -757,11 +760,19 @@ func (s *scanner) unescape(dst, raw []byte, cdata, attr bool) (out []byte, copie
 	last := 0 // when copied, raw[last:i] is checked text still to be copied
 	for i := 0; i < len(raw); {
 		if i+8 <= len(raw) {
+			// The lowest byte flagged is the first one that is not plain text (the tricks flag false positives
+			// only above a true one).
 			x := binary.LittleEndian.Uint64(raw[i:])
-			if !hasLess(x, 0x20) && x&hi8 == 0 && !hasZero(x^(lo8*'&')) && !hasZero(x^(lo8*']')) && (less == 0 || !hasZero(x^less)) {
+			m := (x-lo8*0x20)&^x | x | zeroBytes(x^(lo8*'&')) | zeroBytes(x^(lo8*']'))
+			if less != 0 {
+				m |= zeroBytes(x ^ less)
+			}
+			m &= hi8
+			if m == 0 {
 				i += 8
 				continue
 			}
+			i += bits.TrailingZeros64(m) >> 3
 		}
 		c := raw[i]
 		switch textClass[c] {
@@ -833,6 +844,9 @@ func entityAt(b []byte) (int, rune, bool) {
 			return 4, '>', true
 		}
 	}
+	if len(b) >= 5 && b[4] == ';' && b[1] == '#' && b[2] == 'x' && b[3] == 'A' {
+		return 5, '\n', true // &#xA;, a line end as .NET and encoding/xml escape it
+	}
 	k := bytes.IndexByte(b, ';')
 	if k < 0 {
 		return 0, 0, false
@@ -858,20 +872,34 @@ func entityRune(ent []byte) (rune, bool) {
 	if len(ent) < 2 || ent[0] != '#' {
 		return 0, false
 	}
-	digits, base := ent[1:], 10
+	digits, base := ent[1:], rune(10)
 	if digits[0] == 'x' {
 		digits, base = digits[1:], 16
 	}
-	for _, c := range digits {
-		if !('0' <= c && c <= '9' || base == 16 && ('a' <= c && c <= 'f' || 'A' <= c && c <= 'F')) {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseUint(string(digits), base, 64)
-	if err != nil || n > unicode.MaxRune {
+	if len(digits) == 0 {
 		return 0, false
 	}
-	r := []rune(string(rune(n)))[0] // as string(rune(n)): an invalid code point becomes U+FFFD
+	var r rune
+	for _, c := range digits {
+		var d rune
+		switch {
+		case '0' <= c && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && 'a' <= c && c <= 'f':
+			d = rune(c-'a') + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			d = rune(c-'A') + 10
+		default:
+			return 0, false
+		}
+		r = r*base + d
+		if r > unicode.MaxRune {
+			return 0, false // encoding/xml refuses values past the last code point
+		}
+	}
+	if !utf8.ValidRune(r) {
+		r = utf8.RuneError // a surrogate, as string(rune(n)) makes it
+	}
 	if !isInCharacterRange(r) {
 		return 0, false
 	}
