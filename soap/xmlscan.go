@@ -711,19 +711,14 @@ func validQName(b []byte) bool {
 	return i > 0 && i < len(b)-1 && bytes.IndexByte(b[i+1:], ':') < 0 && validName(b[i+1:])
 }
 
-// Classes of bytes in text.
+// Masks for looking at eight bytes of text at a time.
 const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
 
-func hasZero(x uint64) bool { return (x-lo8)&^x&hi8 != 0 }
-
 // zeroBytes has the high bit set in (at least) the lowest byte of x that is zero.
 func zeroBytes(x uint64) uint64 { return (x - lo8) &^ x }
-
-// hasLess reports whether a byte of x is less than n (n <= 128).
-func hasLess(x uint64, n uint64) bool { return (x-lo8*n)&^x&hi8 != 0 }
 
 // Classes of text bytes for unescape.
 const (
