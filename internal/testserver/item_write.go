@@ -2,6 +2,7 @@ package testserver
 
 import (
 	"encoding/base64"
+	"html"
 	"sort"
 	"strings"
 )
@@ -29,8 +30,9 @@ func elementName(it *Item) string {
 	return "t:Item"
 }
 
-// htmlToText is the server's crude conversion of an HTML body to text: tags (from "<" to the next ">") are
-// removed.
+// htmlToText is the server's conversion of an HTML body to text, in the manner of Exchange's: tags are
+// removed, block-level elements (p, div, br, li, tr, headings) end a line, character references are decoded,
+// and runs of blank lines are folded into one.
 func htmlToText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -44,10 +46,41 @@ func htmlToText(s string) string {
 			break
 		}
 		b.WriteString(s[:i])
+		if breaksLine(s[i+1 : i+j]) {
+			b.WriteString("\r\n")
+		}
 		s = s[i+j+1:]
 	}
 	b.WriteString(s)
-	return strings.TrimSpace(b.String())
+	lines := strings.Split(html.UnescapeString(b.String()), "\n")
+	out := lines[:0]
+	blank := false
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\r\n"))
+}
+
+// breaksLine reports whether a tag (its text between < and >) ends a line of text.
+func breaksLine(tag string) bool {
+	name := strings.ToLower(strings.TrimLeft(tag, "/"))
+	if k := strings.IndexAny(name, " \t\r\n/"); k >= 0 {
+		name = name[:k]
+	}
+	switch name {
+	case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "pre", "hr":
+		return true
+	}
+	return false
 }
 
 // writeItem writes one item in the properties the shape asks for, in schema order. The XML of messages is

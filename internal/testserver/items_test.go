@@ -120,3 +120,17 @@ func TestUnknownOperationIsFault(t *testing.T) {
 		t.Errorf("unauthenticated GET: status %d, want 401", resp.StatusCode)
 	}
 }
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<html><body><p>Dear customer,</p><p>your invoice &amp; receipt.</p></body></html>", "Dear customer,\r\n\r\nyour invoice & receipt."},
+		{"line one<br>line two<BR/>three", "line one\r\nline two\r\nthree"},
+		{"<b>bold</b> and <i>italic</i>", "bold and italic"},
+		{"a &lt;tag&gt; in text", "a <tag> in text"},
+	}
+	for _, tt := range tests {
+		if got := htmlToText(tt.in); got != tt.want {
+			t.Errorf("htmlToText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
