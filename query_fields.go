@@ -3,6 +3,8 @@ package ews
 import (
 	"sort"
 	"strings"
+
+	"github.com/ewsgo/ews/internal/suggest"
 )
 
 // fieldType is the type of a filterable field; it decides which lookups and values the field takes.
@@ -383,7 +385,7 @@ func nearest(s string, candidates []string) string {
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := editDistance(ls, lc)
+		d := suggest.Distance(ls, lc)
 		if len(ls) >= 3 && strings.HasPrefix(lc, ls) {
 			d = min(d, 1) // "Mobile" is short for "MobilePhone"
 		}
@@ -395,35 +397,6 @@ func nearest(s string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes; inputs are capped so that hostile keys
-// cost little.
-func editDistance(a, b string) int {
-	const maxLen = 64
-	if len(a) > maxLen {
-		a = a[:maxLen]
-	}
-	if len(b) > maxLen {
-		b = b[:maxLen]
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func defaultTo(s, d string) string {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ewsgo/ews/internal/suggest"
 )
 
 // ParamInfo describes one parameter of an operation (or one key of Config), for help texts and forms.
@@ -390,7 +392,7 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 func nearest(s string, names []string) string {
 	best, bestD := "", 1<<30
 	for _, n := range names {
-		d := editDistance(strings.ToLower(s), n)
+		d := suggest.Distance(strings.ToLower(s), n)
 		if len(n) >= 3 && len(s) >= 3 && (strings.HasPrefix(s, n) || strings.HasPrefix(n, s)) {
 			d = min(d, 1)
 		}
@@ -402,24 +404,4 @@ func nearest(s string, names []string) string {
 		return best
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,0 +1,32 @@
+// Package suggest measures how far apart two names are, for "did you mean" hints in error messages.
+package suggest
+
+// maxLen caps the inputs of Distance, so that hostile names cost little.
+const maxLen = 64
+
+// Distance is the Levenshtein distance between a and b, in bytes, over their first 64 bytes.
+func Distance(a, b string) int {
+	if len(a) > maxLen {
+		a = a[:maxLen]
+	}
+	if len(b) > maxLen {
+		b = b[:maxLen]
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
