@@ -13,7 +13,9 @@ import (
 // with concurrency n at most n batches are in flight or waiting. With n = 1 each request is sent when the loop
 // needs it, as a plain loop would. A page's next page is asked for once every batch of the page is back, because
 // the offset of the next page depends on how many of its messages were deleted meanwhile (and, for Unread with
-// MarkRead, on how many the loop body marked read, which the credits carry back).
+// MarkRead, on how many the loop body marked read, which the credits carry back). Messages the pager cannot know
+// of leaving the view (the loop body deletes or moves the messages it gets) show in TotalItemsInView: see
+// produce.
 
 // fetched is one GetItem batch of a search, converted.
 type fetched struct {
@@ -88,17 +90,20 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 
 // produce pages through the query, starting a goroutine per GetItem batch, each of which delivers its result to
 // the slot it sent on results, in order. With concurrency above 1 (and no loop-body action that changes the
-// view), the next FindItem page is asked for as soon as a page arrives, at the offset it names; when the page's
-// batches show that messages were deleted meanwhile, that guess is dropped and the page asked for again at the
-// corrected offset.
+// view), the next FindItem page is asked for as soon as a page arrives, at the offset it names (less the
+// messages that left the view unaccounted for between the last two pages); when the page's batches show that
+// messages were deleted meanwhile, that guess is dropped and the page asked for again at the corrected offset.
+// A page whose TotalItemsInView shows that more messages left the view than it was stepped back for is asked
+// for again further back, and the ids handed out recently are dropped from each page: messages removed or
+// added while the search runs neither skip nor repeat the others.
 func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) {
 	s := p.s
 	shape := s.messageShape()
 	if p.shape != nil {
 		shape = *p.shape
 	}
-	offset, n := 0, 0 // n: messages the pages so far yield to the loop body (for Limit)
-	removed := 0      // messages the loop body removed from the view, from the credits
+	n := 0       // messages the pages so far yield to the loop body (for Limit)
+	removed := 0 // messages the loop body removed from the view, from the credits
 	take := func() bool {
 		select {
 		case g := <-credits:
@@ -163,11 +168,31 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		}()
 		return r
 	}
+	// Paging by offset assumes the view holds still. A loop body that deletes or moves the messages it gets (or
+	// another client) shrinks it, so that the next offset would skip as many unseen messages; messages arriving
+	// ahead of the position shift it the other way. Each page's TotalItemsInView shows by how much the view changed
+	// since the previous page: when it shrank by more than the page was stepped back, the page is asked for again
+	// further back; and the ids handed out recently are dropped from every page, so that no message is yielded
+	// twice. Memory stays bounded: a page is stepped back at most maxStep messages (the loop body can only remove
+	// the messages of the page before and the current one), and twice as many ids are remembered (those of the
+	// overlap that are still there may be interleaved with as many removed ones).
+	maxStep := 2 * p.pageSize
+	seen := newRecentIDs(2 * maxStep)
+	base := 0   // the offset after the last page taken, in that page's view
+	total := -1 // that page's TotalItemsInView; -1 before the first page
+	drift := 0  // messages that left the view between the last two pages beyond those the pager knew of
+	known := 0  // messages the pager knows left the view since the last page (not found by GetItem, or removed by the loop body)
+	attempts := 0
+	slack := 0
+	if speculate {
+		slack = p.pageSize / 2
+	}
 	// The credit of the page's first batch is taken before its FindItem: when the loop body must have handled
 	// the previous page first (concurrency 1), the offset then accounts for what it removed.
 	if !take() {
 		return
 	}
+	held := true // the credit for the next batch is taken
 	pending := startPage(0, sizeFor(0))
 	removed = 0
 	for {
@@ -182,11 +207,33 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			deliver(fetched{err: pr.err})
 			return
 		}
+		if total >= 0 {
+			d := total - pr.root.TotalItemsInView // messages that left the view since the last page
+			step := base - pending.offset
+			if d > step && pending.offset > 0 && step < maxStep && attempts < maxPageAttempts {
+				// With concurrency above 1 the loop body goes on removing messages meanwhile: the page is
+				// asked for a margin further back, whose ids, seen already, are dropped.
+				attempts++
+				p.finds.put(pr.resp)
+				pending = startPage(max(0, base-min(d+slack, maxStep)), pending.size)
+				continue
+			}
+			drift = max(0, d-known)
+		}
+		attempts, total = 0, pr.root.TotalItemsInView
 		page := pr.root.Items.Items
 		last, pagingOffset, count := pr.root.IncludesLastItemInRange, pr.root.IndexedPagingOffset, len(page)
+		fresh := make([]target, 0, count)
+		for _, it := range page {
+			if it.ItemID != nil && !seen.has(it.ItemID.ID) {
+				seen.add(it.ItemID.ID)
+				fresh = append(fresh, target{ref: it.ItemID.ID, id: it.ItemID.ID})
+			}
+		}
+		p.finds.put(pr.resp) // the ids are taken
 		var spec *pageReq
-		if speculate && !last && count > 0 && (p.limit == 0 || n+count < p.limit) {
-			spec = startPage(max(0, pagingOffset), sizeFor(n+count))
+		if speculate && !last && count > 0 && (p.limit == 0 || n+len(fresh) < p.limit) {
+			spec = startPage(max(0, pagingOffset-min(drift, maxStep)), sizeFor(n+len(fresh)))
 		}
 		dropSpec := func() {
 			if spec != nil {
@@ -200,25 +247,19 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			failed   bool
 			batchW   sync.WaitGroup
 		)
-		credit := true
-		for lo := 0; lo < len(page); lo += p.batchSize {
-			if !credit && !take() {
+		for lo := 0; lo < len(fresh); lo += p.batchSize {
+			if !held && !take() {
 				dropSpec()
 				return
 			}
-			credit = false
+			held = false
 			mu.Lock()
 			stop := failed
 			mu.Unlock()
 			if stop {
 				break
 			}
-			batch := make([]target, 0, p.batchSize)
-			for _, it := range page[lo:min(lo+p.batchSize, len(page))] {
-				if it.ItemID != nil {
-					batch = append(batch, target{ref: it.ItemID.ID, id: it.ItemID.ID})
-				}
-			}
+			batch := fresh[lo:min(lo+p.batchSize, len(fresh)):min(lo+p.batchSize, len(fresh))]
 			slot := make(chan fetched, 1)
 			select {
 			case results <- slot:
@@ -252,7 +293,6 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				slot <- f
 			}()
 		}
-		p.finds.put(pr.resp) // the ids are taken
 		batchW.Wait()
 		if failed || ctx.Err() != nil {
 			dropSpec()
@@ -263,13 +303,14 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			dropSpec()
 			return
 		}
-		offset = pagingOffset - notFound
-		if !take() {
+		if !held && !take() {
 			dropSpec()
 			return
 		}
-		next, size := max(0, offset-removed), sizeFor(n)
-		removed = 0
+		held = true
+		known, removed = notFound+removed, 0
+		base = pagingOffset
+		next, size := max(0, base-min(known+drift, maxStep)), sizeFor(n)
 		if spec != nil && spec.offset == next && spec.size == size {
 			pending = spec
 		} else {
@@ -278,6 +319,9 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		}
 	}
 }
+
+// maxPageAttempts bounds how often one page is asked for again because the view keeps shrinking under it.
+const maxPageAttempts = 8
 
 // pageResult is the answer to one FindItem page; resp, which root points into, goes back to the pager's free
 // list once the page's ids are taken.

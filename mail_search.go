@@ -75,7 +75,9 @@ type SearchOptions struct {
 //
 // An error of the search as a whole (bad options, unknown folder, a failed request) is yielded once and ends
 // the iteration. A message that cannot be fetched is yielded as an *ItemError and the iteration goes on;
-// messages deleted while the search runs are skipped.
+// messages deleted while the search runs are skipped. The loop body may delete or move the messages it gets
+// (search and purge): the paging follows the folder as it shrinks, so no message is skipped, and messages
+// arriving meanwhile never make one come twice.
 func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		p, err := s.newPager("SearchOptions", opts)
