@@ -25,6 +25,12 @@ func (r *GetItemResponse) decodeFast(d *fastDecoder) error {
 
 // itemInfoMessage decodes a response message with items.
 func (d *fastDecoder) itemInfoMessage(m *ItemInfoResponseMessage) error {
+	return d.responseMessage(&m.ResponseMessage, "Items", func() error { return d.items(&m.Items.Items) })
+}
+
+// responseMessage decodes the fields every *ResponseMessage has and hands its payload element (payload, e.g.
+// "Items" or "RootFolder") to decodePayload.
+func (d *fastDecoder) responseMessage(m *ResponseMessage, payload string, decodePayload func() error) error {
 	d.attrString("ResponseClass", &m.ResponseClass)
 	return d.children(func(local []byte) error {
 		switch string(local) {
@@ -36,8 +42,8 @@ func (d *fastDecoder) itemInfoMessage(m *ItemInfoResponseMessage) error {
 			return d.intValue(&m.DescriptiveLinkKey)
 		case "MessageXml":
 			return d.messageXML(&m.MessageXML)
-		case "Items":
-			return d.items(&m.Items.Items)
+		case payload:
+			return decodePayload()
 		}
 		return d.skip()
 	})
@@ -389,22 +395,7 @@ func (r *FindItemResponse) decodeFast(d *fastDecoder) error {
 				return d.skip()
 			}
 			m := nextFindItem(&r.ResponseMessages)
-			d.attrString("ResponseClass", &m.ResponseClass)
-			return d.children(func(local []byte) error {
-				switch string(local) {
-				case "MessageText":
-					return d.stringValue(&m.MessageText)
-				case "ResponseCode":
-					return d.stringValue(&m.ResponseCode)
-				case "DescriptiveLinkKey":
-					return d.intValue(&m.DescriptiveLinkKey)
-				case "MessageXml":
-					return d.messageXML(&m.MessageXML)
-				case "RootFolder":
-					return d.rootFolder(&m.RootFolder)
-				}
-				return d.skip()
-			})
+			return d.responseMessage(&m.ResponseMessage, "RootFolder", func() error { return d.rootFolder(&m.RootFolder) })
 		})
 	})
 }
