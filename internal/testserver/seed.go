@@ -55,10 +55,15 @@ func (mb *Mailbox) Seed(o SeedOptions) (SeedSummary, error) {
 	}
 	for i, ev := range seedEvents(now, owner, domain) {
 		ev.UID = fmt.Sprintf("%040x", uint64(i+1)*0x9e3779b97f4a7c15^o.Seed)
+		// Created a week before Now, so that the same seed and Now give the same times.
+		ev.DateTimeCreated = now.Add(-7*24*time.Hour + time.Duration(i)*time.Minute)
 		mb.AddItem("calendar", ev)
 		sum.Events++
 	}
-	for _, ct := range seedContacts(domain) {
+	for i, ct := range seedContacts(domain) {
+		if ct.DateTimeCreated.IsZero() {
+			ct.DateTimeCreated = now.Add(-30*24*time.Hour + time.Duration(i)*time.Minute)
+		}
 		mb.AddContact(ct)
 		sum.Contacts++
 	}

@@ -34,8 +34,17 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 		}
 		return b.String()
 	}
-	if dump(a) != dump(b) {
-		t.Error("the same seed gave different mailboxes")
+	if da, db := dump(a), dump(b); da != db {
+		la, lb := strings.Split(da, "\n"), strings.Split(db, "\n")
+		for i := range min(len(la), len(lb)) {
+			if la[i] != lb[i] {
+				t.Errorf("the same seed gave different mailboxes; first difference at line %d:\n%s\n%s", i, la[i], lb[i])
+				break
+			}
+		}
+		if len(la) != len(lb) {
+			t.Errorf("the same seed gave different mailboxes: %d and %d lines", len(la), len(lb))
+		}
 	}
 	if dump(a) == dump(c) {
 		t.Error("different seeds gave the same mailbox")
