@@ -275,81 +275,38 @@ func appendOrSet[T any](cur, add []T, appendTo bool) []T {
 
 // clearField deletes a property (DeleteItemField).
 func clearField(it *Item, uri, index string) *errorCode {
-	switch uri {
-	case "item:Body":
-		it.Body = ""
-	case "item:Categories":
-		it.Categories = nil
-	case "item:Sensitivity":
-		it.Sensitivity = ""
-	case "message:CcRecipients":
-		it.Cc = nil
-	case "message:BccRecipients":
-		it.Bcc = nil
-	case "message:ReplyTo":
-		it.ReplyTo = nil
-	case "calendar:Location":
-		it.Location = ""
-	case "calendar:RequiredAttendees":
-		it.RequiredAttendees = nil
-	case "calendar:OptionalAttendees":
-		it.OptionalAttendees = nil
-	case "calendar:Resources":
-		it.Resources = nil
-	case "calendar:Recurrence":
-		it.Recurrence = nil
-	case "contacts:EmailAddress":
+	switch {
+	case deletable[uri]:
+		// Deleting a property is setting it from an item that does not have it.
+		return setField(it, &Item{}, uri, "", false)
+	case uri == "contacts:EmailAddress":
 		delete(it.EmailAddresses, index)
-	case "contacts:PhoneNumber":
+	case uri == "contacts:PhoneNumber":
 		delete(it.PhoneNumbers, index)
-	case "contacts:PhysicalAddress":
+	case uri == "contacts:PhysicalAddress":
 		delete(it.PhysicalAddresses, index)
-	case "contacts:FileAs":
-		it.FileAs = ""
-	case "contacts:DisplayName":
-		it.DisplayName = ""
-	case "contacts:GivenName":
-		it.GivenName = ""
-	case "contacts:Surname":
-		it.Surname = ""
-	case "contacts:JobTitle":
-		it.JobTitle = ""
-	case "contacts:Department":
-		it.Department = ""
-	case "contacts:CompanyName":
-		it.CompanyName = ""
-	case "item:Subject":
-		return &errorCode{"ErrorInvalidPropertyDelete", "The property item:Subject can not be deleted."}
+	case strings.HasPrefix(uri, "extended:"):
+		delete(it.Extra, strings.TrimPrefix(uri, "extended:"))
+	case strings.HasPrefix(uri, "contacts:PhysicalAddress:"):
+		// One part of one address: clear it, and drop the address when nothing is left.
+		if err := setField(it, &Item{PhysicalAddresses: map[string]PhysicalAddress{}}, uri, index, false); err != nil {
+			return err
+		}
+		if it.PhysicalAddresses[index] == (PhysicalAddress{}) {
+			delete(it.PhysicalAddresses, index)
+		}
 	default:
-		if strings.HasPrefix(uri, "extended:") {
-			delete(it.Extra, strings.TrimPrefix(uri, "extended:"))
-			return nil
-		}
-		if part, ok := strings.CutPrefix(uri, "contacts:PhysicalAddress:"); ok {
-			a := it.PhysicalAddresses[index]
-			switch part {
-			case "Street":
-				a.Street = ""
-			case "City":
-				a.City = ""
-			case "State":
-				a.State = ""
-			case "CountryOrRegion":
-				a.CountryOrRegion = ""
-			case "PostalCode":
-				a.PostalCode = ""
-			}
-			if a == (PhysicalAddress{}) {
-				delete(it.PhysicalAddresses, index)
-			} else {
-				it.PhysicalAddresses[index] = a
-			}
-			return nil
-		}
 		return &errorCode{"ErrorInvalidPropertyDelete", "The property " + uri + " can not be deleted."}
 	}
 	return nil
 }
+
+// deletable are the plain properties DeleteItemField may remove (item:Subject, for one, may not be deleted).
+var deletable = set("item:Body", "item:Categories", "item:Sensitivity", "message:CcRecipients",
+	"message:BccRecipients", "message:ReplyTo", "calendar:Location", "calendar:RequiredAttendees",
+	"calendar:OptionalAttendees", "calendar:Resources", "calendar:Recurrence", "contacts:FileAs",
+	"contacts:DisplayName", "contacts:GivenName", "contacts:Surname", "contacts:JobTitle", "contacts:Department",
+	"contacts:CompanyName")
 
 // sendReceipt delivers a read receipt (read true) or a not-read notification for it to its sender, when the
 // sender asked for one and is a mailbox of this server, as Exchange does when a message is marked read or deleted
