@@ -51,35 +51,31 @@ func TestDecodeRecordedResponses(t *testing.T) {
 			var items []Item
 			var msgs []ResponseMessage
 			var svi *ServerVersionInfo
+			collect := func(ms ...ItemInfoResponseMessage) {
+				for _, m := range ms {
+					msgs = append(msgs, m.ResponseMessage)
+					items = append(items, m.Items.Items...)
+				}
+			}
 			switch op {
 			case "GetItem":
 				var r GetItemResponse
 				svi, err = DecodeResponse(f, &r)
-				for _, m := range r.ResponseMessages {
-					msgs = append(msgs, m.ResponseMessage)
-					items = append(items, m.Items.Items...)
-				}
+				collect(r.ResponseMessages...)
 			case "CreateItem":
 				var r CreateItemResponse
 				svi, err = DecodeResponse(f, &r)
-				for _, m := range r.ResponseMessages {
-					msgs = append(msgs, m.ResponseMessage)
-					items = append(items, m.Items.Items...)
-				}
+				collect(r.ResponseMessages...)
 			case "UpdateItem":
 				var r UpdateItemResponse
 				svi, err = DecodeResponse(f, &r)
 				for _, m := range r.ResponseMessages {
-					msgs = append(msgs, m.ResponseMessage)
-					items = append(items, m.Items.Items...)
+					collect(m.ItemInfoResponseMessage)
 				}
 			case "MoveItem":
 				var r MoveItemResponse
 				svi, err = DecodeResponse(f, &r)
-				for _, m := range r.ResponseMessages {
-					msgs = append(msgs, m.ResponseMessage)
-					items = append(items, m.Items.Items...)
-				}
+				collect(r.ResponseMessages...)
 			case "DeleteItem":
 				var r DeleteItemResponse
 				svi, err = DecodeResponse(f, &r)
