@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Discovery is what Autodiscover found for a mailbox.

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 const (

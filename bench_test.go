@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/benchmail"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // raceEnabled is set when the tests run with -race (race_test.go).

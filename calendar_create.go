@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Invitations says whether attendees are told about a new, changed or deleted meeting.

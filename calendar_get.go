@@ -3,7 +3,7 @@ package ews
 import (
 	"context"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // eventShape is the shape of GetItem for events: every property, the body as stored, and the time zone (which

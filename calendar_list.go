@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // DefaultEventWindow is the span ListEvents covers when it is given no end: from the start (midnight today in

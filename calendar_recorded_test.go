@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // recordedDir finds the real-server responses of /work/shared/ews-schema/recorded from the main checkout or a

@@ -3,7 +3,7 @@ package ews
 import (
 	"context"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // RespondOptions shapes an answer to a meeting request.

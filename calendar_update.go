@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Ptr returns a pointer to v, for the optional fields of EventChanges and ContactChanges.

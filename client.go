@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/wintz"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 	"golang.org/x/oauth2"
 )
 

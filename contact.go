@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // PhoneKey names a phone number of a contact.

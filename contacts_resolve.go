@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // MailboxType says what kind of recipient a Mailbox is.

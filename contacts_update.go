@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // ContactChanges lists the changes to make to a contact. Nil pointers and nil slices and maps leave a field

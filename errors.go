@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Error is an error the EWS server reported: a ResponseMessage of class Error, or a SOAP fault. Match it with

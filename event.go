@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/wintz"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // ShowAs is how an event shows in free/busy views (EWS LegacyFreeBusyStatus).

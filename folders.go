@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // FolderRef names a folder: a well-known (distinguished) folder such as Inbox, a folder id, or a path of display

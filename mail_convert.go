@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // transportHeadersTag is PR_TRANSPORT_MESSAGE_HEADERS, the header block exactly as the message arrived.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // FindByMessageID returns the messages whose Internet Message-ID is messageID ("<abc@example.com>"; the angle

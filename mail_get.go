@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // messageProps are the properties GetItem asks for to fill a Message.

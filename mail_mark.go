@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // MarkRead marks messages read, in batched UpdateItem calls. From Exchange 2013 SP1 on it suppresses the read

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Moved is one message that Move or Copy acted on.

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // onlyFields are the message properties SearchOptions.Only can name, by exchangelib's field names.

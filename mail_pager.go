@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // The pager runs as a pipeline: a producer goroutine pages with FindItem and starts one goroutine per GetItem

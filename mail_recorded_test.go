@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // replay makes the server answer every request of op with the recorded response in file.

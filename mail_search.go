@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"iter"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Page sizes of FindItem.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Draft is a message to send with MailService.Send.

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // ChangeKind says what happened to an item in a watched folder.

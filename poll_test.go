@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // eventCollector is a MailHandler that records what it gets.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 var updateQueryGolden = flag.Bool("update-query", false, "rewrite soap/testdata/query-*.xml")

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // seedQueryItems stores messages, calendar items and contacts in the fake server and returns them as the server

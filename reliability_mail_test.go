@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Wire-level versions of the mail tests: they drive FindItem paging and a sending CreateItem through

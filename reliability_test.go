@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Tests of retries, throttling, limits and broken answers, against the fake server's fault injection. The same

@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // RetryPolicy says how a Client retries requests that failed for a passing reason: the server asked it to back

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // fakeClock records the waits of the retry loop instead of sleeping; each wait moves its time forward.

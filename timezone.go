@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/wintz"
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // eventZone picks the time zone of an event and its Windows id. An explicit zone (NewEvent.TimeZone) must have

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // TestMeetingMessagesAndOccurrenceRefs reads the meeting messages the server makes in every shape and resolves

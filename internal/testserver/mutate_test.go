@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 func TestUpdateDeleteMoveSendAttach(t *testing.T) {

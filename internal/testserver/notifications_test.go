@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 func subscribe(t *testing.T, c *soap.Client, h soap.Header, req *soap.Subscribe) *soap.SubscribeResponseMessage {

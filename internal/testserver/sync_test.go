@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ewsgo/ews/soap"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 var h13 = soap.Header{Version: "Exchange2013_SP1"}
