@@ -19,8 +19,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ewsgo/ews/internal/wintz"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/wintz"
 	"golang.org/x/oauth2"
 )
 

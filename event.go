@@ -4,8 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ewsgo/ews/internal/wintz"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/wintz"
 )
 
 // ShowAs is how an event shows in free/busy views (EWS LegacyFreeBusyStatus).

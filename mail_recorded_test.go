@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // replay makes the server answer every request of op with the recorded response in file.

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // eventCollector is a MailHandler that records what it gets.

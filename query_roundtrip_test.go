@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // seedQueryItems stores messages, calendar items and contacts in the fake server and returns them as the server

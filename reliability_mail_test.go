@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // Wire-level versions of the mail tests: they drive FindItem paging and a sending CreateItem through

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // Tests of retries, throttling, limits and broken answers, against the fake server's fault injection. The same

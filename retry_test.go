@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // fakeClock records the waits of the retry loop instead of sleeping; each wait moves its time forward.

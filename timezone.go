@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ewsgo/ews/internal/wintz"
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/wintz"
 )
 
 // eventZone picks the time zone of an event and its Windows id. An explicit zone (NewEvent.TimeZone) must have
