@@ -436,6 +436,7 @@ func (mb *Mailbox) storeLocked(fid string, it Item) string {
 	for i := range it.Attachments {
 		it.Attachments[i].ID = mb.newID("A")
 	}
+	mb.idNestedLocked(it.Attachments)
 	p := &it
 	mb.items[it.ID] = p
 	mb.order = append(mb.order, it.ID)
