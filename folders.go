@@ -116,6 +116,9 @@ type Folder struct {
 	TotalCount  int
 	UnreadCount int
 	ChildCount  int
+	// Path is the folder's path of display names below the top of the mailbox ("Inbox/Phishing"); FindFolders
+	// and FolderTree set it.
+	Path string
 }
 
 // ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder: an *InputError

@@ -6,3 +6,11 @@ func init() {
 	register(list("get_attachments", "Download a message's attachments: files with their SHA-256, attached messages decoded, recursively.", GetAttachments))
 	register(single("get_email_eml", "Export a message as MIME (.eml), base64.", GetEmailEML))
 }
+
+func init() {
+	register(single("create_folder", "Create a mail folder (a quarantine folder, say).", CreateFolder))
+	register(list("find_folders", "Find folders by name anywhere in the folder tree, with their paths.", FindFolders))
+	register(single("rename_folder", "Rename a folder.", RenameFolder))
+	register(single("delete_folder", "Delete a folder with its messages and subfolders.", DeleteFolder))
+	register(single("empty_folder", "Delete every message of a folder (and optionally its subfolders).", EmptyFolder))
+}
