@@ -14,3 +14,7 @@ func init() {
 	register(single("delete_folder", "Delete a folder with its messages and subfolders.", DeleteFolder))
 	register(single("empty_folder", "Delete every message of a folder (and optionally its subfolders).", EmptyFolder))
 }
+
+func init() {
+	register(single("update_email", "Set a message's categories, flag, importance and read state in one call (triage tagging).", UpdateEmail))
+}

@@ -82,6 +82,8 @@ type Item struct {
 	IsDraft           bool
 	ReminderIsSet     bool
 	ReminderMinutes   int
+	// FlagStatus is the follow-up flag (item:Flag, Exchange 2013 and later): "", NotFlagged, Flagged, Complete.
+	FlagStatus string
 
 	// Message
 	Sender                 Address
