@@ -18,3 +18,7 @@ func init() {
 func init() {
 	register(single("update_email", "Set a message's categories, flag, importance and read state in one call (triage tagging).", UpdateEmail))
 }
+
+func init() {
+	register(list("search_mailboxes", "Search many mailboxes, every mail folder of each: one entry per match with its mailbox and folder, then a summary.", SearchMailboxes))
+}
