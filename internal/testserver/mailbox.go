@@ -238,6 +238,9 @@ type Mailbox struct {
 	// gen counts the changes of the mailbox's items; it keys the cache of FindItem views (view_cache.go).
 	gen   uint64
 	views []*view
+	// rules are the mailbox's inbox rules (rules.go); oof its out-of-office settings (oof.go).
+	rules []*InboxRule
+	oof   *OofSettings
 }
 
 // distinguished folder layout: name, display name, class, parent distinguished name.
