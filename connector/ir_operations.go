@@ -22,3 +22,11 @@ func init() {
 func init() {
 	register(list("search_mailboxes", "Search many mailboxes, every mail folder of each: one entry per match with its mailbox and folder, then a summary.", SearchMailboxes))
 }
+
+func init() {
+	register(list("get_inbox_rules", "List a mailbox's inbox rules with their conditions and actions, flagging forwarding outside the organization.", GetInboxRules))
+	register(single("update_inbox_rule", "Enable or disable an inbox rule (kept with all its conditions and actions).", UpdateInboxRule))
+	register(single("delete_inbox_rule", "Delete an inbox rule.", DeleteInboxRule))
+	register(single("get_oof", "Read a mailbox's out-of-office (automatic reply) settings.", GetOOF))
+	register(single("set_oof", "Set a mailbox's out-of-office (automatic reply) settings.", SetOOF))
+}
