@@ -46,6 +46,7 @@ var distinguishedNames = map[string]string{
 	"publicfoldersroot": "publicfoldersroot", "root": "root", "junkemail": "junkemail", "junk email": "junkemail",
 	"junk": "junkemail", "searchfolders": "searchfolders", "voicemail": "voicemail",
 	"recoverableitemsroot": "recoverableitemsroot", "recoverableitemsdeletions": "recoverableitemsdeletions",
+	"recoverable items": "recoverableitemsdeletions", "recoverable items/deletions": "recoverableitemsdeletions",
 	"recoverableitemsversions": "recoverableitemsversions", "recoverableitemspurges": "recoverableitemspurges",
 	"archiveroot": "archiveroot", "archivemsgfolderroot": "archivemsgfolderroot",
 	"archivedeleteditems": "archivedeleteditems", "archiveinbox": "archiveinbox",

@@ -241,6 +241,8 @@ type Mailbox struct {
 	// rules are the mailbox's inbox rules (rules.go); oof its out-of-office settings (oof.go).
 	rules []*InboxRule
 	oof   *OofSettings
+	// blocked are the senders MarkAsJunk put on the blocked senders list (junk.go), by lower-case address.
+	blocked map[string]bool
 }
 
 // distinguished folder layout: name, display name, class, parent distinguished name.

@@ -47,7 +47,7 @@ func (mb *Mailbox) SetOof(o OofSettings) {
 func (r *request) oofMailbox(body *node) (*Mailbox, *errorCode) {
 	addr := strings.TrimSpace(body.path("Mailbox", "Address").textOrEmpty())
 	if addr == "" {
-		return nil, &errorCode{"ErrorInvalidParameter", "The Mailbox Address is missing."}
+		return nil, &errorCode{"ErrorInvalidOofParameter", "The Mailbox Address is missing."}
 	}
 	mb := r.srv.mailboxes[lower(addr)]
 	if mb == nil {
