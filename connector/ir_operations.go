@@ -30,3 +30,10 @@ func init() {
 	register(single("get_oof", "Read a mailbox's out-of-office (automatic reply) settings.", GetOOF))
 	register(single("set_oof", "Set a mailbox's out-of-office (automatic reply) settings.", SetOOF))
 }
+
+func init() {
+	register(single("mark_as_junk", "Move a message to Junk Email and block its sender, or the reverse (Exchange 2013 and later).", MarkAsJunk))
+	register(single("reply_email", "Reply (or reply all) to a message, keeping the thread.", ReplyEmail))
+	register(single("forward_email", "Forward a message, inline or as an attached .eml.", ForwardEmail))
+	register(single("recover_email", "Move a deleted message back from the Recoverable Items.", RecoverEmail))
+}
