@@ -38,17 +38,11 @@ func (s *MailService) AttachmentContent(ctx context.Context, attachmentID string
 	}
 	req := &soap.GetAttachment{AttachmentShape: &soap.AttachmentShape{IncludeMimeContent: ptrTo(true)},
 		AttachmentIDs: []soap.AttachmentID{{ID: attachmentID}}}
-	var resp soap.GetAttachmentResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, s.c, req)
+	if err != nil {
 		return nil, nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, nil, fmt.Errorf("%w: GetAttachment returned %d response messages for 1 attachment", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, nil, err
-	}
 	if len(m.Attachments.Attachments) != 1 {
 		return nil, nil, fmt.Errorf("%w: GetAttachment returned %d attachments for 1 id", ErrMalformedResponse, len(m.Attachments.Attachments))
 	}
