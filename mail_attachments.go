@@ -36,7 +36,7 @@ func (s *MailService) AttachmentContent(ctx context.Context, attachmentID string
 	if err := checkAttachmentID(attachmentID); err != nil {
 		return nil, nil, err
 	}
-	req := &soap.GetAttachment{AttachmentShape: &soap.AttachmentShape{IncludeMimeContent: ptrTo(true)},
+	req := &soap.GetAttachment{AttachmentShape: &soap.AttachmentShape{IncludeMimeContent: Ptr(true)},
 		AttachmentIDs: []soap.AttachmentID{{ID: attachmentID}}}
 	resp, err := doOne(ctx, s.c, req)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *MailService) OpenAttachment(ctx context.Context, attachmentID string) (
 // included, for analysis tools. The message is an ItemId or an Internet Message-ID; a Message-ID that names
 // several copies uses the first one found.
 func (s *MailService) ExportMIME(ctx context.Context, id string) ([]byte, error) {
-	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: ptrTo(true)})
+	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: Ptr(true)})
 	if err != nil {
 		return nil, err
 	}

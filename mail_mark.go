@@ -41,11 +41,11 @@ func (s *MailService) updateRead(ctx context.Context, batch []target, read bool)
 	req := &soap.UpdateItem{ConflictResolution: "AutoResolve", MessageDisposition: "SaveOnly",
 		ItemChanges: make([]soap.ItemChange, len(batch))}
 	if read && s.c.versionAtLeast("Exchange2013_SP1") {
-		req.SuppressReadReceipts = ptrTo(true)
+		req.SuppressReadReceipts = Ptr(true)
 	}
 	for i, t := range batch {
 		req.ItemChanges[i] = soap.ItemChange{ItemID: soap.ItemID{ID: t.id}, Updates: []soap.Update{
-			{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: ptrTo(read)}},
+			{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: Ptr(read)}},
 		}}
 	}
 	resp, err := do(ctx, s.c, req)
@@ -58,5 +58,3 @@ func (s *MailService) updateRead(ctx context.Context, batch []target, read bool)
 	}
 	return errs, nil
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -51,7 +51,7 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	done := make([]bool, len(targets))
 	var returnIDs *bool
 	if s.c.versionAtLeast("Exchange2010_SP1") {
-		returnIDs = ptrTo(true)
+		returnIDs = Ptr(true)
 	}
 	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		itemIDs := make([]soap.ItemID, len(batch))
@@ -129,7 +129,7 @@ func (s *MailService) Delete(ctx context.Context, how DeleteType, ids ...string)
 	}
 	var suppress *bool
 	if s.c.versionAtLeast("Exchange2013_SP1") {
-		suppress = ptrTo(true)
+		suppress = Ptr(true)
 	}
 	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		req := &soap.DeleteItem{DeleteType: string(how), SuppressReadReceipts: suppress, ItemIDs: make([]soap.ItemID, len(batch))}

@@ -168,7 +168,7 @@ func (s *MailService) buildMessage(d Draft) (*soap.Message, []any, error) {
 		msg.Categories = &soap.Strings{Strings: d.Categories}
 	}
 	if d.ReadReceipt {
-		msg.IsReadReceiptRequested = ptrTo(true)
+		msg.IsReadReceiptRequested = Ptr(true)
 	}
 	if d.InternetMessageID != "" {
 		if msg.InternetMessageID, err = normalizeMessageID("Draft.InternetMessageID", d.InternetMessageID); err != nil {
@@ -239,7 +239,7 @@ func fileAttachment(field string, a Attachment) (*soap.FileAttachment, error) {
 	fa := &soap.FileAttachment{Name: a.Name, ContentType: a.ContentType, ContentID: a.ContentID,
 		Content: base64.StdEncoding.EncodeToString(content)}
 	if a.Inline {
-		fa.IsInline = ptrTo(true)
+		fa.IsInline = Ptr(true)
 	}
 	return fa, nil
 }

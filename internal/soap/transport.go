@@ -57,16 +57,20 @@ type HTTPError struct {
 }
 
 // Error implements error.
-func (e *HTTPError) Error() string {
-	s := "http " + e.Status
-	if e.Status == "" {
-		s = "http " + strconv.Itoa(e.StatusCode)
+func (e *HTTPError) Error() string { return HTTPErrorText(e.StatusCode, e.Status, e.Excerpt, e.Err) }
+
+// HTTPErrorText is the text of an HTTPError (and of the public package's), e.g. `http 503 Service Unavailable:
+// "<html>..."`.
+func HTTPErrorText(code int, status, excerpt string, err error) string {
+	s := "http " + status
+	if status == "" {
+		s = "http " + strconv.Itoa(code)
 	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
+	if err != nil {
+		s += ": " + err.Error()
 	}
-	if e.Excerpt != "" {
-		s += ": " + strconv.Quote(e.Excerpt)
+	if excerpt != "" {
+		s += ": " + strconv.Quote(excerpt)
 	}
 	return s
 }
