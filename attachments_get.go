@@ -138,19 +138,13 @@ func (s *MailService) getAttachment(ctx context.Context, id string, mime bool) (
 	}
 	req := &soap.GetAttachment{AttachmentIDs: []soap.AttachmentID{{ID: id}}}
 	if mime {
-		req.AttachmentShape = &soap.AttachmentShape{IncludeMimeContent: ptrTo(true)}
+		req.AttachmentShape = &soap.AttachmentShape{IncludeMimeContent: Ptr(true)}
 	}
-	var resp soap.GetAttachmentResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, s.c, req)
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: GetAttachment returned %d response messages for 1 attachment", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, err
-	}
 	if len(m.Attachments.Attachments) != 1 {
 		return nil, fmt.Errorf("%w: GetAttachment returned %d attachments for 1 id", ErrMalformedResponse, len(m.Attachments.Attachments))
 	}

@@ -20,11 +20,11 @@ func (c *Client) CreateFolder(ctx context.Context, parent FolderRef, name string
 	}
 	req := &soap.CreateFolder{ParentFolderID: soap.TargetFolder{Folder: p},
 		Folders: []soap.FolderCreate{{FolderClass: "IPF.Note", DisplayName: strings.TrimSpace(name)}}}
-	var resp soap.CreateFolderResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return nil, err
 	}
-	id, err := c.oneFolderID("CreateFolder", resp.ResponseMessages)
+	id, err := oneFolderID("CreateFolder", resp.ResponseMessages)
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +42,11 @@ func (c *Client) RenameFolder(ctx context.Context, f FolderRef, name string) (*F
 	}
 	req := &soap.UpdateFolder{FolderChanges: []soap.FolderChange{{FolderID: ref, Updates: []soap.SetFolderField{{
 		Path: soap.Path{FieldURI: "folder:DisplayName"}, Folder: soap.FolderCreate{DisplayName: strings.TrimSpace(name)}}}}}}
-	var resp soap.UpdateFolderResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return nil, err
 	}
-	id, err := c.oneFolderID("UpdateFolder", resp.ResponseMessages)
+	id, err := oneFolderID("UpdateFolder", resp.ResponseMessages)
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +65,9 @@ func (c *Client) DeleteFolder(ctx context.Context, f FolderRef, how DeleteType) 
 	if err != nil {
 		return err
 	}
-	var resp soap.DeleteFolderResponse
-	if err := c.callOnce(ctx, &soap.DeleteFolder{DeleteType: string(how), FolderIDs: []soap.FolderRef{ref}}, &resp); err != nil {
-		return err
-	}
+	_, err = doOne(ctx, c, &soap.DeleteFolder{DeleteType: string(how), FolderIDs: []soap.FolderRef{ref}})
 	c.forgetFolderPaths()
-	return c.oneMessage("DeleteFolder", resp.ResponseMessages)
+	return err
 }
 
 // EmptyFolderOptions say how Client.EmptyFolder empties a folder.
@@ -93,15 +90,12 @@ func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts EmptyFolderO
 	if err != nil {
 		return err
 	}
-	var resp soap.EmptyFolderResponse
 	req := &soap.EmptyFolder{DeleteType: string(opts.How), DeleteSubFolders: opts.SubFolders, FolderIDs: []soap.FolderRef{ref}}
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
+	_, err = doOne(ctx, c, req)
 	if opts.SubFolders {
 		c.forgetFolderPaths()
 	}
-	return c.oneMessage("EmptyFolder", resp.ResponseMessages)
+	return err
 }
 
 // FindFoldersOptions narrow Client.FindFolders.
@@ -211,26 +205,12 @@ func checkDeleteType(field string, how DeleteType) error {
 	return inputErr(field, "%q is not HardDelete, SoftDelete or MoveToDeletedItems", string(how))
 }
 
-// oneFolderID checks the one response message of a folder operation and returns the folder id it holds.
-func (c *Client) oneFolderID(op string, msgs []soap.FolderInfoResponseMessage) (string, error) {
-	if len(msgs) != 1 {
-		return "", fmt.Errorf("%w: %s returned %d response messages for 1 folder", ErrMalformedResponse, op, len(msgs))
-	}
-	if err := c.itemErr(&msgs[0].ResponseMessage); err != nil {
-		return "", err
-	}
+// oneFolderID returns the folder id the one (successful) response message of a folder operation holds.
+func oneFolderID(op string, msgs []soap.FolderInfoResponseMessage) (string, error) {
 	if len(msgs[0].Folders.Folders) != 1 {
 		return "", fmt.Errorf("%w: %s returned %d folders", ErrMalformedResponse, op, len(msgs[0].Folders.Folders))
 	}
 	return msgs[0].Folders.Folders[0].FolderID.ID, nil
-}
-
-// oneMessage checks the one response message of an operation without payload.
-func (c *Client) oneMessage(op string, msgs []soap.ResponseMessage) error {
-	if len(msgs) != 1 {
-		return fmt.Errorf("%w: %s returned %d response messages for 1 request", ErrMalformedResponse, op, len(msgs))
-	}
-	return c.itemErr(&msgs[0])
 }
 
 // forgetFolderPaths empties the cache of folder paths after a folder was renamed, moved or deleted.

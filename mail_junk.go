@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ewsgo/ews/internal/soap"
 )
@@ -42,17 +41,14 @@ func (s *MailService) MarkAsJunk(ctx context.Context, opts JunkOptions, ids ...s
 		for i, t := range batch {
 			req.ItemIDs[i] = soap.ItemID{ID: t.id}
 		}
-		var resp soap.MarkAsJunkResponse
-		if err := s.c.callOnce(ctx, req, &resp); err != nil {
+		resp, err := do(ctx, s.c, req)
+		if err != nil {
 			return nil, err
-		}
-		if len(resp.ResponseMessages) != len(batch) {
-			return nil, fmt.Errorf("%w: MarkAsJunk returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
 		}
 		errs := make([]error, len(batch))
 		for i := range resp.ResponseMessages {
 			m := &resp.ResponseMessages[i]
-			if errs[i] = s.c.itemErr(&m.ResponseMessage); errs[i] != nil {
+			if errs[i] = s.c.itemErr(req, m); errs[i] != nil {
 				continue
 			}
 			done[lo+i] = true

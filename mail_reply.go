@@ -63,7 +63,7 @@ func (s *MailService) Forward(ctx context.Context, id string, opts ForwardOption
 	if err := checkText("ForwardOptions.Body", opts.Body); err != nil {
 		return err
 	}
-	orig, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: ptrTo(true),
+	orig, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: Ptr(true),
 		AdditionalProperties: soap.PathList{{FieldURI: "item:Subject"}}})
 	if err != nil {
 		return err
@@ -126,12 +126,6 @@ func (s *MailService) smartResponse(ctx context.Context, id string, name xml.Nam
 	r.ReferenceItemID = soap.ReferenceItemID{ID: targets[0].id}
 	req := &soap.CreateItem{MessageDisposition: "SendAndSaveCopy", SavedItemFolderID: &soap.TargetFolder{Folder: s.c.distinguished("sentitems")},
 		Items: soap.ItemList{r}}
-	var resp soap.CreateItemResponse
-	if err := s.c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: CreateItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return s.c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	_, err = doOne(ctx, s.c, req)
+	return err
 }

@@ -53,21 +53,18 @@ func (s *MailService) Update(ctx context.Context, u MessageUpdate, ids ...string
 		req := &soap.UpdateItem{ConflictResolution: "AutoResolve", MessageDisposition: "SaveOnly",
 			ItemChanges: make([]soap.ItemChange, len(batch))}
 		if u.IsRead != nil && *u.IsRead && s.c.versionAtLeast("Exchange2013_SP1") {
-			req.SuppressReadReceipts = ptrTo(true)
+			req.SuppressReadReceipts = Ptr(true)
 		}
 		for i, t := range batch {
 			req.ItemChanges[i] = soap.ItemChange{ItemID: soap.ItemID{ID: t.id}, Updates: updates}
 		}
-		var resp soap.UpdateItemResponse
-		if err := s.c.call(ctx, req, &resp); err != nil {
+		resp, err := do(ctx, s.c, req)
+		if err != nil {
 			return nil, err
-		}
-		if len(resp.ResponseMessages) != len(batch) {
-			return nil, fmt.Errorf("%w: UpdateItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
 		}
 		errs := make([]error, len(batch))
 		for i := range resp.ResponseMessages {
-			errs[i] = s.c.itemErr(&resp.ResponseMessages[i].ResponseMessage)
+			errs[i] = s.c.itemErr(req, &resp.ResponseMessages[i])
 		}
 		return errs, nil
 	})
@@ -110,7 +107,7 @@ func (c *Client) messageUpdates(ctx context.Context, u MessageUpdate) ([]soap.Up
 		return nil, inputErr("MessageUpdate.Flag", "%q is not NotFlagged, Flagged or Complete", string(u.Flag))
 	}
 	if u.IsRead != nil {
-		out = append(out, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: ptrTo(*u.IsRead)}})
+		out = append(out, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: Ptr(*u.IsRead)}})
 	}
 	if len(out) == 0 {
 		return nil, inputErr("MessageUpdate", "changes nothing")

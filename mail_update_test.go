@@ -15,7 +15,7 @@ func TestUpdateMessage(t *testing.T) {
 	other := srv.AddMessage("inbox", testserver.Item{Subject: "me too", IsRead: true})
 
 	err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{"Phish", "Triaged"}, Flag: FlagFlagged,
-		Importance: ImportanceHigh, IsRead: ptrTo(true)}, id, other)
+		Importance: ImportanceHigh, IsRead: Ptr(true)}, id, other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestUpdateMessage(t *testing.T) {
 		t.Errorf("%d UpdateItem requests for 2 messages, want 1", n)
 	}
 	// An empty list removes the categories; other properties are left alone.
-	if err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{}, IsRead: ptrTo(false)}, id); err != nil {
+	if err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{}, IsRead: Ptr(false)}, id); err != nil {
 		t.Fatal(err)
 	}
 	if it, _ := srv.Item(id); len(it.Categories) != 0 || it.IsRead || it.FlagStatus != "Flagged" {
@@ -43,7 +43,7 @@ func TestUpdateMessage(t *testing.T) {
 	noRequests(t, srv, before)
 
 	var be *BatchError
-	if err := c.Mail().Update(ctx, MessageUpdate{IsRead: ptrTo(true)}, id, "<gone@example.com>"); !errors.As(err, &be) {
+	if err := c.Mail().Update(ctx, MessageUpdate{IsRead: Ptr(true)}, id, "<gone@example.com>"); !errors.As(err, &be) {
 		t.Errorf("Update with a missing message: %v, want a *BatchError", err)
 	}
 }

@@ -48,14 +48,8 @@ type OOFSettings struct {
 
 // Get returns the mailbox's out-of-office settings (GetUserOofSettings).
 func (s *OOFService) Get(ctx context.Context) (*OOFSettings, error) {
-	var resp soap.GetUserOofSettingsResponse
-	if err := s.c.call(ctx, &soap.GetUserOofSettings{Mailbox: soap.OofMailbox{Address: s.c.mailbox}}, &resp); err != nil {
-		return nil, err
-	}
-	if len(resp.Messages) != 1 {
-		return nil, fmt.Errorf("%w: GetUserOofSettings returned %d response messages", ErrMalformedResponse, len(resp.Messages))
-	}
-	if err := s.c.itemErr(&resp.Messages[0].ResponseMessage); err != nil {
+	resp, err := doOne(ctx, s.c, &soap.GetUserOofSettings{Mailbox: soap.OofMailbox{Address: s.c.mailbox}})
+	if err != nil {
 		return nil, err
 	}
 	o := resp.OofSettings
@@ -97,12 +91,6 @@ func (s *OOFService) Set(ctx context.Context, o OOFSettings) error {
 	if !o.Start.IsZero() && o.End.After(o.Start) {
 		req.UserOofSettings.Duration = &soap.OofDuration{StartTime: o.Start.UTC().Format(time.RFC3339), EndTime: o.End.UTC().Format(time.RFC3339)}
 	}
-	var resp soap.SetUserOofSettingsResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.Messages) != 1 {
-		return fmt.Errorf("%w: SetUserOofSettings returned %d response messages", ErrMalformedResponse, len(resp.Messages))
-	}
-	return s.c.itemErr(&resp.Messages[0].ResponseMessage)
+	_, err := doOne(ctx, s.c, req)
+	return err
 }

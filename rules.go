@@ -2,6 +2,7 @@ package ews
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -84,17 +85,11 @@ func isInternal(addr string, internal []string) bool {
 
 // List returns the mailbox's inbox rules by priority.
 func (s *RulesService) List(ctx context.Context) ([]*InboxRule, error) {
-	var resp soap.GetInboxRulesResponse
-	if err := s.c.call(ctx, &soap.GetInboxRules{MailboxSmtpAddress: s.c.mailbox}, &resp); err != nil {
+	resp, err := doOne(ctx, s.c, &soap.GetInboxRules{MailboxSmtpAddress: s.c.mailbox})
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.Messages) != 1 {
-		return nil, fmt.Errorf("%w: GetInboxRules returned no response message", ErrMalformedResponse)
 	}
 	m := &resp.Messages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, err
-	}
 	out := make([]*InboxRule, 0, len(m.InboxRules))
 	for _, r := range m.InboxRules {
 		out = append(out, ruleFromWire(r))
@@ -128,7 +123,7 @@ func (s *RulesService) SetEnabled(ctx context.Context, id string, enabled bool) 
 	}
 	req := &soap.RuleRequest{RuleID: r.raw.RuleID, DisplayName: r.raw.DisplayName, Priority: r.raw.Priority, IsEnabled: enabled,
 		Conditions: r.raw.Conditions, Exceptions: r.raw.Exceptions, Actions: r.raw.Actions}
-	if err := s.update(ctx, soap.RuleOperation{Set: req}, false); err != nil {
+	if err := s.update(ctx, soap.RuleOperation{Set: req}); err != nil {
 		return nil, err
 	}
 	r.Enabled = enabled
@@ -141,25 +136,20 @@ func (s *RulesService) Delete(ctx context.Context, id string) error {
 	if err := checkRuleID(id); err != nil {
 		return err
 	}
-	return s.update(ctx, soap.RuleOperation{DeleteID: id}, true)
+	return s.update(ctx, soap.RuleOperation{DeleteID: id})
 }
 
-func (s *RulesService) update(ctx context.Context, op soap.RuleOperation, once bool) error {
+// update sends one rule operation (a Set may be retried; a Delete is not sent twice).
+func (s *RulesService) update(ctx context.Context, op soap.RuleOperation) error {
 	req := &soap.UpdateInboxRules{MailboxSmtpAddress: s.c.mailbox, Operations: []soap.RuleOperation{op}}
-	var resp soap.UpdateInboxRulesResponse
-	send := s.c.call
-	if once {
-		send = s.c.callOnce
-	}
-	if err := send(ctx, req, &resp); err != nil {
+	resp, err := do(ctx, s.c, req)
+	if err != nil {
 		return err
 	}
-	if len(resp.Messages) != 1 {
-		return fmt.Errorf("%w: UpdateInboxRules returned no response message", ErrMalformedResponse)
-	}
 	m := &resp.Messages[0]
-	err := s.c.itemErr(&m.ResponseMessage)
-	if e, ok := err.(*Error); ok && len(m.RuleOperationErrors) > 0 {
+	err = s.c.itemErr(req, m)
+	var e *Error
+	if errors.As(err, &e) && len(m.RuleOperationErrors) > 0 {
 		var parts []string
 		for _, oe := range m.RuleOperationErrors {
 			for _, ve := range oe.ValidationErrors {

@@ -19,3 +19,18 @@ type FolderCreate struct {
 type CreateFolderResponse struct {
 	ResponseMessages []FolderInfoResponseMessage `xml:"ResponseMessages>CreateFolderResponseMessage"`
 }
+
+// Op names CreateFolder: it is not retried once it could have reached the server.
+func (*CreateFolder) Op() Op { return Op{Name: "CreateFolder", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per folder.
+func (r *CreateFolder) Messages() int { return len(r.Folders) }
+
+// NewResponse returns an empty CreateFolderResponse.
+func (*CreateFolder) NewResponse() *CreateFolderResponse { return new(CreateFolderResponse) }
+
+// Len is the number of response messages.
+func (r *CreateFolderResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *CreateFolderResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -15,3 +15,18 @@ type EmptyFolder struct {
 type EmptyFolderResponse struct {
 	ResponseMessages []ResponseMessage `xml:"ResponseMessages>EmptyFolderResponseMessage"`
 }
+
+// Op names EmptyFolder: it is not retried once it could have reached the server.
+func (*EmptyFolder) Op() Op { return Op{Name: "EmptyFolder", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per folder.
+func (r *EmptyFolder) Messages() int { return len(r.FolderIDs) }
+
+// NewResponse returns an empty EmptyFolderResponse.
+func (*EmptyFolder) NewResponse() *EmptyFolderResponse { return new(EmptyFolderResponse) }
+
+// Len is the number of response messages.
+func (r *EmptyFolderResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *EmptyFolderResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -45,3 +45,18 @@ type Rule struct {
 	Exceptions     *XMLNode `xml:"Exceptions"`
 	Actions        *XMLNode `xml:"Actions"`
 }
+
+// Op names GetInboxRules: it may be retried.
+func (*GetInboxRules) Op() Op { return Op{Name: "GetInboxRules", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: the response itself.
+func (r *GetInboxRules) Messages() int { return 1 }
+
+// NewResponse returns an empty GetInboxRulesResponse.
+func (*GetInboxRules) NewResponse() *GetInboxRulesResponse { return new(GetInboxRulesResponse) }
+
+// Len is the number of response messages.
+func (r *GetInboxRulesResponse) Len() int { return len(r.Messages) }
+
+// Result returns the i-th response message.
+func (r *GetInboxRulesResponse) Result(i int) Result { return &r.Messages[i] }

@@ -37,3 +37,20 @@ type UserOofSettings struct {
 	InternalReply    string   `xml:"InternalReply>Message"`
 	ExternalReply    string   `xml:"ExternalReply>Message"`
 }
+
+// Op names GetUserOofSettings (whose request element is GetUserOofSettingsRequest): it may be retried.
+func (*GetUserOofSettings) Op() Op { return Op{Name: "GetUserOofSettings", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, its m:ResponseMessage.
+func (r *GetUserOofSettings) Messages() int { return 1 }
+
+// NewResponse returns an empty GetUserOofSettingsResponse.
+func (*GetUserOofSettings) NewResponse() *GetUserOofSettingsResponse {
+	return new(GetUserOofSettingsResponse)
+}
+
+// Len is the number of response messages.
+func (r *GetUserOofSettingsResponse) Len() int { return len(r.Messages) }
+
+// Result returns the i-th response message.
+func (r *GetUserOofSettingsResponse) Result(i int) Result { return &r.Messages[i] }

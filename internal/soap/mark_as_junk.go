@@ -21,3 +21,18 @@ type MarkAsJunkResponseMessage struct {
 	ResponseMessage
 	MovedItemID *ID `xml:"MovedItemId"`
 }
+
+// Op names MarkAsJunk: it is not retried once it could have reached the server.
+func (*MarkAsJunk) Op() Op { return Op{Name: "MarkAsJunk", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per item.
+func (r *MarkAsJunk) Messages() int { return len(r.ItemIDs) }
+
+// NewResponse returns an empty MarkAsJunkResponse.
+func (*MarkAsJunk) NewResponse() *MarkAsJunkResponse { return new(MarkAsJunkResponse) }
+
+// Len is the number of response messages.
+func (r *MarkAsJunkResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *MarkAsJunkResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -34,3 +34,20 @@ type ReplyBody struct {
 type SetUserOofSettingsResponse struct {
 	Messages []OofResponseMessage `xml:"ResponseMessage"`
 }
+
+// Op names SetUserOofSettings: it may be retried.
+func (*SetUserOofSettings) Op() Op { return Op{Name: "SetUserOofSettings", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, its m:ResponseMessage.
+func (r *SetUserOofSettings) Messages() int { return 1 }
+
+// NewResponse returns an empty SetUserOofSettingsResponse.
+func (*SetUserOofSettings) NewResponse() *SetUserOofSettingsResponse {
+	return new(SetUserOofSettingsResponse)
+}
+
+// Len is the number of response messages.
+func (r *SetUserOofSettingsResponse) Len() int { return len(r.Messages) }
+
+// Result returns the i-th response message.
+func (r *SetUserOofSettingsResponse) Result(i int) Result { return &r.Messages[i] }

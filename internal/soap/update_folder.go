@@ -24,3 +24,18 @@ type SetFolderField struct {
 type UpdateFolderResponse struct {
 	ResponseMessages []FolderInfoResponseMessage `xml:"ResponseMessages>UpdateFolderResponseMessage"`
 }
+
+// Op names UpdateFolder: it may be retried.
+func (*UpdateFolder) Op() Op { return Op{Name: "UpdateFolder", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per folder change.
+func (r *UpdateFolder) Messages() int { return len(r.FolderChanges) }
+
+// NewResponse returns an empty UpdateFolderResponse.
+func (*UpdateFolder) NewResponse() *UpdateFolderResponse { return new(UpdateFolderResponse) }
+
+// Len is the number of response messages.
+func (r *UpdateFolderResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *UpdateFolderResponse) Result(i int) Result { return &r.ResponseMessages[i] }

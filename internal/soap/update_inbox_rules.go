@@ -82,3 +82,27 @@ func (r *UpdateInboxRulesResponse) UnmarshalXML(d *xml.Decoder, start xml.StartE
 	r.Messages = []UpdateInboxRulesResponseMessage{m}
 	return nil
 }
+
+// Op names UpdateInboxRules: setting rules may be retried; creating or deleting one is not retried once it could
+// have reached the server.
+func (r *UpdateInboxRules) Op() Op {
+	idem := true
+	for _, o := range r.Operations {
+		idem = idem && o.Set != nil
+	}
+	return Op{Name: "UpdateInboxRules", Idempotent: idem}
+}
+
+// Messages is the number of response messages of a complete answer: the response itself.
+func (r *UpdateInboxRules) Messages() int { return 1 }
+
+// NewResponse returns an empty UpdateInboxRulesResponse.
+func (*UpdateInboxRules) NewResponse() *UpdateInboxRulesResponse {
+	return new(UpdateInboxRulesResponse)
+}
+
+// Len is the number of response messages.
+func (r *UpdateInboxRulesResponse) Len() int { return len(r.Messages) }
+
+// Result returns the i-th response message.
+func (r *UpdateInboxRulesResponse) Result(i int) Result { return &r.Messages[i] }
