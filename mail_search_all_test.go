@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
 	"github.com/google/go-cmp/cmp"
@@ -99,5 +100,35 @@ func TestSearchMailboxes(t *testing.T) {
 	}
 	for _, err := range c.SearchMailboxes(ctx, nil, SearchMailboxesOptions{}) {
 		wantInputErr(t, err, "mailboxes")
+	}
+}
+
+// A sweep through a throttling, flaky server finds every copy: ErrorServerBusy back-offs and connections reset
+// before the request are retried (searching only reads).
+func TestSearchMailboxesThroughFaults(t *testing.T) {
+	srv, addrs := fanOutServer(t, 12, testserver.WithFaults(testserver.ServerBusy(20*time.Millisecond).Every(5), testserver.ResetBefore().Every(7)))
+	c := impersonatingClient(t, srv, nil)
+	n := 0
+	for f, err := range c.SearchMailboxes(testCtx(t), addrs, SearchMailboxesOptions{Concurrency: 4,
+		Search: SearchAllOptions{SearchOptions: SearchOptions{Query: Where("message_id", phishID)}}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Subject != "Your invoice" {
+			t.Errorf("found %q", f.Subject)
+		}
+		n++
+	}
+	if want := 12 + 4; n != want { // every Inbox, and Junk Email of every third mailbox
+		t.Errorf("found %d copies, want %d", n, want)
+	}
+	faults := 0
+	for _, r := range srv.Requests() {
+		if r.Fault != "" {
+			faults++
+		}
+	}
+	if faults == 0 {
+		t.Error("no fault was injected")
 	}
 }
