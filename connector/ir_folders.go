@@ -52,6 +52,9 @@ func CreateFolder(ctx context.Context, c *ews.Client, p CreateFolderParams) (*Fo
 		return nil, err
 	}
 	path := strings.TrimSpace(orDefault(p.ParentFolder, "Inbox")) + "/" + strings.TrimSpace(p.FolderName)
+	if ews.ParseFolder(p.ParentFolder) == ews.MsgFolderRoot {
+		path = strings.TrimSpace(p.FolderName) // the top of the mailbox
+	}
 	f, err := c.CreateFolder(ctx, parent, p.FolderName)
 	if errors.Is(err, ews.ErrFolderExists) && p.ExistOK {
 		found, ferr := c.FindFolders(ctx, p.FolderName, ews.FindFoldersOptions{Parent: parent, Exact: true})
