@@ -66,7 +66,7 @@ func ExampleClient_CreateFolder() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	found, err := c.FindFolders(ctx, "quarantine", ews.FindFoldersOptions{Exact: true})
+	found, err := c.FindFolders(ctx, "quarantine", ews.FolderFindOptions{Exact: true})
 	if err != nil {
 		log.Fatal(err)
 	}

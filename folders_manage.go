@@ -54,11 +54,15 @@ func (c *Client) RenameFolder(ctx context.Context, f FolderRef, name string) (*F
 	return c.GetFolder(ctx, FolderByID(id))
 }
 
-// DeleteFolder deletes a folder with its messages and subfolders, the way how says (HardDelete for good,
-// SoftDelete to the Recoverable Items, MoveToDeletedItems below Deleted Items). Well-known folders cannot be
-// deleted (ErrorDeleteDistinguishedFolder).
-func (c *Client) DeleteFolder(ctx context.Context, f FolderRef, how DeleteType) error {
-	if err := checkDeleteType("how", how); err != nil {
+// DeleteFolder deletes a folder with its messages and subfolders, the way opts.How says (HardDelete for good,
+// SoftDelete to the Recoverable Items, MoveToDeletedItems, the zero value, below Deleted Items). Well-known
+// folders cannot be deleted (ErrorDeleteDistinguishedFolder).
+func (c *Client) DeleteFolder(ctx context.Context, f FolderRef, opts DeleteOptions) error {
+	how := opts.How
+	if how == "" {
+		how = MoveToDeletedItems
+	}
+	if err := checkDeleteType("DeleteOptions.How", how); err != nil {
 		return err
 	}
 	ref, err := c.wireFolder(ctx, "folder", f)
@@ -70,8 +74,8 @@ func (c *Client) DeleteFolder(ctx context.Context, f FolderRef, how DeleteType) 
 	return err
 }
 
-// EmptyFolderOptions say how Client.EmptyFolder empties a folder.
-type EmptyFolderOptions struct {
+// FolderEmptyOptions say how Client.EmptyFolder empties a folder.
+type FolderEmptyOptions struct {
 	// How is how the messages are deleted; the zero value is MoveToDeletedItems.
 	How DeleteType
 	// SubFolders deletes the folder's subfolders (other than well-known ones) as well.
@@ -79,11 +83,11 @@ type EmptyFolderOptions struct {
 }
 
 // EmptyFolder deletes every message of a folder (and with SubFolders its subfolders), as opts say.
-func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts EmptyFolderOptions) error {
+func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts FolderEmptyOptions) error {
 	if opts.How == "" {
 		opts.How = MoveToDeletedItems
 	}
-	if err := checkDeleteType("EmptyFolderOptions.How", opts.How); err != nil {
+	if err := checkDeleteType("FolderEmptyOptions.How", opts.How); err != nil {
 		return err
 	}
 	ref, err := c.wireFolder(ctx, "folder", f)
@@ -98,8 +102,8 @@ func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts EmptyFolderO
 	return err
 }
 
-// FindFoldersOptions narrow Client.FindFolders.
-type FindFoldersOptions struct {
+// FolderFindOptions narrow Client.FindFolders.
+type FolderFindOptions struct {
 	// Parent is the folder searched below (all its descendants); the zero value is the top of the mailbox
 	// (MsgFolderRoot).
 	Parent FolderRef
@@ -109,7 +113,7 @@ type FindFoldersOptions struct {
 
 // FindFolders returns the folders below opts.Parent whose display name contains name (ignoring case; all of
 // them when name is empty), each with its Path, in tree order.
-func (c *Client) FindFolders(ctx context.Context, name string, opts FindFoldersOptions) ([]*Folder, error) {
+func (c *Client) FindFolders(ctx context.Context, name string, opts FolderFindOptions) ([]*Folder, error) {
 	if p := textProblem(name); p != "" {
 		return nil, inputErr("name", "%s", p)
 	}

@@ -28,14 +28,14 @@ func TestFolderLifecycle(t *testing.T) {
 	}
 
 	// Found anywhere in the tree, with its path.
-	found, err := c.FindFolders(ctx, "quar", FindFoldersOptions{})
+	found, err := c.FindFolders(ctx, "quar", FolderFindOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(found) != 1 || found[0].Path != "Inbox/Quarantine" || found[0].ID != q.ID {
 		t.Fatalf("FindFolders = %+v", found)
 	}
-	found, err = c.FindFolders(ctx, "2024", FindFoldersOptions{Exact: true, Parent: Inbox})
+	found, err = c.FindFolders(ctx, "2024", FolderFindOptions{Exact: true, Parent: Inbox})
 	if err != nil || len(found) != 1 || found[0].Path != "Inbox/Quarantine/2024" || found[0].ID != sub.ID {
 		t.Fatalf("FindFolders exact = %+v, %v", found, err)
 	}
@@ -60,7 +60,7 @@ func TestFolderLifecycle(t *testing.T) {
 		mb.AddItem("Inbox/Phish Quarantine", testserver.Item{Subject: "phish", ItemClass: "IPM.Note"})
 	}
 	mb.AddItem("Inbox/Phish Quarantine/2024", testserver.Item{Subject: "older phish", ItemClass: "IPM.Note"})
-	if err := c.EmptyFolder(ctx, FolderByID(q.ID), EmptyFolderOptions{}); err != nil {
+	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(mb.Items("Inbox/Phish Quarantine")); n != 0 {
@@ -72,27 +72,27 @@ func TestFolderLifecycle(t *testing.T) {
 	if len(mb.Items("Inbox/Phish Quarantine/2024")) != 1 {
 		t.Errorf("the subfolder was emptied without SubFolders")
 	}
-	if err := c.EmptyFolder(ctx, FolderByID(q.ID), EmptyFolderOptions{How: HardDelete, SubFolders: true}); err != nil {
+	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{How: HardDelete, SubFolders: true}); err != nil {
 		t.Fatal(err)
 	}
 	if mb.FolderID("Inbox/Phish Quarantine/2024") != "" {
 		t.Errorf("subfolder survived EmptyFolder with SubFolders")
 	}
-	if err := c.EmptyFolder(ctx, Root, EmptyFolderOptions{}); !errors.Is(err, ErrCannotEmptyFolder) {
+	if err := c.EmptyFolder(ctx, Root, FolderEmptyOptions{}); !errors.Is(err, ErrCannotEmptyFolder) {
 		t.Errorf("EmptyFolder(root): %v", err)
 	}
 
 	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items.
-	if err := c.DeleteFolder(ctx, Inbox, HardDelete); !errors.Is(err, ErrDeleteDistinguishedFolder) {
+	if err := c.DeleteFolder(ctx, Inbox, DeleteOptions{How: HardDelete}); !errors.Is(err, ErrDeleteDistinguishedFolder) {
 		t.Errorf("DeleteFolder(Inbox): %v", err)
 	}
-	if err := c.DeleteFolder(ctx, FolderByID(q.ID), SoftDelete); err != nil {
+	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); err != nil {
 		t.Fatal(err)
 	}
 	if mb.FolderID("Inbox/Phish Quarantine") != "" {
 		t.Errorf("folder still below the Inbox after DeleteFolder")
 	}
-	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FindFoldersOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
+	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
 		t.Errorf("soft-deleted folder not in Recoverable Items: %+v", got)
 	}
 
@@ -100,7 +100,7 @@ func TestFolderLifecycle(t *testing.T) {
 	before := len(mailOps(srv))
 	_, err = c.CreateFolder(ctx, Inbox, " ")
 	wantInputErr(t, err, "name")
-	wantInputErr(t, c.DeleteFolder(ctx, Inbox, "Shred"), "how")
+	wantInputErr(t, c.DeleteFolder(ctx, Inbox, DeleteOptions{How: "Shred"}), "DeleteOptions.How")
 	_, err = c.RenameFolder(ctx, Inbox, "bad\x01name")
 	wantInputErr(t, err, "name")
 	noRequests(t, srv, before)

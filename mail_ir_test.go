@@ -122,7 +122,7 @@ func TestRecover(t *testing.T) {
 	mb := srv.Default()
 	id := srv.AddMessage("inbox", testserver.Item{Subject: "important", InternetMessageID: "<important@example.com>"})
 	other := srv.AddMessage("inbox", testserver.Item{Subject: "also important"})
-	if err := c.Mail().Delete(ctx, SoftDelete, id, other); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: SoftDelete}, id, other); err != nil {
 		t.Fatal(err)
 	}
 	if len(mb.Items("inbox")) != 0 || len(mb.Items("recoverableitemsdeletions")) != 2 {

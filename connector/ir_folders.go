@@ -57,7 +57,7 @@ func CreateFolder(ctx context.Context, c *ews.Client, p CreateFolderParams) (*Fo
 	}
 	f, err := c.CreateFolder(ctx, parent, p.FolderName)
 	if errors.Is(err, ews.ErrFolderExists) && p.ExistOK {
-		found, ferr := c.FindFolders(ctx, p.FolderName, ews.FindFoldersOptions{Parent: parent, Exact: true})
+		found, ferr := c.FindFolders(ctx, p.FolderName, ews.FolderFindOptions{Parent: parent, Exact: true})
 		for _, x := range found {
 			if ferr == nil && x.ParentID == parent.String() {
 				return folderOut(x, path), nil
@@ -93,7 +93,7 @@ func FindFolders(ctx context.Context, c *ews.Client, p FindFoldersParams) iter.S
 				parent = ews.RecoverableItemsRoot
 			}
 		}
-		found, err := c.FindFolders(ctx, p.FolderName, ews.FindFoldersOptions{Parent: parent, Exact: p.Exact})
+		found, err := c.FindFolders(ctx, p.FolderName, ews.FolderFindOptions{Parent: parent, Exact: p.Exact})
 		if err != nil {
 			var ee *ews.Error
 			if errors.As(err, &ee) && ee.Code == ews.ErrFolderNotFound.Code {
@@ -174,7 +174,7 @@ func DeleteFolder(ctx context.Context, c *ews.Client, p DeleteFolderParams) (*Fo
 	if err != nil {
 		return nil, err
 	}
-	if err := c.DeleteFolder(ctx, f, deleteTypes[dt]); err != nil {
+	if err := c.DeleteFolder(ctx, f, ews.DeleteOptions{How: deleteTypes[dt]}); err != nil {
 		return nil, inputParam(err, "folder_name")
 	}
 	return &FolderDeleted{FolderName: p.FolderName, ID: f.String(), DeleteType: dt}, nil
@@ -205,7 +205,7 @@ func EmptyFolder(ctx context.Context, c *ews.Client, p EmptyFolderParams) (*Fold
 	if err != nil {
 		return nil, err
 	}
-	if err := c.EmptyFolder(ctx, f, ews.EmptyFolderOptions{How: deleteTypes[dt], SubFolders: p.DeleteSubfolders}); err != nil {
+	if err := c.EmptyFolder(ctx, f, ews.FolderEmptyOptions{How: deleteTypes[dt], SubFolders: p.DeleteSubfolders}); err != nil {
 		return nil, inputParam(err, "folder_name")
 	}
 	return &FolderDeleted{FolderName: p.FolderName, ID: f.String(), DeleteType: dt, DeleteSubfolders: p.DeleteSubfolders}, nil
