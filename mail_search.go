@@ -8,14 +8,6 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// Page sizes of FindItem.
-const (
-	// DefaultPageSize is the number of items one FindItem page asks for.
-	DefaultPageSize = 100
-	// maxPageSize is the most items Exchange returns in one FindItem page (EWSFindCountLimit).
-	maxPageSize = 1000
-)
-
 // SortField is a property search results can be sorted by.
 type SortField string
 
