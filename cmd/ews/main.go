@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	g := &globals{}
 	fs := newFlagSet("ews")
 	g.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(joinBoolValues(fs, args)); err != nil {
 		if isHelp(err) {
 			printUsage(e.stdout)
 			return exitOK
@@ -54,6 +54,10 @@ func run(ctx context.Context, args []string, e *env) int {
 		return usageError(e, err.Error())
 	}
 	rest := fs.Args()
+	if g.version.v {
+		printVersion(e.stdout)
+		return exitOK
+	}
 	if len(rest) == 0 {
 		printUsage(e.stderr)
 		return exitUsage
@@ -67,6 +71,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	case "fake-server":
 		return runFakeServer(ctx, rest[1:], e)
+	case "completion":
+		return runCompletion(rest[1:], e)
+	case "version":
+		printVersion(e.stdout)
+		return exitOK
 	default:
 		return runOperation(ctx, g, cmd, rest[1:], e)
 	}
