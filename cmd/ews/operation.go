@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -119,6 +118,7 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 			fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
 			return exitFail
 		}
+		out.abort()
 		return fail(e, err)
 	}
 	return exitOK
@@ -211,73 +211,6 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// output writes an operation's result: with json one result object once the operation has succeeded; with
-// ndjson each item of a list (or the one result object's data) on its own line as it comes.
-type output struct {
-	w      *bufio.Writer
-	ndjson bool
-	list   bool
-	items  []any
-	one    any
-	prog   *progress // counts the items, if set
-	// flushed is set once the result has been written completely.
-	flushed bool
-}
-
-func newOutput(w io.Writer, ndjson, list bool) *output {
-	o := &output{w: bufio.NewWriter(w), ndjson: ndjson, list: list}
-	if list {
-		o.items = []any{}
-	}
-	return o
-}
-
-func (o *output) Write(v any) error {
-	if o.prog != nil && o.list {
-		o.prog.item()
-	}
-	if o.ndjson {
-		b, err := marshal(v)
-		if err != nil {
-			return err
-		}
-		if _, err := o.w.Write(append(b, '\n')); err != nil {
-			return err
-		}
-		if o.list {
-			return o.w.Flush() // a line at a time, for pipes
-		}
-		return nil
-	}
-	if o.list {
-		o.items = append(o.items, v)
-	} else {
-		o.one = v
-	}
-	return nil
-}
-
-func (o *output) Flush() error {
-	if !o.ndjson {
-		data := o.one
-		if o.list {
-			data = o.items
-		}
-		b, err := marshal(connector.Success(data))
-		if err != nil {
-			return err
-		}
-		if _, err := o.w.Write(append(b, '\n')); err != nil {
-			return err
-		}
-	}
-	if err := o.w.Flush(); err != nil {
-		return err
-	}
-	o.flushed = true
-	return nil
 }
 
 // flagError rewords the flag package's errors with the parameter names.

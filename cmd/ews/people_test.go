@@ -307,3 +307,26 @@ c ews fake-server --config-
 		t.Log("zsh not installed: its completion script was only checked for its content")
 	}
 }
+
+func TestCLINDJSONErrorComesLast(t *testing.T) {
+	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(2).Times(1)))
+	for i := 0; i < 120; i++ {
+		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute))
+	}
+	g, env := conn(srv)
+	c := runCLI(t, env, "", append(g, "--output", "ndjson", "--max-attempts", "1", "search_query")...)
+	lines := strings.Split(strings.TrimSuffix(c.stdout, "\n"), "\n")
+	var last result
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Status != "Error" || c.code != 1 {
+		t.Fatalf("exit %d, last line %q (%v); want the error result last", c.code, lines[len(lines)-1], err)
+	}
+	if len(lines) < 2 || len(lines) > 120 {
+		t.Errorf("%d lines before the error, want the messages of the batches before it", len(lines)-1)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		var e connector.Email
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e.ID == "" {
+			t.Fatalf("line %q before the error is not a message", l)
+		}
+	}
+}
