@@ -27,8 +27,9 @@ type output struct {
 	list   bool
 	prog   *progress // counts the items, if set
 
-	items *bytes.Buffer // json list: the items encoded so far, separated by commas
-	enc   *json.Encoder // encodes into items (json list) or w (ndjson)
+	items *spill        // json list: the items encoded so far, separated by commas
+	tmp   bytes.Buffer  // json list: the item being encoded
+	enc   *json.Encoder // encodes into tmp (json list) or w (ndjson)
 	n     int           // items encoded
 	one   any           // json, one object: the data
 
@@ -49,8 +50,8 @@ func newOutput(w io.Writer, ndjson, list bool) *output {
 	case ndjson:
 		o.enc = json.NewEncoder(o.w)
 	case list:
-		o.items = &bytes.Buffer{}
-		o.enc = json.NewEncoder(o.items)
+		o.items = &spill{}
+		o.enc = json.NewEncoder(&o.tmp)
 	}
 	if o.enc != nil {
 		o.enc.SetEscapeHTML(false)
@@ -78,13 +79,16 @@ func (o *output) Write(v any) error {
 		}
 		return nil
 	case o.list:
+		o.tmp.Reset()
 		if o.n > 0 {
-			// Replace the newline Encode ended the previous item with by the comma of the list.
-			o.items.Truncate(o.items.Len() - 1)
-			o.items.WriteByte(',')
+			o.tmp.WriteByte(',')
+		}
+		if err := o.enc.Encode(v); err != nil {
+			return err
 		}
 		o.n++
-		return o.enc.Encode(v)
+		_, err := o.items.Write(o.tmp.Bytes()[:o.tmp.Len()-1]) // without Encode's newline
+		return err
 	}
 	o.one = v
 	return nil
@@ -113,13 +117,16 @@ func (o *output) Flush() error {
 			return o.err
 		}
 	} else if o.list {
-		items := bytes.TrimSuffix(o.items.Bytes(), []byte("\n"))
-		for _, s := range [][]byte{[]byte(`{"status":"Success","data":[`), items, []byte("]}\n")} {
-			if _, err := o.w.Write(s); err != nil {
-				return err
-			}
+		defer o.close()
+		if _, err := o.w.WriteString(`{"status":"Success","data":[`); err != nil {
+			return err
 		}
-		o.items = nil
+		if err := o.items.writeTo(o.w); err != nil {
+			return err
+		}
+		if _, err := o.w.WriteString("]}\n"); err != nil {
+			return err
+		}
 	} else {
 		b, err := marshal(connector.Success(o.one))
 		if err != nil {
@@ -136,9 +143,18 @@ func (o *output) Flush() error {
 	return nil
 }
 
+// close releases the json list's buffer.
+func (o *output) close() {
+	if o.items != nil {
+		o.items.close()
+		o.items = nil
+	}
+}
+
 // abort ends a failed operation's output: with ndjson, the lines already produced are written (the error
 // result comes after them); with json nothing is (the error result replaces the result).
 func (o *output) abort() {
+	o.close()
 	if !o.ndjson {
 		return
 	}
