@@ -10,6 +10,10 @@
 // "code": ..., "message": ...}) and exits with status 0 on success, 1 when the operation failed (server,
 // network, authentication) and 2 on bad usage (flags, parameters, configuration). Run `ews help` for the
 // operations and `ews help <operation>` for an operation's parameters.
+//
+// stdout holds the result only. People get progress on stderr when it is a terminal (or with --progress), and
+// the requests with --verbose and --trace; `ews --version` tells the build, `ews completion bash|zsh|fish`
+// prints a completion script. See docs/CONNECTOR.md.
 package main
 
 import (
