@@ -309,8 +309,11 @@ c ews fake-server --config-
 }
 
 func TestCLINDJSONErrorComesLast(t *testing.T) {
-	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(2).Times(1)))
-	for i := 0; i < 120; i++ {
+	// The 8th GetItem the server receives fails. With ReadConcurrency requests in flight, a batch's request is
+	// sent only once the batch ReadConcurrency before it has been written, so the failing one comes after the
+	// first batch at least: its messages are out before the error.
+	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(8).Times(1)))
+	for i := 0; i < 500; i++ {
 		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute))
 	}
 	g, env := conn(srv)
@@ -320,8 +323,8 @@ func TestCLINDJSONErrorComesLast(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Status != "Error" || c.code != 1 {
 		t.Fatalf("exit %d, last line %q (%v); want the error result last", c.code, lines[len(lines)-1], err)
 	}
-	if len(lines) < 2 || len(lines) > 120 {
-		t.Errorf("%d lines before the error, want the messages of the batches before it", len(lines)-1)
+	if n := len(lines) - 1; n < connector.ReadBatchSize || n >= 500 {
+		t.Errorf("%d lines before the error, want the messages of the batches before it", n)
 	}
 	for _, l := range lines[:len(lines)-1] {
 		var e connector.Email
