@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -331,5 +332,31 @@ func TestCLINDJSONErrorComesLast(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &e); err != nil || e.ID == "" {
 			t.Fatalf("line %q before the error is not a message", l)
 		}
+	}
+}
+
+// TestRunProgressInProcess runs the command in this process (so that -race sees the progress goroutine, the
+// SDK's log records from its request goroutines and the output together), with progress, --verbose and ndjson.
+func TestRunProgressInProcess(t *testing.T) {
+	srv := busyServer(t, 260, 100*time.Millisecond)
+	g, _ := conn(srv)
+	var stdout, stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string {
+			if k == "EWS_PASSWORD" {
+				return srv.Password()
+			}
+			return ""
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if code := run(ctx, append(g, "--progress", "--verbose", "--output", "ndjson", "search_query"), e); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 260 {
+		t.Errorf("%d lines on stdout, want 260", n)
+	}
+	if !strings.Contains(stderr.String(), "ews: retry: server busy, waiting 100 ms (attempt 2/8)") || strings.Contains(stdout.String(), "ews: ") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }
