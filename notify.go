@@ -79,7 +79,7 @@ type eventStream struct {
 // openStream opens a streaming connection for subscription id, lasting at most minutes. It holds an HTTP
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
-	s, err := c.wire.Stream(ctx, c.header(), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
+	s, err := c.wire.Stream(ctx, c.header(c.versionInUse()), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -96,7 +96,7 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 	var resp soap.GetStreamingEventsResponse
 	svi, err := e.s.Next(&resp)
 	if svi != nil {
-		e.c.noteVersion(svi)
+		e.c.noteVersion(e.c.versionKey(), svi)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
