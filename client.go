@@ -143,8 +143,8 @@ type shared struct {
 	mu       sync.Mutex
 	versions map[string]*endpointVersion // endpoint URL -> its RequestServerVersion (version.go)
 	server   *ServerVersion
-	limit   *limiter
-	retry   RetryPolicy
+	limit    *limiter
+	retry    RetryPolicy
 	// pauseUntil is the end of a back-off the server asked for (ErrorServerBusy, Retry-After): no request of
 	// the client is sent before; pauseErr is the error that asked for it.
 	pauseUntil time.Time
@@ -276,8 +276,8 @@ func New(cfg Config) (*Client, error) {
 		shared: &shared{
 			versions: map[string]*endpointVersion{},
 			limit:    newLimiter(cfg.MaxConcurrency),
-			retry:   retry,
-			folders: map[string]soap.FolderRef{},
+			retry:    retry,
+			folders:  map[string]soap.FolderRef{},
 		},
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,

@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -57,6 +58,7 @@ var versions = []versionInfo{
 	{"Exchange2010", f2010, true},
 	{"Exchange2010_SP1", f2010SP1, true},
 	{"Exchange2010_SP2", f2010SP2, true},
+	{"Exchange2012", f2010SP2, false},
 	{"Exchange2013", f2013, true},
 	{"Exchange2013_SP1", f2013SP1, true},
 	{"Exchange2015", f2013SP1, false},
@@ -384,4 +386,16 @@ func gateShape(sh soap.ItemShape, has func(feature) bool) (soap.ItemShape, bool)
 	}
 	sh.AdditionalProperties = props
 	return sh, false
+}
+
+// ensureVersion makes the version known before a request is built that the gate cannot adapt (calendar time
+// zones: MeetingTimeZone for Exchange 2007, StartTimeZone/EndTimeZone later). While the version is unknown, one
+// GetFolder of the mailbox's root folder (IdOnly) negotiates it; its own outcome does not matter.
+func (c *Client) ensureVersion(ctx context.Context) error {
+	if _, known := c.currentVersion(); known {
+		return nil
+	}
+	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{c.distinguished("msgfolderroot")}}
+	var resp soap.GetFolderResponse
+	return c.call(ctx, req, &resp)
 }
