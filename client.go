@@ -133,6 +133,7 @@ type Client struct {
 	wire     *soap.Client
 	mailbox  string // the mailbox acted on
 	shared   *shared
+	affinity *soap.Affinity // server affinity of the mailbox's subscriptions (notify.go)
 	mail     *MailService
 	calendar *CalendarService
 	contacts *ContactsService
@@ -282,9 +283,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
 		LogBodies: cfg.LogBodies}
-	if cfg.Auth == AuthOAuth2 {
+	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
+		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account
+		// may differ from the mailbox, and an impersonated request must reach the impersonated mailbox's server.
 		c.wire.AnchorMailbox = cfg.EmailAddress
 	}
+	c.affinity = &soap.Affinity{Anchor: cfg.EmailAddress}
 	c.initServices()
 	return c, nil
 }
@@ -328,11 +332,12 @@ func (c *Client) ForMailbox(emailAddress string) (*Client, error) {
 	}
 	d := *c
 	d.mailbox = emailAddress
-	if d.cfg.Auth == AuthOAuth2 && c.cfg.HTTPClient == nil {
+	if (d.cfg.Auth == AuthOAuth2 || d.cfg.AccessType == Impersonation) && c.cfg.HTTPClient == nil {
 		w := *c.wire
 		w.AnchorMailbox = emailAddress
 		d.wire = &w
 	}
+	d.affinity = &soap.Affinity{Anchor: emailAddress}
 	d.initServices()
 	return &d, nil
 }

@@ -364,13 +364,14 @@ func judge(err error) verdict {
 	)
 	switch {
 	case errors.As(err, &re):
-		v := codeVerdicts[re.Code]
-		if re.Code == "ErrorServerBusy" {
+		code, _ := innerError(re.Code, "", re.Details)
+		v := codeVerdicts[code]
+		if code == "ErrorServerBusy" {
 			v.wait = (&Error{Details: re.Details}).BackOff()
 		}
 		return v
 	case errors.As(err, &f):
-		code := f.ResponseCode()
+		code, _ := innerError(f.ResponseCode(), "", f.Detail.MessageXML.Values)
 		v := codeVerdicts[code]
 		if code == "ErrorServerBusy" {
 			v.wait = (&Error{Details: f.Detail.MessageXML.Values}).BackOff()
@@ -468,7 +469,8 @@ func retryableMessage(resp any) (*soap.ResponseError, bool) {
 			}
 			v, retry := verdict{}, false
 			if re != nil {
-				v, retry = codeVerdicts[re.Code]
+				code, _ := innerError(re.Code, "", re.Details)
+				v, retry = codeVerdicts[code]
 			}
 			if retry && first == nil {
 				first = re
