@@ -274,6 +274,18 @@ func (d *discoverer) redirect(ctx context.Context, from, location string, p adPr
 		d.attempt(from, fmt.Errorf("redirect to %q: %w", location, err))
 		return outcome{}
 	}
+	if isMicrosoftAutodiscover(loc) {
+		// A custom-domain Exchange Online tenant: autodiscover.<domain> redirects to Microsoft's own autodiscover.
+		// The mailbox is in Exchange Online, whose EWS endpoint is fixed: Microsoft's autodiscover host is not
+		// asked (it sees no credentials), and only an OAuth2 token, whose audience that endpoint is, is sent there;
+		// a password never leaves the mailbox's domain.
+		if d.cfg.Auth != AuthOAuth2 && d.cfg.HTTPClient == nil {
+			return outcome{fatal: &UntrustedHostError{Host: hostOfURL(officeEWSURL), Reason: "is Exchange Online's endpoint, " +
+				"where autodiscover redirected (" + loc.Hostname() + "); Exchange Online takes OAuth2 only and a password is " +
+				"never sent outside the mailbox's domain: set Config.Auth to AuthOAuth2"}}
+		}
+		return outcome{found: &Discovery{URL: officeEWSURL, Version: "Exchange2016", EmailAddress: p.email, Protocol: "office365"}}
+	}
 	u, err := d.pol.checkURL(loc.String())
 	if err != nil {
 		d.attempt(from, fmt.Errorf("redirect to %s refused: %w", loc.Redacted(), err))
