@@ -151,9 +151,9 @@ func TestRecordedThroughPublicAPI(t *testing.T) {
 			case "UpdateItem":
 				var err error
 				if strings.Contains(string(data), "<t:Contact>") {
-					err = c.Contacts().Update(ctx, id, ContactChanges{GivenName: ptrTo("x")})
+					err = c.Contacts().Update(ctx, id, ContactChanges{GivenName: Ptr("x")})
 				} else {
-					err = c.Calendar().UpdateEvent(ctx, id, EventChanges{Subject: ptrTo("x")}, EventUpdateOptions{})
+					err = c.Calendar().UpdateEvent(ctx, id, EventChanges{Subject: Ptr("x")}, EventUpdateOptions{})
 				}
 				checkErr(err)
 			case "GetItem":
