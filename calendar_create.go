@@ -114,7 +114,7 @@ func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCre
 		if err := c.ensureVersion(ctx); err != nil {
 			return "", err
 		}
-		if ci, err = c.newCalendarItem(&ev); err != nil {
+		if ci, err = s.newCalendarItem(&ev); err != nil {
 			return "", err
 		}
 	}

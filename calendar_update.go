@@ -66,7 +66,7 @@ func (s *CalendarService) Update(ctx context.Context, id string, ch EventChanges
 		if err := c.ensureVersion(ctx); err != nil {
 			return err
 		}
-		if updates, err = c.eventUpdates(&ch); err != nil {
+		if updates, err = s.eventUpdates(&ch); err != nil {
 			return err
 		}
 	}

@@ -74,7 +74,7 @@ func TestPoisonMessageInBatch(t *testing.T) {
 	}
 
 	state := filepath.Join(t.TempDir(), "state.json")
-	b, err := c.PollOnce(ctx, Inbox, state, true)
+	b, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: state, IncludeExisting: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestPoisonMessageInBatch(t *testing.T) {
 	if err := b.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	b, err = c.PollOnce(ctx, Inbox, state, true)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: state, IncludeExisting: true})
 	if err != nil || len(b.Events) != 0 {
 		t.Fatalf("second poll: %d events, %v", len(b.Events), err)
 	}
@@ -102,16 +102,16 @@ func TestPollNeverCommitsUnreadMessage(t *testing.T) {
 	c := newTestClient(t, srv, nil)
 	ctx := testCtx(t)
 	state := filepath.Join(t.TempDir(), "state.json")
-	if b, err := c.PollOnce(ctx, Inbox, state, false); err != nil || b.Commit() != nil {
+	if b, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: state}); err != nil || b.Commit() != nil {
 		t.Fatalf("baseline: %v", err)
 	}
 	srv.AddMessage("inbox", testserver.Item{Subject: "one", Body: "b1"})
 	srv.AddMessage("inbox", testserver.Item{Subject: "two", Body: "b2"})
 	srv.AddFault(testserver.Malformed().For("GetItem").Times(1))
-	if b, err := c.PollOnce(ctx, Inbox, state, false); err == nil {
+	if b, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: state}); err == nil {
 		t.Fatalf("PollOnce with unreadable messages returned %d events and no error", len(b.Events))
 	}
-	b, err := c.PollOnce(ctx, Inbox, state, false)
+	b, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: state})
 	if err != nil {
 		t.Fatal(err)
 	}

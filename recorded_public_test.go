@@ -137,12 +137,12 @@ func TestRecordedThroughPublicAPI(t *testing.T) {
 				}
 			case "CreateItem":
 				start := time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC)
-				got, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour)}, EventOptions{})
+				got, err := c.Calendar().Create(ctx, NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{})
 				if checkErr(err) && got != first(itemIDs) {
 					t.Errorf("id %q, want %q", got, first(itemIDs))
 				}
 			case "DeleteItem":
-				checkErr(c.Mail().Delete(ctx, SoftDelete, id))
+				checkErr(c.Mail().Delete(ctx, DeleteOptions{How: SoftDelete}, id))
 			case "MoveItem":
 				moved, err := c.Mail().Move(ctx, Inbox, id)
 				if checkErr(err) && (len(moved) != 1 || moved[0].NewID != first(itemIDs)) {
@@ -153,7 +153,7 @@ func TestRecordedThroughPublicAPI(t *testing.T) {
 				if strings.Contains(string(data), "<t:Contact>") {
 					err = c.Contacts().Update(ctx, id, ContactChanges{GivenName: Ptr("x")})
 				} else {
-					err = c.Calendar().UpdateEvent(ctx, id, EventChanges{Subject: Ptr("x")}, EventUpdateOptions{})
+					err = c.Calendar().Update(ctx, id, EventChanges{Subject: Ptr("x")}, EventUpdateOptions{})
 				}
 				checkErr(err)
 			case "GetItem":
@@ -168,7 +168,7 @@ func TestRecordedThroughPublicAPI(t *testing.T) {
 						t.Errorf("EmailAddresses %q, XML has %q", ct.EmailAddresses, want)
 					}
 				default:
-					ev, err := c.Calendar().GetEvent(ctx, id)
+					ev, err := c.Calendar().Get(ctx, id)
 					if checkErr(err) {
 						start, _ := time.Parse(time.RFC3339, first(xmlValues(data, `<t:Start>([^<]*)<`)))
 						if ev.ID != first(itemIDs) || ev.Subject != first(subjects) || !ev.Start.Equal(start) {
@@ -178,7 +178,7 @@ func TestRecordedThroughPublicAPI(t *testing.T) {
 				}
 			case "FindItem":
 				n := 0
-				for ev, err := range c.Calendar().ListEvents(ctx, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), ListEventsOptions{}) {
+				for ev, err := range c.Calendar().List(ctx, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), EventListOptions{}) {
 					if !checkErr(err) {
 						break
 					}
