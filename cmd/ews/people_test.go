@@ -274,8 +274,8 @@ func TestCLICompletion(t *testing.T) {
 	if bash, err := exec.LookPath("bash"); err == nil {
 		script := `source "$1"
 c() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _ews; echo "${COMPREPLY[*]}"; }
-c ews sea
-c ews --config f.json get_e
+c ews search_q
+c ews --config f.json get_ev
 c ews --auth n
 c ews search_query --ra
 c ews delete_email --delete_type S
@@ -285,13 +285,13 @@ c ews completion z
 c ews fake-server --config-
 `
 		out, err := exec.Command(bash, "-c", script, "bash", filepath.Join(dir, "bash")).CombinedOutput()
-		want := "search_query\nget_email get_events\nntlm\n--range\nSoft\\ Delete\n--mark_as_read\nget_contacts\nzsh\n--config-out\n"
+		want := "search_query\nget_events\nntlm\n--range\nSoft\\ Delete\n--mark_as_read\nget_contacts\nzsh\n--config-out\n"
 		if err != nil || string(out) != want {
 			t.Errorf("bash completion: %v\n%s\nwant\n%s", err, out, want)
 		}
 	}
 	if fish, err := exec.LookPath("fish"); err == nil {
-		out, err := exec.Command(fish, "-c", `source $argv[1]; complete -C "ews sea"; complete -C "ews search_query --ra"; complete -C "ews delete_email --delete_type "`,
+		out, err := exec.Command(fish, "-c", `source $argv[1]; complete -C "ews search_q"; complete -C "ews search_query --ra"; complete -C "ews delete_email --delete_type "`,
 			filepath.Join(dir, "fish")).CombinedOutput()
 		s := string(out)
 		if err != nil || !strings.HasPrefix(s, "search_query\t") || !strings.Contains(s, "--range\t") || !strings.Contains(s, "Soft Delete\t") || !strings.Contains(s, "Move To Trash\t") {
