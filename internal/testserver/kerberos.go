@@ -103,3 +103,6 @@ func (s *Server) acceptKerberos(w http.ResponseWriter, r *http.Request, cs *conn
 	w.Header().Set("WWW-Authenticate", "Negotiate "+negTokenAcceptCompleted)
 	return u, true
 }
+
+// VerifiesKerberos tells whether the server accepts Kerberos tickets (WithKeytab).
+func (s *Server) VerifiesKerberos() bool { return s.kerberos != nil }
