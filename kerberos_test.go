@@ -300,7 +300,9 @@ func TestKerberosComposedTransport(t *testing.T) {
 func TestProxyNTLM(t *testing.T) {
 	srv := testserver.New(t, testserver.WithTLS())
 	p := newConnectProxy(t)
-	c := newTestClient(t, srv, func(c *Config) { c.Proxy, c.RootCAs = p.proxy(), srv.HTTP.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs })
+	c := newTestClient(t, srv, func(c *Config) {
+		c.Proxy, c.RootCAs = p.proxy(), srv.HTTP.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	})
 	sendAndCheck(t, srv, c, "NTLM")
 	if p.tunnels.Load() == 0 {
 		t.Errorf("the proxy tunnelled nothing")

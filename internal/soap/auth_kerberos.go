@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -205,6 +206,8 @@ func (k *kerberosAuth) login() (*client.Client, error) {
 		return nil, k.err
 	}
 	k.cl = cl
+	// gokrb5 renews the TGT in a goroutine of its own until Destroy: end it when the client is no longer used.
+	runtime.AddCleanup(k, func(cl *client.Client) { cl.Destroy() }, cl)
 	return cl, nil
 }
 

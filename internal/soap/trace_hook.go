@@ -23,7 +23,9 @@ type TraceResult struct {
 
 type statusKey struct{}
 
-func withStatus(ctx context.Context, p *int) context.Context { return context.WithValue(ctx, statusKey{}, p) }
+func withStatus(ctx context.Context, p *int) context.Context {
+	return context.WithValue(ctx, statusKey{}, p)
+}
 
 func noteStatus(ctx context.Context, code int) {
 	if p, ok := ctx.Value(statusKey{}).(*int); ok {
