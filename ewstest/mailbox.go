@@ -299,3 +299,9 @@ func formatAll(as []testserver.Address) []string {
 	}
 	return out
 }
+
+// AddMailbox adds a mailbox without an account (see WithMailbox) and returns it; an existing one is returned
+// as it is.
+func (s *Server) AddMailbox(address, displayName string) *Mailbox {
+	return &Mailbox{mb: s.srv.AddMailbox(address, displayName)}
+}
