@@ -111,24 +111,18 @@ func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts Eve
 		return "", err
 	}
 	req := &soap.CreateItem{SendMeetingInvitations: mode, SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{ci}}
-	var resp soap.CreateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return "", err
-	}
-	return c.createdID(resp.ResponseMessages, "CreateItem")
+	return c.createWithID(ctx, req)
 }
 
-// createdID returns the id of the one item a CreateItem response holds.
-func (c *Client) createdID(msgs []soap.ItemInfoResponseMessage, op string) (string, error) {
-	if len(msgs) != 1 {
-		return "", fmt.Errorf("%w: %s returned %d response messages for 1 item", ErrMalformedResponse, op, len(msgs))
-	}
-	m := &msgs[0]
-	if err := c.itemErr(&m.ResponseMessage); err != nil {
+// createWithID creates the one item of req and returns its id.
+func (c *Client) createWithID(ctx context.Context, req *soap.CreateItem) (string, error) {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return "", err
 	}
+	m := &resp.ResponseMessages[0]
 	if len(m.Items.Items) != 1 || m.Items.Items[0].ItemID == nil {
-		return "", fmt.Errorf("%w: %s returned no item id", ErrMalformedResponse, op)
+		return "", &OpError{Op: "CreateItem", Err: fmt.Errorf("%w: no item id", ErrMalformedResponse)}
 	}
 	return m.Items.Items[0].ItemID.ID, nil
 }

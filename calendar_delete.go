@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ewsgo/ews/internal/soap"
 )
@@ -32,14 +31,8 @@ func (s *CalendarService) DeleteEvent(ctx context.Context, id string, opts Delet
 		dt = "HardDelete"
 	}
 	req := &soap.DeleteItem{DeleteType: dt, SendMeetingCancellations: mode, ItemIDs: []soap.ItemID{{ID: id}}}
-	var resp soap.DeleteItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: DeleteItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0])
+	_, err = doOne(ctx, c, req)
+	return err
 }
 
 // CancelEvent cancels a meeting you organize: the attendees get a cancellation with message as its body (may be
@@ -52,18 +45,12 @@ func (s *CalendarService) CancelEvent(ctx context.Context, id, message string) e
 	if message != "" {
 		item.Body = &soap.Body{BodyType: "Text", Text: message}
 	}
-	return s.c.respond(ctx, "CancelEvent", item, "SendAndSaveCopy")
+	return s.c.respond(ctx, item, "SendAndSaveCopy")
 }
 
 // respond sends one response object (accept, decline, cancel, ...) with CreateItem.
-func (c *Client) respond(ctx context.Context, op string, item any, disposition string) error {
+func (c *Client) respond(ctx context.Context, item any, disposition string) error {
 	req := &soap.CreateItem{MessageDisposition: disposition, Items: soap.ItemList{item}}
-	var resp soap.CreateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: %s: CreateItem returned %d response messages for 1 item", ErrMalformedResponse, op, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	_, err := doOne(ctx, c, req)
+	return err
 }

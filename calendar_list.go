@@ -134,17 +134,11 @@ func (v *eventView) page(ctx context.Context, w window) ([]soap.Item, bool, erro
 		CalendarView:    &soap.CalendarView{MaxEntriesReturned: v.size, StartDate: wireTime(w.start), EndDate: wireTime(w.end)},
 		ParentFolderIDs: []soap.FolderRef{v.folder},
 	}
-	var resp soap.FindItemResponse
-	if err := v.c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, v.c, req)
+	if err != nil {
 		return nil, false, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, false, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := v.c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, false, err
-	}
 	items := m.RootFolder.Items.Items
 	return items, m.RootFolder.IncludesLastItemInRange && len(items) <= v.size, nil
 }

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/ewsgo/ews/internal/soap"
@@ -68,14 +67,8 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 		SendMeetingInvitationsOrCancellations: mode,
 		ItemChanges:                           []soap.ItemChange{{ItemID: soap.ItemID{ID: id}, Updates: updates}},
 	}
-	var resp soap.UpdateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: UpdateItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	_, err = doOne(ctx, c, req)
+	return err
 }
 
 // eventUpdates checks ch and builds its updates, in the order of the schema's fields.

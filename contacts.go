@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/ewsgo/ews/internal/soap"
@@ -66,20 +65,12 @@ func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) it
 				SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "contacts:DisplayName"}}},
 				ParentFolderIDs: []soap.FolderRef{ref},
 			}
-			var resp soap.FindItemResponse
-			if err := c.call(ctx, req, &resp); err != nil {
+			resp, err := doOne(ctx, c, req)
+			if err != nil {
 				yield(nil, err)
-				return
-			}
-			if len(resp.ResponseMessages) != 1 {
-				yield(nil, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages)))
 				return
 			}
 			m := &resp.ResponseMessages[0]
-			if err := c.itemErr(&m.ResponseMessage); err != nil {
-				yield(nil, err)
-				return
-			}
 			var ids []string
 			for _, it := range m.RootFolder.Items.Items {
 				if it.XMLName.Local == "Contact" && it.ItemID != nil {
@@ -147,11 +138,7 @@ func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOp
 		return "", err
 	}
 	req := &soap.CreateItem{SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{w}}
-	var resp soap.CreateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return "", err
-	}
-	return c.createdID(resp.ResponseMessages, "CreateItem")
+	return c.createWithID(ctx, req)
 }
 
 // Delete deletes a contact: to Deleted Items, or for good with permanent.
@@ -164,12 +151,6 @@ func (s *ContactsService) Delete(ctx context.Context, id string, permanent bool)
 	if permanent {
 		dt = "HardDelete"
 	}
-	var resp soap.DeleteItemResponse
-	if err := c.callOnce(ctx, &soap.DeleteItem{DeleteType: dt, ItemIDs: []soap.ItemID{{ID: id}}}, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: DeleteItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0])
+	_, err := doOne(ctx, c, &soap.DeleteItem{DeleteType: dt, ItemIDs: []soap.ItemID{{ID: id}}})
+	return err
 }

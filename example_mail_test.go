@@ -154,5 +154,5 @@ func ExampleMailService_Delete() {
 	}
 	// Output:
 	// true 1
-	// true ews: ErrorItemNotFound: The specified object was not found in the store.
+	// true ews: DeleteItem: ErrorItemNotFound: The specified object was not found in the store.
 }

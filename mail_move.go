@@ -51,7 +51,7 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	done := make([]bool, len(targets))
 	var returnIDs *bool
 	if s.c.versionAtLeast("Exchange2010_SP1") {
-		returnIDs = ptrTo(true)
+		returnIDs = Ptr(true)
 	}
 	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		itemIDs := make([]soap.ItemID, len(batch))
@@ -59,25 +59,25 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 			itemIDs[i] = soap.ItemID{ID: t.id}
 		}
 		var msgs []soap.ItemInfoResponseMessage
+		var req soap.Operation
 		if copyItems {
-			var resp soap.CopyItemResponse
-			if err := s.c.callOnce(ctx, &soap.CopyItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}, &resp); err != nil {
+			cp := &soap.CopyItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}
+			resp, err := do(ctx, s.c, cp)
+			if err != nil {
 				return nil, err
 			}
-			msgs = resp.ResponseMessages
+			req, msgs = cp, resp.ResponseMessages
 		} else {
-			var resp soap.MoveItemResponse
-			if err := s.c.callOnce(ctx, &soap.MoveItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}, &resp); err != nil {
+			mv := &soap.MoveItem{ToFolderID: dest, ItemIDs: itemIDs, ReturnNewItemIDs: returnIDs}
+			resp, err := do(ctx, s.c, mv)
+			if err != nil {
 				return nil, err
 			}
-			msgs = resp.ResponseMessages
-		}
-		if len(msgs) != len(batch) {
-			return nil, fmt.Errorf("%w: %d response messages for %d items", ErrMalformedResponse, len(msgs), len(batch))
+			req, msgs = mv, resp.ResponseMessages
 		}
 		errs := make([]error, len(batch))
 		for i := range msgs {
-			if errs[i] = s.c.itemErr(&msgs[i].ResponseMessage); errs[i] != nil {
+			if errs[i] = s.c.itemErr(req, &msgs[i].ResponseMessage); errs[i] != nil {
 				continue
 			}
 			done[lo+i] = true
@@ -129,23 +129,20 @@ func (s *MailService) Delete(ctx context.Context, how DeleteType, ids ...string)
 	}
 	var suppress *bool
 	if s.c.versionAtLeast("Exchange2013_SP1") {
-		suppress = ptrTo(true)
+		suppress = Ptr(true)
 	}
 	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		req := &soap.DeleteItem{DeleteType: string(how), SuppressReadReceipts: suppress, ItemIDs: make([]soap.ItemID, len(batch))}
 		for i, t := range batch {
 			req.ItemIDs[i] = soap.ItemID{ID: t.id}
 		}
-		var resp soap.DeleteItemResponse
-		if err := s.c.callOnce(ctx, req, &resp); err != nil {
+		resp, err := do(ctx, s.c, req)
+		if err != nil {
 			return nil, err
-		}
-		if len(resp.ResponseMessages) != len(batch) {
-			return nil, fmt.Errorf("%w: DeleteItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
 		}
 		errs := make([]error, len(batch))
 		for i := range resp.ResponseMessages {
-			errs[i] = s.c.itemErr(&resp.ResponseMessages[i])
+			errs[i] = s.c.itemErr(req, &resp.ResponseMessages[i])
 		}
 		return errs, nil
 	})
