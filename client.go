@@ -1,5 +1,5 @@
 // Package ews is a client for Exchange Web Services (EWS): mail, calendar and contacts of Exchange 2007-2019,
-// Exchange SE and Office 365 mailboxes, over SOAP/XML and HTTP, with NTLM, Basic or OAuth2 authentication.
+// Exchange SE and Office 365 mailboxes, over SOAP/XML and HTTP, with NTLM, Kerberos, Basic or OAuth2 authentication.
 //
 // A Client is made from a Config with New and offers its operations through services:
 // Client.Mail, Client.Calendar and Client.Contacts. Every call takes a context first. Errors reported by the
