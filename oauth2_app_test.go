@@ -31,7 +31,7 @@ func tokenEndpoint(t *testing.T, secret string, cert *x509.Certificate) (*httpte
 	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		if err := r.ParseForm(); err != nil {
-			http.Error(w, err.Error(), 400)
+			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		f := r.PostForm
@@ -44,7 +44,7 @@ func tokenEndpoint(t *testing.T, secret string, cert *x509.Certificate) (*httpte
 				checkAssertion(t, f.Get("client_assertion"), cert, srv.URL+r.URL.Path) && f.Get("client_secret") == ""
 		}
 		if !ok {
-			http.Error(w, `{"error":"invalid_client"}`, 401)
+			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
