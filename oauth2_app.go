@@ -147,3 +147,20 @@ func clientAssertion(a OAuth2App, aud string, now time.Time) (string, error) {
 	}
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
+
+// String describes the app without its secret or key, so that logging it (%v, %+v, %#v) cannot leak them.
+func (a OAuth2App) String() string {
+	secret := `""`
+	if a.ClientSecret != "" {
+		secret = "(hidden)"
+	}
+	cert := "nil"
+	if a.Certificate != nil {
+		cert = fmt.Sprintf("%q", a.Certificate.Subject.String())
+	}
+	return fmt.Sprintf("{TenantID:%q ClientID:%q ClientSecret:%s Certificate:%s TokenURL:%q Scope:%q}", a.TenantID, a.ClientID, secret,
+		cert, a.TokenURL, a.Scope)
+}
+
+// GoString is String.
+func (a OAuth2App) GoString() string { return a.String() }

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -154,6 +155,12 @@ func TestOAuth2AppChecks(t *testing.T) {
 		_, err := c.app.TokenSource(context.Background())
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%+v: err %v; want one naming %s", c.app.ClientID, err, c.want)
+		}
+	}
+	app := ews.OAuth2App{TenantID: "t", ClientID: "c", ClientSecret: "s3cret", PrivateKey: key}
+	for _, f := range []string{"%v", "%+v", "%#v"} {
+		if out := fmt.Sprintf(f, app); strings.Contains(out, "s3cret") || strings.Contains(out, "PublicKey") {
+			t.Errorf("%s printed a secret: %s", f, out)
 		}
 	}
 	// A redirect of the token endpoint is not followed: the secret stays where it was sent.
