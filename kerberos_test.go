@@ -351,3 +351,38 @@ func TestKerberosCurlNegotiate(t *testing.T) {
 		t.Errorf("no GetFolder authenticated by Kerberos: %+v", srv.Requests())
 	}
 }
+
+// New checks a Kerberos configuration before any request and names what is wrong.
+func TestNewValidatesKerberos(t *testing.T) {
+	dir := t.TempDir()
+	conf := dir + "/krb5.conf"
+	if err := os.WriteFile(conf, []byte("[libdefaults]\n default_realm = EXAMPLE.COM\n[realms]\n EXAMPLE.COM = {\n  kdc = 127.0.0.1:1\n }\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KRB5_CONFIG", conf)
+	t.Setenv("KRB5CCNAME", "")
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no realm", Config{Username: "alice", Password: "pw"}, `username "alice" has no realm`},
+		{"missing keytab", Config{Username: "alice@EXAMPLE.COM", Keytab: dir + "/none.keytab"}, "keytab"},
+		{"nothing", Config{}, "no password, no keytab and no credential cache"},
+		{"missing cache", Config{}, "credential cache"},
+	} {
+		if c.name == "missing cache" {
+			t.Setenv("KRB5CCNAME", "FILE:"+dir+"/none")
+		}
+		c.cfg.Host, c.cfg.Auth, c.cfg.EmailAddress = "mail.example.com", AuthKerberos, "alice@example.com"
+		_, err := New(c.cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "AuthKerberos") {
+			t.Errorf("%s: err = %v; want one naming %q", c.name, err, c.want)
+		}
+	}
+	t.Setenv("KRB5_CONFIG", dir+"/none.conf")
+	if _, err := New(Config{Host: "mail.example.com", Auth: AuthKerberos, Username: "alice@EXAMPLE.COM", Password: "pw"}); err == nil ||
+		!strings.Contains(err.Error(), "krb5.conf") {
+		t.Errorf("missing krb5.conf: err = %v", err)
+	}
+}
