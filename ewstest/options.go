@@ -189,6 +189,7 @@ type Version struct {
 
 // Versions of Exchange the server can present itself as.
 var (
+	Exchange2007SP1 = Version{8, 1, 240, 6, ""}
 	Exchange2010SP2 = Version{14, 2, 247, 5, ""}
 	Exchange2013SP1 = Version{15, 0, 847, 32, ""}
 	Exchange2016    = Version{15, 1, 2507, 6, "V2017_07_11"}
@@ -196,7 +197,8 @@ var (
 	ExchangeOnline  = Version{15, 20, 7452, 28, "V2018_01_08"}
 )
 
-// WithVersion makes the server report v.
+// WithVersion makes the server report v and behave as that version does (an older server refuses a newer
+// RequestServerVersion and lacks the newer operations).
 func WithVersion(v Version) Option {
 	return func(o *options) {
 		o.ts = append(o.ts, testserver.WithVersion(testserver.ServerVersion{MajorVersion: v.Major, MinorVersion: v.Minor,
