@@ -197,8 +197,8 @@ var (
 	ExchangeOnline  = Version{15, 20, 7452, 28, "V2018_01_08"}
 )
 
-// WithVersion makes the server report v and behave as that version does (an older server refuses a newer
-// RequestServerVersion and lacks the newer operations).
+// WithVersion makes the server report v in its ServerVersionInfo header, from which clients choose their
+// RequestServerVersion and the features they use.
 func WithVersion(v Version) Option {
 	return func(o *options) {
 		o.ts = append(o.ts, testserver.WithVersion(testserver.ServerVersion{MajorVersion: v.Major, MinorVersion: v.Minor,
