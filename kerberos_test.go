@@ -386,3 +386,29 @@ func TestNewValidatesKerberos(t *testing.T) {
 		t.Errorf("missing krb5.conf: err = %v", err)
 	}
 }
+
+// An *http.Transport in Config.Transport is the model of the client's connections: its dialer and TLS settings
+// are used, and NTLM keeps full concurrency.
+func TestTransportModelNTLM(t *testing.T) {
+	srv := testserver.New(t, testserver.WithTLS())
+	for i := range 40 {
+		srv.AddMessage("inbox", testserver.Item{Subject: "m" + string(rune('a'+i%26))})
+	}
+	base := srv.Client().Transport.(*http.Transport).Clone()
+	var dials atomic.Int32
+	base.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	c := newTestClient(t, srv, func(c *Config) { c.Transport = base })
+	n := 0
+	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{Folder: Inbox, PageSize: 10, BatchSize: 5, Concurrency: 4}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 40 || dials.Load() == 0 || srv.MaxInFlight() < 2 {
+		t.Errorf("%d messages, %d dials through the caller's dialer, %d in flight; want 40, >0, >=2", n, dials.Load(), srv.MaxInFlight())
+	}
+}
