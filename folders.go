@@ -46,6 +46,7 @@ var distinguishedNames = map[string]string{
 	"publicfoldersroot": "publicfoldersroot", "root": "root", "junkemail": "junkemail", "junk email": "junkemail",
 	"junk": "junkemail", "searchfolders": "searchfolders", "voicemail": "voicemail",
 	"recoverableitemsroot": "recoverableitemsroot", "recoverableitemsdeletions": "recoverableitemsdeletions",
+	"recoverable items": "recoverableitemsdeletions", "recoverable items/deletions": "recoverableitemsdeletions",
 	"recoverableitemsversions": "recoverableitemsversions", "recoverableitemspurges": "recoverableitemspurges",
 	"archiveroot": "archiveroot", "archivemsgfolderroot": "archivemsgfolderroot",
 	"archivedeleteditems": "archivedeleteditems", "archiveinbox": "archiveinbox",
@@ -116,6 +117,9 @@ type Folder struct {
 	TotalCount  int
 	UnreadCount int
 	ChildCount  int
+	// Path is the folder's path of display names below the top of the mailbox ("Inbox/Phishing"); FindFolders
+	// and FolderTree set it.
+	Path string
 }
 
 // ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder: an *InputError
@@ -302,27 +306,26 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 		traversal = "Deep"
 	}
 	var out []*Folder
-	offset := 0
-	for {
-		req := &soap.FindFolder{
+	err = eachPage(ctx, maxPageSize, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+		resp, err := doOne(ctx, c, &soap.FindFolder{
 			Traversal:       traversal,
 			FolderShape:     folderShape,
-			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 500, Offset: offset, BasePoint: "Beginning"},
+			IndexedPageView: view,
 			ParentFolderIDs: []soap.FolderRef{ref},
-		}
-		resp, err := doOne(ctx, c, req)
+		})
 		if err != nil {
-			return nil, err
+			return page{}, false, err
 		}
-		m := &resp.ResponseMessages[0]
-		for i := range m.RootFolder.Folders.Folders {
-			out = append(out, folderFromWire(&m.RootFolder.Folders.Folders[i]))
+		root := &resp.ResponseMessages[0].RootFolder
+		for i := range root.Folders.Folders {
+			out = append(out, folderFromWire(&root.Folders.Folders[i]))
 		}
-		if m.RootFolder.IncludesLastItemInRange || len(m.RootFolder.Folders.Folders) == 0 {
-			return out, nil
-		}
-		offset = m.RootFolder.IndexedPagingOffset
+		return folderPage(root), false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func folderFromWire(f *soap.Folder) *Folder {
