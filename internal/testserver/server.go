@@ -48,8 +48,6 @@ type ServerVersion struct {
 	Version                                                        string
 }
 
-// Exchange2019 is the default version: Exchange 2019 CU12.
-var Exchange2019 = ServerVersion{15, 2, 1118, 7, "V2017_07_11"}
 
 // Option configures a Server.
 type Option func(*Server)
@@ -120,6 +118,8 @@ type Server struct {
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
 	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
 	version   ServerVersion
+	// personality, if set, makes the server behave as one release of Exchange (personality.go).
+	personality *Personality
 	clock     func() time.Time
 	requests  []RequestInfo
 	hooks     []Hook
@@ -178,7 +178,7 @@ func NewServer(opts ...Option) *Server {
 		tokens:    map[string]string{},
 		mailboxes: map[string]*Mailbox{},
 		delegates: map[string]map[string]bool{},
-		version:   Exchange2019,
+		version:   Exchange2019.version,
 		clock:     time.Now,
 		schemes:   []string{"NTLM", "Basic"},
 	}
@@ -429,12 +429,12 @@ func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, 
 	s.record(info)
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
 	if !info.rejected {
-		capture("req", info.Operation, body)
+		s.capture("req", info.Operation, body)
 	}
 	if req.stream != nil && status == http.StatusOK {
 		return nil, status, req.stream
 	}
-	capture("resp", info.Operation, resp)
+	s.capture("resp", info.Operation, resp)
 	return resp, status, nil
 }
 
@@ -461,6 +461,10 @@ type soapFault struct {
 	code    string // EWS ResponseCode, e.g. ErrorSchemaValidation
 	message string
 	details map[string]string
+	// violation, line and pos make a schema-validation fault in Exchange's form (MessageXml with LineNumber,
+	// LinePosition and Violation).
+	violation string
+	line, pos int
 }
 
 func (f *soapFault) Error() string { return f.code + ": " + f.message }
