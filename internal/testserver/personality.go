@@ -45,7 +45,9 @@ func (p Personality) String() string { return p.product }
 func (p Personality) ServerVersion() ServerVersion { return p.version }
 
 // Accepts reports whether the personality accepts a RequestServerVersion value.
-func (p Personality) Accepts(requestVersion string) bool { return slices.Contains(p.accepts, requestVersion) }
+func (p Personality) Accepts(requestVersion string) bool {
+	return slices.Contains(p.accepts, requestVersion)
+}
 
 // Newest returns the newest RequestServerVersion the personality accepts.
 func (p Personality) Newest() string { return p.accepts[len(p.accepts)-1] }

@@ -388,4 +388,3 @@ var schema2010SP2 = &schemaNames{
 		recoverableitemsversions root searchfolders sentitems tasks voicemail`),
 	exchangeVersion: words(`Exchange2007 Exchange2007_SP1 Exchange2010 Exchange2010_SP1 Exchange2010_SP2`),
 }
-

@@ -48,7 +48,6 @@ type ServerVersion struct {
 	Version                                                        string
 }
 
-
 // Option configures a Server.
 type Option func(*Server)
 
@@ -120,14 +119,14 @@ type Server struct {
 	version   ServerVersion
 	// personality, if set, makes the server behave as one release of Exchange (personality.go).
 	personality *Personality
-	clock     func() time.Time
-	requests  []RequestInfo
-	hooks     []Hook
-	listener  net.Listener
-	notify    notifyState
-	faults    []Fault // see faults.go
-	inFlight  int
-	delaying  int // requests held by a Delay fault
+	clock       func() time.Time
+	requests    []RequestInfo
+	hooks       []Hook
+	listener    net.Listener
+	notify      notifyState
+	faults      []Fault // see faults.go
+	inFlight    int
+	delaying    int // requests held by a Delay fault
 	// maxInFlight is the most authenticated EWS requests in progress at once.
 	maxInFlight int
 	// cachedXML is the size of the item XML the server caches (item_cache.go).
