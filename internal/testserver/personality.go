@@ -153,7 +153,7 @@ func (s *Server) Personality() (Personality, bool) {
 
 // schemaNames is what one release's schema declares (schema_tables.go).
 type schemaNames struct {
-	elements, unindexedFieldURI, dictionaryURI, exceptionPropertyURI, distinguishedFolderIdName,
+	elements, attributes, unindexedFieldURI, dictionaryURI, exceptionPropertyURI, distinguishedFolderIdName,
 	exchangeVersion map[string]bool
 }
 
@@ -218,6 +218,14 @@ func checkSchema(sc *schemaNames, env *node) *violation {
 					text: "The '" + attr + "' attribute is invalid - The value '" + v + "' is invalid according to its datatype '" +
 						nsTypes + ":" + typ + "' - The Enumeration constraint failed.",
 					at: `"` + v + `"`,
+				}
+			}
+			for _, a := range n.Attrs {
+				if a.Name.Space == "" && a.Name.Local != "xmlns" && !sc.attributes[a.Name.Local] {
+					return &violation{
+						text: "The '" + a.Name.Local + "' attribute is not declared.",
+						at:   " " + a.Name.Local + "=",
+					}
 				}
 			}
 			var bad *violation

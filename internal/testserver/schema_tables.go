@@ -103,6 +103,16 @@ var schema2007SP1 = &schemaNames{
 		UpdateItemResponseMessage Updates UserId UserIds UserOofSettings UserSid Value Values
 		ViewPrivateItems Watermark WeddingAnniversary WeeklyRecurrence WeeklyRegeneration When WorkingHours
 		WorkingPeriod WorkingPeriodArray Year YearlyRegeneration YomiFirstName YomiLastName`),
+	attributes: words(`AbsoluteDenominator AffectedTaskOccurrences Aggregate Attributes BasePoint BodyType ChangeKey
+		CharacterSet ConflictResolution ContainmentComparison ContainmentMode DeleteType Denominator
+		DestinationFormat DistinguishedPropertySetId EndDate FieldIndex FieldURI FinalName FolderId Format
+		HeaderName Id IncludePermissions IncludesLastItemInRange IndexedPagingOffset InitialName
+		InstanceIndex ItemId Key Mailbox MajorBuildNumber MajorVersion MaxEntriesReturned MessageDisposition
+		MinorBuildNumber MinorVersion Name Numerator NumeratorOffset ObjectName OccurrenceId Offset Order
+		PropertyId PropertyName PropertySetId PropertyTag PropertyType RecurringMasterId ResponseClass
+		ReturnFullContactData RootItemChangeKey RootItemId SaveItemToFolder SearchScope
+		SendMeetingCancellations SendMeetingInvitations SendMeetingInvitationsOrCancellations StartDate
+		TimeZoneName TotalItemsInView Traversal Value Version`),
 	unindexedFieldURI: words(`calendar:AdjacentMeetingCount calendar:AdjacentMeetings calendar:AllowNewTimeProposal
 		calendar:AppointmentReplyTime calendar:AppointmentSequenceNumber calendar:AppointmentState
 		calendar:CalendarItemType calendar:ConferenceType calendar:ConflictingMeetingCount
@@ -322,6 +332,18 @@ var schema2010SP2 = &schemaNames{
 		WebClientEditFormQueryString WebClientReadFormQueryString WeddingAnniversary WeeklyRecurrence
 		WeeklyRegeneration When WithinDateRange WithinSizeRange WorkingHours WorkingPeriod
 		WorkingPeriodArray XmlData Year YearlyRegeneration YomiFirstName YomiLastName`),
+	attributes: words(`AbsoluteDenominator AffectedTaskOccurrences Aggregate Attributes BasePoint Bias BodyType ChangeKey
+		CharacterSet ConflictResolution ContactDataShape ContainmentComparison ContainmentMode CreateAction
+		DeleteSubFolders DeleteType Denominator DestinationFormat DistinguishedPropertySetId EndDate
+		FieldIndex FieldURI FinalName FolderId Format HeaderName Id IncludePermissions IncludeSubdomains
+		IncludesLastItemInRange IndexedPagingOffset InitialName InstanceIndex IsArchive IsAssociated ItemId
+		Key Kind LogonType Mailbox MailboxType MajorBuildNumber MajorVersion MaxEntriesReturned
+		MessageDisposition MinorBuildNumber MinorVersion Name Numerator NumeratorOffset ObjectName
+		OccurrenceId Offset Order Priority PropertyId PropertyName PropertySetId PropertyTag PropertyType
+		RecurringMasterId RefreshInterval ResponseClass ReturnFullContactData ReturnFullTimeZoneData
+		RootItemChangeKey RootItemId RoutingType SaveItemToFolder SearchScope SendMeetingCancellations
+		SendMeetingInvitations SendMeetingInvitationsOrCancellations StartDate SubscribeToAllFolders
+		TimeZoneName TotalItemsInView Traversal UserOverridable Value Version`),
 	unindexedFieldURI: words(`calendar:AdjacentMeetingCount calendar:AdjacentMeetings calendar:AllowNewTimeProposal
 		calendar:AppointmentReplyTime calendar:AppointmentSequenceNumber calendar:AppointmentState
 		calendar:CalendarItemType calendar:ConferenceType calendar:ConflictingMeetingCount
