@@ -14,13 +14,21 @@ import (
 
 func printFakeServerHelp(w io.Writer) {
 	fmt.Fprint(w, `Usage: ews fake-server [--addr 127.0.0.1:0] [--username U] [--password P] [--email E] [--messages N] [--seed S]
+                       [--version NAME] [--poison]
 
 Runs a fake EWS server (the one the SDK's tests use) with a seeded mailbox: N realistic messages (some unread,
 some with attachments, some phishing in Inbox and Inbox/Phishing), calendar events in the coming two weeks and
 contacts. It accepts NTLM and Basic authentication, like Exchange on premises, over http.
 
+With --version it behaves as that release of Exchange: it reports the release's ServerVersionInfo, refuses a
+RequestServerVersion the release does not know with the release's fault, and refuses elements and property paths
+the release's schema lacks.
+
 The first line on stdout is a JSON object with what a client needs:
-  {"url": "http://127.0.0.1:PORT/EWS/Exchange.asmx", "username": "...", "password": "...", "email": "..."}
+  {"url": "http://127.0.0.1:PORT/EWS/Exchange.asmx", "username": "...", "password": "...", "email": "...",
+   "version": "2019", "state": "http://127.0.0.1:PORT/testserver/state"}
+"state" answers GET, with the account's Basic credentials, with the mailbox as JSON (folders by path, their items),
+so that a test can check what an operation changed without trusting its own client.
 The server runs until interrupted (Ctrl-C, SIGTERM). Its state lives in memory only.
 
 Flags:
@@ -30,6 +38,10 @@ Flags:
   --email E          the mailbox address (default: the username if it is an address, else alice@example.com)
   --messages N       number of messages to seed (default 25)
   --seed S           seed of the generated content; the same seed gives the same mailbox (default 1)
+  --version NAME     behave as an Exchange release: 2007sp1, 2010sp2, 2013, 2013sp1, 2016, 2019 (or se), online
+                     (default: Exchange 2019 reported, every RequestServerVersion of the newest schema accepted)
+  --poison           add one poison message of each kind to the Inbox: control-character references
+                     (&#x0; &#x1; &#xB;), huge headers, broken MIME
 `)
 }
 
@@ -39,6 +51,8 @@ type fakeServerInfo struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
 	Email    string `json:"email"`
+	Version  string `json:"version,omitempty"`
+	State    string `json:"state"`
 }
 
 func runFakeServer(ctx context.Context, args []string, e *env) int {
@@ -49,6 +63,8 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	email := fs.String("email", "", "")
 	messages := fs.Int("messages", 25, "")
 	seed := fs.Uint64("seed", 1, "")
+	version := fs.String("version", "", "")
+	poison := fs.Bool("poison", false, "")
 	if err := fs.Parse(args); err != nil {
 		if isHelp(err) {
 			printFakeServerHelp(e.stdout)
@@ -82,25 +98,43 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	if *password == "" {
 		*password = randomPassword()
 	}
+	opts := []testserver.Option{testserver.WithStateEndpoint()}
+	if *version != "" {
+		p, ok := testserver.PersonalityNamed(*version)
+		if !ok {
+			fmt.Fprintf(e.stderr, "ews fake-server: --version %q is not one of 2007sp1, 2010sp2, 2013, 2013sp1, 2016, 2019, se, online\n", *version)
+			return exitUsage
+		}
+		opts = append(opts, testserver.WithPersonality(p))
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
 	}
-	srv := testserver.NewServer(testserver.WithListener(l),
-		testserver.WithUser(testserver.User{Username: *username, Password: *password, Email: *email}))
+	srv := testserver.NewServer(append(opts, testserver.WithListener(l),
+		testserver.WithUser(testserver.User{Username: *username, Password: *password, Email: *email}))...)
 	defer srv.Close()
-	sum, err := srv.Default().Seed(testserver.SeedOptions{Messages: *messages, Seed: *seed})
+	sum, err := srv.Default().Seed(testserver.SeedOptions{Messages: *messages, Seed: *seed, Poison: *poison})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
 	}
-	b, _ := json.Marshal(fakeServerInfo{URL: srv.URL, Username: *username, Password: *password, Email: *email})
+	info := fakeServerInfo{URL: srv.URL, Username: *username, Password: *password, Email: *email,
+		State: srv.HTTP.URL + testserver.StatePath}
+	if p, ok := srv.Personality(); ok {
+		info.Version = p.Name()
+	}
+	b, _ := json.Marshal(info)
 	if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; Ctrl-C stops it\n",
-		*email, srv.URL, sum.Messages, sum.Unread, sum.Events, sum.Contacts)
+	as := "Exchange 2019"
+	if p, ok := srv.Personality(); ok {
+		as = p.String()
+	}
+	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s as %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; Ctrl-C stops it\n",
+		*email, srv.URL, as, sum.Messages, sum.Unread, sum.Events, sum.Contacts)
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "ews fake-server: stopped")
 	return exitOK

@@ -119,14 +119,16 @@ type Server struct {
 	version   ServerVersion
 	// personality, if set, makes the server behave as one release of Exchange (personality.go).
 	personality *Personality
-	clock       func() time.Time
-	requests    []RequestInfo
-	hooks       []Hook
-	listener    net.Listener
-	notify      notifyState
-	faults      []Fault // see faults.go
-	inFlight    int
-	delaying    int // requests held by a Delay fault
+	// stateEndpoint serves StatePath (state.go).
+	stateEndpoint bool
+	clock         func() time.Time
+	requests      []RequestInfo
+	hooks         []Hook
+	listener      net.Listener
+	notify        notifyState
+	faults        []Fault // see faults.go
+	inFlight      int
+	delaying      int // requests held by a Delay fault
 	// maxInFlight is the most authenticated EWS requests in progress at once.
 	maxInFlight int
 	// cachedXML is the size of the item XML the server caches (item_cache.go).
