@@ -181,7 +181,7 @@ func handleSubscribe(r *request, body *node) error {
 		}
 	}
 	r.messages()
-	all := req.attr("SubscribeToAllFolders") == "true"
+	all := xsTrue(req.attr("SubscribeToAllFolders"))
 	fnodes := req.child("FolderIds").kids()
 	if !all && len(fnodes) == 0 {
 		r.failure("ErrorInvalidSubscriptionRequest", "The subscription request must name folders or set SubscribeToAllFolders.", "")

@@ -121,8 +121,12 @@ func (mb *Mailbox) stateLocked() MailboxState {
 		if f.ID == top || f.ParentID == "" {
 			continue
 		}
+		items := byFolder[f.ID]
+		if items == nil {
+			items = []ItemState{}
+		}
 		ms.Folders = append(ms.Folders, FolderState{Path: path(f), Distinguished: f.Distinguished, Class: f.FolderClass,
-			Items: byFolder[f.ID]})
+			Items: items})
 	}
 	sort.Slice(ms.Folders, func(i, j int) bool { return ms.Folders[i].Path < ms.Folders[j].Path })
 	return ms
