@@ -15,6 +15,7 @@ import urllib.request
 
 from exchangelib import (DELEGATE, NTLM, BASIC, Account, CalendarItem, Configuration, Credentials, EWSDateTime,
                          EWSTimeZone, FileAttachment, HTMLBody, Mailbox, Message, Q)
+from exchangelib.errors import ErrorSchemaValidation
 from exchangelib.items import SEND_TO_NONE
 from exchangelib.recurrence import Recurrence, WeeklyPattern
 from exchangelib.properties import Attendee
@@ -77,14 +78,23 @@ def main():
     m.attach(FileAttachment(name="numbers.csv", content=b"q,amount\n1,100\n", content_type="text/csv"))
     m.send_and_save()
     sent = find("Sent Items", subj)
-    check(len(sent) == 1, "send_email: %d copies in Sent Items" % len(sent))
-    s = sent[0]
-    check(s["bodyType"] == "HTML" and "numbers" in s["body"], "send_email: body %r" % s)
-    check(s["to"] == [EMAIL] and s["cc"] == ["carol.nguyen@example.com"] and s["bcc"] == ["audit@example.com"],
-          "send_email: recipients %r" % s)
-    check([a["name"] for a in s.get("attachments", [])] == ["numbers.csv"], "send_email: attachments %r" % s)
+    if account.version.build.major_version >= 15:
+        check(len(sent) == 1, "send_email: %d copies in Sent Items" % len(sent))
+        s = sent[0]
+        check(s["bodyType"] == "HTML" and "numbers" in s["body"], "send_email: body %r" % s)
+        check(s["to"] == [EMAIL] and s["cc"] == ["carol.nguyen@example.com"] and s["bcc"] == ["audit@example.com"],
+              "send_email: recipients %r" % s)
+        check([a["name"] for a in s.get("attachments", [])] == ["numbers.csv"], "send_email: attachments %r" % s)
+    else:
+        # Before Exchange 2013 exchangelib saves the message, attaches, then sends with SaveItemToFolder=false,
+        # which sends the saved item and removes it: no copy stays in Sent Items (exchangelib's own comment).
+        check(len(sent) == 0, "send_email: SendItem SaveItemToFolder=false left %d items" % len(sent))
     arrived = find("Inbox", subj)
     check(len(arrived) == 1 and not arrived[0]["isRead"], "send_email: not delivered unread to the Inbox")
+    a = arrived[0]
+    check(a["bodyType"] == "HTML" and "numbers" in a["body"] and a["cc"] == ["carol.nguyen@example.com"]
+          and not a.get("bcc") and [x["name"] for x in a.get("attachments", [])] == ["numbers.csv"],
+          "send_email: delivered copy %r" % a)
 
     # Two more messages to work on.
     for n in ("one", "two", "three", "four"):
@@ -129,10 +139,17 @@ def main():
     check(find("Deleted Items", PREFIX + " three") and not find("Inbox", PREFIX + " three"),
           "delete_email: not in Deleted Items")
     four = account.inbox.get(subject=PREFIX + " four")
-    four.soft_delete()
+    try:
+        four.soft_delete()
+    except ErrorSchemaValidation:
+        # After the DeleteItem, exchangelib looks up the 'recoverableitemsdeletions' folder, which Exchange 2007
+        # does not have (its schema refuses the name); the delete itself was done.
+        if account.version.build.major_version >= 14:
+            raise
     check(not find("Inbox", PREFIX + " four") and find("/Recoverable Items/Deletions", PREFIX + " four"),
           "delete_email: soft delete did not go to Recoverable Items")
-    trash = account.trash.get(subject=PREFIX + " three")
+    # Deleted Items holds every kind of item; on Exchange 2007 exchangelib would ask for distributionlist:Members.
+    trash = account.trash.filter(subject=PREFIX + " three").only("subject")[0]
     trash.delete()
     check(not find("Deleted Items", PREFIX + " three") and not find("/Recoverable Items/Deletions", PREFIX + " three"),
           "delete_email: hard delete left the message")
@@ -155,8 +172,9 @@ def main():
     combined = list(account.inbox.filter(Q(subject__contains="report") | Q(subject__contains=PREFIX)))
     check(len(combined) == len([it for it in inbox if "report" in it["subject"] or PREFIX in it["subject"]]),
           "search_query: Q or")
-    qs = list(account.inbox.filter("subject:report"))
-    check(len(qs) == len(by_subject), "search_query: query string gave %d, want %d" % (len(qs), len(by_subject)))
+    if account.version.build.major_version >= 14:  # QueryString (AQS) came with Exchange 2010
+        qs = list(account.inbox.filter("subject:report"))
+        check(len(qs) == len(by_subject), "search_query: query string gave %d, want %d" % (len(qs), len(by_subject)))
     in_folder = list(processed.filter(subject__contains=PREFIX))
     check([x.subject for x in in_folder] == [PREFIX + " one"], "search_query: folder Inbox/Processed")
 
@@ -198,7 +216,12 @@ def main():
 
     # get_contacts and resolve names.
     step("get_contacts")
-    contacts = list(account.contacts.all())
+    if account.version.build.major_version >= 14:
+        contacts = list(account.contacts.all())
+    else:
+        # exchangelib asks for distributionlist:Members on every version; Exchange 2007 SP1's schema has no such
+        # path (a real 2007 server refuses it too), so ask for what a contact list needs.
+        contacts = list(account.contacts.all().only("display_name", "email_addresses"))
     want = [it for it in folder("Contacts")]
     check(len(contacts) == len(want) and len(want) > 0, "get_contacts: %d, state %d" % (len(contacts), len(want)))
     emails = sorted(e.email for c in contacts for e in (c.email_addresses or []) if e.label == "EmailAddress1")
