@@ -328,3 +328,17 @@ func TestPoisonSeeding(t *testing.T) {
 		t.Errorf("Seed with Poison: %+v, %v", sum, err)
 	}
 }
+
+func TestBodyWithElementsIsSchemaViolation(t *testing.T) {
+	srv := New(t)
+	status, body := post(t, srv, "Exchange2013_SP1", "", `<m:CreateItem MessageDisposition="SaveOnly"><m:Items><t:Message>`+
+		`<t:Subject>x</t:Subject><t:Body BodyType="HTML"><html><body>Hell<b>o</b></body></html></t:Body></t:Message></m:Items></m:CreateItem>`)
+	a := parseAnswer(t, body)
+	if status != 500 || a.Body.Fault == nil || a.Body.Fault.Code != "ErrorSchemaValidation" ||
+		!strings.Contains(a.Body.Fault.String, "cannot contain child element 'html' because the parent element's content model is text only") {
+		t.Fatalf("unescaped HTML body: %d\n%s", status, body)
+	}
+	if n := len(srv.Default().Items("drafts")); n != 0 {
+		t.Errorf("the refused request stored %d drafts", n)
+	}
+}

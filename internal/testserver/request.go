@@ -75,6 +75,9 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	if f := r.checkPersonality(env); f != nil {
 		return r.fault(f)
 	}
+	if f := checkTextOnly(r.raw, op); f != nil {
+		return r.fault(f)
+	}
 	r.accepted = true
 	if tz := hdr.path("TimeZoneContext", "TimeZoneDefinition"); tz != nil {
 		r.tz = tz.attr("Id")
@@ -319,4 +322,28 @@ func (r *request) run(h handler, op *node) (err error) {
 		}
 	}()
 	return h(r, op)
+}
+
+// textOnly are elements whose content model is text only: an element inside one (HTML sent unescaped, as
+// ews-javascript-api does unless its caller escapes it) fails schema validation on Exchange.
+var textOnly = map[string]bool{"Body": true, "Subject": true, "TextBody": true}
+
+// checkTextOnly refuses a request with an element inside a text-only element, with Exchange's violation.
+func checkTextOnly(raw []byte, n *node) *soapFault {
+	if n.Name.Space == nsTypes && textOnly[n.Name.Local] && len(n.Children) > 0 {
+		c := n.Children[0]
+		line, pos := linePos(raw, "<"+c.Name.Local)
+		if line == 0 {
+			line, pos = linePos(raw, ":"+c.Name.Local)
+		}
+		return &soapFault{code: "ErrorSchemaValidation", line: line, pos: pos,
+			violation: "The element '" + nsTypes + ":" + n.Name.Local + "' cannot contain child element '" + c.Name.Local +
+				"' because the parent element's content model is text only."}
+	}
+	for _, c := range n.Children {
+		if f := checkTextOnly(raw, c); f != nil {
+			return f
+		}
+	}
+	return nil
 }
