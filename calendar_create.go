@@ -110,6 +110,14 @@ func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts Eve
 	if err != nil {
 		return "", err
 	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return "", err
+		}
+		if ci, err = c.newCalendarItem(&ev); err != nil {
+			return "", err
+		}
+	}
 	req := &soap.CreateItem{SendMeetingInvitations: mode, SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{ci}}
 	var resp soap.CreateItemResponse
 	if err := c.callOnce(ctx, req, &resp); err != nil {

@@ -63,6 +63,14 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 	if len(updates) == 0 {
 		return phraseErr("EventChanges", "has no change")
 	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return err
+		}
+		if updates, err = c.eventUpdates(&ch); err != nil {
+			return err
+		}
+	}
 	req := &soap.UpdateItem{
 		ConflictResolution:                    "AutoResolve",
 		SendMeetingInvitationsOrCancellations: mode,

@@ -68,7 +68,9 @@ type Contact struct {
 	CompanyName string
 	JobTitle    string
 	Department  string
-	// EmailAddresses are the contact's addresses, at most three (Exchange's EmailAddress1 to 3), in order.
+	// EmailAddresses are the contact's SMTP addresses, at most three (Exchange's EmailAddress1 to 3), in order.
+	// Entries of other routing types (a directory entry's "sip:" or "X500:" address, a legacy Exchange DN) are
+	// left out.
 	EmailAddresses []string
 	Phones         map[PhoneKey]string
 	Addresses      map[AddressKey]PhysicalAddress
@@ -90,7 +92,7 @@ func contactFromWire(it *soap.Item) *Contact {
 	emails := append([]soap.DictEntryResp(nil), it.EmailAddresses...)
 	sort.SliceStable(emails, func(i, j int) bool { return emails[i].Key < emails[j].Key })
 	for _, e := range emails {
-		if a := stripRoutingType(e.Value); a != "" {
+		if a := smtpAddress(e.Value); a != "" {
 			ct.EmailAddresses = append(ct.EmailAddresses, a)
 		}
 	}
@@ -123,6 +125,23 @@ func stripRoutingType(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) > 5 && strings.EqualFold(s[:5], "smtp:") {
 		return s[5:]
+	}
+	return s
+}
+
+// smtpAddress returns the SMTP address of a contact's email entry, or "" for an entry of another routing type:
+// directory entries carry "sip:" (Skype/Teams) and "X500:" addresses, and legacy Exchange DNs ("/o=...") in
+// the same EmailAddress slots. "SMTP:" prefixes are removed.
+func smtpAddress(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, ':'); i > 0 && !strings.Contains(s[:i], "@") {
+		if !strings.EqualFold(s[:i], "smtp") {
+			return ""
+		}
+		s = strings.TrimSpace(s[i+1:])
+	}
+	if strings.HasPrefix(s, "/") || !strings.Contains(s, "@") {
+		return ""
 	}
 	return s
 }

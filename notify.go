@@ -13,6 +13,13 @@ import (
 // watchEvents are the events a poller subscribes to: any of them may mean a change to deliver.
 var watchEvents = []string{soap.EventNewMail, soap.EventCreated, soap.EventModified, soap.EventDeleted, soap.EventMoved, soap.EventCopied}
 
+// withAffinity returns ctx with the server affinity of the mailbox's subscriptions: Subscribe, GetEvents,
+// GetStreamingEvents and Unsubscribe carry X-AnchorMailbox and X-PreferServerAffinity, then the
+// X-BackEndOverrideCookie the server set (see soap.Affinity).
+func (c *Client) withAffinity(ctx context.Context) context.Context {
+	return soap.WithAffinity(ctx, c.affinity)
+}
+
 // subscribe creates a pull (timeout > 0, in minutes) or streaming subscription to folders, all of this client's
 // mailbox, and returns its id and, for pull, its first watermark.
 func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTimeout int) (id, watermark string, err error) {
@@ -23,7 +30,7 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 		req.Streaming = &soap.StreamingSubscriptionRequest{FolderIDs: folders, EventTypes: watchEvents}
 	}
 	var resp soap.SubscribeResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	if err := c.call(c.withAffinity(ctx), req, &resp); err != nil {
 		return "", "", err
 	}
 	if len(resp.ResponseMessages) != 1 {
@@ -42,7 +49,7 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 // unsubscribe ends a subscription.
 func (c *Client) unsubscribe(ctx context.Context, id string) error {
 	var resp soap.UnsubscribeResponse
-	if err := c.call(ctx, &soap.Unsubscribe{SubscriptionID: id}, &resp); err != nil {
+	if err := c.call(c.withAffinity(ctx), &soap.Unsubscribe{SubscriptionID: id}, &resp); err != nil {
 		return err
 	}
 	if len(resp.ResponseMessages) != 1 {
@@ -54,7 +61,7 @@ func (c *Client) unsubscribe(ctx context.Context, id string) error {
 // pullEvents returns the events of a pull subscription since watermark.
 func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
 	var resp soap.GetEventsResponse
-	if err := c.call(ctx, &soap.GetEvents{SubscriptionID: id, Watermark: watermark}, &resp); err != nil {
+	if err := c.call(c.withAffinity(ctx), &soap.GetEvents{SubscriptionID: id, Watermark: watermark}, &resp); err != nil {
 		return nil, err
 	}
 	if len(resp.ResponseMessages) != 1 {
@@ -79,7 +86,7 @@ type eventStream struct {
 // openStream opens a streaming connection for subscription id, lasting at most minutes. It holds an HTTP
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
-	s, err := c.wire.Stream(ctx, c.header(), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
+	s, err := c.wire.Stream(c.withAffinity(ctx), c.header(c.versionInUse()), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -96,7 +103,7 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 	var resp soap.GetStreamingEventsResponse
 	svi, err := e.s.Next(&resp)
 	if svi != nil {
-		e.c.noteVersion(svi)
+		e.c.noteVersion(e.c.versionKey(), svi)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
