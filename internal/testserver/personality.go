@@ -135,6 +135,11 @@ func PersonalityNamed(name string) (Personality, bool) {
 	return Personality{}, false
 }
 
+// PersonalityEnv names the environment variable that, set to a personality's name (see PersonalityNamed), gives
+// that personality to every server started without WithPersonality or WithVersion: CI runs the SDK's mail,
+// calendar, contacts and poll tests once per personality this way (.ci/versions).
+const PersonalityEnv = "EWS_TESTSERVER_VERSION"
+
 // WithPersonality makes the server behave as one release of Exchange (see Personality).
 func WithPersonality(p Personality) Option {
 	return func(s *Server) {

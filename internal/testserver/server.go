@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,7 +88,9 @@ func WithAppToken(token string) Option {
 }
 
 // WithVersion sets the ServerVersionInfo the server reports.
-func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
+func WithVersion(v ServerVersion) Option {
+	return func(s *Server) { s.version, s.versionSet = v, true }
+}
 
 // WithGzip makes the server compress its EWS responses with gzip for clients whose Accept-Encoding allows it,
 // as IIS does with dynamic compression turned on.
@@ -121,14 +124,16 @@ type Server struct {
 	personality *Personality
 	// stateEndpoint serves StatePath (state.go).
 	stateEndpoint bool
-	clock         func() time.Time
-	requests      []RequestInfo
-	hooks         []Hook
-	listener      net.Listener
-	notify        notifyState
-	faults        []Fault // see faults.go
-	inFlight      int
-	delaying      int // requests held by a Delay fault
+	// versionSet records WithVersion: such a server keeps its version whatever PersonalityEnv says.
+	versionSet bool
+	clock      func() time.Time
+	requests   []RequestInfo
+	hooks      []Hook
+	listener   net.Listener
+	notify     notifyState
+	faults     []Fault // see faults.go
+	inFlight   int
+	delaying   int // requests held by a Delay fault
 	// maxInFlight is the most authenticated EWS requests in progress at once.
 	maxInFlight int
 	// cachedXML is the size of the item XML the server caches (item_cache.go).
@@ -189,6 +194,13 @@ func NewServer(opts ...Option) *Server {
 	}
 	if len(s.users) == 0 {
 		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
+	}
+	if name := os.Getenv(PersonalityEnv); name != "" && s.personality == nil && !s.versionSet {
+		p, ok := PersonalityNamed(name)
+		if !ok {
+			panic("testserver: " + PersonalityEnv + "=" + name + " names no personality")
+		}
+		WithPersonality(p)(s)
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	if s.listener != nil {
