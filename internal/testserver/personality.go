@@ -170,15 +170,6 @@ func words(s string) map[string]bool {
 	return m
 }
 
-// schemaFor returns the schema a request is checked against: the personality's own, or, on a release with the
-// newest schema, nil.
-func (s *Server) schemaFor() *schemaNames {
-	if s.personality == nil {
-		return nil
-	}
-	return s.personality.schema
-}
-
 // requestSchema returns the older schema whose content a request's RequestServerVersion limits it to (Exchange
 // 2013 and later refuse a newer element with ErrorIncorrectSchemaVersion), or nil.
 func requestSchema(version string) *schemaNames {
