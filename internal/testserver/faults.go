@@ -257,7 +257,10 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, user *User,
 	default: // an EWS error code
 		s.record(info)
 		resp := s.ewsFault(f.code, f.backOff)
-		s.capture("req", op, body)
+		if p := s.personality; p == nil || p.schema == nil {
+			// A personality with an older schema never judged this request: it is no evidence for that schema.
+			s.capture("req", op, body)
+		}
 		s.capture("resp", op, resp)
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
