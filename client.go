@@ -434,8 +434,3 @@ func (c *Client) header(v string) soap.Header {
 	}
 	return h
 }
-
-// itemErr converts a per-item ResponseMessage error.
-func (c *Client) itemErr(m *soap.ResponseMessage) error {
-	return c.convertError(m.Err())
-}

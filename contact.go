@@ -134,7 +134,7 @@ func stripRoutingType(s string) string {
 // the same EmailAddress slots. "SMTP:" prefixes are removed.
 func smtpAddress(s string) string {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, ':'); i > 0 && !strings.Contains(s[:i], "@") {
+	if i := strings.IndexByte(s, ':'); i > 0 && isRoutingType(s[:i]) {
 		if !strings.EqualFold(s[:i], "smtp") {
 			return ""
 		}
@@ -144,6 +144,21 @@ func smtpAddress(s string) string {
 		return ""
 	}
 	return s
+}
+
+// isRoutingType reports whether s looks like an address's routing type ("SMTP", "sip", "X500", "EX"): a short
+// run of ASCII letters and digits starting with a letter.
+func isRoutingType(s string) bool {
+	if len(s) > 8 || s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !('a' <= c && c <= 'z' || '0' <= s[i] && s[i] <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // wireContact checks ct and builds its request item.

@@ -18,7 +18,8 @@ func TestContactEmailAddressesAreSMTPOnly(t *testing.T) {
 		t.Errorf("EmailAddresses = %q", got)
 	}
 	for in, want := range map[string]string{"bob@example.com": "bob@example.com", " smtp:bob@example.com ": "bob@example.com",
-		"/o=First Organization/ou=Exchange/cn=Recipients/cn=bob": "", "SIP:bob@example.com": "", "EX:/o=x": "", "": ""} {
+		"/o=First Organization/ou=Exchange/cn=Recipients/cn=bob": "", "SIP:bob@example.com": "", "EX:/o=x": "", "": "",
+		`x"/><t:Exists/>'@example.com`: `x"/><t:Exists/>'@example.com`, "a:b@example.com": ""} {
 		if got := smtpAddress(in); got != want {
 			t.Errorf("smtpAddress(%q) = %q, want %q", in, got, want)
 		}

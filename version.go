@@ -303,7 +303,7 @@ func ewsCode(err error) string {
 // ReturnNewItemIds, ContactDataShape) are dropped. The caller's request is not changed (a copy is returned when
 // something is dropped). A request that cannot be carried by v at all (a streaming subscription before 2010 SP1)
 // returns an error matching ErrInvalidServerVersion.
-func gateRequest(req any, v string) (any, error) {
+func gateRequest(req soap.Operation, v string) (soap.Operation, error) {
 	i := versionIndex(v)
 	if i < 0 {
 		return req, nil
@@ -396,6 +396,6 @@ func (c *Client) ensureVersion(ctx context.Context) error {
 		return nil
 	}
 	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{c.distinguished("msgfolderroot")}}
-	var resp soap.GetFolderResponse
-	return c.call(ctx, req, &resp)
+	_, err := do(ctx, c, req)
+	return err
 }

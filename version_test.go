@@ -185,11 +185,11 @@ func TestDefaultConfigOnOlderServers(t *testing.T) {
 				t.Fatalf("ResolveNames: %v", err)
 			}
 			start := time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC)
-			evID, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: "sync", Start: start, End: start.Add(time.Hour)}, EventOptions{})
+			evID, err := c.Calendar().Create(ctx, NewEvent{Subject: "sync", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{})
 			if err != nil {
 				t.Fatalf("CreateEvent: %v", err)
 			}
-			ev, err := c.Calendar().GetEvent(ctx, evID)
+			ev, err := c.Calendar().Get(ctx, evID)
 			if err != nil || ev.Subject != "sync" || !ev.Start.Equal(start) {
 				t.Fatalf("GetEvent = %+v, %v", ev, err)
 			}

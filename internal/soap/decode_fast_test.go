@@ -26,6 +26,15 @@ func fastMsg(items string) string {
 // CDATA, line ends, namespaces, repeated elements, unknown elements, items left to encoding/xml (calendar and
 // contact properties), attached items, error messages with MessageXml, faults.
 var fastCases = map[string]string{
+	// A value that cannot be read fails its item alone (Item.DecodeError), in both decoders.
+	"bad bool":      fastHead + fastMsg(`<t:Message><t:IsRead>yes</t:IsRead></t:Message>`) + fastTail,
+	"blank int":     fastHead + fastMsg(`<t:Message><t:Size> </t:Size></t:Message>`) + fastTail,
+	"bad attr bool": fastHead + fastMsg(`<t:Message><t:Body IsTruncated="no">x</t:Body></t:Message>`) + fastTail,
+	"bad time":      fastHead + fastMsg(`<t:Message><t:DateTimeSent>yesterday</t:DateTimeSent></t:Message>`) + fastTail,
+	"bad value between good ones": fastHead + fastMsg(`<t:Message><t:Subject>a</t:Subject></t:Message>`) +
+		fastMsg(`<t:Message><t:Subject>b</t:Subject><t:Size>abc</t:Size><t:Attachments><t:ItemAttachment><t:Message><t:IsRead>x</t:IsRead></t:Message></t:ItemAttachment></t:Attachments></t:Message>`) +
+		fastMsg(`<t:CalendarItem><t:Subject>c</t:Subject><t:Start>never</t:Start></t:CalendarItem>`) +
+		fastMsg(`<t:Message><t:Subject>d</t:Subject></t:Message>`) + fastTail,
 	// Characters XML forbids, as real servers send them: both decoders read them as U+FFFD (tolerant.go).
 	"nul ref":      fastHead + fastMsg(`<t:Message><t:Subject>&#0;</t:Subject></t:Message>`) + fastTail,
 	"control char": fastHead + fastMsg("<t:Message><t:Subject>\x01</t:Subject></t:Message>") + fastTail,
@@ -49,10 +58,6 @@ line3</t:Body><t:Attachments><t:FileAttachment><t:AttachmentId Id="A1" RootItemI
 // fastErrCases are broken responses both decoders refuse.
 var fastErrCases = map[string]string{
 	"truncated":      (fastHead + fastMsg(`<t:Message><t:Subject>x</t:Subject></t:Message>`) + fastTail)[:400],
-	"bad bool":       fastHead + fastMsg(`<t:Message><t:IsRead>yes</t:IsRead></t:Message>`) + fastTail,
-	"blank int":      fastHead + fastMsg(`<t:Message><t:Size> </t:Size></t:Message>`) + fastTail,
-	"bad attr bool":  fastHead + fastMsg(`<t:Message><t:Body IsTruncated="no">x</t:Body></t:Message>`) + fastTail,
-	"bad time":       fastHead + fastMsg(`<t:Message><t:DateTimeSent>yesterday</t:DateTimeSent></t:Message>`) + fastTail,
 	"bad entity":     fastHead + fastMsg(`<t:Message><t:Subject>&nbsp;</t:Subject></t:Message>`) + fastTail,
 	"bad utf8":       fastHead + fastMsg("<t:Message><t:Subject>\xff</t:Subject></t:Message>") + fastTail,
 	"mismatched":     fastHead + fastMsg(`<t:Message><t:Subject>x</t:Body></t:Message>`) + fastTail,

@@ -67,3 +67,22 @@ func TestPoisonMessageDecodes(t *testing.T) {
 		}
 	}
 }
+
+// An item with a value that cannot be read fails alone, in both decoders: its neighbours are decoded.
+func TestBadValueFailsItemAlone(t *testing.T) {
+	std, fast, _, _, errStd, errFast := decodeBoth([]byte(fastCases["bad value between good ones"]))
+	if errStd != nil || errFast != nil {
+		t.Fatalf("encoding/xml: %v; fast: %v", errStd, errFast)
+	}
+	for _, r := range []GetItemResponse{std, fast} {
+		var got []string
+		for _, m := range r.ResponseMessages {
+			it := m.Items.Items[0]
+			got = append(got, it.Subject+"|"+it.DecodeError)
+		}
+		want := []string{"a|", `|strconv.ParseInt: parsing "abc": invalid syntax`, `|parsing time "never": not an xs:dateTime`, "d|"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("items %q, want %q", got, want)
+		}
+	}
+}
