@@ -302,27 +302,26 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 		traversal = "Deep"
 	}
 	var out []*Folder
-	offset := 0
-	for {
-		req := &soap.FindFolder{
+	err = eachPage(ctx, maxPageSize, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+		resp, err := doOne(ctx, c, &soap.FindFolder{
 			Traversal:       traversal,
 			FolderShape:     folderShape,
-			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 500, Offset: offset, BasePoint: "Beginning"},
+			IndexedPageView: view,
 			ParentFolderIDs: []soap.FolderRef{ref},
-		}
-		resp, err := doOne(ctx, c, req)
+		})
 		if err != nil {
-			return nil, err
+			return page{}, false, err
 		}
-		m := &resp.ResponseMessages[0]
-		for i := range m.RootFolder.Folders.Folders {
-			out = append(out, folderFromWire(&m.RootFolder.Folders.Folders[i]))
+		root := &resp.ResponseMessages[0].RootFolder
+		for i := range root.Folders.Folders {
+			out = append(out, folderFromWire(&root.Folders.Folders[i]))
 		}
-		if m.RootFolder.IncludesLastItemInRange || len(m.RootFolder.Folders.Folders) == 0 {
-			return out, nil
-		}
-		offset = m.RootFolder.IndexedPagingOffset
+		return folderPage(root), false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func folderFromWire(f *soap.Folder) *Folder {
