@@ -130,11 +130,9 @@ func TestCLIFakeServer(t *testing.T) {
 
 func TestCLIFakeServerVersionPoisonState(t *testing.T) {
 	info, stop := startFakeServer(t, "--messages", "2", "--version", "2010sp2", "--poison", "--password", "Pw-1234")
-	if info.Version != "2010sp2" || !strings.HasSuffix(info.State, "/testserver/state") {
-		t.Errorf("first line %+v", info)
-	}
+	state := strings.TrimSuffix(info.Host, testserver.EWSPath) + testserver.StatePath
 	get := func(user, pass string) (int, testserver.State) {
-		req, _ := http.NewRequest("GET", info.State, nil)
+		req, _ := http.NewRequest("GET", state, nil)
 		req.SetBasicAuth(user, pass)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -176,7 +174,7 @@ func TestCLIFakeServerVersionPoisonState(t *testing.T) {
 		`xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">` +
 		`<s:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></s:Header><s:Body><m:GetFolder><m:FolderShape>` +
 		`<t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></s:Body></s:Envelope>`
-	req, _ := http.NewRequest("POST", info.URL, strings.NewReader(body))
+	req, _ := http.NewRequest("POST", info.Host, strings.NewReader(body))
 	req.SetBasicAuth(info.Username, info.Password)
 	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
 	resp, err := http.DefaultClient.Do(req)
@@ -188,7 +186,7 @@ func TestCLIFakeServerVersionPoisonState(t *testing.T) {
 	if resp.StatusCode != 500 || !strings.Contains(string(b), "ErrorInvalidServerVersion") || strings.Contains(string(b), "ServerVersionInfo") {
 		t.Errorf("2010 SP2 answered Exchange2013_SP1 with %d:\n%s", resp.StatusCode, b)
 	}
-	if code, stderr := stop(); code != 0 || !strings.Contains(stderr, "Exchange Server 2010 SP2") {
+	if code, stderr := stop(); code != 0 || !strings.Contains(stderr, "Exchange Server 2010 SP2") || !strings.Contains(stderr, state) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	r := runCLI(t, nil, "", "fake-server", "--version", "2003")
