@@ -46,7 +46,7 @@ func lastRequest(t *testing.T, srv *testserver.Server, op string) string {
 func countRequests(srv *testserver.Server, op string) int {
 	n := 0
 	for _, r := range srv.Requests() {
-		if r.Operation == op {
+		if r.Operation == op && !refusedForVersion(srv, r) {
 			n++
 		}
 	}

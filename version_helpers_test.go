@@ -29,3 +29,33 @@ func serverPersonality(srv *testserver.Server) testserver.Personality {
 	}
 	return testserver.Exchange2019
 }
+
+// refusedForVersion reports whether the server refused a request for its RequestServerVersion alone (a value its
+// release does not know): such a request changed nothing, and before the client has learnt the server's version
+// the first request to an Exchange older than 2013 SP1 draws one or more of them (negotiation). Helpers that
+// count the operations a test caused leave them out; negotiationRefusals counts them.
+func refusedForVersion(srv *testserver.Server, r testserver.RequestInfo) bool {
+	p, ok := srv.Personality()
+	return ok && r.Version != "" && !p.Accepts(r.Version)
+}
+
+// negotiationRefusals is how many requests a personality refuses before a client with the default Config has
+// learnt its version: Exchange2013_SP1 is sent first, and the client steps down Exchange2013, Exchange2010_SP2,
+// Exchange2010_SP1, Exchange2010 to Exchange2007_SP1 on the refusals that carry no ServerVersionInfo.
+func negotiationRefusals(srv *testserver.Server) int {
+	switch serverPersonality(srv).Name() {
+	case "2007sp1":
+		return 5 // Exchange2013_SP1, 2013, 2010_SP2, 2010_SP1, 2010
+	case "2010sp2":
+		return 2 // Exchange2013_SP1, 2013
+	case "2013":
+		return 1 // Exchange2013_SP1
+	}
+	return 0
+}
+
+// suppressesReadReceipts reports whether the server's release takes SuppressReadReceipts (Exchange 2013 SP1 and
+// later); older ones send the read receipt when a message that asks for one is marked read or deleted unread.
+func suppressesReadReceipts(srv *testserver.Server) bool {
+	return serverPersonality(srv).Accepts("Exchange2013_SP1")
+}
