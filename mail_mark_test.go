@@ -107,3 +107,38 @@ func TestMarkReadBadInputSendsNothing(t *testing.T) {
 		t.Error("message marked read")
 	}
 }
+
+// Parallel batches to a server whose version the client does not know yet negotiate it once: the first batch
+// goes alone and settles the version, the others then carry the version the server takes, so no batch but the
+// first is refused.
+func TestParallelBatchesNegotiateOnce(t *testing.T) {
+	for _, p := range []testserver.Personality{testserver.Exchange2007SP1, testserver.Exchange2010SP2, testserver.Exchange2013, testserver.Exchange2019} {
+		t.Run(p.Name(), func(t *testing.T) {
+			srv, c := setup(t, testserver.WithPersonality(p))
+			var ids []string
+			for range 8 {
+				ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "s"}))
+			}
+			if err := c.Mail().WithBatch(BatchOptions{Size: 1, Concurrency: 4}).MarkRead(testCtx(t), ids...); err != nil {
+				t.Fatal(err)
+			}
+			sent, refused := 0, 0
+			for _, r := range srv.Requests() {
+				if r.Operation == "UpdateItem" {
+					sent++
+					if !p.Accepts(r.Version) {
+						refused++
+					}
+				}
+			}
+			if want := negotiationRefusals(srv); sent != 8+want || refused != want {
+				t.Errorf("%d UpdateItem sent, %d refused for their version; want %d and %d", sent, refused, 8+want, want)
+			}
+			for _, id := range ids {
+				if it, _ := srv.Item(id); !it.IsRead {
+					t.Errorf("%s is unread", id)
+				}
+			}
+		})
+	}
+}
