@@ -46,7 +46,7 @@ func TestMoveReturnsNewIDs(t *testing.T) {
 func TestCopyKeepsOriginals(t *testing.T) {
 	srv, c := setup(t)
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "evidence", Body: "b"})
-	copies, err := c.Mail().Copy(testCtx(t), Archive, a)
+	copies, err := c.Mail().Copy(testCtx(t), archiveRef(srv), a)
 	if err != nil {
 		t.Fatal(err)
 	}

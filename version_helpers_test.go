@@ -76,3 +76,12 @@ func settleVersion(t *testing.T, srv *testserver.Server, c *Client) {
 		t.Fatalf("after negotiation the client sends %s (known: %v), which %s refuses", v, known, serverPersonality(srv))
 	}
 }
+
+// archiveRef refers to the mailbox's Archive folder as the server's release allows: by its distinguished name
+// from Exchange 2013 on (older schemas lack "archive"), by its folder id before.
+func archiveRef(srv *testserver.Server) FolderRef {
+	if serverPersonality(srv).Accepts("Exchange2013") {
+		return Archive
+	}
+	return FolderByID(srv.Default().FolderID("archive"))
+}
