@@ -41,7 +41,8 @@ type AuthMethod string
 
 // Authentication methods.
 const (
-	// AuthAuto uses the strongest scheme the server offers: NTLM, else Basic (Basic only over https).
+	// AuthAuto uses the strongest scheme the server offers: NTLM, else Basic (Basic only over https with the
+	// certificate verified: never when InsecureSkipVerify is set).
 	AuthAuto AuthMethod = soap.AuthAuto
 	// AuthNTLM uses NTLM (NTLMv2), the usual choice for Exchange on premises.
 	AuthNTLM AuthMethod = soap.AuthNTLM
@@ -152,6 +153,8 @@ type shared struct {
 	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
 	warned     sync.Once
 	disc       discoverState // autodiscover's result (autodiscover.go)
+	// secrets are the password, the Basic credentials and the tokens in use: no error text shows them.
+	secrets *secrets
 }
 
 // ServerVersion describes the server, from its ServerVersionInfo header.
@@ -248,9 +251,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Logger != nil {
-		cfg.Logger, cfg.TokenSource = redactLogger(cfg)
-	}
+	sec := clientSecrets(cfg)
+	cfg.Logger, cfg.TokenSource = redactLogger(cfg, sec)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		if cfg.InsecureSkipVerify && cfg.Logger != nil {
@@ -278,6 +280,7 @@ func New(cfg Config) (*Client, error) {
 			limit:   newLimiter(cfg.MaxConcurrency),
 			retry:   retry,
 			folders: map[string]soap.FolderRef{},
+			secrets: sec,
 		},
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,

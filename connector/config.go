@@ -3,13 +3,13 @@ package connector
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/ewsgo/ews"
+	"github.com/ewsgo/ews/internal/redact"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -101,8 +101,11 @@ var sdkNames = strings.NewReplacer("Config.Host", "host", "Config.Username", "us
 
 // NewClient checks the configuration and makes an SDK client from it; it makes no request. Errors are *Error
 // values with Code CodeInvalidConfig that name the key.
-func NewClient(cfg Config) (*ews.Client, error) {
-	ec, err := cfg.sdkConfig()
+func NewClient(cfg Config) (*ews.Client, error) { return newClient(cfg, cfg.secrets()) }
+
+// newClient is NewClient with the set of secrets that the token source adds its tokens to.
+func newClient(cfg Config, sec *redact.Set) (*ews.Client, error) {
+	ec, err := cfg.sdkConfig(sec)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +117,7 @@ func NewClient(cfg Config) (*ews.Client, error) {
 }
 
 // sdkConfig translates the configuration to the SDK's.
-func (c *Config) sdkConfig() (ews.Config, error) {
+func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 	loc, err := c.location()
 	if err != nil {
 		return ews.Config{}, err
@@ -166,7 +169,7 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 		if access == "" {
 			access = string(ews.Impersonation)
 		}
-		ts, err := c.tokenSource(ec.Host)
+		ts, err := c.tokenSource(ec.Host, sec)
 		if err != nil {
 			return ews.Config{}, err
 		}
@@ -198,7 +201,7 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 }
 
 // tokenSource makes the OAuth2 client-credentials token source of Microsoft's identity platform.
-func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
+func (c *Config) tokenSource(host string, sec *redact.Set) (oauth2.TokenSource, error) {
 	if c.ClientID == "" {
 		return nil, configErr("client_id", "client_id is required with auth_type oauth2")
 	}
@@ -214,8 +217,8 @@ func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
 			return nil, configErr("tenant_id", "tenant_id %q is not a tenant id or domain", c.TenantID)
 		}
 		tokenURL = "https://login.microsoftonline.com/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token"
-	} else if u, err := url.Parse(tokenURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, configErr("token_url", "token_url %q is not an http(s) URL", tokenURL)
+	} else if err := checkTokenURL(tokenURL); err != nil {
+		return nil, err
 	}
 	scope := c.Scope
 	if scope == "" {
@@ -232,6 +235,6 @@ func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
 	cc := &clientcredentials.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: tokenURL, Scopes: []string{scope},
 		AuthStyle: oauth2.AuthStyleInParams}
 	// The token source caches a token until it expires; its requests are bounded by the HTTP client's timeout.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: time.Minute})
-	return cc.TokenSource(ctx), nil
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, tokenHTTPClient())
+	return &recordedTokens{src: cc.TokenSource(ctx), secrets: sec}, nil
 }

@@ -146,12 +146,13 @@ func Run(ctx context.Context, cfg Config, operation string, params json.RawMessa
 	if err := decodeParams("the parameters of "+operation, params, p.Interface(), loc); err != nil {
 		return err
 	}
-	c, err := NewClient(cfg)
+	sec := cfg.secrets()
+	c, err := newClient(cfg, sec)
 	if err != nil {
-		return err
+		return redactError(sec, ErrorOf(err))
 	}
 	if err := op.run(ctx, c, p.Interface(), out); err != nil {
-		return ErrorOf(err)
+		return redactError(sec, ErrorOf(err))
 	}
 	return nil
 }

@@ -89,10 +89,12 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: tr}
 	case AuthNTLM:
 		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: tr}}
-	default: // auto: NTLM when offered, else Basic over https (or when allowed)
+	default: // auto: NTLM when offered, else Basic over verified https (or when allowed)
+		// Without certificate verification anyone on the path may be the server: one that offers only Basic
+		// would get the password in clear text, so auto answers only NTLM then (an explicit basic still can).
 		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{
 			RoundTripper:   tr,
-			AllowBasicAuth: cfg.HTTPS || cfg.AllowBasicOverHTTP,
+			AllowBasicAuth: (cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP,
 		}}
 	}
 	return &http.Client{
