@@ -100,3 +100,36 @@ func poolOf(s *httptest.Server) *x509.CertPool {
 	p.AddCert(s.Certificate())
 	return p
 }
+
+// The attachments of one message total at most MaxAttachmentsSize: more is refused before any request, and a
+// Reader is not read past the cap.
+func TestAttachmentsTotalCapped(t *testing.T) {
+	srv, c := setup(t)
+	half := make([]byte, MaxAttachmentsSize/2+1)
+	d := Draft{To: []string{"bob@example.com"}, Subject: "big", Attachments: []Attachment{{Name: "a", Content: half}, {Name: "b", Content: half}}}
+	_, err := c.Mail().Send(testCtx(t), d)
+	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "Draft.Attachments") {
+		t.Fatalf("two attachments over the cap: err = %v", err)
+	}
+	endless := &countingZeros{}
+	d.Attachments = []Attachment{{Name: "a", Content: half[:MaxAttachmentsSize-8<<20]}, {Name: "z", Reader: endless}}
+	if _, err = c.Mail().Send(testCtx(t), d); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("endless Reader: err = %v", err)
+	}
+	if endless.n > MaxAttachmentsSize {
+		t.Errorf("read %d bytes of an endless Reader, cap %d", endless.n, MaxAttachmentsSize)
+	}
+	for _, r := range srv.Requests() {
+		if r.Operation != "" {
+			t.Errorf("request %s sent for a message over the cap", r.Operation)
+		}
+	}
+}
+
+type countingZeros struct{ n int64 }
+
+func (z *countingZeros) Read(p []byte) (int, error) {
+	clear(p)
+	z.n += int64(len(p))
+	return len(p), nil
+}

@@ -41,6 +41,10 @@ type Config struct {
 	Timezone        string `json:"timezone" help:"IANA time zone of dates given without an offset and of the times returned; default UTC"`
 	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
 	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
+	AttachmentsDir  string `json:"attachments_dir" help:"send_email attaches files from this directory only (after symbolic links are resolved); default: any regular file outside /proc, /sys and /dev"`
+	// SecretFiles are files that are never attached: the command line sets the configuration, password and
+	// client secret files it read.
+	SecretFiles []string `json:"-"`
 }
 
 // String describes the configuration without its secrets.

@@ -264,11 +264,13 @@ func SendEmail(ctx context.Context, c *ews.Client, p SendEmailParams) (*SentEmai
 	}
 	d := ews.Draft{To: p.ToRecipients, Cc: p.CcRecipients, Bcc: p.BccRecipients, Subject: p.Subject, Body: p.Body, HTML: isHTML(p.Body)}
 	names := []string{}
+	policy, budget := policyOf(ctx), int64(ews.MaxAttachmentsSize)
 	for i, a := range p.Attachments {
-		att, err := a.load()
+		att, err := a.load(policy, budget)
 		if err != nil {
 			return nil, paramErr("attachments", "parameter %q: attachment %d: %v", "attachments", i+1, err)
 		}
+		budget -= int64(len(att.Content))
 		d.Attachments = append(d.Attachments, att)
 		names = append(names, att.Name)
 	}
@@ -291,31 +293,25 @@ func nonNil(l []string) []string {
 	return l
 }
 
-// maxAttachmentFile bounds an attachment read from a file (Exchange Online refuses messages over 150 MB).
-const maxAttachmentFile = 150 << 20
-
-// load reads an attachment given by path, or checks one given inline.
-func (a Attachment) load() (ews.Attachment, error) {
+// load reads an attachment given by path (within policy p and the message's remaining budget), or checks one
+// given inline.
+func (a Attachment) load(p *attachmentPolicy, budget int64) (ews.Attachment, error) {
 	out := ews.Attachment{Name: a.Name, ContentType: a.ContentType, Content: a.Content}
 	if a.Path != "" {
-		st, err := os.Stat(a.Path)
+		b, err := p.read(a.Path, budget)
 		if err != nil {
-			return out, err
-		}
-		if !st.Mode().IsRegular() {
-			return out, &os.PathError{Op: "read", Path: a.Path, Err: errNotRegular}
-		}
-		if st.Size() > maxAttachmentFile {
-			return out, &os.PathError{Op: "read", Path: a.Path, Err: errTooLarge}
-		}
-		b, err := os.ReadFile(a.Path)
-		if err != nil {
-			return out, err
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return out, err
+			}
+			return out, &os.PathError{Op: "read", Path: a.Path, Err: err}
 		}
 		out.Content = b
 		if out.Name == "" {
 			out.Name = filepath.Base(a.Path)
 		}
+	} else if int64(len(a.Content)) > budget {
+		return out, errTotalTooBig
 	}
 	if out.Name == "" {
 		return out, errNoName

@@ -151,7 +151,7 @@ func Run(ctx context.Context, cfg Config, operation string, params json.RawMessa
 	if err != nil {
 		return redactError(sec, ErrorOf(err))
 	}
-	if err := op.run(ctx, c, p.Interface(), out); err != nil {
+	if err := op.run(withAttachmentPolicy(ctx, cfg), c, p.Interface(), out); err != nil {
 		return redactError(sec, ErrorOf(err))
 	}
 	return nil
