@@ -112,7 +112,7 @@ func TestAttachmentsTotalCapped(t *testing.T) {
 		t.Fatalf("two attachments over the cap: err = %v", err)
 	}
 	endless := &countingZeros{}
-	d.Attachments = []Attachment{{Name: "a", Content: half[:MaxAttachmentsSize-8<<20]}, {Name: "z", Reader: endless}}
+	d.Attachments = []Attachment{{Name: "a", Content: half}, {Name: "y", Content: half[:MaxAttachmentsSize/2-8<<20]}, {Name: "z", Reader: endless}}
 	if _, err = c.Mail().Send(testCtx(t), d); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("endless Reader: err = %v", err)
 	}
