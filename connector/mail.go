@@ -228,11 +228,11 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 
 // SendEmailParams are the parameters of send_email.
 type SendEmailParams struct {
-	Subject       string       `json:"subject" help:"subject"`
+	Subject       string       `json:"subject" verbatim:"true" help:"subject"`
 	ToRecipients  []string     `json:"to_recipients" help:"To addresses, comma-separated or a JSON list (at least one of to, cc, bcc)"`
 	CcRecipients  []string     `json:"cc_recipients" help:"Cc addresses, comma-separated or a JSON list"`
 	BccRecipients []string     `json:"bcc_recipients" help:"Bcc addresses, comma-separated or a JSON list"`
-	Body          string       `json:"body" help:"body, text or HTML (a body that starts with a tag is HTML)"`
+	Body          string       `json:"body" verbatim:"true" help:"body, text or HTML (a body that starts with a tag is HTML)"`
 	Attachments   []Attachment `json:"attachments" help:"files to attach: paths (comma-separated or a JSON list) read on the machine that runs the connector, or objects {\"name\": \"report.pdf\", \"content\": \"<base64>\"}"`
 }
 

@@ -95,8 +95,13 @@ const (
 	CodeOutcomeUnknown = "OutcomeUnknown"
 	// CodeAutodiscoverFailed: Autodiscover found no EWS URL.
 	CodeAutodiscoverFailed = "AutodiscoverFailed"
-	// CodeTimeout: the operation did not finish in time.
+	// CodeTimeout: the operation did not finish in time; what it returned before is incomplete.
 	CodeTimeout = "Timeout"
+	// CodeCancelled: the operation was interrupted (SIGINT, SIGTERM, a cancelled context) before it finished;
+	// what it returned before is incomplete.
+	CodeCancelled = "Cancelled"
+	// CodeStateError: the poll state could not be read, locked or saved.
+	CodeStateError = "StateError"
 	// CodeError: any other failure.
 	CodeError = "Error"
 )
@@ -165,6 +170,10 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeHTTPError
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		out.Code = CodeTimeout
+	case errors.Is(err, context.Canceled):
+		out.Code = CodeCancelled
+	case errors.Is(err, ews.ErrStateLocked):
+		out.Code = CodeStateError
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
 	case errors.Is(err, ews.ErrInvalidQuery), errors.Is(err, ews.ErrInvalidInput), errors.Is(err, ews.ErrInvalidFolder):
