@@ -77,6 +77,11 @@ func list[P, R any](name, summary string, f func(context.Context, *ews.Client, P
 					return err
 				}
 			}
+			// An iterator that ended because its context did is cut short, whether or not it said so: the
+			// result is an error, never a success with part of the list.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			return out.Flush()
 		},
 	}
