@@ -253,4 +253,3 @@ func (s *bufferedStore) get(key string) *PollState {
 	defer s.mu.Unlock()
 	return s.pending[key].clone()
 }
-
