@@ -335,7 +335,11 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 		if m.RootFolder.IncludesLastItemInRange || len(m.RootFolder.Folders.Folders) == 0 {
 			return out, nil
 		}
-		offset = m.RootFolder.IndexedPagingOffset
+		next := m.RootFolder.IndexedPagingOffset
+		if next <= offset { // a server that pages without moving on would loop forever
+			next = offset + len(m.RootFolder.Folders.Folders)
+		}
+		offset = next
 	}
 }
 

@@ -195,6 +195,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 	held := true // the credit for the next batch is taken
 	pending := startPage(0, sizeFor(0))
 	removed = 0
+	guard := &progressGuard{what: "FindItem"} // the same page forever
 	for {
 		var pr pageResult
 		select {
@@ -231,6 +232,10 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			}
 		}
 		p.finds.put(pr.resp) // the ids are taken
+		if err := guard.step(ctx, len(fresh) > 0 || last); err != nil {
+			deliver(fetched{err: err})
+			return
+		}
 		var spec *pageReq
 		if speculate && !last && count > 0 && (p.limit == 0 || n+len(fresh) < p.limit) {
 			spec = startPage(max(0, pagingOffset-min(drift, maxStep)), sizeFor(n+len(fresh)))
