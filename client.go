@@ -283,7 +283,11 @@ func New(cfg Config) (*Client, error) {
 			secrets: sec,
 		},
 	}
-	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
+	maxResp := cfg.MaxResponseBytes
+	if maxResp <= 0 {
+		maxResp = soap.DefaultMaxResponseBytes
+	}
+	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Budget: soap.NewBudget(maxResp / 2), Logger: cfg.Logger,
 		LogBodies: cfg.LogBodies}
 	if cfg.Auth == AuthOAuth2 {
 		c.wire.AnchorMailbox = cfg.EmailAddress
