@@ -9,8 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	ntlmssp "github.com/Azure/go-ntlmssp"
-	"golang.org/x/oauth2"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // adClients are the HTTP clients of one discovery. None follows redirects (discovery checks each one itself),
@@ -69,35 +68,11 @@ func adTransport(cfg *Config) *http.Transport {
 
 // credentialTransport authenticates as cfg.Auth says. On a redirected request only NTLM is allowed.
 func credentialTransport(cfg *Config, base http.RoundTripper, redirected bool) http.RoundTripper {
-	switch cfg.Auth {
-	case AuthBasic:
-		if redirected {
-			return base
-		}
-		return &withBasic{base: base, user: cfg.Username, pass: cfg.Password}
-	case AuthOAuth2:
-		if redirected {
-			return base
-		}
-		return &oauth2.Transport{Source: cfg.TokenSource, Base: base}
-	case AuthNTLM:
-		return &withBasic{base: ntlmssp.Negotiator{RoundTripper: base}, user: cfg.Username, pass: cfg.Password}
-	default: // auto: NTLM when offered, Basic when asked for (https only, and never on a redirect)
-		return &withBasic{base: ntlmssp.Negotiator{RoundTripper: base, AllowBasicAuth: !redirected}, user: cfg.Username, pass: cfg.Password}
+	if redirected && (cfg.Auth == AuthBasic || cfg.Auth == AuthOAuth2) {
+		return base
 	}
-}
-
-// withBasic puts the credentials in the request's Basic auth fields: sent as they are to base, or handed to
-// go-ntlmssp's Negotiator, which sends them only in the scheme the server asks for.
-type withBasic struct {
-	base       http.RoundTripper
-	user, pass string
-}
-
-func (b *withBasic) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.SetBasicAuth(b.user, b.pass)
-	return b.base.RoundTrip(r)
+	// auto: NTLM when offered, Basic when asked for (https only, and never on a redirect)
+	return soap.Authenticate(base, string(cfg.Auth), cfg.Username, cfg.Password, cfg.TokenSource, !redirected)
 }
 
 // trustGuard refuses, before any credential is added, every request that is not https to a trusted host. The

@@ -483,8 +483,3 @@ func (c *Client) noteVersion(svi *soap.ServerVersionInfo) {
 		c.shared.version = requestVersion(svi)
 	}
 }
-
-// itemErr converts a per-item ResponseMessage error.
-func (c *Client) itemErr(m *soap.ResponseMessage) error {
-	return c.convertError(m.Err())
-}

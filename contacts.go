@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/ewsgo/ews/internal/soap"
@@ -17,21 +16,22 @@ type ContactsService struct {
 // DefaultContactPageSize is the number of contacts List asks the server for at once.
 const DefaultContactPageSize = 200
 
-// ListContactsOptions selects the contacts List returns.
-type ListContactsOptions struct {
+// ContactListOptions selects the contacts List returns.
+type ContactListOptions struct {
 	// Folder is the contacts folder; the zero value means the default Contacts folder.
 	Folder FolderRef
 	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultContactPageSize.
 	PageSize int
 }
 
-// ContactOptions says where a contact is created.
-type ContactOptions struct {
+// ContactCreateOptions says where a contact is created.
+type ContactCreateOptions struct {
 	// Folder is the contacts folder; the zero value means the default Contacts folder.
 	Folder FolderRef
 }
 
-func (c *Client) contactsFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
+func (s *ContactsService) contactsFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
+	c := s.c
 	if f.IsZero() {
 		f = ContactsFolder
 	}
@@ -41,18 +41,18 @@ func (c *Client) contactsFolder(ctx context.Context, field string, f FolderRef) 
 // List returns every contact of a contacts folder, sorted by display name, a page at a time; each page's
 // details are fetched with GetItem. Distribution lists in the folder are skipped. Breaking out of the loop stops
 // the requests.
-func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) iter.Seq2[*Contact, error] {
+func (s *ContactsService) List(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
 	return func(yield func(*Contact, error) bool) {
 		c := s.c
 		size := opts.PageSize
 		if size < 0 || size > 1000 {
-			yield(nil, phraseErr("ListContactsOptions.PageSize", "%d is not between 1 and 1000", size))
+			yield(nil, phraseErr("ContactListOptions.PageSize", "%d is not between 1 and 1000", size))
 			return
 		}
 		if size == 0 {
 			size = DefaultContactPageSize
 		}
-		ref, err := c.contactsFolder(ctx, "ListContactsOptions.Folder", opts.Folder)
+		ref, err := s.contactsFolder(ctx, "ContactListOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -66,27 +66,19 @@ func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) it
 				SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "contacts:DisplayName"}}},
 				ParentFolderIDs: []soap.FolderRef{ref},
 			}
-			var resp soap.FindItemResponse
-			if err := c.call(ctx, req, &resp); err != nil {
+			resp, err := doOne(ctx, c, req)
+			if err != nil {
 				yield(nil, err)
-				return
-			}
-			if len(resp.ResponseMessages) != 1 {
-				yield(nil, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages)))
 				return
 			}
 			m := &resp.ResponseMessages[0]
-			if err := c.itemErr(&m.ResponseMessage); err != nil {
-				yield(nil, err)
-				return
-			}
 			var ids []string
 			for _, it := range m.RootFolder.Items.Items {
 				if it.XMLName.Local == "Contact" && it.ItemID != nil {
 					ids = append(ids, it.ItemID.ID)
 				}
 			}
-			cts, err := c.getContacts(ctx, ids, true)
+			cts, err := s.getContacts(ctx, ids, true)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -114,7 +106,7 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	cts, err := s.c.getContacts(ctx, []string{id}, false)
+	cts, err := s.getContacts(ctx, []string{id}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +115,8 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 
 // getContacts fetches contacts by id, getBatch at a time; with skipMissing, contacts deleted since they were
 // listed are left out.
-func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
+func (s *ContactsService) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
+	c := s.c
 	var out []*Contact
 	shape := soap.ItemShape{BaseShape: "AllProperties", BodyType: "Text"}
 	err := c.getTyped(ctx, ids, shape, "Contact", "a contact", skipMissing, func(it *soap.Item) {
@@ -136,40 +129,26 @@ func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool
 }
 
 // Create creates a contact and returns its id.
-func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOptions) (string, error) {
+func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactCreateOptions) (string, error) {
 	c := s.c
 	w, err := wireContact("Contact", &ct)
 	if err != nil {
 		return "", err
 	}
-	ref, err := c.contactsFolder(ctx, "ContactOptions.Folder", opts.Folder)
+	ref, err := s.contactsFolder(ctx, "ContactCreateOptions.Folder", opts.Folder)
 	if err != nil {
 		return "", err
 	}
 	req := &soap.CreateItem{SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{w}}
-	var resp soap.CreateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return "", err
-	}
-	return c.createdID(resp.ResponseMessages, "CreateItem")
+	return c.createWithID(ctx, req)
 }
 
-// Delete deletes a contact: to Deleted Items, or for good with permanent.
-func (s *ContactsService) Delete(ctx context.Context, id string, permanent bool) error {
-	c := s.c
-	if err := checkID(id); err != nil {
+// Delete deletes contacts, in batches, the way opts.How says. Contacts that fail are reported in a
+// *BatchError; the others are deleted.
+func (s *ContactsService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+	how, err := opts.How.check()
+	if err != nil {
 		return err
 	}
-	dt := "MoveToDeletedItems"
-	if permanent {
-		dt = "HardDelete"
-	}
-	var resp soap.DeleteItemResponse
-	if err := c.callOnce(ctx, &soap.DeleteItem{DeleteType: dt, ItemIDs: []soap.ItemID{{ID: id}}}, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: DeleteItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0])
+	return s.c.deleteByID(ctx, ids, &soap.DeleteItem{DeleteType: how})
 }

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/ewsgo/ews/internal/soap"
@@ -90,17 +89,11 @@ func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts Re
 	if v := c.versionInUse(); opts.ContactData && !strings.HasPrefix(v, "Exchange2007") && v != "Exchange2010" && v != "Exchange2010_SP1" {
 		req.ContactDataShape = "AllProperties" // Exchange 2010 SP2 and later
 	}
-	var resp soap.ResolveNamesResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return nil, err
 	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: ResolveNames returned %d response messages for 1 name", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
 	m := &resp.ResponseMessages[0]
-	if err := m.Err(); err != nil {
-		return nil, c.convertError(err)
-	}
 	if m.ResolutionSet == nil {
 		return nil, nil
 	}
@@ -144,17 +137,11 @@ func (s *ContactsService) ExpandDL(ctx context.Context, address string) (*Distri
 	if err != nil {
 		return nil, err
 	}
-	var resp soap.ExpandDLResponse
-	if err := c.call(ctx, &soap.ExpandDL{Mailbox: soap.Mailbox{EmailAddress: m.EmailAddress}}, &resp); err != nil {
+	resp, err := doOne(ctx, c, &soap.ExpandDL{Mailbox: soap.Mailbox{EmailAddress: m.EmailAddress}})
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: ExpandDL returned %d response messages for 1 list", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	rm := &resp.ResponseMessages[0]
-	if err := c.itemErr(&rm.ResponseMessage); err != nil {
-		return nil, err
-	}
 	dl := &DistributionList{Truncated: !rm.Complete()}
 	for i := range rm.DLExpansion.Mailboxes {
 		dl.Members = append(dl.Members, mailboxFromWire(&rm.DLExpansion.Mailboxes[i]))

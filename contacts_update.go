@@ -37,14 +37,8 @@ func (s *ContactsService) Update(ctx context.Context, id string, ch ContactChang
 		return phraseErr("ContactChanges", "has no change")
 	}
 	req := &soap.UpdateItem{ConflictResolution: "AutoResolve", ItemChanges: []soap.ItemChange{{ItemID: soap.ItemID{ID: id}, Updates: updates}}}
-	var resp soap.UpdateItemResponse
-	if err := c.callOnce(ctx, req, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: UpdateItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	_, err = doOne(ctx, c, req)
+	return err
 }
 
 // contactUpdates checks ch and builds its updates.

@@ -132,17 +132,7 @@ type HTTPError struct {
 
 // Error implements error.
 func (e *HTTPError) Error() string {
-	s := "ews: http " + e.Status
-	if e.Status == "" {
-		s = "ews: http " + strconv.Itoa(e.StatusCode)
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	if e.Excerpt != "" {
-		s += ": " + strconv.Quote(e.Excerpt)
-	}
-	return s
+	return "ews: " + soap.HTTPErrorText(e.StatusCode, e.Status, e.Excerpt, e.Err)
 }
 
 // Unwrap returns Err.

@@ -249,17 +249,11 @@ func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name st
 		}},
 		ParentFolderIDs: []soap.FolderRef{parent},
 	}
-	var resp soap.FindFolderResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return soap.FolderRef{}, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return soap.FolderRef{}, fmt.Errorf("%w: FindFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := c.itemErr(&m.ResponseMessage); err != nil {
-		return soap.FolderRef{}, err
-	}
 	var found []soap.FolderRef
 	for _, f := range m.RootFolder.Folders.Folders {
 		if strings.EqualFold(f.DisplayName, name) {
@@ -282,17 +276,11 @@ func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 		return nil, err
 	}
 	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "Default"}, FolderIDs: []soap.FolderRef{ref}}
-	var resp soap.GetFolderResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: GetFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, err
-	}
 	if len(m.Folders.Folders) != 1 {
 		return nil, fmt.Errorf("%w: GetFolder returned %d folders", ErrMalformedResponse, len(m.Folders.Folders))
 	}
@@ -318,17 +306,11 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 500, Offset: offset, BasePoint: "Beginning"},
 			ParentFolderIDs: []soap.FolderRef{ref},
 		}
-		var resp soap.FindFolderResponse
-		if err := c.call(ctx, req, &resp); err != nil {
+		resp, err := doOne(ctx, c, req)
+		if err != nil {
 			return nil, err
-		}
-		if len(resp.ResponseMessages) != 1 {
-			return nil, fmt.Errorf("%w: FindFolder returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
 		}
 		m := &resp.ResponseMessages[0]
-		if err := c.itemErr(&m.ResponseMessage); err != nil {
-			return nil, err
-		}
 		for i := range m.RootFolder.Folders.Folders {
 			out = append(out, folderFromWire(&m.RootFolder.Folders.Folders[i]))
 		}

@@ -23,22 +23,19 @@ func (c *Client) getItemBatchInto(ctx context.Context, ids []string, shape soap.
 	for i, id := range ids {
 		req.ItemIDs[i] = soap.ItemID{ID: id}
 	}
-	if err := c.call(ctx, req, resp); err != nil {
+	if err := doInto(ctx, c, req, resp); err != nil {
 		return nil, nil, err
-	}
-	if len(resp.ResponseMessages) != len(ids) {
-		return nil, nil, fmt.Errorf("%w: GetItem returned %d response messages for %d ids", ErrMalformedResponse, len(resp.ResponseMessages), len(ids))
 	}
 	items := make([]*soap.Item, len(ids))
 	errs := make([]error, len(ids))
 	for i := range resp.ResponseMessages {
 		m := &resp.ResponseMessages[i]
-		if err := c.itemErr(&m.ResponseMessage); err != nil {
+		if err := c.itemErr(req, &m.ResponseMessage); err != nil {
 			errs[i] = err
 			continue
 		}
 		if len(m.Items.Items) != 1 {
-			errs[i] = fmt.Errorf("%w: GetItem returned %d items for one id", ErrMalformedResponse, len(m.Items.Items))
+			errs[i] = &OpError{Op: "GetItem", Err: fmt.Errorf("%w: %d items for one id", ErrMalformedResponse, len(m.Items.Items))}
 			continue
 		}
 		items[i] = &m.Items.Items[0]

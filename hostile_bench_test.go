@@ -130,7 +130,7 @@ func BenchmarkHostile(b *testing.B) {
 		})
 		dir := b.TempDir()
 		peakOf(b, func() {
-			batch, err := c.PollOnceWith(ctx, Inbox, filepath.Join(dir, "state"), PollOnceOptions{IncludeExisting: true, MaxEvents: 1000})
+			batch, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: filepath.Join(dir, "state"), IncludeExisting: true, MaxEvents: 1000})
 			if err != nil {
 				b.Fatal(err)
 			}

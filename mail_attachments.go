@@ -36,19 +36,13 @@ func (s *MailService) AttachmentContent(ctx context.Context, attachmentID string
 	if err := checkAttachmentID(attachmentID); err != nil {
 		return nil, nil, err
 	}
-	req := &soap.GetAttachment{AttachmentShape: &soap.AttachmentShape{IncludeMimeContent: ptrTo(true)},
+	req := &soap.GetAttachment{AttachmentShape: &soap.AttachmentShape{IncludeMimeContent: Ptr(true)},
 		AttachmentIDs: []soap.AttachmentID{{ID: attachmentID}}}
-	var resp soap.GetAttachmentResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, s.c, req)
+	if err != nil {
 		return nil, nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, nil, fmt.Errorf("%w: GetAttachment returned %d response messages for 1 attachment", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, nil, err
-	}
 	if len(m.Attachments.Attachments) != 1 {
 		return nil, nil, fmt.Errorf("%w: GetAttachment returned %d attachments for 1 id", ErrMalformedResponse, len(m.Attachments.Attachments))
 	}
@@ -88,7 +82,7 @@ func (s *MailService) OpenAttachment(ctx context.Context, attachmentID string) (
 // included, for analysis tools. The message is an ItemId or an Internet Message-ID; a Message-ID that names
 // several copies uses the first one found.
 func (s *MailService) ExportMIME(ctx context.Context, id string) ([]byte, error) {
-	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: ptrTo(true)})
+	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: Ptr(true)})
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ewsgo/ews/internal/soap"
 )
@@ -30,7 +29,7 @@ func (s *MailService) mark(ctx context.Context, ids []string, read bool) error {
 	if err != nil {
 		return err
 	}
-	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+	eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		return s.updateRead(ctx, batch, read)
 	})
 	return res.err()
@@ -42,25 +41,20 @@ func (s *MailService) updateRead(ctx context.Context, batch []target, read bool)
 	req := &soap.UpdateItem{ConflictResolution: "AutoResolve", MessageDisposition: "SaveOnly",
 		ItemChanges: make([]soap.ItemChange, len(batch))}
 	if read && s.c.versionAtLeast("Exchange2013_SP1") {
-		req.SuppressReadReceipts = ptrTo(true)
+		req.SuppressReadReceipts = Ptr(true)
 	}
 	for i, t := range batch {
 		req.ItemChanges[i] = soap.ItemChange{ItemID: soap.ItemID{ID: t.id}, Updates: []soap.Update{
-			{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: ptrTo(read)}},
+			{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: Ptr(read)}},
 		}}
 	}
-	var resp soap.UpdateItemResponse
-	if err := s.c.call(ctx, req, &resp); err != nil {
+	resp, err := do(ctx, s.c, req)
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.ResponseMessages) != len(batch) {
-		return nil, fmt.Errorf("%w: UpdateItem returned %d response messages for %d items", ErrMalformedResponse, len(resp.ResponseMessages), len(batch))
 	}
 	errs := make([]error, len(batch))
 	for i := range resp.ResponseMessages {
-		errs[i] = s.c.itemErr(&resp.ResponseMessages[i].ResponseMessage)
+		errs[i] = s.c.itemErr(req, &resp.ResponseMessages[i].ResponseMessage)
 	}
 	return errs, nil
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -181,16 +181,13 @@ func (s *MailService) findByMessageIDs(ctx context.Context, mids []string, folde
 			req := &soap.FindItem{Traversal: "Shallow", ItemShape: shape,
 				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: maxPageSize, BasePoint: "Beginning"},
 				Restriction:     &soap.Restriction{Expr: expr}, ParentFolderIDs: fs}
-			var resp soap.FindItemResponse
-			if err := s.c.call(ctx, req, &resp); err != nil {
+			resp, err := do(ctx, s.c, req)
+			if err != nil {
 				return nil, err
-			}
-			if len(resp.ResponseMessages) != len(fs) {
-				return nil, fmt.Errorf("%w: FindItem returned %d response messages for %d folders", ErrMalformedResponse, len(resp.ResponseMessages), len(fs))
 			}
 			for i := range resp.ResponseMessages {
 				m := &resp.ResponseMessages[i]
-				if err := s.c.itemErr(&m.ResponseMessage); err != nil {
+				if err := s.c.itemErr(req, &m.ResponseMessage); err != nil {
 					if isErr(err, ErrFolderNotFound) {
 						continue // deleted since it was listed
 					}

@@ -247,14 +247,11 @@ func (s *MailService) findPage(ctx context.Context, req *soap.FindItem) (*soap.F
 
 // findPageInto is findPage decoding into resp (the result points into it).
 func (s *MailService) findPageInto(ctx context.Context, req *soap.FindItem, resp *soap.FindItemResponse) (*soap.FindItemParent, error) {
-	if err := s.c.call(ctx, req, resp); err != nil {
+	if err := doInto(ctx, s.c, req, resp); err != nil {
 		return nil, err
 	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: FindItem returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
 	m := &resp.ResponseMessages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
+	if err := s.c.itemErr(req, &m.ResponseMessage); err != nil {
 		return nil, err
 	}
 	return &m.RootFolder, nil

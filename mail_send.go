@@ -168,7 +168,7 @@ func (s *MailService) buildMessage(d Draft) (*soap.Message, []any, error) {
 		msg.Categories = &soap.Strings{Strings: d.Categories}
 	}
 	if d.ReadReceipt {
-		msg.IsReadReceiptRequested = ptrTo(true)
+		msg.IsReadReceiptRequested = Ptr(true)
 	}
 	if d.InternetMessageID != "" {
 		if msg.InternetMessageID, err = normalizeMessageID("Draft.InternetMessageID", d.InternetMessageID); err != nil {
@@ -249,7 +249,7 @@ func fileAttachment(field string, a Attachment, budget int64) (*soap.FileAttachm
 	fa := &soap.FileAttachment{Name: a.Name, ContentType: a.ContentType, ContentID: a.ContentID,
 		Content: base64.StdEncoding.EncodeToString(content)}
 	if a.Inline {
-		fa.IsInline = ptrTo(true)
+		fa.IsInline = Ptr(true)
 	}
 	return fa, int64(len(content)), nil
 }
@@ -270,17 +270,11 @@ func (s *MailService) newMessageID() string {
 
 // createItem sends a CreateItem of one item and returns the id the server gave it (empty when it sent it).
 func (s *MailService) createItem(ctx context.Context, req *soap.CreateItem) (soap.ID, error) {
-	var resp soap.CreateItemResponse
-	if err := s.c.callOnce(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, s.c, req)
+	if err != nil {
 		return soap.ID{}, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return soap.ID{}, fmt.Errorf("%w: CreateItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := s.c.itemErr(&m.ResponseMessage); err != nil {
-		return soap.ID{}, err
-	}
 	if len(m.Items.Items) == 1 && m.Items.Items[0].ItemID != nil {
 		return *m.Items.Items[0].ItemID, nil
 	}
@@ -301,22 +295,18 @@ func (s *MailService) sendViaDraft(ctx context.Context, msg *soap.Message, atts 
 		return fmt.Errorf("%w: CreateItem (SaveOnly) returned no item id", ErrMalformedResponse)
 	}
 	fail := func(err error) error {
-		var resp soap.DeleteItemResponse
-		_ = s.c.callOnce(context.WithoutCancel(ctx), &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: id.ID}}}, &resp)
+		_, _ = do(context.WithoutCancel(ctx), s.c, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: id.ID}}})
 		return err
 	}
 	changeKey := id.ChangeKey
 	for _, a := range atts {
-		var resp soap.CreateAttachmentResponse
 		req := &soap.CreateAttachment{ParentItemID: soap.ReferenceItemID{ID: id.ID}, Attachments: soap.Attachments{Attachments: []any{a}}}
-		if err := s.c.callOnce(ctx, req, &resp); err != nil {
+		resp, err := do(ctx, s.c, req)
+		if err != nil {
 			return fail(err)
 		}
-		if len(resp.ResponseMessages) != 1 {
-			return fail(fmt.Errorf("%w: CreateAttachment returned %d response messages for 1 attachment", ErrMalformedResponse, len(resp.ResponseMessages)))
-		}
 		m := &resp.ResponseMessages[0]
-		if err := s.c.itemErr(&m.ResponseMessage); err != nil {
+		if err := s.c.itemErr(req, &m.ResponseMessage); err != nil {
 			return fail(fmt.Errorf("ews: attachment %q: %w", a.(*soap.FileAttachment).Name, err))
 		}
 		if as := m.Attachments.Attachments; len(as) == 1 && as[0].AttachmentID.RootItemChangeKey != "" {
@@ -327,14 +317,11 @@ func (s *MailService) sendViaDraft(ctx context.Context, msg *soap.Message, atts 
 	if !noCopy {
 		req.SavedItemFolderID = &soap.TargetFolder{Folder: saveIn}
 	}
-	var resp soap.SendItemResponse
-	if err := s.c.callOnce(ctx, req, &resp); err != nil {
+	resp, err := do(ctx, s.c, req)
+	if err != nil {
 		return err // the outcome may be unknown: the draft is kept rather than deleted after a possible send
 	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: SendItem returned %d response messages for 1 item", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	if err := s.c.itemErr(&resp.ResponseMessages[0]); err != nil {
+	if err := s.c.itemErr(req, &resp.ResponseMessages[0]); err != nil {
 		return fail(err)
 	}
 	return nil

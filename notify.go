@@ -22,17 +22,11 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 	} else {
 		req.Streaming = &soap.StreamingSubscriptionRequest{FolderIDs: folders, EventTypes: watchEvents}
 	}
-	var resp soap.SubscribeResponse
-	if err := c.call(ctx, req, &resp); err != nil {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
 		return "", "", err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return "", "", fmt.Errorf("%w: Subscribe returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := c.itemErr(&m.ResponseMessage); err != nil {
-		return "", "", err
-	}
 	if m.SubscriptionID == "" || pullTimeout > 0 && m.Watermark == "" {
 		return "", "", fmt.Errorf("%w: Subscribe returned no SubscriptionId or Watermark", ErrMalformedResponse)
 	}
@@ -41,29 +35,17 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 
 // unsubscribe ends a subscription.
 func (c *Client) unsubscribe(ctx context.Context, id string) error {
-	var resp soap.UnsubscribeResponse
-	if err := c.call(ctx, &soap.Unsubscribe{SubscriptionID: id}, &resp); err != nil {
-		return err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return fmt.Errorf("%w: Unsubscribe returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
-	}
-	return c.itemErr(&resp.ResponseMessages[0])
+	_, err := doOne(ctx, c, &soap.Unsubscribe{SubscriptionID: id})
+	return err
 }
 
 // pullEvents returns the events of a pull subscription since watermark.
 func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
-	var resp soap.GetEventsResponse
-	if err := c.call(ctx, &soap.GetEvents{SubscriptionID: id, Watermark: watermark}, &resp); err != nil {
+	resp, err := doOne(ctx, c, &soap.GetEvents{SubscriptionID: id, Watermark: watermark})
+	if err != nil {
 		return nil, err
-	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: GetEvents returned %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
 	}
 	m := &resp.ResponseMessages[0]
-	if err := c.itemErr(&m.ResponseMessage); err != nil {
-		return nil, err
-	}
 	if m.Notification == nil {
 		return nil, fmt.Errorf("%w: GetEvents returned no Notification", ErrMalformedResponse)
 	}
@@ -72,21 +54,23 @@ func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.No
 
 // eventStream is an open GetStreamingEvents connection.
 type eventStream struct {
-	c *Client
-	s *soap.EnvelopeStream
+	c   *Client
+	s   *soap.EnvelopeStream
+	req *soap.GetStreamingEvents
 }
 
 // openStream opens a streaming connection for subscription id, lasting at most minutes. It holds an HTTP
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
-	s, err := c.wire.Stream(ctx, c.header(), &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes})
+	req := &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes}
+	s, err := c.wire.Stream(ctx, c.header(), req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, c.convertError(err)
+		return nil, opErr(req.Op().Name, c.convertError(err))
 	}
-	return &eventStream{c: c, s: s}, nil
+	return &eventStream{c: c, s: s, req: req}, nil
 }
 
 // next returns the next response message of the stream: notifications, a keep-alive or the closing status. A
@@ -102,13 +86,13 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, e.c.convertError(err)
+		return nil, opErr(e.req.Op().Name, e.c.convertError(err))
 	}
-	if len(resp.ResponseMessages) != 1 {
-		return nil, fmt.Errorf("%w: GetStreamingEvents envelope with %d response messages", ErrMalformedResponse, len(resp.ResponseMessages))
+	if err := countErr(e.req.Op().Name, len(resp.ResponseMessages), 1); err != nil {
+		return nil, err
 	}
 	m := &resp.ResponseMessages[0]
-	if err := e.c.itemErr(&m.ResponseMessage); err != nil {
+	if err := e.c.itemErr(e.req, &m.ResponseMessage); err != nil {
 		return nil, err
 	}
 	return m, nil

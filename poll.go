@@ -358,17 +358,14 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 	}
 	guard := &progressGuard{what: "SyncFolderItems of " + f.key}
 	for {
-		var resp soap.SyncFolderItemsResponse
 		req := &soap.SyncFolderItems{ItemShape: syncShape, SyncFolderID: soap.TargetFolder{Folder: ref},
 			SyncState: f.st.SyncState, MaxChangesReturned: p.opts.PageSize}
-		if err := f.c.call(ctx, req, &resp); err != nil {
+		resp, err := do(ctx, f.c, req)
+		if err != nil {
 			return err
 		}
-		if len(resp.ResponseMessages) != 1 {
-			return fmt.Errorf("%w: SyncFolderItems returned %d response messages for 1 folder", ErrMalformedResponse, len(resp.ResponseMessages))
-		}
 		m := &resp.ResponseMessages[0]
-		if err := f.c.itemErr(&m.ResponseMessage); err != nil {
+		if err := f.c.itemErr(req, &m.ResponseMessage); err != nil {
 			if errors.Is(err, ErrInvalidSyncStateData) && f.st.SyncState != "" {
 				// The server no longer knows our state: start over, delivering only what we have not.
 				p.report(fmt.Errorf("ews: %s: sync state refused, synchronising again: %w", f.key, err))

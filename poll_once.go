@@ -14,7 +14,7 @@ type PollBatch struct {
 	// Events are the changes since the last committed call, in the order the server reported them.
 	Events []*MailEvent
 	// Baseline tells that there was no committed state: this call recorded what the folder holds, and returned
-	// it only if includeExisting was set.
+	// it only if PollOnceOptions.IncludeExisting was set.
 	Baseline bool
 	// Cursor, in acknowledged mode (PollOnceOptions.Ack), names this batch: the state file advances past it only
 	// when a later call passes it as Ack. It is empty when there is nothing to acknowledge (no events).
@@ -57,10 +57,14 @@ func (b *PollBatch) Close() {
 	b.close()
 }
 
-// PollOnceOptions are the options of PollOnceWith.
+// PollOnceOptions says what PollOnce polls, where it keeps its state and how it commits it.
 type PollOnceOptions struct {
-	// IncludeExisting makes the first call (no state yet) return the messages already in the folder; otherwise
-	// it only records them.
+	// Folder is the folder polled; the zero value is the Inbox.
+	Folder FolderRef
+	// StateFile is the file that holds the state between calls (required; its directory must exist).
+	StateFile string
+	// IncludeExisting makes the first call, without a state file, return every message already in the folder
+	// instead of recording them as the baseline.
 	IncludeExisting bool
 	// Ack, when not nil, puts the state file in acknowledged mode, for callers that must lose nothing when they
 	// die after PollOnce returned: the state advances past a batch only when a later call passes the batch's
@@ -79,16 +83,10 @@ type PollOnceOptions struct {
 var errBatchFull = errors.New("batch full")
 
 // PollOnce is one poll of one folder with its state in a file, for callers that run periodically (a connector,
-// a cron job): it returns the messages that arrived in folder since the last committed call, each with its whole
-// Message (MailEvent.Message, as MailService.Get returns it). The first call,
-// without a state file, records the folder's contents as the baseline and returns nothing, unless
-// includeExisting is set, in which case it returns every message in the folder. Nothing is recorded until the
-// batch's Commit. It is PollOnceWith with default options.
-func (c *Client) PollOnce(ctx context.Context, folder FolderRef, stateFile string, includeExisting bool) (*PollBatch, error) {
-	return c.PollOnceWith(ctx, folder, stateFile, PollOnceOptions{IncludeExisting: includeExisting})
-}
-
-// PollOnceWith is PollOnce with options: acknowledged mode, batch size, lock wait.
+// a cron job): it returns the messages that arrived in opts.Folder since the last committed call, each with its
+// whole Message (MailEvent.Message, as MailService.Get returns it). The first call, without a state file,
+// records the folder's contents as the baseline and returns nothing, unless opts.IncludeExisting is set, in
+// which case it returns every message in the folder.
 //
 // The state file is owned by one process at a time (see ErrStateLocked): the batch holds its lock until Commit
 // or Close, and a concurrent call waits, then continues from the state the first one recorded.
@@ -99,9 +97,13 @@ func (c *Client) PollOnce(ctx context.Context, folder FolderRef, stateFile strin
 // the state advances only when the next call acknowledges the batch's Cursor, after the caller has handled it:
 // a crash anywhere before that returns the batch again.
 //
-// The new state is written to a synced temporary file before PollOnceWith returns, so that a full disk or a
+// The new state is written to a synced temporary file before PollOnce returns, so that a full disk or a
 // read-only directory is an error before anything is handed out; Commit only renames it.
-func (c *Client) PollOnceWith(ctx context.Context, folder FolderRef, stateFile string, opts PollOnceOptions) (_ *PollBatch, err error) {
+func (c *Client) PollOnce(ctx context.Context, opts PollOnceOptions) (_ *PollBatch, err error) {
+	folder, stateFile := opts.Folder, opts.StateFile
+	if folder.IsZero() {
+		folder = Inbox
+	}
 	if opts.MaxEvents == 0 {
 		opts.MaxEvents = 1000
 	}

@@ -129,7 +129,7 @@ func TestPollBaselineThenNewMail(t *testing.T) {
 func pollUpdateItem(t *testing.T, c *Client, id string, u soap.Update) {
 	t.Helper()
 	var r soap.UpdateItemResponse
-	if err := c.call(testCtx(t), &soap.UpdateItem{ConflictResolution: "AlwaysOverwrite", MessageDisposition: "SaveOnly",
+	if err := doInto(testCtx(t), c, &soap.UpdateItem{ConflictResolution: "AlwaysOverwrite", MessageDisposition: "SaveOnly",
 		ItemChanges: []soap.ItemChange{{ItemID: soap.ItemID{ID: id}, Updates: []soap.Update{u}}}}, &r); err != nil || r.ResponseMessages[0].Err() != nil {
 		t.Fatalf("UpdateItem: %v %+v", err, r)
 	}
@@ -152,7 +152,7 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 	pollUpdateItem(t, c, a, soap.Update{Path: soap.Path{FieldURI: "message:IsRead"}, Item: &soap.Message{IsRead: &tr}})
 	pollUpdateItem(t, c, b, soap.Update{Path: soap.Path{FieldURI: "item:Subject"}, Item: &soap.Message{Subject: "b2"}})
 	var dr soap.DeleteItemResponse
-	if err := c.call(ctx, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: a}}}, &dr); err != nil {
+	if err := doInto(ctx, c, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: a}}}, &dr); err != nil {
 		t.Fatal(err)
 	}
 	got.events = nil
@@ -392,7 +392,7 @@ func TestPollMessages(t *testing.T) {
 		}
 		if getItems == 2 && bytes.Contains(body, []byte("<m:GetItem>")) { // the second page: m3 and m4
 			var dr soap.DeleteItemResponse
-			if err := c.call(r.Context(), &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: ids[3]}}}, &dr); err != nil {
+			if err := doInto(r.Context(), c, &soap.DeleteItem{DeleteType: "HardDelete", ItemIDs: []soap.ItemID{{ID: ids[3]}}}, &dr); err != nil {
 				t.Errorf("DeleteItem: %v", err)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-var updateQueryGolden = flag.Bool("update-query", false, "rewrite soap/testdata/query-*.xml")
+var updateQueryGolden = flag.Bool("update-query", false, "rewrite internal/soap/testdata/query-*.xml")
 
 // findItemRequest is a shallow FindItem of item ids in a folder, restricted by r.
 func findItemRequest(r *soap.Restriction, folder string) *soap.FindItem {
@@ -85,7 +85,7 @@ func TestQueryRequestsValidate(t *testing.T) {
 	t.Logf("%d FindItem requests with restrictions are schema-valid", len(files))
 }
 
-// goldenQueries are written to soap/testdata, which CI validates against the schema.
+// goldenQueries are written to internal/soap/testdata, which CI validates against the schema.
 var goldenQueries = []struct {
 	name string
 	text string
@@ -100,7 +100,7 @@ var goldenQueries = []struct {
 func TestQueryGolden(t *testing.T) {
 	for _, g := range goldenQueries {
 		got := findItemEnvelope(t, mustParse(t, g.text))
-		path := filepath.Join("soap", "testdata", g.name+".xml")
+		path := filepath.Join("internal", "soap", "testdata", g.name+".xml")
 		if *updateQueryGolden {
 			if err := os.WriteFile(path, got, 0o644); err != nil {
 				t.Fatal(err)

@@ -186,14 +186,14 @@ func TestQueryRoundTrip(t *testing.T) {
 		var got []string
 		for _, folder := range []string{"inbox", "calendar", "contacts"} {
 			var resp soap.FindItemResponse
-			if err := c.call(ctx, findItemRequest(r, folder), &resp); err != nil {
+			if err := doInto(ctx, c, findItemRequest(r, folder), &resp); err != nil {
 				t.Fatalf("%s: FindItem in %s: %v", tc.query, folder, err)
 			}
 			if len(resp.ResponseMessages) != 1 {
 				t.Fatalf("%s: %d response messages", tc.query, len(resp.ResponseMessages))
 			}
 			m := &resp.ResponseMessages[0]
-			if err := c.itemErr(&m.ResponseMessage); err != nil {
+			if err := c.itemErr(&soap.FindItem{}, &m.ResponseMessage); err != nil {
 				t.Fatalf("%s: FindItem in %s: %v", tc.query, folder, err)
 			}
 			for _, it := range m.RootFolder.Items.Items {
@@ -246,13 +246,13 @@ func TestQueryRestrictionOverHTTP(t *testing.T) {
 		ParentFolderIDs: []soap.FolderRef{{Distinguished: "inbox"}},
 	}
 	var resp soap.FindFolderResponse
-	if err := c.call(testCtx(t), req, &resp); err != nil {
+	if err := doInto(testCtx(t), c, req, &resp); err != nil {
 		t.Fatal(err)
 	}
 	if len(resp.ResponseMessages) != 1 {
 		t.Fatalf("%d response messages", len(resp.ResponseMessages))
 	}
-	err = c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	err = c.itemErr(&soap.FindItem{}, &resp.ResponseMessages[0].ResponseMessage)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "ErrorUnsupportedPathForQuery" || !strings.Contains(e.Message, "item:Subject") {
 		t.Errorf("FindFolder with an item restriction: err = %v, want ErrorUnsupportedPathForQuery naming item:Subject", err)
@@ -265,13 +265,13 @@ func TestFindItemRejectsBadRestriction(t *testing.T) {
 	_, c := setup(t)
 	r := &soap.Restriction{Expr: soap.Expr{Op: soap.OpIsEqualTo, Path: soap.Path{FieldURI: "message:ToRecipients"}, Value: "a@example.com"}}
 	var resp soap.FindItemResponse
-	if err := c.call(testCtx(t), findItemRequest(r, "junkemail"), &resp); err != nil {
+	if err := doInto(testCtx(t), c, findItemRequest(r, "junkemail"), &resp); err != nil {
 		t.Fatal(err)
 	}
 	if len(resp.ResponseMessages) != 1 {
 		t.Fatalf("%d response messages", len(resp.ResponseMessages))
 	}
-	err := c.itemErr(&resp.ResponseMessages[0].ResponseMessage)
+	err := c.itemErr(&soap.FindItem{}, &resp.ResponseMessages[0].ResponseMessage)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "ErrorUnsupportedPathForQuery" || !strings.Contains(e.Message, "message:ToRecipients") {
 		t.Errorf("FindItem restricted on message:ToRecipients: err = %v, want ErrorUnsupportedPathForQuery", err)

@@ -11,7 +11,7 @@ import (
 )
 
 // Wire-level versions of the mail tests: they drive FindItem paging and a sending CreateItem through
-// call and callOnce, as the mail service does. The same tests through Mail().Search and Mail().Send are in
+// do, as the mail service does. The same tests through Mail().Search and Mail().Send are in
 // mail_reliability_test.go.
 
 // findAllMessages pages through a folder with FindItem, as a search iterator does, and returns the ids.
@@ -25,7 +25,7 @@ func findAllMessages(t *testing.T, c *Client, pageSize int) []string {
 			SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "item:DateTimeReceived"}}},
 			ParentFolderIDs: []soap.FolderRef{{Distinguished: "inbox"}}}
 		var resp soap.FindItemResponse
-		if err := c.call(testCtx(t), req, &resp); err != nil {
+		if err := doInto(testCtx(t), c, req, &resp); err != nil {
 			t.Fatalf("FindItem at offset %d: %v", offset, err)
 		}
 		if len(resp.ResponseMessages) != 1 {
@@ -114,7 +114,7 @@ func TestSendNotDuplicated(t *testing.T) {
 			clk := newFakeClock()
 			c := retryClient(t, srv, clk, nil)
 			req, resp := sendReq("phishing notice </t:Subject>]]>")
-			err := c.callOnce(testCtx(t), req, resp)
+			err := doInto(testCtx(t), c, req, resp)
 			if tt.unknown != errors.Is(err, ErrOutcomeUnknown) || !tt.unknown && err != nil {
 				t.Fatalf("send under %s: err = %v, want outcome unknown = %v", tt.fault.Name(), err, tt.unknown)
 			}

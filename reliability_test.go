@@ -37,12 +37,17 @@ func ops(srv *testserver.Server, op string) (all, faulted int) {
 	return all, faulted
 }
 
-// getFolderReq is a GetFolder of the inbox, as a request callOnce can send: tests of non-idempotent behaviour use
-// it and check on the server how often it was carried out.
-func getFolderReq() (*soap.GetFolder, *soap.GetFolderResponse) {
-	return &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{{Distinguished: "inbox"}}},
+// getFolderReq is a GetFolder of the inbox that declares itself not idempotent: tests of non-idempotent
+// behaviour send it and check on the server how often it was carried out.
+func getFolderReq() (*getFolderOnce, *soap.GetFolderResponse) {
+	return &getFolderOnce{soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{{Distinguished: "inbox"}}}},
 		&soap.GetFolderResponse{}
 }
+
+// getFolderOnce is a GetFolder whose retry class is that of an operation that acts (send, create, move...).
+type getFolderOnce struct{ soap.GetFolder }
+
+func (*getFolderOnce) Op() soap.Op { return soap.Op{Name: "GetFolder", Idempotent: false} }
 
 func TestServerBusyHonoursBackOff(t *testing.T) {
 	srv := testserver.New(t, testserver.WithFaults(testserver.ServerBusy(1500*time.Millisecond).Times(2)))
@@ -245,7 +250,7 @@ func TestCallOnceRetriesWhatDidNotReachTheServer(t *testing.T) {
 			clk := newFakeClock()
 			c := retryClient(t, srv, clk, nil)
 			req, resp := getFolderReq()
-			if err := c.callOnce(testCtx(t), req, resp); err != nil {
+			if err := doInto(testCtx(t), c, req, resp); err != nil {
 				t.Fatalf("callOnce: %v", err)
 			}
 			if n := srv.Handled("GetFolder"); n != 1 || len(clk.Sleeps()) != 1 {
@@ -266,7 +271,7 @@ func TestCallOnceRetriesWhatDidNotReachTheServer(t *testing.T) {
 			}
 		})
 		req, resp := getFolderReq()
-		if err := c.callOnce(testCtx(t), req, resp); err != nil {
+		if err := doInto(testCtx(t), c, req, resp); err != nil {
 			t.Fatalf("callOnce after a refused connection: %v", err)
 		}
 		if n := srv.Handled("GetFolder"); n != 1 || len(clk.Sleeps()) != 1 {
@@ -300,7 +305,7 @@ func TestCallOnceOutcomeUnknown(t *testing.T) {
 			}
 			srv.AddFault(tt.fault.Times(1))
 			req, resp := getFolderReq()
-			err := c.callOnce(ctx, req, resp)
+			err := doInto(ctx, c, req, resp)
 			if !errors.Is(err, ErrOutcomeUnknown) {
 				t.Fatalf("callOnce under %s: err = %v, want ErrOutcomeUnknown", tt.fault.Name(), err)
 			}
@@ -327,7 +332,7 @@ func TestCallOnceDefiniteErrors(t *testing.T) {
 	clk := newFakeClock()
 	c := retryClient(t, srv, clk, nil)
 	req, resp := getFolderReq()
-	err := c.callOnce(testCtx(t), req, resp)
+	err := doInto(testCtx(t), c, req, resp)
 	if !errors.Is(err, ErrInternalServerTransientError) || errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("err = %v, want ErrInternalServerTransientError, not outcome unknown: the server answered", err)
 	}
@@ -337,7 +342,7 @@ func TestCallOnceDefiniteErrors(t *testing.T) {
 
 	tlsSrv := testserver.New(t, testserver.WithTLS())
 	c = retryClient(t, tlsSrv, clk, nil)
-	err = c.callOnce(testCtx(t), req, resp)
+	err = doInto(testCtx(t), c, req, resp)
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("untrusted certificate: err = %v, want a certificate error (the request never left)", err)
 	}
@@ -356,7 +361,7 @@ func TestCallOnceCancelledInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(testCtx(t))
 	go cancelWhenInFlight(srv, cancel)
 	req, resp := getFolderReq()
-	err := c.callOnce(ctx, req, resp)
+	err := doInto(ctx, c, req, resp)
 	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want ErrOutcomeUnknown and context.Canceled", err)
 	}
@@ -590,7 +595,7 @@ func TestHandshakeBrokenIsNotAnAuthError(t *testing.T) {
 	c2 := retryClient(t, srv, clk, nil)
 	legs.Store(0)
 	req, resp := getFolderReq()
-	if err := c2.callOnce(testCtx(t), req, resp); !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrUnauthorized) {
+	if err := doInto(testCtx(t), c2, req, resp); !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrUnauthorized) {
 		t.Errorf("callOnce with a broken handshake: err = %v, want ErrOutcomeUnknown", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"reflect"
 	"strings"
 	"syscall"
 	"time"
@@ -109,23 +108,15 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// call sends a request that may safely be sent more than once (it reads, or sets a value), retrying as the
-// client's RetryPolicy says, within the client's concurrency limit, and decodes the response into resp.
-func (c *Client) call(ctx context.Context, req, resp any) error {
-	return c.send(ctx, req, resp, false)
-}
-
-// callOnce sends a request that could act twice if sent twice (send, create, move, copy, delete). It is sent
-// again only when the first attempt certainly did not reach the server or the server refused it without acting
-// (ErrorServerBusy, ErrorExceededConnectionCount, HTTP 503 or 429). When the request may have reached the server
-// and no answer says what happened (broken connection, timeout, cancelled context, unreadable answer), the
-// error matches ErrOutcomeUnknown and wraps the cause.
-func (c *Client) callOnce(ctx context.Context, req, resp any) error {
-	return c.send(ctx, req, resp, true)
-}
-
-// send is call and callOnce.
-func (c *Client) send(ctx context.Context, req, resp any, once bool) error {
+// send sends req and decodes its answer into resp, within the client's concurrency limit, retrying as the
+// client's RetryPolicy and the operation's retry class say. An idempotent operation is retried whenever another
+// attempt may succeed. One that is not (send, create, move, copy, delete) is sent again only when the first
+// attempt certainly did not reach the server or the server refused it without acting (ErrorServerBusy,
+// ErrorExceededConnectionCount, HTTP 503 or 429); when it may have reached the server and no answer says what
+// happened (broken connection, timeout, cancelled context, unreadable answer), the error matches
+// ErrOutcomeUnknown and wraps the cause.
+func send[R any, PR response[R]](ctx context.Context, c *Client, req soap.Operation, resp PR) error {
+	once := !req.Op().Idempotent
 	p := &c.shared.retry
 	var waited time.Duration
 	var last error        // wire error of the previous attempt
@@ -147,7 +138,8 @@ func (c *Client) send(ctx context.Context, req, resp any, once bool) error {
 			}
 		}
 		if attempt > 1 {
-			resetResponse(resp)
+			var zero R
+			*resp = zero // decoding appends to slices
 		}
 		err := c.attempt(ctx, req, resp)
 		answered := false
@@ -204,7 +196,7 @@ func (c *Client) send(ctx context.Context, req, resp any, once bool) error {
 }
 
 // attempt sends the request once, holding a slot of the concurrency limit and bounded by Config.Timeout.
-func (c *Client) attempt(ctx context.Context, req, resp any) error {
+func (c *Client) attempt(ctx context.Context, req soap.Operation, resp soap.Response) error {
 	if err := c.shared.limit.acquire(ctx); err != nil {
 		return err
 	}
@@ -309,13 +301,6 @@ func tooLate(ctx context.Context, d time.Duration) bool {
 	return ok && time.Until(deadline) < d
 }
 
-// resetResponse zeroes a response struct before it is decoded again (decoding appends to slices).
-func resetResponse(resp any) {
-	if v := reflect.ValueOf(resp); v.Kind() == reflect.Pointer && !v.IsNil() {
-		v.Elem().SetZero()
-	}
-}
-
 // verdict is what an attempt's error means for the next attempt.
 type verdict struct {
 	retry   bool          // another attempt may succeed
@@ -418,44 +403,25 @@ func mayHaveArrived(err error) bool {
 	return errors.As(err, &rq) && rq.Sent
 }
 
-var responseMessageType = reflect.TypeFor[soap.ResponseMessage]()
-
-// retryableMessage looks through the response messages of a decoded response (the slices of structs that embed
-// soap.ResponseMessage) for one whose code is worth another attempt. It returns the first such error, and
-// whether every message of the response is one the server refused without acting (ErrorServerBusy,
-// ErrorExceededConnectionCount).
-func retryableMessage(resp any) (*soap.ResponseError, bool) {
-	v := reflect.ValueOf(resp)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return nil, false
-	}
-	v = v.Elem()
+// retryableMessage looks through the response messages of a decoded response for one whose code is worth
+// another attempt. It returns the first such error, and whether every message of the response is one the server
+// refused without acting (ErrorServerBusy, ErrorExceededConnectionCount).
+func retryableMessage(resp soap.Response) (*soap.ResponseError, bool) {
 	var first *soap.ResponseError
 	safe := true
-	for i := 0; i < v.NumField(); i++ {
-		f := v.Field(i)
-		if f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.Struct {
-			continue
+	for i := range resp.Len() {
+		var re *soap.ResponseError
+		if err := resp.Result(i).Err(); err != nil {
+			re, _ = err.(*soap.ResponseError)
 		}
-		sf, ok := f.Type().Elem().FieldByName("ResponseMessage")
-		if !ok || !sf.Anonymous || sf.Type != responseMessageType {
-			continue
+		v, retry := verdict{}, false
+		if re != nil {
+			v, retry = codeVerdicts[re.Code]
 		}
-		for j := 0; j < f.Len(); j++ {
-			m := f.Index(j).FieldByIndex(sf.Index).Addr().Interface().(*soap.ResponseMessage)
-			var re *soap.ResponseError
-			if err := m.Err(); err != nil {
-				re, _ = err.(*soap.ResponseError)
-			}
-			v, retry := verdict{}, false
-			if re != nil {
-				v, retry = codeVerdicts[re.Code]
-			}
-			if retry && first == nil {
-				first = re
-			}
-			safe = safe && retry && v.safe
+		if retry && first == nil {
+			first = re
 		}
+		safe = safe && retry && v.safe
 	}
 	return first, first != nil && safe
 }

@@ -151,7 +151,7 @@ func TestRetryableMessage(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		resp     any
+		resp     soap.Response
 		wantCode string
 		wantSafe bool
 	}{
@@ -160,8 +160,6 @@ func TestRetryableMessage(t *testing.T) {
 		{"all busy", decode(msg("Error", "ErrorServerBusy"), msg("Error", "ErrorServerBusy")), "ErrorServerBusy", true},
 		{"one busy", decode(msg("Success", "NoError"), msg("Error", "ErrorServerBusy")), "ErrorServerBusy", false},
 		{"transient", decode(msg("Error", "ErrorInternalServerTransientError")), "ErrorInternalServerTransientError", false},
-		{"nil", nil, "", false},
-		{"not a pointer", soap.GetFolderResponse{}, "", false},
 	}
 	for _, tt := range tests {
 		got, safe := retryableMessage(tt.resp)

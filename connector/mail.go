@@ -160,7 +160,7 @@ func DeleteEmail(ctx context.Context, c *ews.Client, p DeleteEmailParams) (*Dele
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Mail().Delete(ctx, deleteTypes[name], ids...); err != nil {
+	if err := c.Mail().Delete(ctx, ews.DeleteOptions{How: deleteTypes[name]}, ids...); err != nil {
 		return nil, inputParam(err, "message_id")
 	}
 	return &DeletedEmail{MessageID: p.MessageID, IDs: ids, DeleteType: name}, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/suggest"
 )
 
 // paramFlag is an operation parameter given as a flag; its value is turned into JSON.
@@ -261,29 +262,9 @@ func flagError(err error, info connector.OperationInfo) string {
 func nearestName(s string, names []string) string {
 	best, bestD := "", len(s)/3+2
 	for _, n := range names {
-		if d := levenshtein(s, n); d < bestD {
+		if d := suggest.Distance(s, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

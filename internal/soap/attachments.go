@@ -54,3 +54,52 @@ type DeleteAttachment struct {
 type DeleteAttachmentResponse struct {
 	ResponseMessages []ResponseMessage `xml:"ResponseMessages>DeleteAttachmentResponseMessage"`
 }
+
+// Op names CreateAttachment: it is not retried once it could have reached the server.
+func (*CreateAttachment) Op() Op { return Op{Name: "CreateAttachment", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per attachment.
+func (r *CreateAttachment) Messages() int { return len(r.Attachments.Attachments) }
+
+// NewResponse returns an empty CreateAttachmentResponse.
+func (*CreateAttachment) NewResponse() *CreateAttachmentResponse {
+	return new(CreateAttachmentResponse)
+}
+
+// Len is the number of response messages.
+func (r *CreateAttachmentResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *CreateAttachmentResponse) Result(i int) Result { return &r.ResponseMessages[i] }
+
+// Op names GetAttachment: it may be retried.
+func (*GetAttachment) Op() Op { return Op{Name: "GetAttachment", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per attachment id.
+func (r *GetAttachment) Messages() int { return len(r.AttachmentIDs) }
+
+// NewResponse returns an empty GetAttachmentResponse.
+func (*GetAttachment) NewResponse() *GetAttachmentResponse { return new(GetAttachmentResponse) }
+
+// Len is the number of response messages.
+func (r *GetAttachmentResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *GetAttachmentResponse) Result(i int) Result { return &r.ResponseMessages[i] }
+
+// Op names DeleteAttachment: it is not retried once it could have reached the server.
+func (*DeleteAttachment) Op() Op { return Op{Name: "DeleteAttachment", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per attachment id.
+func (r *DeleteAttachment) Messages() int { return len(r.AttachmentIDs) }
+
+// NewResponse returns an empty DeleteAttachmentResponse.
+func (*DeleteAttachment) NewResponse() *DeleteAttachmentResponse {
+	return new(DeleteAttachmentResponse)
+}
+
+// Len is the number of response messages.
+func (r *DeleteAttachmentResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *DeleteAttachmentResponse) Result(i int) Result { return &r.ResponseMessages[i] }

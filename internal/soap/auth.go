@@ -81,22 +81,10 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	// Every round trip, those of authentication handshakes included, goes through the tracker, which keeps the
 	// legs of a handshake on one connection.
 	tr := &tracker{pool: newConnPool(base, cfg.MaxConnsPerHost)}
-	var rt http.RoundTripper
-	switch cfg.Method {
-	case AuthBasic:
-		rt = &basicAuth{base: tr, user: cfg.Username, pass: cfg.Password}
-	case AuthOAuth2:
-		rt = &oauth2.Transport{Source: cfg.TokenSource, Base: tr}
-	case AuthNTLM:
-		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{RoundTripper: tr}}
-	default: // auto: NTLM when offered, else Basic over verified https (or when allowed)
-		// Without certificate verification anyone on the path may be the server: one that offers only Basic
-		// would get the password in clear text, so auto answers only NTLM then (an explicit basic still can).
-		rt = &credentials{user: cfg.Username, pass: cfg.Password, base: ntlmssp.Negotiator{
-			RoundTripper:   tr,
-			AllowBasicAuth: (cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP,
-		}}
-	}
+	// auto answers Basic only over verified https (or when allowed): without certificate verification anyone on
+	// the path may be the server, and one that offers only Basic would get the password in clear text (an
+	// explicit basic still can).
+	rt := Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, (cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP)
 	return &http.Client{
 		Transport: &idleCloser{RoundTripper: rt, tracker: tr},
 		Timeout:   cfg.Timeout,
@@ -105,20 +93,25 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	}
 }
 
-// basicAuth sends Basic credentials with every request.
-type basicAuth struct {
-	base       http.RoundTripper
-	user, pass string
+// Authenticate wraps base to authenticate as method says (AuthAuto, AuthNTLM, AuthBasic, AuthOAuth2): Basic
+// sends username and password with every request; NTLM answers the server's challenge (go-ntlmssp); OAuth2 sends
+// a bearer token from ts; auto answers NTLM when offered, and Basic only when allowBasic.
+func Authenticate(base http.RoundTripper, method, username, password string, ts oauth2.TokenSource, allowBasic bool) http.RoundTripper {
+	switch method {
+	case AuthBasic:
+		return &credentials{base: base, user: username, pass: password}
+	case AuthOAuth2:
+		return &oauth2.Transport{Source: ts, Base: base}
+	case AuthNTLM:
+		return &credentials{base: ntlmssp.Negotiator{RoundTripper: base}, user: username, pass: password}
+	default:
+		return &credentials{base: ntlmssp.Negotiator{RoundTripper: base, AllowBasicAuth: allowBasic}, user: username, pass: password}
+	}
 }
 
-func (b *basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.SetBasicAuth(b.user, b.pass)
-	return b.base.RoundTrip(r)
-}
-
-// credentials hands the credentials to go-ntlmssp's Negotiator, which takes them from the Basic auth fields of
-// the request and sends them only in the scheme the server asks for (NTLM, or Basic when allowed).
+// credentials puts the username and password in each request's Basic auth fields: base sends them as they are
+// (Basic), or go-ntlmssp's Negotiator takes them from there and sends them only in the scheme the server asks
+// for (NTLM, or Basic when allowed).
 type credentials struct {
 	base       http.RoundTripper
 	user, pass string

@@ -66,3 +66,18 @@ type CancelCalendarItem struct {
 	Body            *Body           `xml:"t:Body,omitempty"`
 	ReferenceItemID ReferenceItemID `xml:"t:ReferenceItemId"`
 }
+
+// Op names CreateItem: it is not retried once it could have reached the server.
+func (*CreateItem) Op() Op { return Op{Name: "CreateItem", Idempotent: false} }
+
+// Messages is the number of response messages of a complete answer, one per item.
+func (r *CreateItem) Messages() int { return len(r.Items) }
+
+// NewResponse returns an empty CreateItemResponse.
+func (*CreateItem) NewResponse() *CreateItemResponse { return new(CreateItemResponse) }
+
+// Len is the number of response messages.
+func (r *CreateItemResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *CreateItemResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -40,3 +40,18 @@ func (m *ExpandDLResponseMessage) Complete() bool {
 	}
 	return true
 }
+
+// Op names ExpandDL: it may be retried.
+func (*ExpandDL) Op() Op { return Op{Name: "ExpandDL", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*ExpandDL) Messages() int { return 1 }
+
+// NewResponse returns an empty ExpandDLResponse.
+func (*ExpandDL) NewResponse() *ExpandDLResponse { return new(ExpandDLResponse) }
+
+// Len is the number of response messages.
+func (r *ExpandDLResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *ExpandDLResponse) Result(i int) Result { return &r.ResponseMessages[i] }

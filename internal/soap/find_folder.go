@@ -31,3 +31,18 @@ type FindFolderParent struct {
 	IncludesLastItemInRange bool    `xml:"IncludesLastItemInRange,attr"`
 	Folders                 Folders `xml:"Folders"`
 }
+
+// Op names FindFolder: it may be retried.
+func (*FindFolder) Op() Op { return Op{Name: "FindFolder", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per parent folder.
+func (r *FindFolder) Messages() int { return len(r.ParentFolderIDs) }
+
+// NewResponse returns an empty FindFolderResponse.
+func (*FindFolder) NewResponse() *FindFolderResponse { return new(FindFolderResponse) }
+
+// Len is the number of response messages.
+func (r *FindFolderResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *FindFolderResponse) Result(i int) Result { return &r.ResponseMessages[i] }

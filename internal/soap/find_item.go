@@ -65,3 +65,18 @@ func (o SortOrder) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	}
 	return e.EncodeToken(start.End())
 }
+
+// Op names FindItem: it may be retried.
+func (*FindItem) Op() Op { return Op{Name: "FindItem", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per parent folder.
+func (r *FindItem) Messages() int { return len(r.ParentFolderIDs) }
+
+// NewResponse returns an empty FindItemResponse.
+func (*FindItem) NewResponse() *FindItemResponse { return new(FindItemResponse) }
+
+// Len is the number of response messages.
+func (r *FindItemResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *FindItemResponse) Result(i int) Result { return &r.ResponseMessages[i] }

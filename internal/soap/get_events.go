@@ -48,3 +48,18 @@ type Event struct {
 
 // Kind returns the event's element name, e.g. EventNewMail.
 func (e *Event) Kind() string { return e.XMLName.Local }
+
+// Op names GetEvents: it may be retried.
+func (*GetEvents) Op() Op { return Op{Name: "GetEvents", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*GetEvents) Messages() int { return 1 }
+
+// NewResponse returns an empty GetEventsResponse.
+func (*GetEvents) NewResponse() *GetEventsResponse { return new(GetEventsResponse) }
+
+// Len is the number of response messages.
+func (r *GetEventsResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *GetEventsResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -19,3 +19,18 @@ type FolderInfoResponseMessage struct {
 	ResponseMessage
 	Folders Folders `xml:"Folders"`
 }
+
+// Op names GetFolder: it may be retried.
+func (*GetFolder) Op() Op { return Op{Name: "GetFolder", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per folder id.
+func (r *GetFolder) Messages() int { return len(r.FolderIDs) }
+
+// NewResponse returns an empty GetFolderResponse.
+func (*GetFolder) NewResponse() *GetFolderResponse { return new(GetFolderResponse) }
+
+// Len is the number of response messages.
+func (r *GetFolderResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *GetFolderResponse) Result(i int) Result { return &r.ResponseMessages[i] }

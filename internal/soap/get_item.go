@@ -13,3 +13,18 @@ type GetItem struct {
 type GetItemResponse struct {
 	ResponseMessages []ItemInfoResponseMessage `xml:"ResponseMessages>GetItemResponseMessage"`
 }
+
+// Op names GetItem: it may be retried.
+func (*GetItem) Op() Op { return Op{Name: "GetItem", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer, one per item id.
+func (r *GetItem) Messages() int { return len(r.ItemIDs) }
+
+// NewResponse returns an empty GetItemResponse.
+func (*GetItem) NewResponse() *GetItemResponse { return new(GetItemResponse) }
+
+// Len is the number of response messages.
+func (r *GetItemResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *GetItemResponse) Result(i int) Result { return &r.ResponseMessages[i] }

@@ -32,3 +32,6 @@ type GetStreamingEventsResponseMessage struct {
 	ErrorSubscriptionIDs []string       `xml:"ErrorSubscriptionIds>SubscriptionId"`
 	ConnectionStatus     string         `xml:"ConnectionStatus"`
 }
+
+// Op names GetStreamingEvents. It is read with Client.Stream, which does not retry.
+func (*GetStreamingEvents) Op() Op { return Op{Name: "GetStreamingEvents", Idempotent: true} }

@@ -73,3 +73,18 @@ func (l FolderRefList) MarshalXML(e *xml.Encoder, start xml.StartElement) error 
 	}
 	return e.EncodeToken(start.End())
 }
+
+// Op names ResolveNames: it may be retried.
+func (*ResolveNames) Op() Op { return Op{Name: "ResolveNames", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*ResolveNames) Messages() int { return 1 }
+
+// NewResponse returns an empty ResolveNamesResponse.
+func (*ResolveNames) NewResponse() *ResolveNamesResponse { return new(ResolveNamesResponse) }
+
+// Len is the number of response messages.
+func (r *ResolveNamesResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *ResolveNamesResponse) Result(i int) Result { return &r.ResponseMessages[i] }

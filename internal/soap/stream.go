@@ -88,7 +88,7 @@ func (l *streamReader) Read(p []byte) (int, error) {
 // stream once the server has answered with status 200; read it with Next and Close it when done. The response
 // is not bounded by the HTTP client's Timeout (it lasts as long as the server keeps it open): bound it with ctx.
 // An answer other than a stream gives the errors of Do.
-func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStream, error) {
+func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*EnvelopeStream, error) {
 	var buf bytes.Buffer
 	if err := WriteRequest(&buf, h, body); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
@@ -114,10 +114,10 @@ func (c *Client) Stream(ctx context.Context, h Header, body any) (*EnvelopeStrea
 	resp, err := hc.Do(req)
 	if err != nil {
 		ex.done()
-		c.log(ctx, "ews stream failed", slog.String("operation", "GetStreamingEvents"), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		c.log(ctx, "ews stream failed", slog.String("operation", body.Op().Name), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		return nil, &RequestError{Err: err, Sent: ex.sent()}
 	}
-	c.log(ctx, "ews stream", slog.String("operation", "GetStreamingEvents"), slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	c.log(ctx, "ews stream", slog.String("operation", body.Op().Name), slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes

@@ -81,3 +81,33 @@ func (l FolderList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	}
 	return e.EncodeToken(start.End())
 }
+
+// Op names Subscribe: it may be retried.
+func (*Subscribe) Op() Op { return Op{Name: "Subscribe", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*Subscribe) Messages() int { return 1 }
+
+// NewResponse returns an empty SubscribeResponse.
+func (*Subscribe) NewResponse() *SubscribeResponse { return new(SubscribeResponse) }
+
+// Len is the number of response messages.
+func (r *SubscribeResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *SubscribeResponse) Result(i int) Result { return &r.ResponseMessages[i] }
+
+// Op names Unsubscribe: it may be retried.
+func (*Unsubscribe) Op() Op { return Op{Name: "Unsubscribe", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*Unsubscribe) Messages() int { return 1 }
+
+// NewResponse returns an empty UnsubscribeResponse.
+func (*Unsubscribe) NewResponse() *UnsubscribeResponse { return new(UnsubscribeResponse) }
+
+// Len is the number of response messages.
+func (r *UnsubscribeResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *UnsubscribeResponse) Result(i int) Result { return &r.ResponseMessages[i] }

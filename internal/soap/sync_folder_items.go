@@ -92,3 +92,18 @@ func (l ItemIDList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	}
 	return e.EncodeToken(start.End())
 }
+
+// Op names SyncFolderItems: it may be retried.
+func (*SyncFolderItems) Op() Op { return Op{Name: "SyncFolderItems", Idempotent: true} }
+
+// Messages is the number of response messages of a complete answer: one.
+func (*SyncFolderItems) Messages() int { return 1 }
+
+// NewResponse returns an empty SyncFolderItemsResponse.
+func (*SyncFolderItems) NewResponse() *SyncFolderItemsResponse { return new(SyncFolderItemsResponse) }
+
+// Len is the number of response messages.
+func (r *SyncFolderItemsResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *SyncFolderItemsResponse) Result(i int) Result { return &r.ResponseMessages[i] }

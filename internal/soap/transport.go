@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,16 +59,20 @@ type HTTPError struct {
 }
 
 // Error implements error.
-func (e *HTTPError) Error() string {
-	s := "http " + e.Status
-	if e.Status == "" {
-		s = "http " + strconv.Itoa(e.StatusCode)
+func (e *HTTPError) Error() string { return HTTPErrorText(e.StatusCode, e.Status, e.Excerpt, e.Err) }
+
+// HTTPErrorText is the text of an HTTPError (and of the public package's), e.g. `http 503 Service Unavailable:
+// "<html>..."`.
+func HTTPErrorText(code int, status, excerpt string, err error) string {
+	s := "http " + status
+	if status == "" {
+		s = "http " + strconv.Itoa(code)
 	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
+	if err != nil {
+		s += ": " + err.Error()
 	}
-	if e.Excerpt != "" {
-		s += ": " + strconv.Quote(e.Excerpt)
+	if excerpt != "" {
+		s += ": " + strconv.Quote(excerpt)
 	}
 	return s
 }
@@ -97,11 +100,11 @@ var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Do sends one request (body is a request struct of this package) and decodes the response body into out
-// (a response struct). It returns the server's version info when the server sent it. Errors are *HTTPError
+// Do sends one request and decodes the response body into out (the request's response struct, or nil to skip
+// the body). It returns the server's version info when the server sent it. Errors are *HTTPError
 // (also for a body that is not EWS SOAP), *AuthError, *Fault, ErrResponseTooLarge, or a *RequestError when
 // no complete response arrived.
-func (c *Client) Do(ctx context.Context, h Header, body, out any) (*ServerVersionInfo, error) {
+func (c *Client) Do(ctx context.Context, h Header, body Operation, out Response) (*ServerVersionInfo, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -112,7 +115,7 @@ func (c *Client) Do(ctx context.Context, h Header, body, out any) (*ServerVersio
 	if err := WriteRequest(buf, h, body); err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
-	return c.do(ctx, operationName(body), buf.Bytes(), out)
+	return c.do(ctx, body.Op().Name, buf.Bytes(), out)
 }
 
 // Discard, as the out of Do or DoRaw, makes the client read the body of a 200 response to its end without
@@ -257,27 +260,6 @@ func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out a
 			RetryAfter:  parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		}
 	}
-}
-
-// operationName returns the local name of a request struct's element, e.g. "FindFolder".
-func operationName(body any) string {
-	t := reflect.TypeOf(body)
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil || t.Kind() != reflect.Struct {
-		return ""
-	}
-	f, ok := t.FieldByName("XMLName")
-	if !ok {
-		return ""
-	}
-	name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
-	_, local, found := strings.Cut(name, ":")
-	if !found {
-		return name
-	}
-	return local
 }
 
 func (c *Client) log(ctx context.Context, msg string, attrs ...slog.Attr) {

@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -107,12 +108,39 @@ func TestDoReportsBrokenAnswers(t *testing.T) {
 	}
 }
 
-func TestOperationName(t *testing.T) {
-	if got := operationName(&FindFolder{}); got != "FindFolder" {
-		t.Errorf("operationName(FindFolder) = %q", got)
+// Every operation's declared name is the local name of its element in soap:Body, which the server dispatches on.
+func TestOpNamesTheElement(t *testing.T) {
+	for _, op := range []Operation{&CreateAttachment{}, &GetAttachment{}, &DeleteAttachment{}, &CreateItem{}, &DeleteItem{},
+		&ExpandDL{}, &FindFolder{}, &FindItem{}, &GetEvents{}, &GetFolder{}, &GetItem{}, &GetStreamingEvents{}, &MoveItem{},
+		&CopyItem{}, &ResolveNames{}, &SendItem{}, &Subscribe{}, &Unsubscribe{}, &SyncFolderItems{}, &UpdateItem{}} {
+		var buf bytes.Buffer
+		if err := WriteRequest(&buf, Header{Version: "Exchange2016"}, op); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := strings.Cut(buf.String(), "<s:Body><m:")
+		if name, _, _ := strings.Cut(body, ">"); strings.Fields(name)[0] != op.Op().Name {
+			t.Errorf("%T names itself %q, but its element is <m:%s>", op, op.Op().Name, name)
+		}
 	}
-	if got := operationName(42); got != "" {
-		t.Errorf("operationName(42) = %q", got)
+}
+
+// The retry class of UpdateItem follows what the request does: setting fields may be repeated, sending or
+// appending may not.
+func TestUpdateItemRetryClass(t *testing.T) {
+	set := []ItemChange{{Updates: []Update{{Path: Path{FieldURI: "message:IsRead"}, Item: &Message{}}}}}
+	for _, tt := range []struct {
+		req  UpdateItem
+		want bool
+	}{
+		{UpdateItem{ItemChanges: set}, true},
+		{UpdateItem{MessageDisposition: "SaveOnly", SendMeetingInvitationsOrCancellations: "SendToNone", ItemChanges: set}, true},
+		{UpdateItem{MessageDisposition: "SendAndSaveCopy", ItemChanges: set}, false},
+		{UpdateItem{SendMeetingInvitationsOrCancellations: "SendToAllAndSaveCopy", ItemChanges: set}, false},
+		{UpdateItem{ItemChanges: []ItemChange{{Updates: []Update{{Path: Path{FieldURI: "item:Body"}, Item: &Message{}, Append: true}}}}}, false},
+	} {
+		if got := tt.req.Op().Idempotent; got != tt.want {
+			t.Errorf("%+v: Idempotent = %v, want %v", tt.req, got, tt.want)
+		}
 	}
 }
 

@@ -63,3 +63,35 @@ type UpdateItemResponseMessage struct {
 		Count int `xml:"Count"`
 	} `xml:"ConflictResults"`
 }
+
+// Op names UpdateItem: see idempotent.
+func (r *UpdateItem) Op() Op { return Op{Name: "UpdateItem", Idempotent: r.idempotent()} }
+
+// Messages is the number of response messages of a complete answer, one per item change.
+func (r *UpdateItem) Messages() int { return len(r.ItemChanges) }
+
+// NewResponse returns an empty UpdateItemResponse.
+func (*UpdateItem) NewResponse() *UpdateItemResponse { return new(UpdateItemResponse) }
+
+// Len is the number of response messages.
+func (r *UpdateItemResponse) Len() int { return len(r.ResponseMessages) }
+
+// Result returns the i-th response message.
+func (r *UpdateItemResponse) Result(i int) Result { return &r.ResponseMessages[i] }
+
+// idempotent reports whether sending r twice has the effect of sending it once: it sets or deletes fields and
+// neither sends anything (MessageDisposition SaveOnly, no meeting updates) nor appends to a field.
+func (r *UpdateItem) idempotent() bool {
+	if r.MessageDisposition != "" && r.MessageDisposition != "SaveOnly" ||
+		r.SendMeetingInvitationsOrCancellations != "" && r.SendMeetingInvitationsOrCancellations != "SendToNone" {
+		return false
+	}
+	for _, c := range r.ItemChanges {
+		for _, u := range c.Updates {
+			if u.Append {
+				return false
+			}
+		}
+	}
+	return true
+}
