@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ewsgo/ews/connector"
@@ -91,4 +92,35 @@ func TestAttachmentsDir(t *testing.T) {
 	if len(r.Attachments) != 1 || r.Attachments[0] != "evidence.txt" {
 		t.Errorf("attachments %v", r.Attachments)
 	}
+}
+
+// A malformed or oversized message_id is refused before any request, the folders' look-ups included.
+func TestMessageIDRefusedBeforeRequests(t *testing.T) {
+	srv, cfg := setup(t)
+	for _, id := range []string{"not an id", "<no-at-sign>", "<a@b> trailing", "AAMk" + strings.Repeat("A", 5000)} {
+		b, _ := json.Marshal(map[string]any{"message_id": id, "destination_folder": "Inbox/Phishing", "source_folder": "Junk Email"})
+		execFail(t, cfg, "move_email", string(b), connector.CodeInvalidParameter, "message_id")
+		b, _ = json.Marshal(map[string]any{"message_id": id, "source_folder": "Inbox/Phishing"})
+		execFail(t, cfg, "delete_email", string(b), connector.CodeInvalidParameter, "message_id")
+		b, _ = json.Marshal(map[string]any{"message_id": id})
+		execFail(t, cfg, "mark_as_read", string(b), connector.CodeInvalidParameter, "message_id")
+	}
+	noRequests(t, srv, "malformed message_id")
+}
+
+// Subjects and bodies are sent as given: leading and trailing spaces (U+2029 included) are kept.
+func TestSubjectAndBodyVerbatim(t *testing.T) {
+	srv, cfg := setup(t)
+	subject, body := "\u2029  Re: invoice  \t", "  indented first line\n\u2029"
+	b, _ := json.Marshal(map[string]any{"to_recipients": "bob@example.com", "subject": subject, "body": body})
+	execOK(t, cfg, "send_email", string(b), nil)
+	for _, it := range srv.Default().Items("sentitems") {
+		if strings.Contains(it.Subject, "invoice") {
+			if it.Subject != subject || !strings.HasPrefix(it.Body, "  indented") {
+				t.Errorf("subject %q body %q; want them as given", it.Subject, it.Body)
+			}
+			return
+		}
+	}
+	t.Error("the message is not in Sent Items")
 }

@@ -51,6 +51,9 @@ type MarkedRead struct {
 
 // MarkAsRead marks a message read.
 func MarkAsRead(ctx context.Context, c *ews.Client, p MarkAsReadParams) (*MarkedRead, error) {
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
+	}
 	ids, err := resolveMessage(ctx, c, "message_id", p.MessageID, ews.FolderRef{}, "the mailbox's mail folders")
 	if err != nil {
 		return nil, err
@@ -82,8 +85,8 @@ type MovedEmail struct {
 
 // MoveEmail moves a message to another folder.
 func MoveEmail(ctx context.Context, c *ews.Client, p MoveEmailParams) (*MovedEmail, error) {
-	if strings.TrimSpace(p.MessageID) == "" {
-		return nil, paramErr("message_id", "parameter %q is required", "message_id")
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(p.DestinationFolder) == "" {
 		return nil, paramErr("destination_folder", "parameter %q is required", "destination_folder")
@@ -140,8 +143,8 @@ type DeletedEmail struct {
 
 // DeleteEmail deletes a message.
 func DeleteEmail(ctx context.Context, c *ews.Client, p DeleteEmailParams) (*DeletedEmail, error) {
-	if strings.TrimSpace(p.MessageID) == "" {
-		return nil, paramErr("message_id", "parameter %q is required", "message_id")
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
 	}
 	dt := orDefault(p.DeleteType, "Move To Trash")
 	name, ok := choose(dt, []string{"Soft Delete", "Hard Delete", "Move To Trash"})
