@@ -15,9 +15,6 @@ import (
 // Basic credentials made of it and every OAuth2 token the client has used by "[REDACTED]", wherever they appear
 // (an error text, a logged body).
 
-// redacted replaces a secret in log records.
-const redacted = redact.Mark
-
 // secrets is the set of strings the log and the errors must not show (in any of the forms of redact.Forms).
 type secrets struct{ set redact.Set }
 
