@@ -20,7 +20,11 @@ func checkMessageRef(param, ref string) error {
 	case strings.Contains(t, "@") || strings.HasPrefix(t, "<"):
 		inner := strings.TrimSuffix(strings.TrimPrefix(t, "<"), ">")
 		at := strings.LastIndexByte(inner, '@')
-		if at <= 0 || at == len(inner)-1 || strings.ContainsAny(inner, "<> \t\r\n\x00") || strings.IndexFunc(inner, unicode.IsControl) >= 0 {
+		if i := strings.IndexFunc(inner, unicode.IsControl); i >= 0 {
+			r := []rune(inner[i:])[0]
+			return paramErr(param, "parameter %q contains a control character %U at byte %d, which XML cannot carry", param, r, i+len(t)-len(strings.TrimPrefix(t, "<")))
+		}
+		if at <= 0 || at == len(inner)-1 || strings.ContainsAny(inner, "<> \t\r\n\x00") {
 			return paramErr(param, "parameter %q: %q is not an Internet Message-ID (<local@domain>)", param, ref)
 		}
 	default:

@@ -11,9 +11,9 @@ import (
 //
 //   - The body is cut at MaxResponseBytes (bodyReader). Go's transport decompresses a gzip body before the
 //     limit counts it, so the limit is on the decompressed size and a gzip bomb stops there.
-//   - A limitReader between the body and the decoders refuses, as it streams, a nesting deeper than MaxDepth, a
-//     start tag longer than MaxTagBytes and a text (or CDATA section) longer than the text limit: the decoders
-//     buffer a text while it lasts and then copy it, so one huge text is what would cost most.
+//   - A limitReader between the body and the decoders refuses, as it streams, a nesting deeper than MaxDepth, and
+//     a tag (attributes included) or a text (or CDATA section) longer than half of MaxResponseBytes: the decoders
+//     buffer a text or an attribute while it lasts and then copy it, so one huge one is what would cost most.
 //   - Budget: the bytes of the responses being read at once by one Client are counted against a shared budget
 //     (Client.Budget, MaxResponseBytes/2 in package ews); a response that would pass it while others are being
 //     read fails with ErrResponseTooLarge instead of adding to what they hold (alone, a response has its own
@@ -23,8 +23,6 @@ import (
 const (
 	// MaxDepth bounds the nesting of elements in a response (EWS answers nest about 15 deep).
 	MaxDepth = 256
-	// MaxTagBytes bounds a start or end tag, attributes included.
-	MaxTagBytes = 1 << 20
 )
 
 // LimitError is a response that passed one of the decoder's limits. It matches ErrResponseTooLarge.
@@ -152,8 +150,8 @@ func (l *limitReader) scan(b []byte) error {
 			}
 		case stTag:
 			l.tag++
-			if l.tag > MaxTagBytes {
-				return l.fail("tag", MaxTagBytes)
+			if l.tag > l.maxText {
+				return l.fail("tag", l.maxText)
 			}
 			switch c {
 			case '"', '\'':
@@ -171,8 +169,8 @@ func (l *limitReader) scan(b []byte) error {
 			}
 		case stQuote:
 			l.tag++
-			if l.tag > MaxTagBytes {
-				return l.fail("tag", MaxTagBytes)
+			if l.tag > l.maxText {
+				return l.fail("tag", l.maxText)
 			}
 			if c == l.quote {
 				l.state, l.prev = stTag, c
@@ -193,8 +191,8 @@ func (l *limitReader) scan(b []byte) error {
 			l.prev2, l.prev = l.prev, c
 		case stPI, stDecl:
 			l.tag++
-			if l.tag > MaxTagBytes {
-				return l.fail("tag", MaxTagBytes)
+			if l.tag > l.maxText {
+				return l.fail("tag", l.maxText)
 			}
 			if c == '>' {
 				l.state, l.text = stText, 0

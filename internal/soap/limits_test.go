@@ -30,7 +30,8 @@ func TestLimitReader(t *testing.T) {
 		{"long text", "<r>" + strings.Repeat("x", limit/2+1) + "</r>", "text"},
 		{"long CDATA", "<r><![CDATA[" + strings.Repeat("x", limit/2+1) + "]]></r>", "text"},
 		{"long texts between tags", "<r>" + strings.Repeat(strings.Repeat("x", 1000)+"<b/>", 2000) + "</r>", ""},
-		{"long tag", "<r a='" + strings.Repeat("x", MaxTagBytes) + "'/>", "tag"},
+		{"long tag", "<r a='" + strings.Repeat("x", limit/2) + "'/>", "tag"},
+		{"tag within the limit", "<r a='" + strings.Repeat("x", limit/4) + "'/>", ""},
 	} {
 		err := readAllLimited(tc.body, limit)
 		var le *LimitError
