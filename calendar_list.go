@@ -15,9 +15,6 @@ import (
 // the client's Location when no start is given either) this far ahead.
 const DefaultEventWindow = 30 * 24 * time.Hour
 
-// DefaultEventPageSize is the number of events List asks the server for at once.
-const DefaultEventPageSize = 500
-
 // minEventWindow is the narrowest window List splits a crowded range into.
 const minEventWindow = time.Minute
 
@@ -29,7 +26,7 @@ type EventListOptions struct {
 	// a calendar view, so the filter is applied by the client (before the events' details are fetched).
 	Subject string
 	// PageSize is how many events one request asks for (MaxEntriesReturned), at most 1000; 0 means
-	// DefaultEventPageSize.
+	// DefaultPageSize.
 	PageSize int
 }
 
@@ -54,13 +51,10 @@ func (s *CalendarService) List(ctx context.Context, start, end time.Time, opts E
 			yield(nil, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
 			return
 		}
-		size := opts.PageSize
-		if size < 0 || size > 1000 {
-			yield(nil, phraseErr("EventListOptions.PageSize", "%d is not between 1 and 1000", size))
+		size, err := pageSize("EventListOptions.PageSize", opts.PageSize)
+		if err != nil {
+			yield(nil, err)
 			return
-		}
-		if size == 0 {
-			size = DefaultEventPageSize
 		}
 		folder := opts.Folder
 		if folder.IsZero() {

@@ -13,14 +13,11 @@ type ContactsService struct {
 	c *Client
 }
 
-// DefaultContactPageSize is the number of contacts List asks the server for at once.
-const DefaultContactPageSize = 200
-
 // ContactListOptions selects the contacts List returns.
 type ContactListOptions struct {
 	// Folder is the contacts folder; the zero value means the default Contacts folder.
 	Folder FolderRef
-	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultContactPageSize.
+	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultPageSize.
 	PageSize int
 }
 
@@ -44,59 +41,47 @@ func (s *ContactsService) contactsFolder(ctx context.Context, field string, f Fo
 func (s *ContactsService) List(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
 	return func(yield func(*Contact, error) bool) {
 		c := s.c
-		size := opts.PageSize
-		if size < 0 || size > 1000 {
-			yield(nil, phraseErr("ContactListOptions.PageSize", "%d is not between 1 and 1000", size))
+		size, err := pageSize("ContactListOptions.PageSize", opts.PageSize)
+		if err != nil {
+			yield(nil, err)
 			return
-		}
-		if size == 0 {
-			size = DefaultContactPageSize
 		}
 		ref, err := s.contactsFolder(ctx, "ContactListOptions.Folder", opts.Folder)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		offset := 0
-		for {
-			req := &soap.FindItem{
+		err = eachPage(ctx, size, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+			resp, err := doOne(ctx, c, &soap.FindItem{
 				Traversal:       "Shallow",
 				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
-				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+				IndexedPageView: view,
 				SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "contacts:DisplayName"}}},
 				ParentFolderIDs: []soap.FolderRef{ref},
-			}
-			resp, err := doOne(ctx, c, req)
+			})
 			if err != nil {
-				yield(nil, err)
-				return
+				return page{}, false, err
 			}
-			m := &resp.ResponseMessages[0]
+			root := &resp.ResponseMessages[0].RootFolder
 			var ids []string
-			for _, it := range m.RootFolder.Items.Items {
+			for _, it := range root.Items.Items {
 				if it.XMLName.Local == "Contact" && it.ItemID != nil {
 					ids = append(ids, it.ItemID.ID)
 				}
 			}
 			cts, err := s.getContacts(ctx, ids, true)
 			if err != nil {
-				yield(nil, err)
-				return
+				return page{}, false, err
 			}
 			for _, ct := range cts {
 				if !yield(ct, nil) {
-					return
+					return page{}, true, nil
 				}
 			}
-			n := len(m.RootFolder.Items.Items)
-			if m.RootFolder.IncludesLastItemInRange || n == 0 {
-				return
-			}
-			next := m.RootFolder.IndexedPagingOffset
-			if next <= offset {
-				next = offset + n
-			}
-			offset = next
+			return itemPage(root), false, nil
+		})
+		if err != nil {
+			yield(nil, err)
 		}
 	}
 }

@@ -192,7 +192,7 @@ func (c *Client) PollOnce(ctx context.Context, opts PollOnceOptions) (_ *PollBat
 		}
 		base.Acked = true
 		pend := next.clone()
-		pend.Acked, pend.Cursor = true, newCursor()
+		pend.Acked, pend.Cursor = true, newPollCursor()
 		changes[key], changes[pendKey] = base, pend
 		b.Cursor = pend.Cursor
 	}
@@ -216,7 +216,7 @@ func (c *Client) PollOnce(ctx context.Context, opts PollOnceOptions) (_ *PollBat
 	return b, nil
 }
 
-func newCursor() string {
+func newPollCursor() string {
 	var r [12]byte
 	_, _ = rand.Read(r[:])
 	return hex.EncodeToString(r[:])

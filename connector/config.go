@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"reflect"
 	"strings"
@@ -42,6 +43,15 @@ type Config struct {
 	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
 	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
 	AttachmentsDir  string `json:"attachments_dir" help:"send_email attaches files from this directory only (after symbolic links are resolved); default: any regular file outside /proc, /sys and /dev"`
+
+	// Logger, if set, receives the SDK's debug records: each request's operation, status and timing, retries
+	// and back-offs with their reason (see ews.Config.Logger). Credentials never appear in them. It is not a
+	// configuration key.
+	Logger *slog.Logger `json:"-"`
+	// LogBodies adds the SOAP bodies exchanged to Logger's records (ews.Config.LogBodies): mailbox content, but
+	// never credentials. It is not a configuration key.
+	LogBodies bool `json:"-"`
+
 	// SecretFiles are files that are never attached: the command line sets the configuration, password and
 	// client secret files it read.
 	SecretFiles []string `json:"-"`
@@ -134,6 +144,8 @@ func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 		EmailAddress: strings.TrimSpace(c.EmailAddress),
 		Autodiscover: c.UseAutodiscover,
 		Location:     loc,
+		Logger:       c.Logger,
+		LogBodies:    c.LogBodies,
 	}
 	if c.VerifySSL != nil && !*c.VerifySSL {
 		ec.InsecureSkipVerify = true

@@ -97,8 +97,8 @@ const (
 	CodeAutodiscoverFailed = "AutodiscoverFailed"
 	// CodeTimeout: the operation did not finish in time; what it returned before is incomplete.
 	CodeTimeout = "Timeout"
-	// CodeCancelled: the operation was interrupted (SIGINT, SIGTERM, a cancelled context) before it finished;
-	// what it returned before is incomplete.
+	// CodeCancelled: the operation was cancelled (its context was; the command line cancels on Ctrl-C or SIGTERM)
+	// before it finished.
 	CodeCancelled = "Cancelled"
 	// CodeStateError: the poll state could not be read, locked or saved.
 	CodeStateError = "StateError"
@@ -168,10 +168,10 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeAutodiscoverFailed
 	case errors.As(err, &he):
 		out.Code = CodeHTTPError
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		out.Code = CodeTimeout
 	case errors.Is(err, context.Canceled):
 		out.Code = CodeCancelled
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		out.Code = CodeTimeout
 	case errors.Is(err, ews.ErrStateLocked):
 		out.Code = CodeStateError
 	case errors.As(err, &oe), errors.As(err, &ue):

@@ -46,7 +46,7 @@ type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
 	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
 	maxAttempts, timeout, attachmentsDir                                              strFlag
-	autodiscover, insecure                                                            boolFlag
+	autodiscover, insecure, verbose, trace, progress, version                         boolFlag
 }
 
 // globalFlags lists the global flags with their help, in the order of the usage text.
@@ -78,6 +78,10 @@ func (g *globals) flags() []struct {
 		{"timeout", "SECONDS", "time one HTTP request may take (default 120)", &g.timeout},
 		{"attachments-dir", "DIR", "send_email attaches files from this directory only (attachments_dir)", &g.attachmentsDir},
 		{"output", "FORMAT", "json (default): one result object; ndjson: the data's items one per line, for large lists", &g.output},
+		{"progress", "", "show progress on stderr (items, rate, retries and back-offs) even when stderr is not a terminal; --progress=false: never", &g.progress},
+		{"verbose", "", "log each request to stderr: operation, status, size, time; retries with their reason", &g.verbose},
+		{"trace", "", "--verbose, plus the SOAP bodies exchanged and the HTTP legs of authentication (credentials are redacted; bodies hold mailbox content)", &g.trace},
+		{"version", "", "print the version of ews (module, VCS revision, Go) and exit", &g.version},
 	}
 }
 
