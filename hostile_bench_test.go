@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -20,7 +21,9 @@ import (
 // The hostile answers of issue 15, streamed by the server without holding them: each benchmark reports the peak
 // heap of the client while it reads them, in MB and as a multiple of MaxResponseBytes (aim: under 2).
 
-const hostileLimit = 64 << 20 // MaxResponseBytes of the benchmarks
+const hostileLimit = 64 << 20
+
+var itemIDs = regexp.MustCompile(`<t:ItemId Id="([^"]+)"`) // MaxResponseBytes of the benchmarks
 
 const envStart = `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`
 
@@ -37,7 +40,14 @@ func endless(w io.Writer, head string, chunk string, n int64) {
 
 func hostileServer(b *testing.B, h http.HandlerFunc) *Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
+		body, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(body), "GetItem ") || strings.Contains(string(body), "GetItem>") {
+			var ids []string
+			for _, m := range itemIDs.FindAllStringSubmatch(string(body), -1) {
+				ids = append(ids, m[1])
+			}
+			r.Header.Set("X-Ids", strings.Join(ids, " "))
+		}
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		h(w, r)
 	}))
@@ -118,6 +128,14 @@ func BenchmarkHostile(b *testing.B) {
 		var mu sync.Mutex
 		n := 0
 		c := hostileServer(b, func(w http.ResponseWriter, r *http.Request) {
+			if ids := r.Header.Get("X-Ids"); ids != "" { // a GetItem of the changes' messages
+				var msgs strings.Builder
+				for _, id := range strings.Split(ids, " ") {
+					fmt.Fprintf(&msgs, `<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Message><t:ItemId Id="%s" ChangeKey="CK"/><t:Subject>s</t:Subject></t:Message></m:Items></m:GetItemResponseMessage>`, id)
+				}
+				fmt.Fprintf(w, hostileEnv, `<m:GetItemResponse `+hostileNS+`><m:ResponseMessages>`+msgs.String()+`</m:ResponseMessages></m:GetItemResponse>`)
+				return
+			}
 			mu.Lock()
 			n++
 			k := n
