@@ -169,6 +169,10 @@ func (c *Client) convertError(err error) error {
 	if err == nil {
 		return nil // before the targets of errors.As, which escape: every successful item of a batch comes here
 	}
+	return c.scrubError(c.convertWireError(err))
+}
+
+func (c *Client) convertWireError(err error) error {
 	var re *soap.ResponseError
 	var f *soap.Fault
 	var he *soap.HTTPError
