@@ -12,9 +12,7 @@ import (
 
 // Property of every iterator: it yields an error, or all the items; never a silent prefix. Random folders,
 // page and batch sizes, concurrency, and a random failure (a server error, a cut or malformed answer, a
-// broken connection) at a random request. (A context that ends mid-search is the pager's own fix, issue 13:
-// until it yields the context's error, the connector and the command line check the context after the loop,
-// see TestCLIInterruptedNeverSucceeds; add nil to faults, which runs that case, once it does.)
+// broken connection) at a random request, or a context that ends while a request is in flight.
 func TestIteratorErrorOrAll(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -25,6 +23,7 @@ func TestIteratorErrorOrAll(t *testing.T) {
 		func() testserver.Fault { return testserver.Malformed() },
 		func() testserver.Fault { return testserver.ResetAfter() },
 		func() testserver.Fault { return testserver.HTMLPage(502) },
+		nil, // the context ends while a request is in flight
 	}
 	for round := range 24 {
 		n := 1 + rng.IntN(120)
