@@ -70,7 +70,11 @@ func lexOData(s string) ([]otok, error) {
 			i = j + 1
 		default:
 			j := i
-			for j < len(s) && !strings.ContainsRune(" (),:'", rune(s[j])) {
+			stop := " (),:'"
+			if unicode.IsDigit(rune(c)) {
+				stop = " (),'" // a DateTimeOffset literal holds colons
+			}
+			for j < len(s) && !strings.ContainsRune(stop, rune(s[j])) {
 				j++
 			}
 			w := s[i:j]
