@@ -81,8 +81,8 @@ type NewEvent struct {
 	Recurrence *Recurrence
 }
 
-// EventOptions says where an event is created and whom to invite.
-type EventOptions struct {
+// EventCreateOptions says where an event is created and whom to invite.
+type EventCreateOptions struct {
 	// Folder is the calendar to create the event in; the zero value means the default calendar.
 	Folder FolderRef
 	// SendInvitations says whether the attendees get meeting requests; the zero value sends them and saves a
@@ -90,15 +90,15 @@ type EventOptions struct {
 	SendInvitations Invitations
 }
 
-// CreateEvent creates an event and returns its id. With attendees and invitations it is a meeting: the
+// Create creates an event and returns its id. With attendees and invitations it is a meeting: the
 // attendees get meeting requests.
-func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts EventOptions) (string, error) {
+func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCreateOptions) (string, error) {
 	c := s.c
-	mode, err := opts.SendInvitations.check("EventOptions.SendInvitations", false)
+	mode, err := opts.SendInvitations.check("EventCreateOptions.SendInvitations", false)
 	if err != nil {
 		return "", err
 	}
-	ci, err := c.newCalendarItem(&ev)
+	ci, err := s.newCalendarItem(&ev)
 	if err != nil {
 		return "", err
 	}
@@ -106,9 +106,17 @@ func (s *CalendarService) CreateEvent(ctx context.Context, ev NewEvent, opts Eve
 	if folder.IsZero() {
 		folder = CalendarFolder
 	}
-	ref, err := c.wireFolder(ctx, "EventOptions.Folder", folder)
+	ref, err := c.wireFolder(ctx, "EventCreateOptions.Folder", folder)
 	if err != nil {
 		return "", err
+	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return "", err
+		}
+		if ci, err = s.newCalendarItem(&ev); err != nil {
+			return "", err
+		}
 	}
 	req := &soap.CreateItem{SendMeetingInvitations: mode, SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{ci}}
 	return c.createWithID(ctx, req)
@@ -128,7 +136,8 @@ func (c *Client) createWithID(ctx context.Context, req *soap.CreateItem) (string
 }
 
 // newCalendarItem checks ev and builds its request item.
-func (c *Client) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
+func (s *CalendarService) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
+	c := s.c
 	if ev.Start.IsZero() {
 		return nil, phraseErr("NewEvent.Start", "is zero")
 	}

@@ -11,36 +11,33 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// DefaultEventWindow is the span ListEvents covers when it is given no end: from the start (midnight today in
+// DefaultEventWindow is the span List covers when it is given no end: from the start (midnight today in
 // the client's Location when no start is given either) this far ahead.
 const DefaultEventWindow = 30 * 24 * time.Hour
 
-// DefaultEventPageSize is the number of events ListEvents asks the server for at once.
-const DefaultEventPageSize = 500
-
-// minEventWindow is the narrowest window ListEvents splits a crowded range into.
+// minEventWindow is the narrowest window List splits a crowded range into.
 const minEventWindow = time.Minute
 
-// ListEventsOptions filters and shapes ListEvents.
-type ListEventsOptions struct {
+// EventListOptions filters and shapes CalendarService.List.
+type EventListOptions struct {
 	// Folder is the calendar to read; the zero value means the default calendar.
 	Folder FolderRef
 	// Subject keeps only events whose subject contains it, ignoring case. EWS does not allow a restriction with
 	// a calendar view, so the filter is applied by the client (before the events' details are fetched).
 	Subject string
 	// PageSize is how many events one request asks for (MaxEntriesReturned), at most 1000; 0 means
-	// DefaultEventPageSize.
+	// DefaultPageSize.
 	PageSize int
 }
 
-// ListEvents returns the events that overlap [start, end) in start order, with recurring series expanded into
+// List returns the events that overlap [start, end) in start order, with recurring series expanded into
 // their occurrences (a calendar view). A zero start means midnight today in the client's Location; a zero end
 // means start + DefaultEventWindow.
 //
-// When the server has more events in the range than a page holds, or refuses the range as too big, ListEvents
+// When the server has more events in the range than a page holds, or refuses the range as too big, List
 // splits the range in halves and reads each, so any range can be listed. Each page's details (attendees, body,
 // ...) are fetched with GetItem. Breaking out of the loop stops the requests.
-func (s *CalendarService) ListEvents(ctx context.Context, start, end time.Time, opts ListEventsOptions) iter.Seq2[*Event, error] {
+func (s *CalendarService) List(ctx context.Context, start, end time.Time, opts EventListOptions) iter.Seq2[*Event, error] {
 	return func(yield func(*Event, error) bool) {
 		c := s.c
 		if start.IsZero() {
@@ -54,19 +51,16 @@ func (s *CalendarService) ListEvents(ctx context.Context, start, end time.Time, 
 			yield(nil, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
 			return
 		}
-		size := opts.PageSize
-		if size < 0 || size > 1000 {
-			yield(nil, phraseErr("ListEventsOptions.PageSize", "%d is not between 1 and 1000", size))
+		size, err := pageSize("EventListOptions.PageSize", opts.PageSize)
+		if err != nil {
+			yield(nil, err)
 			return
-		}
-		if size == 0 {
-			size = DefaultEventPageSize
 		}
 		folder := opts.Folder
 		if folder.IsZero() {
 			folder = CalendarFolder
 		}
-		ref, err := c.wireFolder(ctx, "ListEventsOptions.Folder", folder)
+		ref, err := c.wireFolder(ctx, "EventListOptions.Folder", folder)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -99,7 +93,7 @@ func (v *eventView) walk(ctx context.Context, end time.Time, yield func(*Event, 
 			if len(ids) == 0 {
 				continue
 			}
-			evs, err := v.c.getEvents(ctx, ids, true)
+			evs, err := v.c.calendar.getEvents(ctx, ids, true)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -116,7 +110,7 @@ func (v *eventView) walk(ctx context.Context, end time.Time, yield func(*Event, 
 			return
 		}
 		if w.end.Sub(w.start) <= minEventWindow {
-			yield(nil, fmt.Errorf("ews: ListEvents: more than %d events between %s and %s; raise ListEventsOptions.PageSize",
+			yield(nil, fmt.Errorf("ews: CalendarService.List: more than %d events between %s and %s; raise EventListOptions.PageSize",
 				v.size, w.start.Format(time.RFC3339), w.end.Format(time.RFC3339)))
 			return
 		}

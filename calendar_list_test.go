@@ -13,10 +13,10 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-func listAll(t *testing.T, c *Client, start, end time.Time, opts ListEventsOptions) []*Event {
+func listAll(t *testing.T, c *Client, start, end time.Time, opts EventListOptions) []*Event {
 	t.Helper()
 	var out []*Event
-	for ev, err := range c.Calendar().ListEvents(testCtx(t), start, end, opts) {
+	for ev, err := range c.Calendar().List(testCtx(t), start, end, opts) {
 		if err != nil {
 			t.Fatalf("ListEvents: %v", err)
 		}
@@ -29,8 +29,8 @@ func TestWeeklyMeetingOncePerWeek(t *testing.T) {
 	srv, c := setup(t)
 	berlin := mustLoad(t, "Europe/Berlin")
 	first := time.Date(2024, 3, 18, 10, 0, 0, 0, berlin) // a Monday; Europe changes to summer time on Sunday March 31
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "Weekly SOC sync", Start: first, End: first.Add(time.Hour),
-		Recurrence: &Recurrence{Pattern: RecurrenceWeekly, Days: []time.Weekday{time.Monday}}}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "Weekly SOC sync", Start: first, End: first.Add(time.Hour),
+		Recurrence: &Recurrence{Pattern: RecurrenceWeekly, Days: []time.Weekday{time.Monday}}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestWeeklyMeetingOncePerWeek(t *testing.T) {
 		t.Fatalf("stored recurrence = %+v", rec)
 	}
 	cb := newTestClient(t, srv, func(cfg *Config) { cfg.Location = berlin })
-	evs := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), ListEventsOptions{})
+	evs := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), EventListOptions{})
 	if len(evs) != 4 {
 		t.Fatalf("four weeks hold %d events, want 4: %v", len(evs), evs)
 	}
@@ -58,28 +58,28 @@ func TestWeeklyMeetingOncePerWeek(t *testing.T) {
 	}
 
 	// The series itself, an occurrence changed on its own, and one deleted.
-	master, err := c.Calendar().GetEvent(testCtx(t), id)
+	master, err := c.Calendar().Get(testCtx(t), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if master.Type != EventRecurringMaster || master.Recurrence == nil || master.Recurrence.Pattern != RecurrenceWeekly || master.Recurrence.Days[0] != time.Monday {
 		t.Errorf("master = %+v (recurrence %+v)", master, master.Recurrence)
 	}
-	if err := c.Calendar().UpdateEvent(testCtx(t), evs[1].ID, EventChanges{Subject: Ptr("moved sync"), Start: Ptr(evs[1].Start.Add(2 * time.Hour)), End: Ptr(evs[1].End.Add(2 * time.Hour))}, EventUpdateOptions{}); err != nil {
+	if err := c.Calendar().Update(testCtx(t), evs[1].ID, EventChanges{Subject: Ptr("moved sync"), Start: Ptr(evs[1].Start.Add(2 * time.Hour)), End: Ptr(evs[1].End.Add(2 * time.Hour))}, EventUpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Calendar().DeleteEvent(testCtx(t), evs[2].ID, DeleteEventOptions{}); err != nil {
+	if err := c.Calendar().Delete(testCtx(t), DeleteOptions{}, evs[2].ID); err != nil {
 		t.Fatal(err)
 	}
-	evs2 := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), ListEventsOptions{})
+	evs2 := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), EventListOptions{})
 	if len(evs2) != 3 || evs2[1].Type != EventException || evs2[1].Subject != "moved sync" || evs2[1].Start.Hour() != 12 || !evs2[2].Start.Equal(evs[3].Start) {
 		t.Errorf("after changing one occurrence and deleting another: %v", evs2)
 	}
 	// Deleting the series removes every occurrence.
-	if err := c.Calendar().DeleteEvent(testCtx(t), id, DeleteEventOptions{}); err != nil {
+	if err := c.Calendar().Delete(testCtx(t), DeleteOptions{}, id); err != nil {
 		t.Fatal(err)
 	}
-	if evs3 := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), ListEventsOptions{}); len(evs3) != 0 {
+	if evs3 := listAll(t, cb, time.Date(2024, 3, 18, 0, 0, 0, 0, berlin), time.Date(2024, 4, 15, 0, 0, 0, 0, berlin), EventListOptions{}); len(evs3) != 0 {
 		t.Errorf("after deleting the series: %v", evs3)
 	}
 }
@@ -89,7 +89,7 @@ func TestDailySeriesSeededOnServer(t *testing.T) {
 	start := time.Date(2024, 2, 5, 7, 30, 0, 0, time.UTC)
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "Shift handover", Start: start, End: start.Add(15 * time.Minute),
 		Recurrence: &testserver.Recurrence{Pattern: "Daily", Interval: 2, Start: time.Date(2024, 2, 5, 0, 0, 0, 0, time.UTC), Count: 5}})
-	evs := listAll(t, c, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), ListEventsOptions{})
+	evs := listAll(t, c, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), EventListOptions{})
 	var days []int
 	for _, ev := range evs {
 		days = append(days, ev.Start.Day())
@@ -115,7 +115,7 @@ func TestListEventsNarrowsCrowdedWindows(t *testing.T) {
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "long", Start: from.Add(70 * time.Hour), End: from.Add(90 * time.Hour)})
 	// One that started before the range is listed (it overlaps).
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "early", Start: from.Add(-2 * time.Hour), End: from.Add(time.Hour)})
-	evs := listAll(t, c, from, from.Add(7*24*time.Hour), ListEventsOptions{PageSize: 10})
+	evs := listAll(t, c, from, from.Add(7*24*time.Hour), EventListOptions{PageSize: 10})
 	if len(evs) != 42 {
 		t.Fatalf("listed %d events, want 42", len(evs))
 	}
@@ -141,7 +141,7 @@ func TestListEventsNarrowsCrowdedWindows(t *testing.T) {
 
 	// A range longer than the server's limit (two years) is split too.
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "far", Start: from.AddDate(2, 6, 0), End: from.AddDate(2, 6, 0).Add(time.Hour)})
-	evs = listAll(t, c, from, from.AddDate(3, 0, 0), ListEventsOptions{Subject: "FAR"})
+	evs = listAll(t, c, from, from.AddDate(3, 0, 0), EventListOptions{Subject: "FAR"})
 	if len(evs) != 1 || evs[0].Subject != "far" {
 		t.Errorf("three-year range with subject filter: %v", evs)
 	}
@@ -152,7 +152,7 @@ func TestListEventsSubjectFilterAndStop(t *testing.T) {
 	from := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
 	seedEvents(srv, 6, from, 2*time.Hour, "Patch Tuesday")
 	seedEvents(srv, 6, from.Add(time.Hour), 2*time.Hour, "lunch")
-	evs := listAll(t, c, from, from.Add(24*time.Hour), ListEventsOptions{Subject: "patch tue"})
+	evs := listAll(t, c, from, from.Add(24*time.Hour), EventListOptions{Subject: "patch tue"})
 	if len(evs) != 6 {
 		t.Fatalf("subject filter kept %d events, want 6", len(evs))
 	}
@@ -170,7 +170,7 @@ func TestListEventsSubjectFilterAndStop(t *testing.T) {
 
 	before := countRequests(srv, "GetItem")
 	n := 0
-	for _, err := range c.Calendar().ListEvents(testCtx(t), from, from.Add(24*time.Hour), ListEventsOptions{PageSize: 3}) {
+	for _, err := range c.Calendar().List(testCtx(t), from, from.Add(24*time.Hour), EventListOptions{PageSize: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestListEventsDefaultWindowAndErrors(t *testing.T) {
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "soon", Start: today.Add(36 * time.Hour), End: today.Add(37 * time.Hour)})
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "later", Start: today.Add(40 * 24 * time.Hour), End: today.Add(40*24*time.Hour + time.Hour)})
 	srv.Default().AddItem("calendar", testserver.Item{Subject: "past", Start: today.Add(-48 * time.Hour), End: today.Add(-47 * time.Hour)})
-	evs := listAll(t, c, time.Time{}, time.Time{}, ListEventsOptions{})
+	evs := listAll(t, c, time.Time{}, time.Time{}, EventListOptions{})
 	if len(evs) != 1 || evs[0].Subject != "soon" {
 		t.Errorf("default window (today + %v) listed %v", DefaultEventWindow, evs)
 	}
@@ -203,15 +203,15 @@ func TestListEventsDefaultWindowAndErrors(t *testing.T) {
 	ctx := testCtx(t)
 	for _, tc := range []struct {
 		start, end time.Time
-		opts       ListEventsOptions
+		opts       EventListOptions
 		want       string
 	}{
-		{today, today.Add(-time.Hour), ListEventsOptions{}, "is not after start"},
-		{today, today.Add(time.Hour), ListEventsOptions{PageSize: 5000}, "ListEventsOptions.PageSize"},
-		{today, today.Add(time.Hour), ListEventsOptions{Folder: FolderByPath("Calendar/Nope")}, "ErrorFolderNotFound"},
+		{today, today.Add(-time.Hour), EventListOptions{}, "is not after start"},
+		{today, today.Add(time.Hour), EventListOptions{PageSize: 5000}, "EventListOptions.PageSize"},
+		{today, today.Add(time.Hour), EventListOptions{Folder: FolderByPath("Calendar/Nope")}, "ErrorFolderNotFound"},
 	} {
 		var err error
-		for _, e := range c.Calendar().ListEvents(ctx, tc.start, tc.end, tc.opts) {
+		for _, e := range c.Calendar().List(ctx, tc.start, tc.end, tc.opts) {
 			err = e
 		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -243,7 +243,7 @@ func TestListEventsTruncatedPage(t *testing.T) {
 		fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="2" MajorBuildNumber="1118" MinorBuildNumber="7" Version="V2017_07_11" xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types"/></s:Header><s:Body><m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="12" IncludesLastItemInRange="false"><t:Items><t:CalendarItem><t:ItemId Id="BOGUS" ChangeKey="x"/><t:Subject>bogus</t:Subject><t:Start>2024-04-01T00:00:00Z</t:Start><t:End>2024-04-01T01:00:00Z</t:End></t:CalendarItem></t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>`)
 		return true
 	})
-	evs := listAll(t, c, from, from.Add(72*time.Hour), ListEventsOptions{})
+	evs := listAll(t, c, from, from.Add(72*time.Hour), EventListOptions{})
 	if truncated != 1 || len(evs) != 12 {
 		t.Fatalf("after a partial page: %d events (want 12), %d partial answers", len(evs), truncated)
 	}
@@ -260,7 +260,7 @@ func TestListEventsContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var err error
-	for _, e := range c.Calendar().ListEvents(ctx, time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 2, 0, 0, 0, 0, time.UTC), ListEventsOptions{}) {
+	for _, e := range c.Calendar().List(ctx, time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 4, 2, 0, 0, 0, 0, time.UTC), EventListOptions{}) {
 		err = e
 	}
 	if err != context.Canceled {
@@ -275,9 +275,9 @@ func TestEventsInAnotherCalendar(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(2024, 9, 2, 22, 0, 0, 0, time.UTC)
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "On-call", Start: start, End: start.Add(10 * time.Hour),
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "On-call", Start: start, End: start.Add(10 * time.Hour),
 		Recurrence: &Recurrence{Pattern: RecurrenceDaily, Interval: 1, Until: time.Date(2024, 9, 4, 0, 0, 0, 0, time.UTC)}},
-		EventOptions{Folder: FolderByPath("Calendar/On-call")})
+		EventCreateOptions{Folder: FolderByPath("Calendar/On-call")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +285,10 @@ func TestEventsInAnotherCalendar(t *testing.T) {
 	if it.FolderID != fid || it.Recurrence == nil || it.Recurrence.Pattern != "Daily" || it.Recurrence.End.Format("2006-01-02") != "2024-09-04" {
 		t.Fatalf("stored in folder %s with recurrence %+v", it.FolderID, it.Recurrence)
 	}
-	if evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), ListEventsOptions{}); len(evs) != 0 {
+	if evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), EventListOptions{}); len(evs) != 0 {
 		t.Errorf("the default calendar lists %d events of another calendar", len(evs))
 	}
-	evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), ListEventsOptions{Folder: FolderByID(fid)})
+	evs := listAll(t, c, start.AddDate(0, 0, -1), start.AddDate(0, 0, 7), EventListOptions{Folder: FolderByID(fid)})
 	if len(evs) != 3 || evs[2].Start.Day() != 4 {
 		t.Errorf("On-call calendar: %v", evs)
 	}

@@ -36,8 +36,8 @@ func TestMeetingRequestsAndAccept(t *testing.T) {
 	srv, alice, bob := meetingSetup(t)
 	ctx := testCtx(t)
 	start := time.Date(2024, 6, 3, 13, 0, 0, 0, time.UTC)
-	id, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Phishing triage", Start: start, End: start.Add(time.Hour),
-		Required: []string{"bob@example.com"}, Optional: []string{"carol@partner.example"}}, EventOptions{})
+	id, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Phishing triage", Start: start, End: start.Add(time.Hour),
+		Required: []string{"bob@example.com"}, Optional: []string{"carol@partner.example"}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestMeetingRequestsAndAccept(t *testing.T) {
 
 	// Bob sees the meeting in his calendar and accepts the request.
 	var seen []*Event
-	for ev, err := range bob.Calendar().ListEvents(ctx, start.Add(-time.Hour), start.Add(2*time.Hour), ListEventsOptions{}) {
+	for ev, err := range bob.Calendar().List(ctx, start.Add(-time.Hour), start.Add(2*time.Hour), EventListOptions{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,8 +99,8 @@ func TestTentativeWithoutSendingAndDecline(t *testing.T) {
 	srv, alice, bob := meetingSetup(t)
 	ctx := testCtx(t)
 	start := time.Date(2024, 6, 4, 8, 0, 0, 0, time.UTC)
-	id, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Retro", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}},
-		EventOptions{SendInvitations: SendOnlyToAll})
+	id, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Retro", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}},
+		EventCreateOptions{SendInvitations: SendOnlyToAll})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,14 +135,14 @@ func TestUpdateEvent(t *testing.T) {
 	srv, alice, _ := meetingSetup(t)
 	ctx := testCtx(t)
 	start := time.Date(2024, 6, 5, 8, 0, 0, 0, time.UTC)
-	id, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Sync", Start: start, End: start.Add(time.Hour), Location: "Room 1",
-		Required: []string{"bob@example.com"}, Optional: []string{"carol@partner.example"}, Body: "old"}, EventOptions{SendInvitations: SendToNone})
+	id, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Sync", Start: start, End: start.Add(time.Hour), Location: "Room 1",
+		Required: []string{"bob@example.com"}, Optional: []string{"carol@partner.example"}, Body: "old"}, EventCreateOptions{SendInvitations: SendToNone})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ny := mustLoad(t, "America/New_York")
 	newStart := time.Date(2024, 6, 6, 10, 0, 0, 0, ny)
-	err = alice.Calendar().UpdateEvent(ctx, id, EventChanges{
+	err = alice.Calendar().Update(ctx, id, EventChanges{
 		Subject: Ptr("Sync (moved)"), Start: Ptr(newStart), End: Ptr(newStart.Add(30 * time.Minute)), Location: Ptr(""),
 		BodyHTML: Ptr("<b>new</b>"), Required: []string{"Bob <bob@example.com>", "dave@example.com"}, Optional: []string{},
 		ShowAs: ShowAsTentative, Reminder: Ptr(5 * time.Minute), Categories: []string{"moved"},
@@ -168,7 +168,7 @@ func TestUpdateEvent(t *testing.T) {
 	}
 
 	// An all-day move, and validation before sending.
-	err = alice.Calendar().UpdateEvent(ctx, id, EventChanges{IsAllDay: Ptr(true), Start: Ptr(time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC)),
+	err = alice.Calendar().Update(ctx, id, EventChanges{IsAllDay: Ptr(true), Start: Ptr(time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC)),
 		End: Ptr(time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC)), TimeZone: mustLoad(t, "Europe/Berlin")}, EventUpdateOptions{SendUpdates: SendToNone})
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestUpdateEvent(t *testing.T) {
 		{EventChanges{ShowAs: "Away"}, EventUpdateOptions{}, "EventChanges.ShowAs"},
 		{EventChanges{Subject: Ptr("x")}, EventUpdateOptions{SendUpdates: "Everyone"}, "EventUpdateOptions.SendUpdates"},
 	} {
-		if err := alice.Calendar().UpdateEvent(ctx, id, tc.ch, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := alice.Calendar().Update(ctx, id, tc.ch, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("UpdateEvent(%+v): err = %v, want %q", tc.ch, err, tc.want)
 		}
 	}
@@ -204,11 +204,11 @@ func TestCancelAndDeleteMeeting(t *testing.T) {
 	ctx := testCtx(t)
 	start := time.Date(2024, 6, 7, 8, 0, 0, 0, time.UTC)
 	aliceMB, bobMB := srv.Mailbox("alice@example.com"), srv.Mailbox("bob@example.com")
-	id, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Drill", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventOptions{})
+	id, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Drill", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Calendar().CancelEvent(ctx, id, "called off"); err != nil {
+	if err := alice.Calendar().Cancel(ctx, id, "called off"); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if _, ok := srv.Item(id); ok || len(aliceMB.Items("calendar")) != 0 || len(aliceMB.Items("deleteditems")) != 1 {
@@ -223,11 +223,11 @@ func TestCancelAndDeleteMeeting(t *testing.T) {
 	}
 
 	// Deleting a meeting sends cancellations too, unless told not to.
-	id2, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Drill 2", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventOptions{})
+	id2, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Drill 2", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Calendar().DeleteEvent(ctx, id2, DeleteEventOptions{}); err != nil {
+	if err := alice.Calendar().Delete(ctx, DeleteOptions{}, id2); err != nil {
 		t.Fatal(err)
 	}
 	if c := itemsOfClass(bobMB.Items("inbox"), "IPM.Schedule.Meeting.Canceled"); len(c) != 2 {
@@ -236,11 +236,11 @@ func TestCancelAndDeleteMeeting(t *testing.T) {
 	if body := lastRequest(t, srv, "DeleteItem"); !strings.Contains(body, `DeleteType="MoveToDeletedItems"`) || !strings.Contains(body, `SendMeetingCancellations="SendToAllAndSaveCopy"`) {
 		t.Errorf("DeleteItem request: %s", body)
 	}
-	id3, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: "Drill 3", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventOptions{})
+	id3, err := alice.Calendar().Create(ctx, NewEvent{Subject: "Drill 3", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := alice.Calendar().DeleteEvent(ctx, id3, DeleteEventOptions{SendCancellations: SendToNone}); err != nil {
+	if err := alice.Calendar().Delete(ctx, DeleteOptions{SendCancellations: SendToNone}, id3); err != nil {
 		t.Fatal(err)
 	}
 	if c := itemsOfClass(bobMB.Items("inbox"), "IPM.Schedule.Meeting.Canceled"); len(c) != 2 {
@@ -256,7 +256,7 @@ func TestCancelAndDeleteMeeting(t *testing.T) {
 			bobsCopy = it.ID
 		}
 	}
-	if err := bob.Calendar().CancelEvent(ctx, bobsCopy, ""); err == nil || !strings.Contains(err.Error(), "ErrorCalendarIsNotOrganizer") {
+	if err := bob.Calendar().Cancel(ctx, bobsCopy, ""); err == nil || !strings.Contains(err.Error(), "ErrorCalendarIsNotOrganizer") {
 		t.Errorf("attendee CancelEvent: err = %v", err)
 	}
 	if err := bob.Calendar().Accept(ctx, "", RespondOptions{}); err == nil || errors.Is(err, ErrItemNotFound) {

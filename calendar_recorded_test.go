@@ -28,6 +28,7 @@ func TestRecordedCalendarAndContactResponses(t *testing.T) {
 	dir := recordedDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
 	c := &Client{cfg: Config{Location: time.UTC}}
+	c.initServices()
 	var events, contacts int
 	byName := map[string]any{}
 	for _, path := range files {
@@ -64,7 +65,7 @@ func TestRecordedCalendarAndContactResponses(t *testing.T) {
 			it := &items[i]
 			switch it.XMLName.Local {
 			case "CalendarItem":
-				ev := c.eventFromWire(it)
+				ev := c.calendar.eventFromWire(it)
 				events++
 				if ev.ID == "" {
 					t.Errorf("%s: event without id", name)

@@ -22,7 +22,7 @@ func (s *CalendarService) Accept(ctx context.Context, id string, opts RespondOpt
 	if err != nil {
 		return err
 	}
-	return s.c.respond(ctx, &soap.AcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+	return s.respond(ctx, &soap.AcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
 }
 
 // TentativelyAccept accepts a meeting tentatively (see Accept).
@@ -31,7 +31,7 @@ func (s *CalendarService) TentativelyAccept(ctx context.Context, id string, opts
 	if err != nil {
 		return err
 	}
-	return s.c.respond(ctx, &soap.TentativelyAcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+	return s.respond(ctx, &soap.TentativelyAcceptItem{Body: body, ReferenceItemID: ref}, opts.disposition())
 }
 
 // Decline declines a meeting (see Accept); the meeting leaves your calendar.
@@ -40,7 +40,7 @@ func (s *CalendarService) Decline(ctx context.Context, id string, opts RespondOp
 	if err != nil {
 		return err
 	}
-	return s.c.respond(ctx, &soap.DeclineItem{Body: body, ReferenceItemID: ref}, opts.disposition())
+	return s.respond(ctx, &soap.DeclineItem{Body: body, ReferenceItemID: ref}, opts.disposition())
 }
 
 func (o RespondOptions) disposition() string {

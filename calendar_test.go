@@ -65,7 +65,7 @@ func TestCreateEventEveryParameter(t *testing.T) {
 	srv, c := setup(t)
 	berlin := mustLoad(t, "Europe/Berlin")
 	start := time.Date(2024, 3, 12, 14, 30, 0, 0, berlin)
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{
 		Subject:    "Incident review </t:Subject><t:Foo>]]>",
 		Start:      start,
 		End:        start.Add(90 * time.Minute),
@@ -79,7 +79,7 @@ func TestCreateEventEveryParameter(t *testing.T) {
 		Importance: ImportanceHigh,
 		Categories: []string{"IR", "SOC"},
 		BodyHTML:   "<p>agenda</p>",
-	}, EventOptions{SendInvitations: SendToNone})
+	}, EventCreateOptions{SendInvitations: SendToNone})
 	if err != nil {
 		t.Fatalf("CreateEvent: %v", err)
 	}
@@ -123,7 +123,7 @@ func TestCreateEventEveryParameter(t *testing.T) {
 		t.Errorf("SendToNone left %d items in Sent Items", n)
 	}
 
-	ev, err := c.Calendar().GetEvent(testCtx(t), id)
+	ev, err := c.Calendar().Get(testCtx(t), id)
 	if err != nil {
 		t.Fatalf("GetEvent: %v", err)
 	}
@@ -150,7 +150,7 @@ func TestCreateEventShowAsAndReminder(t *testing.T) {
 	srv, c := setup(t)
 	start := time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC)
 	for _, sa := range showAsValues {
-		id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: string(sa), Start: start, End: start.Add(time.Hour), ShowAs: sa}, EventOptions{})
+		id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: string(sa), Start: start, End: start.Add(time.Hour), ShowAs: sa}, EventCreateOptions{})
 		if err != nil {
 			t.Fatalf("ShowAs %s: %v", sa, err)
 		}
@@ -158,7 +158,7 @@ func TestCreateEventShowAsAndReminder(t *testing.T) {
 			t.Errorf("ShowAs %s stored as LegacyFreeBusyStatus %q", sa, got)
 		}
 	}
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "quiet", Start: start, End: start, NoReminder: true, Body: "plain"}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "quiet", Start: start, End: start, NoReminder: true, Body: "plain"}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestCreateEventShowAsAndReminder(t *testing.T) {
 	if body := lastRequest(t, srv, "CreateItem"); !strings.Contains(body, "<t:ReminderIsSet>false</t:ReminderIsSet>") {
 		t.Errorf("NoReminder did not send ReminderIsSet false: %s", body)
 	}
-	id, err = c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "at start", Start: start, End: start, ReminderAtStart: true}, EventOptions{})
+	id, err = c.Calendar().Create(testCtx(t), NewEvent{Subject: "at start", Start: start, End: start, ReminderAtStart: true}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +180,11 @@ func TestCreateEventShowAsAndReminder(t *testing.T) {
 	}
 	for _, bad := range []NewEvent{{NoReminder: true, ReminderAtStart: true}, {Reminder: time.Minute, ReminderAtStart: true}} {
 		bad.Subject, bad.Start, bad.End = "bad", start, start
-		if _, err := c.Calendar().CreateEvent(testCtx(t), bad, EventOptions{}); err == nil || !strings.Contains(err.Error(), "ReminderAtStart") {
+		if _, err := c.Calendar().Create(testCtx(t), bad, EventCreateOptions{}); err == nil || !strings.Contains(err.Error(), "ReminderAtStart") {
 			t.Errorf("CreateEvent(%+v) error = %v, want one naming ReminderAtStart", bad, err)
 		}
 	}
-	if _, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "default", Start: start, End: start}, EventOptions{}); err != nil {
+	if _, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "default", Start: start, End: start}, EventCreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if body := lastRequest(t, srv, "CreateItem"); strings.Contains(body, "Reminder") || strings.Contains(body, "LegacyFreeBusyStatus") {
@@ -205,7 +205,7 @@ func TestCreateEventStoredUTCDependsOnDST(t *testing.T) {
 		{time.Date(2024, 4, 1, 9, 0, 0, 0, berlin), 7},   // the Monday after
 		{time.Date(2024, 10, 28, 9, 0, 0, 0, berlin), 8}, // back to CET
 	} {
-		id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "standup", Start: tc.day, End: tc.day.Add(15 * time.Minute)}, EventOptions{})
+		id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "standup", Start: tc.day, End: tc.day.Add(15 * time.Minute)}, EventCreateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,11 +217,11 @@ func TestCreateEventStoredUTCDependsOnDST(t *testing.T) {
 
 	// Returned times are in the client's Location.
 	cb := newTestClient(t, srv, func(cfg *Config) { cfg.Location = berlin })
-	id, err := cb.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "local", Start: time.Date(2024, 7, 15, 9, 0, 0, 0, time.UTC), End: time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)}, EventOptions{})
+	id, err := cb.Calendar().Create(testCtx(t), NewEvent{Subject: "local", Start: time.Date(2024, 7, 15, 9, 0, 0, 0, time.UTC), End: time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := cb.Calendar().GetEvent(testCtx(t), id)
+	ev, err := cb.Calendar().Get(testCtx(t), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +237,8 @@ func TestCreateAllDayEvent(t *testing.T) {
 	srv, c := setup(t)
 	berlin, ny := mustLoad(t, "Europe/Berlin"), mustLoad(t, "America/New_York")
 	// The dates count as written; the zone makes the midnights.
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "offsite", IsAllDay: true, TimeZone: berlin,
-		Start: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 3, 2, 17, 0, 0, 0, time.UTC)}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "offsite", IsAllDay: true, TimeZone: berlin,
+		Start: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 3, 2, 17, 0, 0, 0, time.UTC)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestCreateAllDayEvent(t *testing.T) {
 	if !it.IsAllDayEvent || !it.Start.Equal(time.Date(2024, 2, 29, 23, 0, 0, 0, time.UTC)) || !it.End.Equal(time.Date(2024, 3, 2, 23, 0, 0, 0, time.UTC)) || it.StartTimeZone != "W. Europe Standard Time" {
 		t.Errorf("all-day Mar 1-2 in Berlin stored as %s - %s all-day=%v zone %q", it.Start, it.End, it.IsAllDayEvent, it.StartTimeZone)
 	}
-	ev, err := c.Calendar().GetEvent(testCtx(t), id)
+	ev, err := c.Calendar().Get(testCtx(t), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestCreateAllDayEvent(t *testing.T) {
 	}
 
 	// One-day event in the start's own zone; End zero.
-	id, err = c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "holiday", IsAllDay: true, Start: time.Date(2024, 7, 4, 15, 0, 0, 0, ny)}, EventOptions{})
+	id, err = c.Calendar().Create(testCtx(t), NewEvent{Subject: "holiday", IsAllDay: true, Start: time.Date(2024, 7, 4, 15, 0, 0, 0, ny)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,8 +266,8 @@ func TestCreateAllDayEvent(t *testing.T) {
 
 	// A UTC date names no zone: the client's Location gives the midnights.
 	cb := newTestClient(t, srv, func(cfg *Config) { cfg.Location = berlin })
-	id, err = cb.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "audit", IsAllDay: true, Start: time.Date(2024, 12, 24, 0, 0, 0, 0, time.UTC),
-		End: time.Date(2024, 12, 27, 0, 0, 0, 0, time.UTC)}, EventOptions{})
+	id, err = cb.Calendar().Create(testCtx(t), NewEvent{Subject: "audit", IsAllDay: true, Start: time.Date(2024, 12, 24, 0, 0, 0, 0, time.UTC),
+		End: time.Date(2024, 12, 27, 0, 0, 0, 0, time.UTC)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,14 +280,14 @@ func TestCreateAllDayEvent(t *testing.T) {
 func TestCreateEventZoneFallback(t *testing.T) {
 	srv, c := setup(t)
 	fixed := time.FixedZone("UTC+3", 3*3600)
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "fixed", Start: time.Date(2024, 5, 1, 12, 0, 0, 0, fixed), End: time.Date(2024, 5, 1, 13, 0, 0, 0, fixed)}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "fixed", Start: time.Date(2024, 5, 1, 12, 0, 0, 0, fixed), End: time.Date(2024, 5, 1, 13, 0, 0, 0, fixed)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if it := storedItem(t, srv, id); it.StartTimeZone != "UTC" || it.Start.UTC().Hour() != 9 {
 		t.Errorf("a start in a zone without a Windows id: stored %s in %q, want 09:00 UTC in the client's zone UTC", it.Start, it.StartTimeZone)
 	}
-	_, err = c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "x", Start: time.Now(), End: time.Now(), TimeZone: fixed}, EventOptions{})
+	_, err = c.Calendar().Create(testCtx(t), NewEvent{Subject: "x", Start: time.Now(), End: time.Now(), TimeZone: fixed}, EventCreateOptions{})
 	if err == nil || !strings.Contains(err.Error(), "NewEvent.TimeZone") {
 		t.Errorf("explicit zone without Windows id: err = %v, want an error naming NewEvent.TimeZone", err)
 	}
@@ -300,29 +300,29 @@ func TestCreateEventValidation(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(*NewEvent)
-		opts EventOptions
+		opts EventCreateOptions
 		want string
 	}{
-		{"no start", func(e *NewEvent) { e.Start = time.Time{} }, EventOptions{}, "NewEvent.Start is zero"},
-		{"no end", func(e *NewEvent) { e.End = time.Time{} }, EventOptions{}, "NewEvent.End is zero"},
-		{"end before start", func(e *NewEvent) { e.End = start.Add(-time.Hour) }, EventOptions{}, "NewEvent.End"},
-		{"bad attendee", func(e *NewEvent) { e.Optional = []string{"ok@example.com", "not an address"} }, EventOptions{}, `NewEvent.Optional[1] "not an address"`},
-		{"bad show-as", func(e *NewEvent) { e.ShowAs = "busy" }, EventOptions{}, `NewEvent.ShowAs "busy" is not one of Free, WorkingElsewhere`},
-		{"bad importance", func(e *NewEvent) { e.Importance = "Urgent" }, EventOptions{}, "NewEvent.Importance"},
-		{"private and public", func(e *NewEvent) { e.Private, e.Sensitivity = true, SensitivityNormal }, EventOptions{}, "NewEvent.Private"},
-		{"two bodies", func(e *NewEvent) { e.Body, e.BodyHTML = "a", "<b>a</b>" }, EventOptions{}, "NewEvent.Body and NewEvent.BodyHTML"},
-		{"negative reminder", func(e *NewEvent) { e.Reminder = -time.Minute }, EventOptions{}, "NewEvent.Reminder"},
-		{"reminder and none", func(e *NewEvent) { e.Reminder, e.NoReminder = time.Minute, true }, EventOptions{}, "NewEvent.NoReminder"},
-		{"bad recurrence", func(e *NewEvent) { e.Recurrence = &Recurrence{Pattern: "Monthly"} }, EventOptions{}, "NewEvent.Recurrence.Pattern"},
-		{"count and until", func(e *NewEvent) { e.Recurrence = &Recurrence{Pattern: RecurrenceDaily, Count: 2, Until: start} }, EventOptions{}, "NewEvent.Recurrence.Count"},
-		{"changed-only on create", func(*NewEvent) {}, EventOptions{SendInvitations: SendOnlyToChanged}, "EventOptions.SendInvitations"},
-		{"bad folder", func(*NewEvent) {}, EventOptions{Folder: DistinguishedFolder("calendars")}, "well-known folder"},
+		{"no start", func(e *NewEvent) { e.Start = time.Time{} }, EventCreateOptions{}, "NewEvent.Start is zero"},
+		{"no end", func(e *NewEvent) { e.End = time.Time{} }, EventCreateOptions{}, "NewEvent.End is zero"},
+		{"end before start", func(e *NewEvent) { e.End = start.Add(-time.Hour) }, EventCreateOptions{}, "NewEvent.End"},
+		{"bad attendee", func(e *NewEvent) { e.Optional = []string{"ok@example.com", "not an address"} }, EventCreateOptions{}, `NewEvent.Optional[1] "not an address"`},
+		{"bad show-as", func(e *NewEvent) { e.ShowAs = "busy" }, EventCreateOptions{}, `NewEvent.ShowAs "busy" is not one of Free, WorkingElsewhere`},
+		{"bad importance", func(e *NewEvent) { e.Importance = "Urgent" }, EventCreateOptions{}, "NewEvent.Importance"},
+		{"private and public", func(e *NewEvent) { e.Private, e.Sensitivity = true, SensitivityNormal }, EventCreateOptions{}, "NewEvent.Private"},
+		{"two bodies", func(e *NewEvent) { e.Body, e.BodyHTML = "a", "<b>a</b>" }, EventCreateOptions{}, "NewEvent.Body and NewEvent.BodyHTML"},
+		{"negative reminder", func(e *NewEvent) { e.Reminder = -time.Minute }, EventCreateOptions{}, "NewEvent.Reminder"},
+		{"reminder and none", func(e *NewEvent) { e.Reminder, e.NoReminder = time.Minute, true }, EventCreateOptions{}, "NewEvent.NoReminder"},
+		{"bad recurrence", func(e *NewEvent) { e.Recurrence = &Recurrence{Pattern: "Monthly"} }, EventCreateOptions{}, "NewEvent.Recurrence.Pattern"},
+		{"count and until", func(e *NewEvent) { e.Recurrence = &Recurrence{Pattern: RecurrenceDaily, Count: 2, Until: start} }, EventCreateOptions{}, "NewEvent.Recurrence.Count"},
+		{"changed-only on create", func(*NewEvent) {}, EventCreateOptions{SendInvitations: SendOnlyToChanged}, "EventCreateOptions.SendInvitations"},
+		{"bad folder", func(*NewEvent) {}, EventCreateOptions{Folder: DistinguishedFolder("calendars")}, "well-known folder"},
 	}
 	before := len(srv.Requests())
 	for _, tt := range tests {
 		ev := ok
 		tt.edit(&ev)
-		_, err := c.Calendar().CreateEvent(testCtx(t), ev, tt.opts)
+		_, err := c.Calendar().Create(testCtx(t), ev, tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
 		}
@@ -337,7 +337,7 @@ func TestCreateEventExchange2007MeetingTimeZone(t *testing.T) {
 	c := newTestClient(t, srv, func(cfg *Config) { cfg.Version = "Exchange2007_SP1" })
 	berlin := mustLoad(t, "Europe/Berlin")
 	start := time.Date(2024, 7, 1, 9, 0, 0, 0, berlin)
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "old server", Start: start, End: start.Add(time.Hour)}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "old server", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestCreateEventExchange2007MeetingTimeZone(t *testing.T) {
 	if it := storedItem(t, srv, id); it.StartTimeZone != "W. Europe Standard Time" || it.Start.UTC().Hour() != 7 {
 		t.Errorf("stored %s in %q", it.Start, it.StartTimeZone)
 	}
-	ev, err := c.Calendar().GetEvent(testCtx(t), id)
+	ev, err := c.Calendar().Get(testCtx(t), id)
 	if err != nil || ev.Start.UTC().Hour() != 7 {
 		t.Fatalf("GetEvent on Exchange 2007: %+v, %v", ev, err)
 	}
@@ -393,25 +393,25 @@ func TestMeetingTimeZoneRules(t *testing.T) {
 
 func TestGetEventErrors(t *testing.T) {
 	srv, c := setup(t)
-	_, err := c.Calendar().GetEvent(testCtx(t), srv.Default().FolderID("inbox")+"x")
+	_, err := c.Calendar().Get(testCtx(t), srv.Default().FolderID("inbox")+"x")
 	if !errors.Is(err, ErrInvalidIDMalformed) {
 		t.Errorf("malformed id: err = %v", err)
 	}
 	msg := srv.AddMessage("inbox", testserver.Item{Subject: "mail"})
-	if _, err := c.Calendar().GetEvent(testCtx(t), msg); err == nil || !strings.Contains(err.Error(), "not a calendar item") {
+	if _, err := c.Calendar().Get(testCtx(t), msg); err == nil || !strings.Contains(err.Error(), "not a calendar item") {
 		t.Errorf("GetEvent of a message: err = %v", err)
 	}
-	id, err := c.Calendar().CreateEvent(testCtx(t), NewEvent{Subject: "gone", Start: time.Now(), End: time.Now()}, EventOptions{})
+	id, err := c.Calendar().Create(testCtx(t), NewEvent{Subject: "gone", Start: time.Now(), End: time.Now()}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Calendar().DeleteEvent(testCtx(t), id, DeleteEventOptions{Permanent: true}); err != nil {
+	if err := c.Calendar().Delete(testCtx(t), DeleteOptions{How: HardDelete}, id); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := srv.Item(id); ok {
 		t.Error("HardDelete left the event on the server")
 	}
-	if _, err := c.Calendar().GetEvent(testCtx(t), id); !errors.Is(err, ErrItemNotFound) {
+	if _, err := c.Calendar().Get(testCtx(t), id); !errors.Is(err, ErrItemNotFound) {
 		t.Errorf("GetEvent of a deleted event: err = %v, want ErrItemNotFound", err)
 	}
 }

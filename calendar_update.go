@@ -44,9 +44,9 @@ type EventUpdateOptions struct {
 	SendUpdates Invitations
 }
 
-// UpdateEvent changes an event (for a meeting you organize, the attendees get an update as SendUpdates says).
+// Update changes an event (for a meeting you organize, the attendees get an update as SendUpdates says).
 // Only the fields set in ch are sent.
-func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventChanges, opts EventUpdateOptions) error {
+func (s *CalendarService) Update(ctx context.Context, id string, ch EventChanges, opts EventUpdateOptions) error {
 	c := s.c
 	if err := checkID(id); err != nil {
 		return err
@@ -55,12 +55,20 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 	if err != nil {
 		return err
 	}
-	updates, err := c.eventUpdates(&ch)
+	updates, err := s.eventUpdates(&ch)
 	if err != nil {
 		return err
 	}
 	if len(updates) == 0 {
 		return phraseErr("EventChanges", "has no change")
+	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return err
+		}
+		if updates, err = s.eventUpdates(&ch); err != nil {
+			return err
+		}
 	}
 	req := &soap.UpdateItem{
 		ConflictResolution:                    "AutoResolve",
@@ -72,7 +80,7 @@ func (s *CalendarService) UpdateEvent(ctx context.Context, id string, ch EventCh
 }
 
 // eventUpdates checks ch and builds its updates, in the order of the schema's fields.
-func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
+func (s *CalendarService) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 	var u []soap.Update
 	set := func(uri string, item *soap.CalendarItem) {
 		u = append(u, soap.Update{Path: soap.Path{FieldURI: uri}, Item: item})
@@ -129,7 +137,7 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 		set("item:ReminderIsSet", &soap.CalendarItem{ReminderIsSet: &on})
 		set("item:ReminderMinutesBeforeStart", &soap.CalendarItem{ReminderMinutesBeforeStart: &minutes})
 	}
-	times, err := c.timeUpdates(ch)
+	times, err := s.timeUpdates(ch)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +180,8 @@ func (c *Client) eventUpdates(ch *EventChanges) ([]soap.Update, error) {
 }
 
 // timeUpdates builds the updates of Start, End, IsAllDayEvent and the event's time zone.
-func (c *Client) timeUpdates(ch *EventChanges) ([]soap.Update, error) {
+func (s *CalendarService) timeUpdates(ch *EventChanges) ([]soap.Update, error) {
+	c := s.c
 	if ch.Start == nil && ch.End == nil {
 		if ch.IsAllDay != nil {
 			return nil, phraseErr("EventChanges.IsAllDay", "needs EventChanges.Start and EventChanges.End")

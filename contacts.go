@@ -13,24 +13,22 @@ type ContactsService struct {
 	c *Client
 }
 
-// DefaultContactPageSize is the number of contacts List asks the server for at once.
-const DefaultContactPageSize = 200
-
-// ListContactsOptions selects the contacts List returns.
-type ListContactsOptions struct {
+// ContactListOptions selects the contacts List returns.
+type ContactListOptions struct {
 	// Folder is the contacts folder; the zero value means the default Contacts folder.
 	Folder FolderRef
-	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultContactPageSize.
+	// PageSize is how many contacts one request asks for, at most 1000; 0 means DefaultPageSize.
 	PageSize int
 }
 
-// ContactOptions says where a contact is created.
-type ContactOptions struct {
+// ContactCreateOptions says where a contact is created.
+type ContactCreateOptions struct {
 	// Folder is the contacts folder; the zero value means the default Contacts folder.
 	Folder FolderRef
 }
 
-func (c *Client) contactsFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
+func (s *ContactsService) contactsFolder(ctx context.Context, field string, f FolderRef) (soap.FolderRef, error) {
+	c := s.c
 	if f.IsZero() {
 		f = ContactsFolder
 	}
@@ -40,62 +38,50 @@ func (c *Client) contactsFolder(ctx context.Context, field string, f FolderRef) 
 // List returns every contact of a contacts folder, sorted by display name, a page at a time; each page's
 // details are fetched with GetItem. Distribution lists in the folder are skipped. Breaking out of the loop stops
 // the requests.
-func (s *ContactsService) List(ctx context.Context, opts ListContactsOptions) iter.Seq2[*Contact, error] {
+func (s *ContactsService) List(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
 	return func(yield func(*Contact, error) bool) {
 		c := s.c
-		size := opts.PageSize
-		if size < 0 || size > 1000 {
-			yield(nil, phraseErr("ListContactsOptions.PageSize", "%d is not between 1 and 1000", size))
-			return
-		}
-		if size == 0 {
-			size = DefaultContactPageSize
-		}
-		ref, err := c.contactsFolder(ctx, "ListContactsOptions.Folder", opts.Folder)
+		size, err := pageSize("ContactListOptions.PageSize", opts.PageSize)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		offset := 0
-		for {
-			req := &soap.FindItem{
+		ref, err := s.contactsFolder(ctx, "ContactListOptions.Folder", opts.Folder)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		err = eachPage(ctx, size, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+			resp, err := doOne(ctx, c, &soap.FindItem{
 				Traversal:       "Shallow",
 				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
-				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+				IndexedPageView: view,
 				SortOrder:       soap.SortOrder{{Order: "Ascending", Path: soap.Path{FieldURI: "contacts:DisplayName"}}},
 				ParentFolderIDs: []soap.FolderRef{ref},
-			}
-			resp, err := doOne(ctx, c, req)
+			})
 			if err != nil {
-				yield(nil, err)
-				return
+				return page{}, false, err
 			}
-			m := &resp.ResponseMessages[0]
+			root := &resp.ResponseMessages[0].RootFolder
 			var ids []string
-			for _, it := range m.RootFolder.Items.Items {
+			for _, it := range root.Items.Items {
 				if it.XMLName.Local == "Contact" && it.ItemID != nil {
 					ids = append(ids, it.ItemID.ID)
 				}
 			}
-			cts, err := c.getContacts(ctx, ids, true)
+			cts, err := s.getContacts(ctx, ids, true)
 			if err != nil {
-				yield(nil, err)
-				return
+				return page{}, false, err
 			}
 			for _, ct := range cts {
 				if !yield(ct, nil) {
-					return
+					return page{}, true, nil
 				}
 			}
-			n := len(m.RootFolder.Items.Items)
-			if m.RootFolder.IncludesLastItemInRange || n == 0 {
-				return
-			}
-			next := m.RootFolder.IndexedPagingOffset
-			if next <= offset {
-				next = offset + n
-			}
-			offset = next
+			return itemPage(root), false, nil
+		})
+		if err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -105,7 +91,7 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	cts, err := s.c.getContacts(ctx, []string{id}, false)
+	cts, err := s.getContacts(ctx, []string{id}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +100,8 @@ func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) 
 
 // getContacts fetches contacts by id, getBatch at a time; with skipMissing, contacts deleted since they were
 // listed are left out.
-func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
+func (s *ContactsService) getContacts(ctx context.Context, ids []string, skipMissing bool) ([]*Contact, error) {
+	c := s.c
 	var out []*Contact
 	shape := soap.ItemShape{BaseShape: "AllProperties", BodyType: "Text"}
 	err := c.getTyped(ctx, ids, shape, "Contact", "a contact", skipMissing, func(it *soap.Item) {
@@ -127,13 +114,13 @@ func (c *Client) getContacts(ctx context.Context, ids []string, skipMissing bool
 }
 
 // Create creates a contact and returns its id.
-func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOptions) (string, error) {
+func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactCreateOptions) (string, error) {
 	c := s.c
 	w, err := wireContact("Contact", &ct)
 	if err != nil {
 		return "", err
 	}
-	ref, err := c.contactsFolder(ctx, "ContactOptions.Folder", opts.Folder)
+	ref, err := s.contactsFolder(ctx, "ContactCreateOptions.Folder", opts.Folder)
 	if err != nil {
 		return "", err
 	}
@@ -141,16 +128,12 @@ func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactOp
 	return c.createWithID(ctx, req)
 }
 
-// Delete deletes a contact: to Deleted Items, or for good with permanent.
-func (s *ContactsService) Delete(ctx context.Context, id string, permanent bool) error {
-	c := s.c
-	if err := checkID(id); err != nil {
+// Delete deletes contacts, in batches, the way opts.How says. Contacts that fail are reported in a
+// *BatchError; the others are deleted.
+func (s *ContactsService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+	how, err := opts.How.check()
+	if err != nil {
 		return err
 	}
-	dt := "MoveToDeletedItems"
-	if permanent {
-		dt = "HardDelete"
-	}
-	_, err := doOne(ctx, c, &soap.DeleteItem{DeleteType: dt, ItemIDs: []soap.ItemID{{ID: id}}})
-	return err
+	return s.c.deleteByID(ctx, ids, &soap.DeleteItem{DeleteType: how})
 }

@@ -22,7 +22,7 @@ func TestCreateContactIndexedFields(t *testing.T) {
 		},
 		Notes: "met at FIRST", Categories: []string{"vendor"},
 	}
-	id, err := c.Contacts().Create(testCtx(t), ct, ContactOptions{})
+	id, err := c.Contacts().Create(testCtx(t), ct, ContactCreateOptions{})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -70,7 +70,7 @@ func TestContactValidation(t *testing.T) {
 		{Contact{Phones: map[PhoneKey]string{"Mobile": "1"}}, `Contact.Phones key "Mobile" is not one of`},
 		{Contact{Addresses: map[AddressKey]PhysicalAddress{"Work": {City: "x"}}}, `Contact.Addresses key "Work"`},
 	} {
-		if _, err := c.Contacts().Create(testCtx(t), tc.ct, ContactOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := c.Contacts().Create(testCtx(t), tc.ct, ContactCreateOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Create(%+v): err = %v, want %q", tc.ct, err, tc.want)
 		}
 	}
@@ -122,7 +122,7 @@ func TestUpdateAndDeleteContact(t *testing.T) {
 		}
 	}
 
-	if err := c.Contacts().Delete(testCtx(t), id, false); err != nil {
+	if err := c.Contacts().Delete(testCtx(t), DeleteOptions{}, id); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := srv.Item(id); ok || len(srv.Default().Items("deleteditems")) != 1 {
@@ -141,7 +141,7 @@ func TestListContactsPaging(t *testing.T) {
 	}
 	srv.Default().AddItem("contacts", testserver.Item{ItemClass: "IPM.DistList", DisplayName: "User list"})
 	var got []string
-	for ct, err := range c.Contacts().List(testCtx(t), ListContactsOptions{PageSize: 10}) {
+	for ct, err := range c.Contacts().List(testCtx(t), ContactListOptions{PageSize: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,12 +161,12 @@ func TestListContactsPaging(t *testing.T) {
 	if _, err := srv.Default().AddFolder("contacts", "Vendors", "IPF.Contact"); err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.Contacts().Create(testCtx(t), Contact{DisplayName: "ACME support"}, ContactOptions{Folder: FolderByPath("Contacts/Vendors")})
+	id, err := c.Contacts().Create(testCtx(t), Contact{DisplayName: "ACME support"}, ContactCreateOptions{Folder: FolderByPath("Contacts/Vendors")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var vendors []*Contact
-	for ct, err := range c.Contacts().List(testCtx(t), ListContactsOptions{Folder: FolderByPath("Contacts/Vendors")}) {
+	for ct, err := range c.Contacts().List(testCtx(t), ContactListOptions{Folder: FolderByPath("Contacts/Vendors")}) {
 		if err != nil {
 			t.Fatal(err)
 		}

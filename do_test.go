@@ -23,7 +23,7 @@ func TestOpErrorNamesTheOperation(t *testing.T) {
 		t.Errorf("GetFolder of an unknown folder: err = %v, want an *OpError of GetFolder", err)
 	}
 	id := srv.AddMessage("inbox", testserver.Item{Subject: "x"})
-	if err := c.Mail().Delete(ctx, HardDelete, id); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, id); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Mail().Move(ctx, JunkEmail, id)

@@ -162,7 +162,8 @@ func checkEnum[T ~string](field string, v T, values []T) error {
 }
 
 // eventFromWire converts a calendar item of a response.
-func (c *Client) eventFromWire(it *soap.Item) *Event {
+func (s *CalendarService) eventFromWire(it *soap.Item) *Event {
+	c := s.c
 	ev := &Event{
 		Subject:     it.Subject,
 		UID:         it.UID,

@@ -19,7 +19,7 @@ func exampleClient(srv *testserver.Server, loc *time.Location) *ews.Client {
 	return c
 }
 
-func ExampleCalendarService_CreateEvent() {
+func ExampleCalendarService_Create() {
 	srv := testserver.NewServer()
 	defer srv.Close()
 	srv.AddMailbox("bob@example.com", "Bob")
@@ -28,7 +28,7 @@ func ExampleCalendarService_CreateEvent() {
 	ctx := context.Background()
 
 	start := time.Date(2024, 7, 15, 9, 0, 0, 0, berlin)
-	id, err := c.Calendar().CreateEvent(ctx, ews.NewEvent{
+	id, err := c.Calendar().Create(ctx, ews.NewEvent{
 		Subject:  "Incident review",
 		Start:    start,
 		End:      start.Add(time.Hour),
@@ -36,11 +36,11 @@ func ExampleCalendarService_CreateEvent() {
 		Required: []string{"Bob <bob@example.com>"},
 		ShowAs:   ews.ShowAsBusy,
 		Reminder: 15 * time.Minute,
-	}, ews.EventOptions{SendInvitations: ews.SendToAllAndSaveCopy})
+	}, ews.EventCreateOptions{SendInvitations: ews.SendToAllAndSaveCopy})
 	if err != nil {
 		log.Fatal(err)
 	}
-	ev, err := c.Calendar().GetEvent(ctx, id)
+	ev, err := c.Calendar().Get(ctx, id)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -57,23 +57,23 @@ func ExampleCalendarService_CreateEvent() {
 	// bob's inbox: Incident review
 }
 
-func ExampleCalendarService_ListEvents() {
+func ExampleCalendarService_List() {
 	srv := testserver.NewServer()
 	defer srv.Close()
 	c := exampleClient(srv, time.UTC)
 	ctx := context.Background()
 
 	monday := time.Date(2024, 4, 8, 8, 30, 0, 0, time.UTC)
-	if _, err := c.Calendar().CreateEvent(ctx, ews.NewEvent{Subject: "Shift handover", Start: monday, End: monday.Add(15 * time.Minute),
-		Recurrence: &ews.Recurrence{Pattern: ews.RecurrenceWeekly, Days: []time.Weekday{time.Monday, time.Wednesday, time.Friday}}}, ews.EventOptions{}); err != nil {
+	if _, err := c.Calendar().Create(ctx, ews.NewEvent{Subject: "Shift handover", Start: monday, End: monday.Add(15 * time.Minute),
+		Recurrence: &ews.Recurrence{Pattern: ews.RecurrenceWeekly, Days: []time.Weekday{time.Monday, time.Wednesday, time.Friday}}}, ews.EventCreateOptions{}); err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.Calendar().CreateEvent(ctx, ews.NewEvent{Subject: "Offsite", IsAllDay: true, Start: monday.AddDate(0, 0, 3)}, ews.EventOptions{}); err != nil {
+	if _, err := c.Calendar().Create(ctx, ews.NewEvent{Subject: "Offsite", IsAllDay: true, Start: monday.AddDate(0, 0, 3)}, ews.EventCreateOptions{}); err != nil {
 		log.Fatal(err)
 	}
 
 	// The week of April 8: the series is expanded into its occurrences.
-	for ev, err := range c.Calendar().ListEvents(ctx, monday.Truncate(24*time.Hour), monday.AddDate(0, 0, 7), ews.ListEventsOptions{}) {
+	for ev, err := range c.Calendar().List(ctx, monday.Truncate(24*time.Hour), monday.AddDate(0, 0, 7), ews.EventListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -21,11 +21,11 @@ func ExampleContactsService_List() {
 			Phones: map[ews.PhoneKey]string{ews.PhoneMobile: "+1 555 0100"}},
 		{GivenName: "Abe", Surname: "Lincoln", EmailAddresses: []string{"abe@example.com", "abe@home.example"}},
 	} {
-		if _, err := c.Contacts().Create(ctx, ct, ews.ContactOptions{}); err != nil {
+		if _, err := c.Contacts().Create(ctx, ct, ews.ContactCreateOptions{}); err != nil {
 			log.Fatal(err)
 		}
 	}
-	for ct, err := range c.Contacts().List(ctx, ews.ListContactsOptions{}) {
+	for ct, err := range c.Contacts().List(ctx, ews.ContactListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -144,10 +144,10 @@ func ExampleMailService_Delete() {
 	ctx := context.Background()
 
 	// One id was already deleted: the other is deleted, and the error names the one that failed.
-	if err := c.Mail().Delete(ctx, ews.HardDelete, ids[0]); err != nil {
+	if err := c.Mail().Delete(ctx, ews.DeleteOptions{How: ews.HardDelete}, ids[0]); err != nil {
 		log.Fatal(err)
 	}
-	err := c.Mail().Delete(ctx, ews.MoveToDeletedItems, ids...)
+	err := c.Mail().Delete(ctx, ews.DeleteOptions{How: ews.MoveToDeletedItems}, ids...)
 	fmt.Println(err != nil, len(srv.Default().Items("deleteditems")))
 	var be *ews.BatchError
 	if errors.As(err, &be) {

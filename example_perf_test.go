@@ -37,7 +37,7 @@ func ExampleClient_FanOut() {
 		for i, m := range msgs {
 			ids[i] = m.ID
 		}
-		return mc.Mail().Delete(ctx, ews.SoftDelete, ids...)
+		return mc.Mail().Delete(ctx, ews.DeleteOptions{How: ews.SoftDelete}, ids...)
 	})
 	for _, r := range results {
 		fmt.Println(r.Mailbox, r.Err)

@@ -83,7 +83,7 @@ func ExampleClient_PollOnce() {
 
 	// A periodic job: each run prints what arrived since the last run, then commits.
 	run := func() {
-		batch, err := c.PollOnce(ctx, ews.ParseFolder("Inbox"), stateFile, false)
+		batch, err := c.PollOnce(ctx, ews.PollOnceOptions{Folder: ews.ParseFolder("Inbox"), StateFile: stateFile})
 		if err != nil {
 			log.Fatal(err)
 		}

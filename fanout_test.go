@@ -56,7 +56,7 @@ func purge(ctx context.Context, mc *Client) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return mc.Mail().Delete(ctx, HardDelete, ids...)
+	return mc.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, ids...)
 }
 
 func TestFanOutPurgesEveryMailbox(t *testing.T) {

@@ -46,6 +46,7 @@ var distinguishedNames = map[string]string{
 	"publicfoldersroot": "publicfoldersroot", "root": "root", "junkemail": "junkemail", "junk email": "junkemail",
 	"junk": "junkemail", "searchfolders": "searchfolders", "voicemail": "voicemail",
 	"recoverableitemsroot": "recoverableitemsroot", "recoverableitemsdeletions": "recoverableitemsdeletions",
+	"recoverable items": "recoverableitemsdeletions", "recoverable items/deletions": "recoverableitemsdeletions",
 	"recoverableitemsversions": "recoverableitemsversions", "recoverableitemspurges": "recoverableitemspurges",
 	"archiveroot": "archiveroot", "archivemsgfolderroot": "archivemsgfolderroot",
 	"archivedeleteditems": "archivedeleteditems", "archiveinbox": "archiveinbox",
@@ -116,6 +117,9 @@ type Folder struct {
 	TotalCount  int
 	UnreadCount int
 	ChildCount  int
+	// Path is the folder's path of display names below the top of the mailbox ("Inbox/Phishing"); FindFolders
+	// and FolderTree set it.
+	Path string
 }
 
 // ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder: an *InputError
@@ -269,13 +273,17 @@ func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name st
 	return soap.FolderRef{}, fmt.Errorf("%w: %d folders are named %q; give a path such as \"Inbox/%s\"", ErrInvalidFolder, len(found), name, name)
 }
 
+// folderShape is the FolderShape of a Folder: Default (display name, counts) and what real servers leave out of it.
+var folderShape = soap.FolderShape{BaseShape: "Default", AdditionalProperties: []soap.Path{{FieldURI: "folder:ParentFolderId"}, {FieldURI: "folder:FolderClass"}}}
+
 // GetFolder returns a folder's properties (display name, class, counts).
 func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
 		return nil, err
 	}
-	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "Default"}, FolderIDs: []soap.FolderRef{ref}}
+	// Real servers leave FolderClass and ParentFolderId out of the Default shape: they are asked for by name.
+	req := &soap.GetFolder{FolderShape: folderShape, FolderIDs: []soap.FolderRef{ref}}
 	resp, err := doOne(ctx, c, req)
 	if err != nil {
 		return nil, err
@@ -298,27 +306,26 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 		traversal = "Deep"
 	}
 	var out []*Folder
-	offset := 0
-	for {
-		req := &soap.FindFolder{
+	err = eachPage(ctx, maxPageSize, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+		resp, err := doOne(ctx, c, &soap.FindFolder{
 			Traversal:       traversal,
-			FolderShape:     soap.FolderShape{BaseShape: "Default", AdditionalProperties: []soap.Path{{FieldURI: "folder:ParentFolderId"}, {FieldURI: "folder:FolderClass"}}},
-			IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: 500, Offset: offset, BasePoint: "Beginning"},
+			FolderShape:     folderShape,
+			IndexedPageView: view,
 			ParentFolderIDs: []soap.FolderRef{ref},
-		}
-		resp, err := doOne(ctx, c, req)
+		})
 		if err != nil {
-			return nil, err
+			return page{}, false, err
 		}
-		m := &resp.ResponseMessages[0]
-		for i := range m.RootFolder.Folders.Folders {
-			out = append(out, folderFromWire(&m.RootFolder.Folders.Folders[i]))
+		root := &resp.ResponseMessages[0].RootFolder
+		for i := range root.Folders.Folders {
+			out = append(out, folderFromWire(&root.Folders.Folders[i]))
 		}
-		if m.RootFolder.IncludesLastItemInRange || len(m.RootFolder.Folders.Folders) == 0 {
-			return out, nil
-		}
-		offset = m.RootFolder.IndexedPagingOffset
+		return folderPage(root), false, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func folderFromWire(f *soap.Folder) *Folder {

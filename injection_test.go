@@ -228,7 +228,7 @@ func testMessageIDInjection(t *testing.T, srv *testserver.Server, c *Client, v s
 	if !slices.Equal(seen, []string{mid}) {
 		t.Errorf("Search of the folder = %q", seen)
 	}
-	if err := c.Mail().Delete(ctx, HardDelete, mid); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, mid); err != nil {
 		t.Fatalf("Delete by Message-ID: %v", err)
 	}
 	if n := len(srv.Default().Items(folder)); n != 0 {
@@ -240,8 +240,8 @@ func testEventInjection(t *testing.T, srv *testserver.Server, c *Client, v strin
 	ctx := testCtx(t)
 	start := time.Date(2024, 7, 1, 9, 0, 0, 0, time.UTC)
 	bob, wantBob := evilAddress(v, "bob", "example.com")
-	id, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: v, Location: v, Body: v, Categories: []string{v},
-		Start: start, End: start.Add(time.Hour), Required: []string{bob}}, EventOptions{SendInvitations: SendToNone})
+	id, err := c.Calendar().Create(ctx, NewEvent{Subject: v, Location: v, Body: v, Categories: []string{v},
+		Start: start, End: start.Add(time.Hour), Required: []string{bob}}, EventCreateOptions{SendInvitations: SendToNone})
 	if err != nil {
 		t.Fatalf("CreateEvent: %v", err)
 	}
@@ -250,12 +250,12 @@ func testEventInjection(t *testing.T, srv *testserver.Server, c *Client, v strin
 		len(it.RequiredAttendees) != 1 || it.RequiredAttendees[0].Name != wantBob.Name || it.RequiredAttendees[0].Email != wantBob.Email {
 		t.Fatalf("stored event %+v", it)
 	}
-	ev, err := c.Calendar().GetEvent(ctx, id)
+	ev, err := c.Calendar().Get(ctx, id)
 	if err != nil || ev.Subject != v || ev.Location != v || ev.Body != v || len(ev.Required) != 1 || ev.Required[0].Name != v {
 		t.Fatalf("GetEvent = %+v, %v", ev, err)
 	}
 	v2 := v + " (moved)"
-	if err := c.Calendar().UpdateEvent(ctx, id, EventChanges{Subject: &v2, Location: &v2, BodyHTML: Ptr("<p>" + v2 + "</p>"),
+	if err := c.Calendar().Update(ctx, id, EventChanges{Subject: &v2, Location: &v2, BodyHTML: Ptr("<p>" + v2 + "</p>"),
 		Categories: []string{v2}}, EventUpdateOptions{SendUpdates: SendToNone}); err != nil {
 		t.Fatalf("UpdateEvent: %v", err)
 	}
@@ -271,8 +271,8 @@ func testRespondInjection(t *testing.T, srv *testserver.Server, alice *Client, v
 		cfg.Username, cfg.Password, cfg.EmailAddress = `CORP\bob`, "Bob-Passw0rd!", "bob@example.com"
 	})
 	start := time.Date(2024, 7, 2, 9, 0, 0, 0, time.UTC)
-	id, err := alice.Calendar().CreateEvent(ctx, NewEvent{Subject: v, Start: start, End: start.Add(time.Hour),
-		Required: []string{"bob@example.com"}}, EventOptions{})
+	id, err := alice.Calendar().Create(ctx, NewEvent{Subject: v, Start: start, End: start.Add(time.Hour),
+		Required: []string{"bob@example.com"}}, EventCreateOptions{})
 	if err != nil {
 		t.Fatalf("CreateEvent: %v", err)
 	}
@@ -287,7 +287,7 @@ func testRespondInjection(t *testing.T, srv *testserver.Server, alice *Client, v
 	if len(resp) != 1 || resp[0].Body != v || !strings.HasSuffix(resp[0].Subject, v) {
 		t.Fatalf("alice received responses %+v", resp)
 	}
-	if err := alice.Calendar().CancelEvent(ctx, id, v); err != nil {
+	if err := alice.Calendar().Cancel(ctx, id, v); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	canc := itemsOfClass(srv.Mailbox("bob@example.com").Items("inbox"), "IPM.Schedule.Meeting.Canceled")
@@ -303,7 +303,7 @@ func testContactInjection(t *testing.T, srv *testserver.Server, c *Client, v str
 	ct := Contact{DisplayName: v, GivenName: v, Surname: v, FileAs: v, CompanyName: v, JobTitle: v, Department: v,
 		EmailAddresses: []string{email}, Phones: map[PhoneKey]string{PhoneMobile: v}, Addresses: map[AddressKey]PhysicalAddress{AddressHome: addr},
 		Notes: v, Categories: []string{v}}
-	id, err := c.Contacts().Create(ctx, ct, ContactOptions{})
+	id, err := c.Contacts().Create(ctx, ct, ContactCreateOptions{})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

@@ -79,7 +79,7 @@ func TestAttachmentErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Mail().Delete(ctx, HardDelete, id); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, id); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = c.Mail().AttachmentContent(ctx, atts[0].ID)

@@ -54,7 +54,7 @@ type batchFunc func(ctx context.Context, lo int, batch []target) (itemErrs []err
 
 // eachBatch runs fn over targets in batches of o.Size, o.Concurrency at a time, and records failures in res. Once
 // a request fails as a whole, no further batch is started; its items are recorded as ErrNotAttempted.
-func (s *MailService) eachBatch(ctx context.Context, o BatchOptions, targets []target, res *batchResult, fn batchFunc) {
+func eachBatch(ctx context.Context, o BatchOptions, targets []target, res *batchResult, fn batchFunc) {
 	var stopped atomic.Bool
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, o.Concurrency)

@@ -128,7 +128,7 @@ func TestGetBatchesAndPartialFailure(t *testing.T) {
 		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "m" + string(rune('0'+i))}))
 	}
 	gone := srv.AddMessage("inbox", testserver.Item{Subject: "deleted"})
-	if err := c.Mail().Delete(testCtx(t), HardDelete, gone); err != nil {
+	if err := c.Mail().Delete(testCtx(t), DeleteOptions{How: HardDelete}, gone); err != nil {
 		t.Fatal(err)
 	}
 	before := len(mailOps(srv))

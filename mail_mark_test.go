@@ -67,7 +67,7 @@ func TestMarkReadPartialFailureAndMessageID(t *testing.T) {
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "a", InternetMessageID: "<a@example.com>"})
 	b := srv.AddMessage("Sent Items", testserver.Item{Subject: "a copy", InternetMessageID: "<a@example.com>"})
 	gone := srv.AddMessage("inbox", testserver.Item{Subject: "gone"})
-	if err := c.Mail().Delete(testCtx(t), HardDelete, gone); err != nil {
+	if err := c.Mail().Delete(testCtx(t), DeleteOptions{How: HardDelete}, gone); err != nil {
 		t.Fatal(err)
 	}
 	err := c.Mail().MarkRead(testCtx(t), gone, "<a@example.com>")

@@ -53,7 +53,7 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	if s.c.versionAtLeast("Exchange2010_SP1") {
 		returnIDs = Ptr(true)
 	}
-	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
+	eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		itemIDs := make([]soap.ItemID, len(batch))
 		for i, t := range batch {
 			itemIDs[i] = soap.ItemID{ID: t.id}
@@ -96,27 +96,13 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	return out, res.err()
 }
 
-// DeleteType says how Delete deletes.
-type DeleteType string
-
-// Delete types.
-const (
-	// HardDelete removes messages for good (they cannot be recovered by the user).
-	HardDelete DeleteType = "HardDelete"
-	// SoftDelete moves messages to the Recoverable Items (dumpster), from where they can be recovered.
-	SoftDelete DeleteType = "SoftDelete"
-	// MoveToDeletedItems moves messages to the Deleted Items folder (messages already there are soft-deleted).
-	MoveToDeletedItems DeleteType = "MoveToDeletedItems"
-)
-
-// Delete deletes messages, in batches, the way how says. From Exchange 2013 SP1 on it suppresses the read
-// receipts of unread messages, so that deleting mail never notifies its sender. Messages that fail are reported
-// in a *BatchError; the others are deleted.
-func (s *MailService) Delete(ctx context.Context, how DeleteType, ids ...string) error {
-	switch how {
-	case HardDelete, SoftDelete, MoveToDeletedItems:
-	default:
-		return inputErr("how", "%q is not a delete type (HardDelete, SoftDelete or MoveToDeletedItems)", string(how))
+// Delete deletes messages (by ItemId or Internet Message-ID), in batches, the way opts.How says. From Exchange
+// 2013 SP1 on it suppresses the read receipts of unread messages, so that deleting mail never notifies its
+// sender. Messages that fail are reported in a *BatchError; the others are deleted.
+func (s *MailService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+	how, err := opts.How.check()
+	if err != nil {
+		return err
 	}
 	o, err := s.batchOptions()
 	if err != nil {
@@ -127,25 +113,7 @@ func (s *MailService) Delete(ctx context.Context, how DeleteType, ids ...string)
 	if err != nil {
 		return err
 	}
-	var suppress *bool
-	if s.c.versionAtLeast("Exchange2013_SP1") {
-		suppress = Ptr(true)
-	}
-	s.eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
-		req := &soap.DeleteItem{DeleteType: string(how), SuppressReadReceipts: suppress, ItemIDs: make([]soap.ItemID, len(batch))}
-		for i, t := range batch {
-			req.ItemIDs[i] = soap.ItemID{ID: t.id}
-		}
-		resp, err := do(ctx, s.c, req)
-		if err != nil {
-			return nil, err
-		}
-		errs := make([]error, len(batch))
-		for i := range resp.ResponseMessages {
-			errs[i] = s.c.itemErr(req, &resp.ResponseMessages[i])
-		}
-		return errs, nil
-	})
+	s.c.deleteItems(ctx, o, targets, res, &soap.DeleteItem{DeleteType: how})
 	return res.err()
 }
 

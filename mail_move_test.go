@@ -79,7 +79,7 @@ func TestMovePartialFailure(t *testing.T) {
 	srv, c := setup(t)
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "a"})
 	gone := srv.AddMessage("inbox", testserver.Item{Subject: "gone"})
-	if err := c.Mail().Delete(testCtx(t), HardDelete, gone); err != nil {
+	if err := c.Mail().Delete(testCtx(t), DeleteOptions{How: HardDelete}, gone); err != nil {
 		t.Fatal(err)
 	}
 	moved, err := c.Mail().Move(testCtx(t), DeletedItems, gone, a)
@@ -130,7 +130,7 @@ func TestDeleteTypes(t *testing.T) {
 	unread := testserver.Item{Subject: "phish", IsReadReceiptRequested: true, From: testserver.Address{Email: "bob@example.com"}}
 
 	hard := srv.AddMessage("inbox", unread)
-	if err := c.Mail().Delete(ctx, HardDelete, hard); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, hard); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := srv.Item(hard); ok || len(mb.Items("recoverableitemsdeletions")) != 0 || len(mb.Items("deleteditems")) != 0 {
@@ -138,7 +138,7 @@ func TestDeleteTypes(t *testing.T) {
 	}
 
 	soft := srv.AddMessage("inbox", unread)
-	if err := c.Mail().Delete(ctx, SoftDelete, soft); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: SoftDelete}, soft); err != nil {
 		t.Fatal(err)
 	}
 	if rec := mb.Items("recoverableitemsdeletions"); len(rec) != 1 || rec[0].Subject != "phish" || len(mb.Items("inbox")) != 0 {
@@ -146,7 +146,7 @@ func TestDeleteTypes(t *testing.T) {
 	}
 
 	moved := srv.AddMessage("inbox", unread)
-	if err := c.Mail().Delete(ctx, MoveToDeletedItems, moved); err != nil {
+	if err := c.Mail().Delete(ctx, DeleteOptions{How: MoveToDeletedItems}, moved); err != nil {
 		t.Fatal(err)
 	}
 	if del := mb.Items("deleteditems"); len(del) != 1 || del[0].Subject != "phish" || len(mb.Items("inbox")) != 0 {
@@ -170,7 +170,7 @@ func TestDeleteBatchedByMessageID(t *testing.T) {
 		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "spam", InternetMessageID: "<campaign@evil.example>"}))
 	}
 	other := srv.AddMessage("inbox", testserver.Item{Subject: "keep"})
-	if err := c.Mail().WithBatch(BatchOptions{Size: 2}).Delete(testCtx(t), MoveToDeletedItems, "<campaign@evil.example>"); err != nil {
+	if err := c.Mail().WithBatch(BatchOptions{Size: 2}).Delete(testCtx(t), DeleteOptions{How: MoveToDeletedItems}, "<campaign@evil.example>"); err != nil {
 		t.Fatal(err)
 	}
 	if n := mailCountOp(srv, "DeleteItem"); n != 3 {
@@ -192,8 +192,8 @@ func TestDeleteBatchedByMessageID(t *testing.T) {
 func TestDeleteBadInputSendsNothing(t *testing.T) {
 	srv, c := setup(t)
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "a"})
-	wantInputErr(t, c.Mail().Delete(testCtx(t), "Soft", a), "how")
-	wantInputErr(t, c.Mail().Delete(testCtx(t), HardDelete, a, "<>"), "ids[1]")
+	wantInputErr(t, c.Mail().Delete(testCtx(t), DeleteOptions{How: "Soft"}, a), "DeleteOptions.How")
+	wantInputErr(t, c.Mail().Delete(testCtx(t), DeleteOptions{How: HardDelete}, a, "<>"), "ids[1]")
 	noRequests(t, srv, 0)
 	if _, ok := srv.Item(a); !ok {
 		t.Error("message deleted")
@@ -208,7 +208,7 @@ func TestDeleteStopsAfterFailedRequest(t *testing.T) {
 		ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "x"}))
 	}
 	faults := faultOperation(srv, "DeleteItem", "ErrorAccessDenied")
-	err := c.Mail().WithBatch(BatchOptions{Size: 2}).Delete(testCtx(t), HardDelete, ids...)
+	err := c.Mail().WithBatch(BatchOptions{Size: 2}).Delete(testCtx(t), DeleteOptions{How: HardDelete}, ids...)
 	var be *BatchError
 	if !errors.As(err, &be) || be.Total != 4 || len(be.Failed) != 4 {
 		t.Fatalf("err = %v", err)

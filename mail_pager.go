@@ -17,6 +17,93 @@ import (
 // of leaving the view (the loop body deletes or moves the messages it gets) show in TotalItemsInView: see
 // produce.
 
+// pager walks the pages of one FindItem query.
+type pager struct {
+	s                          *MailService
+	parent                     soap.FolderRef
+	restriction                *soap.Restriction
+	sort                       soap.SortOrder
+	limit, pageSize, batchSize int
+	concurrency                int
+	shape                      *soap.ItemShape // from Only; nil means the full message
+	finds                      freeList[soap.FindItemResponse, *soap.FindItemResponse]
+	gets                       freeList[soap.GetItemResponse, *soap.GetItemResponse]
+	// never is set for a query that matches nothing: no request is needed.
+	never bool
+	// after runs when the loop body has handled a message; removed reports that the message left the view.
+	after func(ctx context.Context, m *Message) (removed bool, err error)
+}
+
+// newPager checks o (whose fields the errors call opt+".Field") and prepares its query.
+func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
+	switch {
+	case o.Limit < 0:
+		return nil, inputErr(opt+".Limit", "%d is negative", o.Limit)
+	case o.PageSize < 0 || o.PageSize > maxPageSize:
+		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
+	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
+		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
+	case o.Concurrency < 0:
+		return nil, inputErr(opt+".Concurrency", "%d is negative", o.Concurrency)
+	}
+	if err := firstErr(o.Folder.check(opt+".Folder"), checkText(opt+".Sender", o.Sender), checkText(opt+".Subject", o.Subject),
+		checkText(opt+".Body", o.Body)); err != nil {
+		return nil, err
+	}
+	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize, concurrency: max(1, o.Concurrency)}
+	if len(o.Only) > 0 {
+		shape, err := onlyShape(opt+".Only", o.Only)
+		if err != nil {
+			return nil, err
+		}
+		p.shape = &shape
+	}
+	if p.batchSize == 0 {
+		p.batchSize = DefaultBatchSize
+	}
+	if p.pageSize == 0 {
+		// A page holds a batch for each request in flight: the next page is asked for once a page's batches
+		// are back, so smaller pages would leave the pipeline half empty.
+		p.pageSize = min(maxPageSize, max(DefaultPageSize, p.batchSize*p.concurrency))
+	}
+	// The filters are queries too, so that they send the restriction exchangelib sends for sender=,
+	// subject__icontains=, body__icontains= and is_read=.
+	qs := []Q{o.Query}
+	if o.Sender != "" {
+		if err := checkEmail(opt+".Sender", o.Sender); err != nil {
+			return nil, inputErr(opt+".Sender", "%q is not an email address", o.Sender)
+		}
+		qs = append(qs, Where("sender", o.Sender))
+	}
+	if o.Subject != "" {
+		qs = append(qs, Where("subject__icontains", o.Subject))
+	}
+	if o.Body != "" {
+		qs = append(qs, Where("body__icontains", o.Body))
+	}
+	if o.UnreadOnly {
+		qs = append(qs, Where("is_read", false))
+	}
+	var err error
+	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
+		return nil, err
+	}
+	field := o.SortBy
+	switch field {
+	case "":
+		field = SortByReceived
+	case SortByReceived, SortBySent, SortBySubject, SortBySize, SortByImportance:
+	default:
+		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
+	}
+	order := "Descending"
+	if o.Ascending {
+		order = "Ascending"
+	}
+	p.sort = soap.SortOrder{{Order: order, Path: soap.Path{FieldURI: string(field)}}}
+	return p, nil
+}
+
 // fetched is one GetItem batch of a search, converted.
 type fetched struct {
 	batch []target
@@ -44,11 +131,12 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 	for range window {
 		credits <- 0
 	}
+	var cut error // why the producer stopped before the end, when nothing delivered the error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(results)
-		p.produce(ctx, &wg, credits, results)
+		cut = p.produce(ctx, &wg, credits, results)
 	}()
 	n := 0
 	for slot := range results {
@@ -86,6 +174,11 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 		}
 		credits <- gone
 	}
+	// The results closed before the search reached its end: its context ended (while a FindItem page or a
+	// GetItem batch was in flight, or between them). The caller must not take what came for the whole.
+	if cut != nil {
+		yield(nil, cut)
+	}
 }
 
 // produce pages through the query, starting a goroutine per GetItem batch, each of which delivers its result to
@@ -96,13 +189,12 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 // A page whose TotalItemsInView shows that more messages left the view than it was stepped back for is asked
 // for again further back, and the ids handed out recently are dropped from each page: messages removed or
 // added while the search runs neither skip nor repeat the others.
-func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) {
+func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) error {
 	s := p.s
 	shape := s.messageShape()
 	if p.shape != nil {
 		shape = *p.shape
 	}
-	n := 0       // messages the pages so far yield to the loop body (for Limit)
 	removed := 0 // messages the loop body removed from the view, from the credits
 	take := func() bool {
 		select {
@@ -113,21 +205,18 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			return false
 		}
 	}
-	deliver := func(f fetched) {
+	deliver := func(f fetched) error {
 		slot := make(chan fetched, 1)
 		slot <- f
 		select {
 		case results <- slot:
+			return nil
 		case <-ctx.Done():
+			return ctx.Err()
 		}
-	}
-	sizeFor := func(n int) int {
-		if p.limit > 0 {
-			return min(p.pageSize, p.limit-n)
-		}
-		return p.pageSize
 	}
 	speculate := p.concurrency > 1 && p.after == nil
+	cur := newCursor(p.pageSize, p.limit, speculate)
 	// inFlight bounds the requests in flight, a speculative page included, to the concurrency.
 	inFlight := make(chan struct{}, p.concurrency)
 	acquire := func(ctx context.Context) bool {
@@ -168,59 +257,34 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		}()
 		return r
 	}
-	// Paging by offset assumes the view holds still. A loop body that deletes or moves the messages it gets (or
-	// another client) shrinks it, so that the next offset would skip as many unseen messages; messages arriving
-	// ahead of the position shift it the other way. Each page's TotalItemsInView shows by how much the view changed
-	// since the previous page: when it shrank by more than the page was stepped back, the page is asked for again
-	// further back; and the ids handed out recently are dropped from every page, so that no message is yielded
-	// twice. Memory stays bounded: a page is stepped back at most maxStep messages (the loop body can only remove
-	// the messages of the page before and the current one), and twice as many ids are remembered (those of the
-	// overlap that are still there may be interleaved with as many removed ones).
-	maxStep := 2 * p.pageSize
-	seen := newRecentIDs(2 * maxStep)
-	base := 0   // the offset after the last page taken, in that page's view
-	total := -1 // that page's TotalItemsInView; -1 before the first page
-	drift := 0  // messages that left the view between the last two pages beyond those the pager knew of
-	known := 0  // messages the pager knows left the view since the last page (not found by GetItem, or removed by the loop body)
-	attempts := 0
-	slack := 0
-	if speculate {
-		slack = p.pageSize / 2
-	}
+	// The ids handed out recently are dropped from every page, so that no message is yielded twice when a page
+	// is asked for further back (see cursor). Twice as many ids as a page may be stepped back are remembered (those
+	// of the overlap that are still there may be interleaved with as many removed ones).
+	seen := newRecentIDs(2 * cur.maxStep)
 	// The credit of the page's first batch is taken before its FindItem: when the loop body must have handled
 	// the previous page first (concurrency 1), the offset then accounts for what it removed.
 	if !take() {
-		return
+		return ctx.Err()
 	}
 	held := true // the credit for the next batch is taken
-	pending := startPage(0, sizeFor(0))
+	pending := startPage(cur.first())
 	removed = 0
 	for {
 		var pr pageResult
 		select {
 		case pr = <-pending.done:
 		case <-ctx.Done():
-			return
+			return ctx.Err()
 		}
 		pending.cancel()
 		if pr.err != nil {
-			deliver(fetched{err: pr.err})
-			return
+			return deliver(fetched{err: pr.err})
 		}
-		if total >= 0 {
-			d := total - pr.root.TotalItemsInView // messages that left the view since the last page
-			step := base - pending.offset
-			if d > step && pending.offset > 0 && step < maxStep && attempts < maxPageAttempts {
-				// With concurrency above 1 the loop body goes on removing messages meanwhile: the page is
-				// asked for a margin further back, whose ids, seen already, are dropped.
-				attempts++
-				p.finds.put(pr.resp)
-				pending = startPage(max(0, base-min(d+slack, maxStep)), pending.size)
-				continue
-			}
-			drift = max(0, d-known)
+		if again, at := cur.arrived(pending.offset, pr.root.TotalItemsInView); again {
+			p.finds.put(pr.resp)
+			pending = startPage(at, pending.size)
+			continue
 		}
-		attempts, total = 0, pr.root.TotalItemsInView
 		page := pr.root.Items.Items
 		last, pagingOffset, count := pr.root.IncludesLastItemInRange, pr.root.IndexedPagingOffset, len(page)
 		fresh := make([]target, 0, count)
@@ -232,8 +296,10 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		}
 		p.finds.put(pr.resp) // the ids are taken
 		var spec *pageReq
-		if speculate && !last && count > 0 && (p.limit == 0 || n+len(fresh) < p.limit) {
-			spec = startPage(max(0, pagingOffset-min(drift, maxStep)), sizeFor(n+len(fresh)))
+		if speculate {
+			if offset, size, ok := cur.guess(pagingOffset, len(fresh), last, count); ok {
+				spec = startPage(offset, size)
+			}
 		}
 		dropSpec := func() {
 			if spec != nil {
@@ -250,7 +316,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		for lo := 0; lo < len(fresh); lo += p.batchSize {
 			if !held && !take() {
 				dropSpec()
-				return
+				return ctx.Err()
 			}
 			held = false
 			mu.Lock()
@@ -265,7 +331,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			case results <- slot:
 			case <-ctx.Done():
 				dropSpec()
-				return
+				return ctx.Err()
 			}
 			wg.Add(1)
 			batchW.Add(1)
@@ -296,21 +362,19 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		batchW.Wait()
 		if failed || ctx.Err() != nil {
 			dropSpec()
-			return
+			return ctx.Err() // a failed batch delivered its error
 		}
-		n += yielded
-		if p.limit > 0 && n >= p.limit || last || count == 0 {
+		if cur.handled(yielded, last, count) {
 			dropSpec()
-			return
+			return nil
 		}
 		if !held && !take() {
 			dropSpec()
-			return
+			return ctx.Err()
 		}
 		held = true
-		known, removed = notFound+removed, 0
-		base = pagingOffset
-		next, size := max(0, base-min(known+drift, maxStep)), sizeFor(n)
+		next, size := cur.next(pagingOffset, notFound, removed)
+		removed = 0
 		if spec != nil && spec.offset == next && spec.size == size {
 			pending = spec
 		} else {

@@ -130,7 +130,7 @@ func TestSearchPipelinedLimitAndDeletions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(got) == 0 {
-			if err := c.Mail().Delete(ctx, HardDelete, victim); err != nil {
+			if err := c.Mail().Delete(ctx, DeleteOptions{How: HardDelete}, victim); err != nil {
 				t.Fatal(err)
 			}
 		}

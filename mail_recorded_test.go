@@ -59,12 +59,12 @@ func TestRecordedMoveItem(t *testing.T) {
 func TestRecordedDeleteItem(t *testing.T) {
 	srv, c := setup(t)
 	replay(t, srv, "DeleteItem", "garethp.APITest.testDeleteItems.01.DeleteItemResponse.xml")
-	if err := c.Mail().Delete(testCtx(t), SoftDelete, someID); err != nil {
+	if err := c.Mail().Delete(testCtx(t), DeleteOptions{How: SoftDelete}, someID); err != nil {
 		t.Errorf("success response: %v", err)
 	}
 	srv, c = setup(t)
 	replay(t, srv, "DeleteItem", "garethp.APITest.testDeleteItemsFail.02.DeleteItemResponse.xml")
-	err := c.Mail().Delete(testCtx(t), SoftDelete, someID)
+	err := c.Mail().Delete(testCtx(t), DeleteOptions{How: SoftDelete}, someID)
 	var be *BatchError
 	var e *Error
 	if !errors.As(err, &be) || !errors.As(err, &e) || e.Code != "ErrorItemNotFound" || !strings.Contains(e.Message, "not found in the store") {

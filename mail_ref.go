@@ -200,19 +200,17 @@ func (s *MailService) findByMessageIDs(ctx context.Context, mids []string, folde
 			}
 		}
 		for _, r := range rest {
-			for {
-				req := &soap.FindItem{Traversal: "Shallow", ItemShape: shape,
-					IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: maxPageSize, Offset: r.offset, BasePoint: "Beginning"},
-					Restriction:     &soap.Restriction{Expr: expr}, ParentFolderIDs: []soap.FolderRef{r.folder}}
-				root, err := s.findPage(ctx, req)
+			err := eachPage(ctx, maxPageSize, r.offset, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
+				root, err := s.findPage(ctx, &soap.FindItem{Traversal: "Shallow", ItemShape: shape, IndexedPageView: view,
+					Restriction: &soap.Restriction{Expr: expr}, ParentFolderIDs: []soap.FolderRef{r.folder}})
 				if err != nil {
-					return nil, err
+					return page{}, false, err
 				}
 				add(root.Items.Items)
-				if root.IncludesLastItemInRange || len(root.Items.Items) == 0 {
-					break
-				}
-				r.offset = root.IndexedPagingOffset
+				return itemPage(root), false, nil
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -313,13 +313,13 @@ var moveCases = []moveCase{
 		return n == 1
 	}},
 	{"HardDelete", "DeleteItem", func(ctx context.Context, m *MailService, ids []string) error {
-		return m.Delete(ctx, HardDelete, ids...)
+		return m.Delete(ctx, DeleteOptions{How: HardDelete}, ids...)
 	}, func(t *testing.T, srv *testserver.Server, id, subject string) bool {
 		_, ok := srv.Item(id)
 		return !ok
 	}},
 	{"MoveToDeletedItems", "DeleteItem", func(ctx context.Context, m *MailService, ids []string) error {
-		return m.Delete(ctx, MoveToDeletedItems, ids...)
+		return m.Delete(ctx, DeleteOptions{How: MoveToDeletedItems}, ids...)
 	}, func(t *testing.T, srv *testserver.Server, id, subject string) bool {
 		n := copiesIn(srv, "deleteditems", subject)
 		if _, ok := srv.Item(id); n > 1 || ok == (n == 1) {

@@ -8,14 +8,6 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// Page sizes of FindItem.
-const (
-	// DefaultPageSize is the number of items one FindItem page asks for.
-	DefaultPageSize = 100
-	// maxPageSize is the most items Exchange returns in one FindItem page (EWSFindCountLimit).
-	maxPageSize = 1000
-)
-
 // SortField is a property search results can be sorted by.
 type SortField string
 
@@ -151,93 +143,6 @@ func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[
 		}
 		p.run(ctx, yield)
 	}
-}
-
-// pager walks the pages of one FindItem query.
-type pager struct {
-	s                          *MailService
-	parent                     soap.FolderRef
-	restriction                *soap.Restriction
-	sort                       soap.SortOrder
-	limit, pageSize, batchSize int
-	concurrency                int
-	shape                      *soap.ItemShape // from Only; nil means the full message
-	finds                      freeList[soap.FindItemResponse, *soap.FindItemResponse]
-	gets                       freeList[soap.GetItemResponse, *soap.GetItemResponse]
-	// never is set for a query that matches nothing: no request is needed.
-	never bool
-	// after runs when the loop body has handled a message; removed reports that the message left the view.
-	after func(ctx context.Context, m *Message) (removed bool, err error)
-}
-
-// newPager checks o (whose fields the errors call opt+".Field") and prepares its query.
-func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
-	switch {
-	case o.Limit < 0:
-		return nil, inputErr(opt+".Limit", "%d is negative", o.Limit)
-	case o.PageSize < 0 || o.PageSize > maxPageSize:
-		return nil, inputErr(opt+".PageSize", "%d is not between 1 and %d, the most items Exchange returns in one page (0 means %d)", o.PageSize, maxPageSize, DefaultPageSize)
-	case o.BatchSize < 0 || o.BatchSize > maxBatchSize:
-		return nil, inputErr(opt+".BatchSize", "%d is not between 1 and %d (0 means %d)", o.BatchSize, maxBatchSize, DefaultBatchSize)
-	case o.Concurrency < 0:
-		return nil, inputErr(opt+".Concurrency", "%d is negative", o.Concurrency)
-	}
-	if err := firstErr(o.Folder.check(opt+".Folder"), checkText(opt+".Sender", o.Sender), checkText(opt+".Subject", o.Subject),
-		checkText(opt+".Body", o.Body)); err != nil {
-		return nil, err
-	}
-	p := &pager{s: s, limit: o.Limit, pageSize: o.PageSize, batchSize: o.BatchSize, concurrency: max(1, o.Concurrency)}
-	if len(o.Only) > 0 {
-		shape, err := onlyShape(opt+".Only", o.Only)
-		if err != nil {
-			return nil, err
-		}
-		p.shape = &shape
-	}
-	if p.batchSize == 0 {
-		p.batchSize = DefaultBatchSize
-	}
-	if p.pageSize == 0 {
-		// A page holds a batch for each request in flight: the next page is asked for once a page's batches
-		// are back, so smaller pages would leave the pipeline half empty.
-		p.pageSize = min(maxPageSize, max(DefaultPageSize, p.batchSize*p.concurrency))
-	}
-	// The filters are queries too, so that they send the restriction exchangelib sends for sender=,
-	// subject__icontains=, body__icontains= and is_read=.
-	qs := []Q{o.Query}
-	if o.Sender != "" {
-		if err := checkEmail(opt+".Sender", o.Sender); err != nil {
-			return nil, inputErr(opt+".Sender", "%q is not an email address", o.Sender)
-		}
-		qs = append(qs, Where("sender", o.Sender))
-	}
-	if o.Subject != "" {
-		qs = append(qs, Where("subject__icontains", o.Subject))
-	}
-	if o.Body != "" {
-		qs = append(qs, Where("body__icontains", o.Body))
-	}
-	if o.UnreadOnly {
-		qs = append(qs, Where("is_read", false))
-	}
-	var err error
-	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
-		return nil, err
-	}
-	field := o.SortBy
-	switch field {
-	case "":
-		field = SortByReceived
-	case SortByReceived, SortBySent, SortBySubject, SortBySize, SortByImportance:
-	default:
-		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
-	}
-	order := "Descending"
-	if o.Ascending {
-		order = "Ascending"
-	}
-	p.sort = soap.SortOrder{{Order: order, Path: soap.Path{FieldURI: string(field)}}}
-	return p, nil
 }
 
 // findPage sends a FindItem over one folder and returns its result.

@@ -39,7 +39,7 @@ func TestSearchPurgeLoopSeesEveryMessage(t *testing.T) {
 				ids := seedMessages(srv, "inbox", 1000, nil)
 				ctx := testCtx(t)
 				got := purgeSearch(t, c, SearchOptions{PageSize: 100, BatchSize: 25, Concurrency: conc}, func(_ int, m *Message) {
-					if err := c.Mail().Delete(ctx, how, m.ID); err != nil {
+					if err := c.Mail().Delete(ctx, DeleteOptions{How: how}, m.ID); err != nil {
 						t.Fatal(err)
 					}
 				})

@@ -10,7 +10,7 @@ type PollBatch struct {
 	// Events are the changes since the last committed call, in the order the server reported them.
 	Events []*MailEvent
 	// Baseline tells that there was no committed state: this call recorded what the folder holds, and returned
-	// it only if includeExisting was set.
+	// it only if PollOnceOptions.IncludeExisting was set.
 	Baseline bool
 
 	mu     sync.Mutex
@@ -34,13 +34,27 @@ func (b *PollBatch) Commit() error {
 	return nil
 }
 
+// PollOnceOptions says what PollOnce polls and where it keeps its state.
+type PollOnceOptions struct {
+	// Folder is the folder polled; the zero value is the Inbox.
+	Folder FolderRef
+	// StateFile is the file that holds the state between calls (required; its directory must exist).
+	StateFile string
+	// IncludeExisting makes the first call, without a state file, return every message already in the folder
+	// instead of recording them as the baseline.
+	IncludeExisting bool
+}
+
 // PollOnce is one poll of one folder with its state in a file, for callers that run periodically (a connector,
-// a cron job): it returns the messages that arrived in folder since the last committed call, each with its whole
-// Message (MailEvent.Message, as MailService.Get returns it). The first call,
-// without a state file, records the folder's contents as the baseline and returns nothing, unless
-// includeExisting is set, in which case it returns every message in the folder. Nothing is written until the
-// batch's Commit.
-func (c *Client) PollOnce(ctx context.Context, folder FolderRef, stateFile string, includeExisting bool) (*PollBatch, error) {
+// a cron job): it returns the messages that arrived in opts.Folder since the last committed call, each with its
+// whole Message (MailEvent.Message, as MailService.Get returns it). The first call, without a state file,
+// records the folder's contents as the baseline and returns nothing, unless opts.IncludeExisting is set, in
+// which case it returns every message in the folder. Nothing is written until the batch's Commit.
+func (c *Client) PollOnce(ctx context.Context, opts PollOnceOptions) (*PollBatch, error) {
+	folder, stateFile, includeExisting := opts.Folder, opts.StateFile, opts.IncludeExisting
+	if folder.IsZero() {
+		folder = Inbox
+	}
 	fs, err := NewFileStateStore(stateFile)
 	if err != nil {
 		return nil, err

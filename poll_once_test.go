@@ -24,7 +24,7 @@ func TestPollOnce(t *testing.T) {
 	srv.AddMessage("inbox", testserver.Item{Subject: "old 1"})
 	srv.AddMessage("inbox", testserver.Item{Subject: "old 2"})
 
-	b, err := c.PollOnce(ctx, Inbox, path, false)
+	b, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: path})
 	if err != nil || !b.Baseline || len(b.Events) != 0 {
 		t.Fatalf("first call: %v %+v", err, b)
 	}
@@ -36,13 +36,13 @@ func TestPollOnce(t *testing.T) {
 	}
 	srv.AddMessage("inbox", testserver.Item{Subject: "new 1"})
 	srv.AddMessage("inbox", testserver.Item{Subject: "new 2"})
-	b, err = c.PollOnce(ctx, Inbox, path, false)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: path})
 	if err != nil || b.Baseline || fmt.Sprint(batchSubjects(b)) != "[new 1 new 2]" {
 		t.Fatalf("second call: %v %v", err, batchSubjects(b))
 	}
 	// Not committed (the caller crashed before writing its output): the next call returns them again.
 	srv.AddMessage("inbox", testserver.Item{Subject: "new 3"})
-	b, err = c.PollOnce(ctx, Inbox, path, false)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: path})
 	if err != nil || fmt.Sprint(batchSubjects(b)) != "[new 1 new 2 new 3]" {
 		t.Fatalf("after no commit: %v %v", err, batchSubjects(b))
 	}
@@ -52,27 +52,27 @@ func TestPollOnce(t *testing.T) {
 	if err := b.Commit(); err != nil {
 		t.Errorf("second Commit: %v", err)
 	}
-	b, err = c.PollOnce(ctx, Inbox, path, false)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: path})
 	if err != nil || len(b.Events) != 0 {
 		t.Fatalf("after commit: %v %v", err, batchSubjects(b))
 	}
 
 	// include_existing on a new state file returns what is there, and records it.
 	other := filepath.Join(t.TempDir(), "all.state")
-	b, err = c.PollOnce(ctx, ParseFolder("Inbox"), other, true)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: ParseFolder("Inbox"), StateFile: other, IncludeExisting: true})
 	if err != nil || !b.Baseline || len(b.Events) != 5 {
 		t.Fatalf("includeExisting: %v %v", err, batchSubjects(b))
 	}
 	_ = b.Commit()
-	if b, _ = c.PollOnce(ctx, Inbox, other, true); len(b.Events) != 0 {
+	if b, _ = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: other, IncludeExisting: true}); len(b.Events) != 0 {
 		t.Errorf("includeExisting, second call: %v", batchSubjects(b))
 	}
 
 	// Errors: a folder that does not exist, a state file in a directory that does not exist (at Commit).
-	if _, err := c.PollOnce(ctx, FolderByPath("Inbox/Nope"), path, false); err == nil {
+	if _, err := c.PollOnce(ctx, PollOnceOptions{Folder: FolderByPath("Inbox/Nope"), StateFile: path}); err == nil {
 		t.Error("PollOnce on a missing folder succeeded")
 	}
-	b, err = c.PollOnce(ctx, Inbox, filepath.Join(t.TempDir(), "no", "such", "dir"), false)
+	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: filepath.Join(t.TempDir(), "no", "such", "dir")})
 	if err != nil {
 		t.Fatal(err)
 	}

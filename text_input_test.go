@@ -54,20 +54,20 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 		return func(ctx context.Context, c *Client, v string) error {
 			ev := NewEvent{Subject: "s", Start: start, End: start.Add(time.Hour)}
 			edit(&ev, v)
-			_, err := c.Calendar().CreateEvent(ctx, ev, EventOptions{SendInvitations: SendToNone})
+			_, err := c.Calendar().Create(ctx, ev, EventCreateOptions{SendInvitations: SendToNone})
 			return err
 		}
 	}
 	update := func(ch func(string) EventChanges) func(context.Context, *Client, string) error {
 		return func(ctx context.Context, c *Client, v string) error {
-			return c.Calendar().UpdateEvent(ctx, eventID, ch(v), EventUpdateOptions{SendUpdates: SendToNone})
+			return c.Calendar().Update(ctx, eventID, ch(v), EventUpdateOptions{SendUpdates: SendToNone})
 		}
 	}
 	contact := func(edit func(*Contact, string)) func(context.Context, *Client, string) error {
 		return func(ctx context.Context, c *Client, v string) error {
 			ct := Contact{GivenName: "g"}
 			edit(&ct, v)
-			_, err := c.Contacts().Create(ctx, ct, ContactOptions{})
+			_, err := c.Contacts().Create(ctx, ct, ContactCreateOptions{})
 			return err
 		}
 	}
@@ -132,7 +132,7 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 			return err
 		}},
 		{"PollerOptions.Folders[0]", false, func(ctx context.Context, c *Client, v string) error {
-			_, err := c.PollOnce(ctx, FolderByPath("Inbox/P"+v), filepath.Join(stateDir, "poll-"+strings.ToValidUTF8(v, "_")), false)
+			_, err := c.PollOnce(ctx, PollOnceOptions{Folder: FolderByPath("Inbox/P" + v), StateFile: filepath.Join(stateDir, "poll-"+strings.ToValidUTF8(v, "_"))})
 			return err
 		}},
 		// Calendar.
@@ -144,9 +144,9 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 		{"NewEvent.Required[0]", false, create(func(e *NewEvent, v string) { e.Required = []string{"Bob" + v + " <bob@example.com>"} })},
 		{"NewEvent.Optional[1]", false, create(func(e *NewEvent, v string) { e.Optional = []string{"a@example.com", "o" + v + "@example.com"} })},
 		{"NewEvent.Resources[0]", false, create(func(e *NewEvent, v string) { e.Resources = []string{`"Room` + v + `" <room@example.com>`} })},
-		{"EventOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
-			_, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: "s", Start: start, End: start.Add(time.Hour)},
-				EventOptions{Folder: FolderByPath("Calendar/Team" + v)})
+		{"EventCreateOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
+			_, err := c.Calendar().Create(ctx, NewEvent{Subject: "s", Start: start, End: start.Add(time.Hour)},
+				EventCreateOptions{Folder: FolderByPath("Calendar/Team" + v)})
 			return err
 		}},
 		{"EventChanges.Subject", false, update(func(v string) EventChanges { return EventChanges{Subject: Ptr(v)} })},
@@ -156,14 +156,14 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 		{"EventChanges.Categories[0]", false, update(func(v string) EventChanges { return EventChanges{Categories: []string{v}} })},
 		{"EventChanges.Required[0]", false, update(func(v string) EventChanges { return EventChanges{Required: []string{"B" + v + " <b@example.com>"}} })},
 		{"id", false, func(ctx context.Context, c *Client, v string) error {
-			return c.Calendar().UpdateEvent(ctx, eventID+v, EventChanges{Subject: Ptr("s")}, EventUpdateOptions{})
+			return c.Calendar().Update(ctx, eventID+v, EventChanges{Subject: Ptr("s")}, EventUpdateOptions{})
 		}},
 		{"id", false, func(ctx context.Context, c *Client, v string) error {
-			_, err := c.Calendar().GetEvent(ctx, "AAMk"+v)
+			_, err := c.Calendar().Get(ctx, "AAMk"+v)
 			return err
 		}},
-		{"id", false, func(ctx context.Context, c *Client, v string) error {
-			return c.Calendar().DeleteEvent(ctx, "AAMk"+v, DeleteEventOptions{})
+		{"ids[0]", false, func(ctx context.Context, c *Client, v string) error {
+			return c.Calendar().Delete(ctx, DeleteOptions{}, "AAMk"+v)
 		}},
 		{"RespondOptions.Message", false, func(ctx context.Context, c *Client, v string) error {
 			return c.Calendar().Accept(ctx, eventID, RespondOptions{Message: "see you " + v})
@@ -175,10 +175,10 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 			return c.Calendar().Decline(ctx, eventID, RespondOptions{Message: v, DontSend: true})
 		}},
 		{"message", false, func(ctx context.Context, c *Client, v string) error {
-			return c.Calendar().CancelEvent(ctx, eventID, "cancelled "+v)
+			return c.Calendar().Cancel(ctx, eventID, "cancelled "+v)
 		}},
-		{"ListEventsOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
-			return seqErr(c.Calendar().ListEvents(ctx, start, start.Add(time.Hour), ListEventsOptions{Folder: FolderByPath("Calendar/" + v)}))
+		{"EventListOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
+			return seqErr(c.Calendar().List(ctx, start, start.Add(time.Hour), EventListOptions{Folder: FolderByPath("Calendar/" + v)}))
 		}},
 		// Contacts.
 		{"Contact.DisplayName", false, contact(func(ct *Contact, v string) { ct.DisplayName = v })},
@@ -195,8 +195,8 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 		{"Contact.Addresses[Home].City", false, contact(func(ct *Contact, v string) {
 			ct.Addresses = map[AddressKey]PhysicalAddress{AddressHome: {Street: "Main St", City: v}}
 		})},
-		{"ContactOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
-			_, err := c.Contacts().Create(ctx, Contact{GivenName: "g"}, ContactOptions{Folder: FolderByPath("Contacts/" + v)})
+		{"ContactCreateOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
+			_, err := c.Contacts().Create(ctx, Contact{GivenName: "g"}, ContactCreateOptions{Folder: FolderByPath("Contacts/" + v)})
 			return err
 		}},
 		{"ContactChanges.DisplayName", false, change(func(v string) ContactChanges { return ContactChanges{DisplayName: Ptr(v)} })},
@@ -220,7 +220,9 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 			_, err := c.Contacts().Get(ctx, "AAMk"+v)
 			return err
 		}},
-		{"id", false, func(ctx context.Context, c *Client, v string) error { return c.Contacts().Delete(ctx, "AAMk"+v, false) }},
+		{"ids[0]", false, func(ctx context.Context, c *Client, v string) error {
+			return c.Contacts().Delete(ctx, DeleteOptions{}, "AAMk"+v)
+		}},
 		{"name", false, func(ctx context.Context, c *Client, v string) error {
 			_, err := c.Contacts().ResolveNames(ctx, "smi"+v, ResolveOptions{})
 			return err
@@ -233,8 +235,8 @@ func textEntryPoints(eventID, contactID, stateDir string) []textEntryPoint {
 			_, err := c.Contacts().ExpandDL(ctx, "team"+v+"@example.com")
 			return err
 		}},
-		{"ListContactsOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
-			return seqErr(c.Contacts().List(ctx, ListContactsOptions{Folder: FolderByPath("Contacts/" + v)}))
+		{"ContactListOptions.Folder", false, func(ctx context.Context, c *Client, v string) error {
+			return seqErr(c.Contacts().List(ctx, ContactListOptions{Folder: FolderByPath("Contacts/" + v)}))
 		}},
 	}
 }
@@ -243,11 +245,11 @@ func TestTextXMLCannotCarry(t *testing.T) {
 	srv, c := setup(t)
 	ctx := testCtx(t)
 	start := time.Date(2024, 7, 16, 10, 0, 0, 0, time.UTC)
-	eventID, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: "e", Start: start, End: start.Add(time.Hour)}, EventOptions{})
+	eventID, err := c.Calendar().Create(ctx, NewEvent{Subject: "e", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	contactID, err := c.Contacts().Create(ctx, Contact{GivenName: "Jane"}, ContactOptions{})
+	contactID, err := c.Contacts().Create(ctx, Contact{GivenName: "Jane"}, ContactCreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +327,7 @@ func TestTextEncodedWordName(t *testing.T) {
 		{"Draft.To[0]", func(a string) error { _, err := c.Mail().Send(ctx, Draft{To: []string{a}}); return err }},
 		{"NewEvent.Required[0]", func(a string) error {
 			s := time.Date(2024, 7, 16, 10, 0, 0, 0, time.UTC)
-			_, err := c.Calendar().CreateEvent(ctx, NewEvent{Subject: "s", Start: s, End: s.Add(time.Hour), Required: []string{a}}, EventOptions{})
+			_, err := c.Calendar().Create(ctx, NewEvent{Subject: "s", Start: s, End: s.Add(time.Hour), Required: []string{a}}, EventCreateOptions{})
 			return err
 		}},
 	} {

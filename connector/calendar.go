@@ -151,11 +151,11 @@ func CreateEvent(ctx context.Context, c *ews.Client, p CreateEventParams) (*Even
 			ev.Reminder = d
 		}
 	}
-	id, err := c.Calendar().CreateEvent(ctx, ev, ews.EventOptions{})
+	id, err := c.Calendar().Create(ctx, ev, ews.EventCreateOptions{})
 	if err != nil {
 		return nil, inputParamOf(err, "", createEventFields)
 	}
-	got, err := c.Calendar().GetEvent(ctx, id)
+	got, err := c.Calendar().Get(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("event %s created, but reading it back failed: %w", id, err)
 	}
@@ -185,7 +185,7 @@ func GetEvents(ctx context.Context, c *ews.Client, p GetEventsParams) iter.Seq2[
 			yield(nil, paramErr("to_time", "to_time %s is not after from_time %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
 			return
 		}
-		for ev, err := range c.Calendar().ListEvents(ctx, from, to, ews.ListEventsOptions{Subject: p.Subject}) {
+		for ev, err := range c.Calendar().List(ctx, from, to, ews.EventListOptions{Subject: p.Subject}) {
 			if err != nil {
 				yield(nil, err)
 				return

@@ -60,7 +60,7 @@ type GetContactsParams struct{}
 // GetContacts returns the contacts of the default Contacts folder, sorted by display name.
 func GetContacts(ctx context.Context, c *ews.Client, _ GetContactsParams) iter.Seq2[*Contact, error] {
 	return func(yield func(*Contact, error) bool) {
-		for ct, err := range c.Contacts().List(ctx, ews.ListContactsOptions{}) {
+		for ct, err := range c.Contacts().List(ctx, ews.ContactListOptions{}) {
 			if err != nil {
 				yield(nil, err)
 				return
