@@ -205,7 +205,9 @@ func writeGraph(w http.ResponseWriter, a *graphAnswer, err *graphError) {
 	case a.json != nil:
 		w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
 		w.WriteHeader(a.status)
-		_ = json.NewEncoder(w).Encode(a.json)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false) // Graph writes <, > and & as they are
+		_ = enc.Encode(a.json)
 	default:
 		w.WriteHeader(a.status)
 	}
