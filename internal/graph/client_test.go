@@ -118,7 +118,7 @@ func TestListFilterSelectPaging(t *testing.T) {
 			DateTimeReceived: base.Add(time.Duration(i) * time.Hour)})
 	}
 	ctx := context.Background()
-	p, err := f.c.ListMessages(ctx, "inbox", graph.ListOptions{Filter: "isRead eq false and contains(subject,'ALERT')",
+	p, err := f.c.ListMessages(ctx, "inbox", graph.ListOptions{Filter: "receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false and contains(subject,'ALERT')",
 		Select: []string{"subject", "isRead"}, OrderBy: "receivedDateTime asc", Top: 7})
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +146,12 @@ func TestListFilterSelectPaging(t *testing.T) {
 	}
 	if _, err := f.c.NextMessages(ctx, "https://evil.example.com/v1.0/users/x/messages?$skip=10"); err == nil {
 		t.Error("a next link to another host was followed (it would carry the token)")
+	}
+	// Graph's rule for $filter with $orderby: the sort property comes first in the filter.
+	_, err = f.c.ListMessages(ctx, "inbox", graph.ListOptions{Filter: "isRead eq false", OrderBy: "receivedDateTime desc"})
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Code != "InefficientFilter" {
+		t.Errorf("$orderby on a property not first in $filter: %v, want InefficientFilter", err)
 	}
 	if _, err := f.c.ListMessages(ctx, "inbox", graph.ListOptions{Filter: "isRead eq false", Search: "x"}); err == nil {
 		t.Error("$search with $filter was sent; Graph refuses it")

@@ -111,6 +111,9 @@ func (g *graphCall) listMessages(mb *Mailbox, f *Folder) (*graphAnswer, *graphEr
 	if q.Get("$search") != "" && (q.Get("$filter") != "" || q.Get("$orderby") != "") {
 		return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "The query parameter '$orderby' is invalid with '$search'.")
 	}
+	if err := filterOrderRule(q.Get("$filter"), q.Get("$orderby")); err != nil {
+		return nil, err
+	}
 	var match func(*Item) bool
 	if flt := q.Get("$filter"); flt != "" {
 		e, err := parseOData(flt)
@@ -502,4 +505,26 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 		mb.storeLocked(mb.dist["sentitems"], sent)
 	}
 	return &graphAnswer{status: http.StatusAccepted}, nil
+}
+
+// filterOrderRule is Graph's rule for $filter with $orderby on messages ("Using filter and orderby in the same
+// query", user-list-messages): each property of $orderby must also appear in $filter, in the same order, before
+// any other property; otherwise Graph answers InefficientFilter.
+func filterOrderRule(filter, orderBy string) *graphError {
+	if filter == "" || orderBy == "" {
+		return nil
+	}
+	rest := strings.TrimLeft(filter, "( ")
+	for _, part := range strings.Split(orderBy, ",") {
+		prop, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+		if !strings.HasPrefix(rest, prop+" ") {
+			return gerr(http.StatusBadRequest, "InefficientFilter", "The restriction or sort order is too complex for this operation.")
+		}
+		if i := strings.Index(rest, " and "); i >= 0 {
+			rest = strings.TrimLeft(rest[i+5:], "( ")
+		} else {
+			rest = ""
+		}
+	}
+	return nil
 }
