@@ -46,6 +46,7 @@ var distinguishedNames = map[string]string{
 	"publicfoldersroot": "publicfoldersroot", "root": "root", "junkemail": "junkemail", "junk email": "junkemail",
 	"junk": "junkemail", "searchfolders": "searchfolders", "voicemail": "voicemail",
 	"recoverableitemsroot": "recoverableitemsroot", "recoverableitemsdeletions": "recoverableitemsdeletions",
+	"recoverable items": "recoverableitemsdeletions", "recoverable items/deletions": "recoverableitemsdeletions",
 	"recoverableitemsversions": "recoverableitemsversions", "recoverableitemspurges": "recoverableitemspurges",
 	"archiveroot": "archiveroot", "archivemsgfolderroot": "archivemsgfolderroot",
 	"archivedeleteditems": "archivedeleteditems", "archiveinbox": "archiveinbox",
@@ -116,6 +117,9 @@ type Folder struct {
 	TotalCount  int
 	UnreadCount int
 	ChildCount  int
+	// Path is the folder's path of display names below the top of the mailbox ("Inbox/Phishing"); FindFolders
+	// and FolderTree set it.
+	Path string
 }
 
 // ErrInvalidFolder is matched (errors.Is) by errors about a FolderRef that cannot name a folder: an *InputError

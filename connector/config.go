@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -41,6 +42,14 @@ type Config struct {
 	Timezone        string `json:"timezone" help:"IANA time zone of dates given without an offset and of the times returned; default UTC"`
 	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
 	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
+
+	// Logger, if set, receives the SDK's debug records: each request's operation, status and timing, retries
+	// and back-offs with their reason (see ews.Config.Logger). Credentials never appear in them. It is not a
+	// configuration key.
+	Logger *slog.Logger `json:"-"`
+	// LogBodies adds the SOAP bodies exchanged to Logger's records (ews.Config.LogBodies): mailbox content, but
+	// never credentials. It is not a configuration key.
+	LogBodies bool `json:"-"`
 }
 
 // String describes the configuration without its secrets.
@@ -127,6 +136,8 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 		EmailAddress: strings.TrimSpace(c.EmailAddress),
 		Autodiscover: c.UseAutodiscover,
 		Location:     loc,
+		Logger:       c.Logger,
+		LogBodies:    c.LogBodies,
 	}
 	if c.VerifySSL != nil && !*c.VerifySSL {
 		ec.InsecureSkipVerify = true

@@ -173,14 +173,23 @@ type SearchQueryParams struct {
 	Subject      string `json:"subject" help:"messages whose subject contains this text (ignoring case)"`
 	Body         string `json:"body" help:"messages whose body contains this text (ignoring case)"`
 	Query        Query  `json:"query" help:"further conditions in exchangelib's vocabulary, as dict text ({'subject__icontains': 'invoice', 'is_read': False}), keyword text or a JSON object"`
-	Range        int    `json:"range" default:"100" help:"the most messages returned, newest first; 0 for all"`
+	Range        int    `json:"range" help:"the most messages returned, newest first; not given or 0: every message that matches"`
 }
 
 // searchQueryFields maps the SDK's search options to the parameters of search_query.
 var searchQueryFields = map[string]string{"SearchOptions.Folder": "folder_name", "SearchOptions.Sender": "email_address",
 	"SearchOptions.Subject": "subject", "SearchOptions.Body": "body", "SearchOptions.Limit": "range"}
 
-// SearchQuery returns the messages of a folder that match every condition given, newest first.
+// Read operations fetch messages with the SDK's pipelined search: ReadConcurrency requests in flight, each
+// fetching ReadBatchSize messages in full. The messages held in memory at once are bounded by their product
+// (the batches fetched ahead, plus the one being written), whatever the number of messages that match.
+const (
+	ReadConcurrency = 4
+	ReadBatchSize   = 50
+)
+
+// SearchQuery returns the messages of a folder that match every condition given, newest first: every match
+// unless Range is given, streamed (memory stays flat; see ReadConcurrency).
 func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.Seq2[*Email, error] {
 	return func(yield func(*Email, error) bool) {
 		if p.Range < 0 {
@@ -213,7 +222,8 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 			yield(nil, err)
 			return
 		}
-		opts := ews.SearchOptions{Folder: folder, Sender: p.EmailAddress, Subject: p.Subject, Body: p.Body, Query: p.Query.Q, Limit: p.Range}
+		opts := ews.SearchOptions{Folder: folder, Sender: p.EmailAddress, Subject: p.Subject, Body: p.Body, Query: p.Query.Q, Limit: p.Range,
+			Concurrency: ReadConcurrency, BatchSize: ReadBatchSize}
 		for m, err := range c.Mail().Search(ctx, opts) {
 			if err != nil {
 				yield(nil, inputParamOf(err, "query", searchQueryFields))

@@ -1,6 +1,7 @@
 package connector_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -248,18 +249,82 @@ func TestSearchQuery(t *testing.T) {
 
 func TestSearchQueryDefaultRange(t *testing.T) {
 	srv, cfg := setup(t)
-	for i := 0; i < 105; i++ {
-		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute), nil)
+	// 247 messages match a body word, 30 do not: without range (or with range 0) every match comes, newest
+	// first; a range is a limit.
+	for i := 0; i < 277; i++ {
+		body := "the word is WIRE transfer"
+		if i < 30 {
+			body = "nothing to see"
+		}
+		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute),
+			func(it *testserver.Item) { it.Body = body })
+	}
+	want := 0
+	for _, it := range srv.Default().Items("inbox") {
+		if strings.Contains(it.Body, "WIRE") {
+			want++
+		}
+	}
+	if want != 247 {
+		t.Fatalf("setup: %d matching messages, want 247", want)
+	}
+	for _, params := range []string{`{"body": "wire"}`, `{"body": "wire", "range": 0}`, `{"body": "wire", "range": "0"}`} {
+		var es []connector.Email
+		execOK(t, cfg, "search_query", params, &es)
+		if len(es) != want || es[0].Subject != "m276" {
+			t.Errorf("search_query %s: %d messages starting with %q, want all %d, newest (m276) first", params, len(es), first(es), want)
+		}
+		for i := 1; i < len(es); i++ {
+			if es[i].Subject >= es[i-1].Subject {
+				t.Fatalf("search_query %s: %q after %q, want newest first, each once", params, es[i].Subject, es[i-1].Subject)
+			}
+		}
 	}
 	var es []connector.Email
-	execOK(t, cfg, "search_query", `{}`, &es)
-	if len(es) != 100 || es[0].Subject != "m104" {
-		t.Errorf("default range: %d messages starting with %q, want the newest 100", len(es), es[0].Subject)
+	execOK(t, cfg, "search_query", `{"body": "wire", "range": 120}`, &es)
+	if len(es) != 120 || es[0].Subject != "m276" {
+		t.Errorf("range 120: %d messages starting with %q, want the newest 120", len(es), first(es))
 	}
-	execOK(t, cfg, "search_query", `{"range": 0}`, &es)
-	if len(es) != 105 {
-		t.Errorf("range 0: %d messages, want all 105", len(es))
+	// The search is pipelined, in batches of ReadBatchSize: no GetItem asks for more messages than that.
+	gets := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "GetItem" {
+			gets++
+			if n := strings.Count(string(r.Body), "<t:ItemId "); n == 0 || n > connector.ReadBatchSize {
+				t.Fatalf("a GetItem asked for %d messages, want 1 to ReadBatchSize (%d)", n, connector.ReadBatchSize)
+			}
+		}
 	}
+	if gets == 0 {
+		t.Error("no GetItem request")
+	}
+}
+
+func TestSearchQueryCancelled(t *testing.T) {
+	srv, cfg := setup(t)
+	for i := 0; i < 60; i++ {
+		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute), nil)
+	}
+	srv.AddFault(testserver.Delay(time.Minute).For("GetItem"))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := connector.Execute(ctx, cfg, "search_query", nil)
+	if ce := connector.ErrorOf(err); ce == nil || ce.Code != connector.CodeCancelled {
+		t.Errorf("cancelled search_query: %v, want code %s", err, connector.CodeCancelled)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = connector.Execute(ctx, cfg, "search_query", nil)
+	if ce := connector.ErrorOf(err); ce == nil || ce.Code != connector.CodeTimeout {
+		t.Errorf("search_query past its deadline: %v, want code %s", err, connector.CodeTimeout)
+	}
+}
+
+func first(es []connector.Email) string {
+	if len(es) == 0 {
+		return ""
+	}
+	return es[0].Subject
 }
 
 func TestSendEmail(t *testing.T) {

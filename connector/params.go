@@ -109,8 +109,9 @@ func decodeParams(what string, raw json.RawMessage, dst any, loc *time.Location)
 	infos := paramsOf(t)
 	byName := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		byName[name] = i
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			byName[name] = i
+		}
 	}
 	var names []string
 	for _, p := range infos {

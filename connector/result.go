@@ -97,6 +97,9 @@ const (
 	CodeAutodiscoverFailed = "AutodiscoverFailed"
 	// CodeTimeout: the operation did not finish in time.
 	CodeTimeout = "Timeout"
+	// CodeCancelled: the operation was cancelled (its context was; the command line cancels on Ctrl-C or SIGTERM)
+	// before it finished.
+	CodeCancelled = "Cancelled"
 	// CodeError: any other failure.
 	CodeError = "Error"
 )
@@ -163,6 +166,8 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeAutodiscoverFailed
 	case errors.As(err, &he):
 		out.Code = CodeHTTPError
+	case errors.Is(err, context.Canceled):
+		out.Code = CodeCancelled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		out.Code = CodeTimeout
 	case errors.As(err, &oe), errors.As(err, &ue):

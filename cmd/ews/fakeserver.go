@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/ewsgo/ews/internal/testserver"
@@ -14,13 +15,16 @@ import (
 
 func printFakeServerHelp(w io.Writer) {
 	fmt.Fprint(w, `Usage: ews fake-server [--addr 127.0.0.1:0] [--username U] [--password P] [--email E] [--messages N] [--seed S]
+                       [--config-out FILE]
 
 Runs a fake EWS server (the one the SDK's tests use) with a seeded mailbox: N realistic messages (some unread,
 some with attachments, some phishing in Inbox and Inbox/Phishing), calendar events in the coming two weeks and
 contacts. It accepts NTLM and Basic authentication, like Exchange on premises, over http.
 
-The first line on stdout is a JSON object with what a client needs:
-  {"url": "http://127.0.0.1:PORT/EWS/Exchange.asmx", "username": "...", "password": "...", "email": "..."}
+The first line on stdout is a configuration that ews --config (and the connector) accepts as it is:
+  {"host": "http://127.0.0.1:PORT/EWS/Exchange.asmx", "username": "...", "password": "...",
+   "email_address": "...", "auth_type": "ntlm"}
+  ews fake-server --config-out fake.json &   # then: ews --config fake.json get_email
 The server runs until interrupted (Ctrl-C, SIGTERM). Its state lives in memory only.
 
 Flags:
@@ -30,15 +34,19 @@ Flags:
   --email E          the mailbox address (default: the username if it is an address, else alice@example.com)
   --messages N       number of messages to seed (default 25)
   --seed S           seed of the generated content; the same seed gives the same mailbox (default 1)
+  --config-out FILE  write the first line to FILE as well (mode 0600: it holds the password), once the
+                     server accepts requests
 `)
 }
 
-// fakeServerInfo is the first line the fake server prints.
+// fakeServerInfo is the first line the fake server prints: keys of the connector's configuration (see
+// connector.Config), so that --config reads it as it is.
 type fakeServerInfo struct {
-	URL      string `json:"url"`
-	Username string `json:"username"`
-	Password string `json:"password"`
-	Email    string `json:"email"`
+	Host         string `json:"host"`
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	EmailAddress string `json:"email_address"`
+	AuthType     string `json:"auth_type"`
 }
 
 func runFakeServer(ctx context.Context, args []string, e *env) int {
@@ -49,6 +57,7 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	email := fs.String("email", "", "")
 	messages := fs.Int("messages", 25, "")
 	seed := fs.Uint64("seed", 1, "")
+	configOut := fs.String("config-out", "", "")
 	if err := fs.Parse(args); err != nil {
 		if isHelp(err) {
 			printFakeServerHelp(e.stdout)
@@ -95,8 +104,15 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
 	}
-	b, _ := json.Marshal(fakeServerInfo{URL: srv.URL, Username: *username, Password: *password, Email: *email})
-	if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
+	b, _ := json.Marshal(fakeServerInfo{Host: srv.URL, Username: *username, Password: *password, EmailAddress: *email, AuthType: "ntlm"})
+	b = append(b, '\n')
+	if *configOut != "" {
+		if err := writeFilePrivate(*configOut, b); err != nil {
+			fmt.Fprintf(e.stderr, "ews fake-server: --config-out: %v\n", err)
+			return exitFail
+		}
+	}
+	if _, err := e.stdout.Write(b); err != nil {
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; Ctrl-C stops it\n",
@@ -104,6 +120,23 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "ews fake-server: stopped")
 	return exitOK
+}
+
+// writeFilePrivate writes b to path, readable by its owner only (it replaces a file that is there).
+func writeFilePrivate(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // randomPassword makes a password for the fake server's account.

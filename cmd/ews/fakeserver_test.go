@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,13 +58,13 @@ func startFakeServer(t *testing.T, args ...string) (fakeServerInfo, func() (int,
 
 func TestCLIFakeServer(t *testing.T) {
 	info, stop := startFakeServer(t, "--messages", "12", "--seed", "3", "--username", "bob@example.org", "--password", "Pw-1234")
-	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || !strings.HasSuffix(info.URL, "/EWS/Exchange.asmx") ||
-		info.Username != "bob@example.org" || info.Password != "Pw-1234" || info.Email != "bob@example.org" {
+	if !strings.HasPrefix(info.Host, "http://127.0.0.1:") || !strings.HasSuffix(info.Host, "/EWS/Exchange.asmx") ||
+		info.Username != "bob@example.org" || info.Password != "Pw-1234" || info.EmailAddress != "bob@example.org" || info.AuthType != "ntlm" {
 		t.Errorf("first line %+v", info)
 	}
 	env := []string{"EWS_PASSWORD=" + info.Password}
 	for _, auth := range []string{"ntlm", "basic"} {
-		g := []string{"--host", info.URL, "--username", info.Username, "--auth", auth}
+		g := []string{"--host", info.Host, "--username", info.Username, "--auth", auth}
 		var cts []connector.Contact
 		runCLI(t, env, "", append(g, "get_contacts")...).ok(t, &cts)
 		if len(cts) != 8 {
@@ -75,7 +76,7 @@ func TestCLIFakeServer(t *testing.T) {
 			t.Errorf("%s: %d events in the next 30 days, want the 6 seeded", auth, len(evs))
 		}
 	}
-	runCLI(t, []string{"EWS_PASSWORD=nope"}, "", "--host", info.URL, "--username", info.Username, "get_contacts").failed(t, 1, connector.CodeUnauthorized, "")
+	runCLI(t, []string{"EWS_PASSWORD=nope"}, "", "--host", info.Host, "--username", info.Username, "get_contacts").failed(t, 1, connector.CodeUnauthorized, "")
 	code, stderr := stop()
 	if code != 0 || !strings.Contains(stderr, "12 messages") || !strings.Contains(stderr, "stopped") {
 		t.Errorf("fake-server: exit %d, stderr %q", code, stderr)
@@ -83,8 +84,34 @@ func TestCLIFakeServer(t *testing.T) {
 
 	// Defaults: the default user with a random password.
 	info, stop = startFakeServer(t, "--messages", "0")
-	if info.Username != `CORP\alice` || info.Email != "alice@example.com" || len(info.Password) < 12 {
+	if info.Username != `CORP\alice` || info.EmailAddress != "alice@example.com" || len(info.Password) < 12 {
 		t.Errorf("default first line %+v", info)
+	}
+	if code, _ := stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+
+	// The first line is a configuration: --config takes it as it is, from the file --config-out writes.
+	cfgFile := filepath.Join(t.TempDir(), "fake.json")
+	info, stop = startFakeServer(t, "--messages", "7", "--config-out", cfgFile)
+	b, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(cfgFile); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("--config-out file mode %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	var fromFile fakeServerInfo
+	if err := json.Unmarshal(b, &fromFile); err != nil || fromFile != info {
+		t.Errorf("--config-out wrote %s (%v), want the first line %+v", b, err, info)
+	}
+	if _, err := connector.ParseConfig(b); err != nil {
+		t.Errorf("connector.ParseConfig(first line): %v", err)
+	}
+	var msgs []connector.Email
+	runCLI(t, nil, "", "--config", cfgFile, "search_query").ok(t, &msgs)
+	if len(msgs) == 0 {
+		t.Error("search_query with --config from --config-out: no message")
 	}
 	if code, _ := stop(); code != 0 {
 		t.Errorf("exit %d", code)

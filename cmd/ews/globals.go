@@ -46,7 +46,7 @@ type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
 	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
 	maxAttempts, timeout                                                              strFlag
-	autodiscover, insecure                                                            boolFlag
+	autodiscover, insecure, verbose, trace, progress, version                         boolFlag
 }
 
 // globalFlags lists the global flags with their help, in the order of the usage text.
@@ -77,6 +77,10 @@ func (g *globals) flags() []struct {
 		{"max-attempts", "N", "attempts per request, retries of passing failures included (default 8; 1: no retries)", &g.maxAttempts},
 		{"timeout", "SECONDS", "time one HTTP request may take (default 120)", &g.timeout},
 		{"output", "FORMAT", "json (default): one result object; ndjson: the data's items one per line, for large lists", &g.output},
+		{"progress", "", "show progress on stderr (items, rate, retries and back-offs) even when stderr is not a terminal; --progress=false: never", &g.progress},
+		{"verbose", "", "log each request to stderr: operation, status, size, time; retries with their reason", &g.verbose},
+		{"trace", "", "--verbose, plus the SOAP bodies exchanged and the HTTP legs of authentication (credentials are redacted; bodies hold mailbox content)", &g.trace},
+		{"version", "", "print the version of ews (module, VCS revision, Go) and exit", &g.version},
 	}
 }
 

@@ -16,6 +16,8 @@ Usage:
   ews [global flags] <operation> [--params JSON | --<parameter> VALUE ...]
   ews help <operation>        the operation's parameters
   ews fake-server [flags]     a fake EWS server with a seeded mailbox, for testing (ews fake-server --help)
+  ews completion bash|zsh|fish   a shell completion script (ews completion --help)
+  ews --version               the version: module, VCS revision, Go
 
 Operations:
 `)
@@ -38,6 +40,9 @@ from --client-secret-file, else EWS_CLIENT_SECRET, else the --config file.
 Output: the connector's JSON on stdout, {"status": "Success", "data": ...} or
 {"status": "Error", "code": "ErrorItemNotFound", "message": "..."}; with --output ndjson the items of a list
 one per line (an error, if one happens, as the last line).
+Boolean flags take true or false as --flag=false or --flag false; --flag alone is true.
+Progress (items, rate, retries and back-offs) shows on stderr when stderr is a terminal, or with --progress;
+--verbose and --trace log the requests to stderr. stdout holds the result only.
 Exit status: 0 success; 1 the operation failed (server, network, authentication); 2 bad usage (flags,
 parameters, configuration).
 `)
@@ -46,8 +51,12 @@ parameters, configuration).
 func helpOperation(e *env, name string) int {
 	info, ok := connector.Lookup(name)
 	if !ok {
-		if name == "fake-server" {
+		switch name {
+		case "fake-server":
 			printFakeServerHelp(e.stdout)
+			return exitOK
+		case "completion":
+			printCompletionHelp(e.stdout)
 			return exitOK
 		}
 		return usageError(e, fmt.Sprintf("unknown operation %q", name))

@@ -10,6 +10,10 @@
 // "code": ..., "message": ...}) and exits with status 0 on success, 1 when the operation failed (server,
 // network, authentication) and 2 on bad usage (flags, parameters, configuration). Run `ews help` for the
 // operations and `ews help <operation>` for an operation's parameters.
+//
+// stdout holds the result only. People get progress on stderr when it is a terminal (or with --progress), and
+// the requests with --verbose and --trace; `ews --version` tells the build, `ews completion bash|zsh|fish`
+// prints a completion script. See docs/CONNECTOR.md.
 package main
 
 import (
@@ -46,7 +50,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	g := &globals{}
 	fs := newFlagSet("ews")
 	g.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(joinBoolValues(fs, args)); err != nil {
 		if isHelp(err) {
 			printUsage(e.stdout)
 			return exitOK
@@ -54,6 +58,10 @@ func run(ctx context.Context, args []string, e *env) int {
 		return usageError(e, err.Error())
 	}
 	rest := fs.Args()
+	if g.version.v {
+		printVersion(e.stdout)
+		return exitOK
+	}
 	if len(rest) == 0 {
 		printUsage(e.stderr)
 		return exitUsage
@@ -67,6 +75,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	case "fake-server":
 		return runFakeServer(ctx, rest[1:], e)
+	case "completion":
+		return runCompletion(rest[1:], e)
+	case "version":
+		printVersion(e.stdout)
+		return exitOK
 	default:
 		return runOperation(ctx, g, cmd, rest[1:], e)
 	}

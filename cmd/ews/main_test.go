@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/benchmail"
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
@@ -21,6 +22,7 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	benchmail.MaybeServe() // the benchmark mailbox's server process (see bench_test.go)
 	dir, err := os.MkdirTemp("", "ews-cli-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,15 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
+	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/connector"
 	"github.com/ewsgo/ews/internal/suggest"
 )
@@ -65,12 +66,16 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 			fs.Var(pflags[i], n, p.Help)
 		}
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(joinBoolValues(fs, args)); err != nil {
 		if isHelp(err) {
 			printOperationHelp(e.stdout, info)
 			return exitOK
 		}
 		return usageErrorFor(e, flagError(err, info)+" (see: ews help "+name+")")
+	}
+	if g.version.v {
+		printVersion(e.stdout)
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		return usageErrorFor(e, fmt.Sprintf("unexpected argument %q (parameters are given as --params JSON or --name value; see: ews help %s)", fs.Arg(0), name))
@@ -101,16 +106,51 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 	}
 	raw, _ := json.Marshal(obj)
 	out := newOutput(e.stdout, g.output.v == "ndjson", info.List)
-	if err := connector.Run(ctx, cfg, name, raw, out); err != nil {
+	prog := g.watch(&cfg, name, info.List, e)
+	out.prog = prog
+	err = connector.Run(ctx, cfg, name, raw, out)
+	if prog != nil {
+		prog.finish()
+	}
+	if err != nil {
 		if out.flushed {
 			// The result is out; what failed after it (saving the poll state) goes to stderr only.
 			ce := connector.ErrorOf(err)
 			fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
 			return exitFail
 		}
+		out.abort()
 		return fail(e, err)
 	}
 	return exitOK
+}
+
+// watch sets up what people see of a run on stderr: the progress status, when stderr is a terminal or with
+// --progress (and not with --progress=false), and the requests with --verbose and --trace, from the SDK's
+// debug records. It returns the progress, nil if none is shown. Nothing of it goes to stdout.
+func (g *globals) watch(cfg *connector.Config, op string, list bool, e *env) *progress {
+	c := &console{w: e.stderr}
+	if f, ok := e.stderr.(*os.File); ok {
+		c.tty = isTerminal(f)
+	}
+	show := c.tty
+	if g.progress.set {
+		show = g.progress.v
+	}
+	var prog *progress
+	if show {
+		prog = newProgress(c, op, list)
+	}
+	if prog == nil && !g.verbose.v && !g.trace.v {
+		return nil
+	}
+	maxAttempts := cfg.MaxAttempts
+	if maxAttempts == 0 {
+		maxAttempts = ews.DefaultMaxAttempts
+	}
+	cfg.Logger = slog.New(&logView{c: c, prog: prog, verbose: g.verbose.v || g.trace.v, trace: g.trace.v, maxAttempts: maxAttempts})
+	cfg.LogBodies = g.trace.v
+	return prog
 }
 
 func errText(err error) string {
@@ -172,69 +212,6 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-// output writes an operation's result: with json one result object once the operation has succeeded; with
-// ndjson each item of a list (or the one result object's data) on its own line as it comes.
-type output struct {
-	w      *bufio.Writer
-	ndjson bool
-	list   bool
-	items  []any
-	one    any
-	// flushed is set once the result has been written completely.
-	flushed bool
-}
-
-func newOutput(w io.Writer, ndjson, list bool) *output {
-	o := &output{w: bufio.NewWriter(w), ndjson: ndjson, list: list}
-	if list {
-		o.items = []any{}
-	}
-	return o
-}
-
-func (o *output) Write(v any) error {
-	if o.ndjson {
-		b, err := marshal(v)
-		if err != nil {
-			return err
-		}
-		if _, err := o.w.Write(append(b, '\n')); err != nil {
-			return err
-		}
-		if o.list {
-			return o.w.Flush() // a line at a time, for pipes
-		}
-		return nil
-	}
-	if o.list {
-		o.items = append(o.items, v)
-	} else {
-		o.one = v
-	}
-	return nil
-}
-
-func (o *output) Flush() error {
-	if !o.ndjson {
-		data := o.one
-		if o.list {
-			data = o.items
-		}
-		b, err := marshal(connector.Success(data))
-		if err != nil {
-			return err
-		}
-		if _, err := o.w.Write(append(b, '\n')); err != nil {
-			return err
-		}
-	}
-	if err := o.w.Flush(); err != nil {
-		return err
-	}
-	o.flushed = true
-	return nil
 }
 
 // flagError rewords the flag package's errors with the parameter names.

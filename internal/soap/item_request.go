@@ -116,6 +116,7 @@ type Message struct {
 	Importance                 string             `xml:"t:Importance,omitempty"`
 	InReplyTo                  string             `xml:"t:InReplyTo,omitempty"`
 	ExtendedProperty           []ExtendedProperty `xml:"t:ExtendedProperty,omitempty"`
+	Flag                       *Flag              `xml:"t:Flag,omitempty"`
 	Sender                     *SingleRecipient   `xml:"t:Sender,omitempty"`
 	ToRecipients               *Recipients        `xml:"t:ToRecipients,omitempty"`
 	CcRecipients               *Recipients        `xml:"t:CcRecipients,omitempty"`

@@ -15,8 +15,8 @@ import (
 
 // scanner reads an XML document as a stream of tokens for the hand-written decoder of the hot response
 // (decode_fast.go): it finds token boundaries with bytes.IndexByte and checks text eight bytes at a time, which
-// makes it about 20 times faster than encoding/xml's byte-at-a-time tokenizer on EWS responses (see README,
-// "Performance").
+// makes it about 20 times faster than encoding/xml's byte-at-a-time tokenizer on EWS responses (see
+// docs/PERFORMANCE.md).
 //
 // It checks what encoding/xml checks in strict mode: names, attribute syntax, matching end tags, entities
 // (the five predefined ones and character references), UTF-8 and the XML character range, "]]>" outside CDATA,

@@ -70,12 +70,11 @@ func handleGetAttachment(r *request, body *node) error {
 	mime := shape.textOf("IncludeMimeContent") == "true"
 	r.messages()
 	for _, n := range ids.kids() {
-		mb, it, i, ec := r.findAttachment(n.attr("Id"))
+		mb, it, a, ec := r.findAttachmentDeep(n.attr("Id"))
 		if ec != nil {
 			r.failure(ec.code, ec.text, "m:Attachments")
 			continue
 		}
-		a := &it.Attachments[i]
 		r.success()
 		r.w.open("m:Attachments")
 		if a.Item == nil {

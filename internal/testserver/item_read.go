@@ -77,6 +77,8 @@ func (r *request) readItem(n *node) (it Item, present map[string]bool, err error
 			it.MimeContent = raw
 		case "ItemClass":
 			it.ItemClass = text
+		case "Flag":
+			it.FlagStatus = c.textOf("FlagStatus")
 		case "Subject":
 			it.Subject = c.Text
 		case "Sensitivity":
@@ -207,7 +209,7 @@ func fieldURIOf(itemElem, child string) string {
 	case "MimeContent", "ItemId", "ParentFolderId", "ItemClass", "Subject", "Sensitivity", "Body", "Attachments",
 		"DateTimeReceived", "Size", "Categories", "Importance", "InReplyTo", "IsDraft", "InternetMessageHeaders",
 		"DateTimeSent", "DateTimeCreated", "ReminderDueBy", "ReminderIsSet", "ReminderMinutesBeforeStart",
-		"DisplayCc", "DisplayTo", "HasAttachments", "LastModifiedTime", "ConversationId":
+		"DisplayCc", "DisplayTo", "HasAttachments", "LastModifiedTime", "ConversationId", "Flag":
 		return "item:" + child
 	}
 	switch itemElem {

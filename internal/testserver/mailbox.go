@@ -82,6 +82,8 @@ type Item struct {
 	IsDraft           bool
 	ReminderIsSet     bool
 	ReminderMinutes   int
+	// FlagStatus is the follow-up flag (item:Flag, Exchange 2013 and later): "", NotFlagged, Flagged, Complete.
+	FlagStatus string
 
 	// Message
 	Sender                 Address
@@ -236,6 +238,11 @@ type Mailbox struct {
 	// gen counts the changes of the mailbox's items; it keys the cache of FindItem views (view_cache.go).
 	gen   uint64
 	views []*view
+	// rules are the mailbox's inbox rules (rules.go); oof its out-of-office settings (oof.go).
+	rules []*InboxRule
+	oof   *OofSettings
+	// blocked are the senders MarkAsJunk put on the blocked senders list (junk.go), by lower-case address.
+	blocked map[string]bool
 }
 
 // distinguished folder layout: name, display name, class, parent distinguished name.
@@ -436,6 +443,7 @@ func (mb *Mailbox) storeLocked(fid string, it Item) string {
 	for i := range it.Attachments {
 		it.Attachments[i].ID = mb.newID("A")
 	}
+	mb.idNestedLocked(it.Attachments)
 	p := &it
 	mb.items[it.ID] = p
 	mb.order = append(mb.order, it.ID)

@@ -32,6 +32,16 @@ var handlers = map[string]handler{}
 
 func register(op string, h handler) { handlers[op] = h }
 
+// wholeResponse are the operations whose handlers write the response element themselves: those whose response
+// is itself the response message (GetInboxRules) or is not named after the request (GetUserOofSettingsRequest).
+var wholeResponse = map[string]bool{}
+
+// registerWhole registers a handler that writes its whole response element.
+func registerWhole(op string, h handler) {
+	handlers[op] = h
+	wholeResponse[op] = true
+}
+
 // validVersions are the RequestServerVersion values of the schema.
 var validVersions = map[string]bool{
 	"Exchange2007": true, "Exchange2007_SP1": true, "Exchange2009": true, "Exchange2010": true,
@@ -109,7 +119,9 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 		"Version", v.Version, "xmlns:h", nsTypes, "xmlns", nsTypes,
 		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
 	r.w.close().open("s:Body", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
-	r.w.open("m:"+op.Name.Local+"Response", "xmlns:m", nsMessages, "xmlns:t", nsTypes)
+	if !wholeResponse[op.Name.Local] {
+		r.w.open("m:"+op.Name.Local+"Response", "xmlns:m", nsMessages, "xmlns:t", nsTypes)
+	}
 	if err := r.run(h, op); err != nil {
 		if f, ok := err.(*soapFault); ok {
 			return r.fault(f)

@@ -67,6 +67,7 @@ func (mb *Mailbox) Seed(o SeedOptions) (SeedSummary, error) {
 		mb.AddContact(ct)
 		sum.Contacts++
 	}
+	seedRules(mb)
 	return sum, nil
 }
 

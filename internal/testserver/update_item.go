@@ -157,6 +157,8 @@ func setField(it, src *Item, uri, index string, appendTo bool) *errorCode {
 		it.Sensitivity = src.Sensitivity
 	case "item:Importance":
 		it.Importance = src.Importance
+	case "item:Flag":
+		it.FlagStatus = src.FlagStatus
 	case "item:Categories":
 		if appendTo {
 			it.Categories = append(it.Categories, src.Categories...)

@@ -1,0 +1,107 @@
+package ews
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+func TestFolderLifecycle(t *testing.T) {
+	srv, c := setup(t)
+	ctx := testCtx(t)
+	mb := srv.Default()
+
+	q, err := c.CreateFolder(ctx, Inbox, "Quarantine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.DisplayName != "Quarantine" || q.Class != "IPF.Note" || q.ID != mb.FolderID("Inbox/Quarantine") {
+		t.Fatalf("created %+v; server has %q", q, mb.FolderID("Inbox/Quarantine"))
+	}
+	if _, err := c.CreateFolder(ctx, Inbox, "quarantine"); !errors.Is(err, ErrFolderExists) {
+		t.Errorf("second CreateFolder: %v, want ErrorFolderExists", err)
+	}
+	sub, err := c.CreateFolder(ctx, FolderByPath("Inbox/Quarantine"), "2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Found anywhere in the tree, with its path.
+	found, err := c.FindFolders(ctx, "quar", FolderFindOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].Path != "Inbox/Quarantine" || found[0].ID != q.ID {
+		t.Fatalf("FindFolders = %+v", found)
+	}
+	found, err = c.FindFolders(ctx, "2024", FolderFindOptions{Exact: true, Parent: Inbox})
+	if err != nil || len(found) != 1 || found[0].Path != "Inbox/Quarantine/2024" || found[0].ID != sub.ID {
+		t.Fatalf("FindFolders exact = %+v, %v", found, err)
+	}
+
+	// Rename: the server has the new name, and the old path no longer resolves from the client's cache.
+	if _, err := c.GetFolder(ctx, FolderByPath("Inbox/Quarantine/2024")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.RenameFolder(ctx, FolderByPath("Inbox/Quarantine"), "Phish Quarantine")
+	if err != nil || r.DisplayName != "Phish Quarantine" {
+		t.Fatalf("RenameFolder = %+v, %v", r, err)
+	}
+	if mb.FolderID("Inbox/Phish Quarantine") != q.ID || mb.FolderID("Inbox/Quarantine") != "" {
+		t.Errorf("server after rename: %q %q", mb.FolderID("Inbox/Phish Quarantine"), mb.FolderID("Inbox/Quarantine"))
+	}
+	if _, err := c.GetFolder(ctx, FolderByPath("Inbox/Quarantine/2024")); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("old path after rename: %v", err)
+	}
+
+	// Empty: messages go to Deleted Items; with SubFolders the subfolder goes too.
+	for i := 0; i < 3; i++ {
+		mb.AddItem("Inbox/Phish Quarantine", testserver.Item{Subject: "phish", ItemClass: "IPM.Note"})
+	}
+	mb.AddItem("Inbox/Phish Quarantine/2024", testserver.Item{Subject: "older phish", ItemClass: "IPM.Note"})
+	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mb.Items("Inbox/Phish Quarantine")); n != 0 {
+		t.Errorf("%d messages left after EmptyFolder", n)
+	}
+	if n := len(mb.Items("deleteditems")); n != 3 {
+		t.Errorf("Deleted Items holds %d, want 3", n)
+	}
+	if len(mb.Items("Inbox/Phish Quarantine/2024")) != 1 {
+		t.Errorf("the subfolder was emptied without SubFolders")
+	}
+	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{How: HardDelete, SubFolders: true}); err != nil {
+		t.Fatal(err)
+	}
+	if mb.FolderID("Inbox/Phish Quarantine/2024") != "" {
+		t.Errorf("subfolder survived EmptyFolder with SubFolders")
+	}
+	if err := c.EmptyFolder(ctx, Root, FolderEmptyOptions{}); !errors.Is(err, ErrCannotEmptyFolder) {
+		t.Errorf("EmptyFolder(root): %v", err)
+	}
+
+	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items.
+	if err := c.DeleteFolder(ctx, Inbox, DeleteOptions{How: HardDelete}); !errors.Is(err, ErrDeleteDistinguishedFolder) {
+		t.Errorf("DeleteFolder(Inbox): %v", err)
+	}
+	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); err != nil {
+		t.Fatal(err)
+	}
+	if mb.FolderID("Inbox/Phish Quarantine") != "" {
+		t.Errorf("folder still below the Inbox after DeleteFolder")
+	}
+	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
+		t.Errorf("soft-deleted folder not in Recoverable Items: %+v", got)
+	}
+
+	// Bad input is refused before any request.
+	before := len(mailOps(srv))
+	_, err = c.CreateFolder(ctx, Inbox, " ")
+	wantInputErr(t, err, "name")
+	wantInputErr(t, c.DeleteFolder(ctx, Inbox, DeleteOptions{How: "Shred"}), "DeleteOptions.How")
+	_, err = c.RenameFolder(ctx, Inbox, "bad\x01name")
+	wantInputErr(t, err, "name")
+	noRequests(t, srv, before)
+}

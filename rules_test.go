@@ -1,0 +1,74 @@
+package ews
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestInboxRules(t *testing.T) {
+	srv, c := setup(t)
+	ctx := testCtx(t)
+	mb := srv.Default()
+	junk := mb.FolderID("junkemail")
+	hide := mb.AddInboxRule(testserver.InboxRule{Name: "hide replies", Enabled: true, ContainsSubjectStrings: []string{"invoice", "payment"},
+		MoveToFolder: junk, MarkAsRead: true, StopProcessing: true})
+	fwd := mb.AddInboxRule(testserver.InboxRule{Name: ".", Enabled: true, FromAddresses: []string{"ceo@example.com"},
+		ForwardTo: []string{"colleague@example.com", "drop@evil.example"}, RedirectTo: []string{"x@mail.example.com"}})
+
+	rules, err := c.Rules().List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 2 || rules[0].ID != hide || rules[1].ID != fwd {
+		t.Fatalf("rules = %+v", rules)
+	}
+	h := rules[0]
+	if diff := cmp.Diff([]string{"invoice", "payment"}, h.ContainsSubjectStrings); diff != "" || h.MoveToFolderID != junk || !h.MarkAsRead || !h.StopProcessing || h.Priority != 1 {
+		t.Errorf("hide rule = %+v", h)
+	}
+	if got := h.ForwardsOutside("example.com"); len(got) != 0 {
+		t.Errorf("a rule without forwarding forwards outside: %v", got)
+	}
+	f := rules[1]
+	if diff := cmp.Diff([]string{"drop@evil.example"}, f.ForwardsOutside("example.com")); diff != "" {
+		t.Errorf("ForwardsOutside (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ceo@example.com"}, f.FromAddresses); diff != "" {
+		t.Errorf("FromAddresses: %s", diff)
+	}
+
+	// Disable: the server's rule is off and keeps every condition and action.
+	if _, err := c.Rules().SetEnabled(ctx, fwd, false); err != nil {
+		t.Fatal(err)
+	}
+	got := mb.InboxRules()
+	want := testserver.InboxRule{ID: fwd, Name: ".", Priority: 2, Enabled: false, FromAddresses: []string{"ceo@example.com"},
+		ForwardTo: []string{"colleague@example.com", "drop@evil.example"}, RedirectTo: []string{"x@mail.example.com"}}
+	if diff := cmp.Diff(want, got[1]); diff != "" {
+		t.Errorf("server's rule after SetEnabled(false) (-want +got):\n%s", diff)
+	}
+	if !got[0].Enabled || got[0].MoveToFolder != junk {
+		t.Errorf("the other rule changed: %+v", got[0])
+	}
+
+	if err := c.Rules().Delete(ctx, hide); err != nil {
+		t.Fatal(err)
+	}
+	if got := mb.InboxRules(); len(got) != 1 || got[0].ID != fwd {
+		t.Errorf("rules after Delete: %+v", got)
+	}
+	// A rule that is not there: the server's validation error, naming RuleNotFound.
+	err = c.Rules().Delete(ctx, hide)
+	if !errors.Is(err, ErrInboxRulesValidation) || !hasText([]byte(err.Error()), "RuleNotFound") {
+		t.Errorf("Delete of a missing rule: %v", err)
+	}
+	if _, err := c.Rules().SetEnabled(ctx, "nope", true); !errors.Is(err, ErrInboxRulesValidation) {
+		t.Errorf("SetEnabled of a missing rule: %v", err)
+	}
+	before := len(mailOps(srv))
+	wantInputErr(t, c.Rules().Delete(ctx, " "), "id")
+	noRequests(t, srv, before)
+}
