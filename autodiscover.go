@@ -270,13 +270,7 @@ func (c *Client) discover(ctx context.Context) (*Discovery, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.cfg.Version == "" && d.Version != "" {
-			c.shared.mu.Lock()
-			if c.shared.server == nil {
-				c.shared.version = d.Version
-			}
-			c.shared.mu.Unlock()
-		}
+		c.noteDiscoveredVersion(d.URL, d.Version)
 		return d, nil
 	}
 }

@@ -274,6 +274,18 @@ func (d *discoverer) redirect(ctx context.Context, from, location string, p adPr
 		d.attempt(from, fmt.Errorf("redirect to %q: %w", location, err))
 		return outcome{}
 	}
+	if isMicrosoftAutodiscover(loc) {
+		// A custom-domain Exchange Online tenant: autodiscover.<domain> redirects to Microsoft's own autodiscover.
+		// The mailbox is in Exchange Online, whose EWS endpoint is fixed: Microsoft's autodiscover host is not
+		// asked (it sees no credentials), and only an OAuth2 token, whose audience that endpoint is, is sent there;
+		// a password never leaves the mailbox's domain.
+		if d.cfg.Auth != AuthOAuth2 && d.cfg.HTTPClient == nil {
+			return outcome{fatal: &UntrustedHostError{Host: hostOfURL(officeEWSURL), Reason: "is Exchange Online's endpoint, " +
+				"where autodiscover redirected (" + loc.Hostname() + "); Exchange Online takes OAuth2 only and a password is " +
+				"never sent outside the mailbox's domain: set Config.Auth to AuthOAuth2"}}
+		}
+		return outcome{found: &Discovery{URL: officeEWSURL, Version: "Exchange2016", EmailAddress: p.email, Protocol: "office365"}}
+	}
 	u, err := d.pol.checkURL(loc.String())
 	if err != nil {
 		d.attempt(from, fmt.Errorf("redirect to %s refused: %w", loc.Redacted(), err))
@@ -484,7 +496,7 @@ func (d *discoverer) soapResult(p adProbe, data []byte) adResult {
 	}
 	disc.Version = newestSchema(u.Setting(soap.SettingEwsSupportedSchemas))
 	if disc.Version == "" && svi != nil && svi.MajorVersion > 0 {
-		disc.Version = requestVersion(&soap.ServerVersionInfo{MajorVersion: svi.MajorVersion, MinorVersion: svi.MinorVersion})
+		disc.Version = requestVersion(&soap.ServerVersionInfo{MajorVersion: svi.MajorVersion, MinorVersion: svi.MinorVersion, MajorBuildNumber: svi.MajorBuildNumber})
 	}
 	return adResult{found: disc}
 }
@@ -537,7 +549,7 @@ func (d *discoverer) poxResult(p adProbe, data []byte) adResult {
 	}
 	if major, minor, build, ok := soap.ParsePoxServerVersion(version); ok && major > 0 {
 		disc.Server = ServerVersion{Major: major, Minor: minor, Build: build}
-		disc.Version = requestVersion(&soap.ServerVersionInfo{MajorVersion: major, MinorVersion: minor})
+		disc.Version = requestVersion(&soap.ServerVersionInfo{MajorVersion: major, MinorVersion: minor, MajorBuildNumber: build})
 	}
 	return adResult{found: disc}
 }
@@ -561,27 +573,6 @@ func (d *discoverer) pickEWSURL(external, internal string) (string, error) {
 		firstErr = errors.New("answer has no EWS URL")
 	}
 	return "", firstErr
-}
-
-// schemaOrder lists RequestServerVersion values from oldest to newest, for EwsSupportedSchemas.
-var schemaOrder = []string{"Exchange2007", "Exchange2007_SP1", "Exchange2009", "Exchange2010", "Exchange2010_SP1",
-	"Exchange2010_SP2", "Exchange2013", "Exchange2013_SP1", "Exchange2015", "Exchange2016"}
-
-// newestSchema picks the newest known version of an EwsSupportedSchemas list ("Exchange2007, ..., Exchange2016").
-func newestSchema(list string) string {
-	best := -1
-	for _, s := range strings.Split(list, ",") {
-		s = strings.TrimSpace(s)
-		for i, v := range schemaOrder {
-			if v == s && i > best && knownVersions[v] {
-				best = i
-			}
-		}
-	}
-	if best < 0 {
-		return ""
-	}
-	return schemaOrder[best]
 }
 
 // bareError drops the *url.Error wrapper ("Post "https://...": ..."): attempts are already prefixed with

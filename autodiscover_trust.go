@@ -207,5 +207,32 @@ var microsoftDomains = map[string]bool{
 	"office365.com": true,
 }
 
+// microsoftAutodiscoverHosts are Exchange Online's fixed autodiscover hosts, to which the autodiscover of a
+// custom-domain tenant redirects (autodiscover.contoso.com is a CNAME of autodiscover.outlook.com, whose
+// unauthenticated http redirect points to autodiscover-s.outlook.com).
+var microsoftAutodiscoverHosts = map[string]bool{"autodiscover-s.outlook.com": true, "autodiscover.outlook.com": true}
+
+// isMicrosoftAutodiscover reports whether a redirect target is exactly one of Exchange Online's autodiscover
+// endpoints: https, a host of microsoftAutodiscoverHosts on the default port, no user information, and the
+// autodiscover path. Such a redirect means the mailbox is in Exchange Online; the client then uses
+// officeEWSURL and sends nothing to the autodiscover host.
+func isMicrosoftAutodiscover(u *url.URL) bool {
+	if !strings.EqualFold(u.Scheme, "https") || u.User != nil || u.Port() != "" && u.Port() != "443" {
+		return false
+	}
+	h, err := normalizeHost(u.Hostname())
+	if err != nil || !microsoftAutodiscoverHosts[h] {
+		return false
+	}
+	p := strings.ToLower(u.Path)
+	return p == "/autodiscover/autodiscover.xml" || p == "/autodiscover/autodiscover.svc"
+}
+
 // officeEWSURL is Exchange Online's EWS endpoint.
 const officeEWSURL = "https://outlook.office365.com/EWS/Exchange.asmx"
+
+// hostOfURL returns the host of a URL known to be valid.
+func hostOfURL(raw string) string {
+	u, _ := url.Parse(raw)
+	return u.Hostname()
+}

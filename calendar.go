@@ -24,20 +24,6 @@ type CalendarService struct {
 // wireTime formats a time for a request: UTC with "Z".
 func wireTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// versionInUse returns the RequestServerVersion the client sends now.
-func (c *Client) versionInUse() string {
-	c.shared.mu.Lock()
-	defer c.shared.mu.Unlock()
-	if c.shared.version == "" {
-		return defaultVersion
-	}
-	return c.shared.version
-}
-
-// isExchange2007 reports whether the server speaks the Exchange 2007 schema, which lacks StartTimeZone and
-// EndTimeZone.
-func (c *Client) isExchange2007() bool { return strings.HasPrefix(c.versionInUse(), "Exchange2007") }
-
 // ShowAs is how an event shows in free/busy views (EWS LegacyFreeBusyStatus).
 type ShowAs string
 

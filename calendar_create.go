@@ -109,6 +109,14 @@ func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCre
 	if err != nil {
 		return "", err
 	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return "", err
+		}
+		if ci, err = s.newCalendarItem(&ev); err != nil {
+			return "", err
+		}
+	}
 	req := &soap.CreateItem{SendMeetingInvitations: mode, SavedItemFolderID: &soap.TargetFolder{Folder: ref}, Items: soap.ItemList{ci}}
 	return c.createWithID(ctx, req)
 }

@@ -62,6 +62,14 @@ func (s *CalendarService) Update(ctx context.Context, id string, ch EventChanges
 	if len(updates) == 0 {
 		return phraseErr("EventChanges", "has no change")
 	}
+	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+		if err := c.ensureVersion(ctx); err != nil {
+			return err
+		}
+		if updates, err = s.eventUpdates(&ch); err != nil {
+			return err
+		}
+	}
 	req := &soap.UpdateItem{
 		ConflictResolution:                    "AutoResolve",
 		SendMeetingInvitationsOrCancellations: mode,

@@ -133,6 +133,7 @@ type Client struct {
 	wire     *soap.Client
 	mailbox  string // the mailbox acted on
 	shared   *shared
+	affinity *soap.Affinity // server affinity of the mailbox's subscriptions (notify.go)
 	mail     *MailService
 	calendar *CalendarService
 	contacts *ContactsService
@@ -140,11 +141,11 @@ type Client struct {
 
 // shared is the state a Client shares with the clients ForMailbox derives from it.
 type shared struct {
-	mu      sync.Mutex
-	version string // RequestServerVersion in use
-	server  *ServerVersion
-	limit   *limiter
-	retry   RetryPolicy
+	mu       sync.Mutex
+	versions map[string]*endpointVersion // endpoint URL -> its RequestServerVersion (version.go)
+	server   *ServerVersion
+	limit    *limiter
+	retry    RetryPolicy
 	// pauseUntil is the end of a back-off the server asked for (ErrorServerBusy, Retry-After): no request of
 	// the client is sent before; pauseErr is the error that asked for it.
 	pauseUntil time.Time
@@ -223,7 +224,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AccessType == Impersonation && cfg.EmailAddress == "" {
 		return nil, errors.New("ews: Config.EmailAddress is empty (required with Impersonation)")
 	}
-	if cfg.Version != "" && !knownVersions[cfg.Version] {
+	if cfg.Version != "" && !knownVersion(cfg.Version) {
 		return nil, fmt.Errorf("ews: Config.Version %q is not an EWS RequestServerVersion (e.g. Exchange2013_SP1, Exchange2016)", cfg.Version)
 	}
 	if cfg.Location == nil {
@@ -274,17 +275,20 @@ func New(cfg Config) (*Client, error) {
 		url:     u,
 		mailbox: cfg.EmailAddress,
 		shared: &shared{
-			version: cfg.Version,
-			limit:   newLimiter(cfg.MaxConcurrency),
-			retry:   retry,
-			folders: map[string]soap.FolderRef{},
+			versions: map[string]*endpointVersion{},
+			limit:    newLimiter(cfg.MaxConcurrency),
+			retry:    retry,
+			folders:  map[string]soap.FolderRef{},
 		},
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
 		LogBodies: cfg.LogBodies}
-	if cfg.Auth == AuthOAuth2 {
+	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
+		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account
+		// may differ from the mailbox, and an impersonated request must reach the impersonated mailbox's server.
 		c.wire.AnchorMailbox = cfg.EmailAddress
 	}
+	c.affinity = &soap.Affinity{Anchor: cfg.EmailAddress}
 	c.initServices()
 	return c, nil
 }
@@ -328,11 +332,12 @@ func (c *Client) ForMailbox(emailAddress string) (*Client, error) {
 	}
 	d := *c
 	d.mailbox = emailAddress
-	if d.cfg.Auth == AuthOAuth2 && c.cfg.HTTPClient == nil {
+	if (d.cfg.Auth == AuthOAuth2 || d.cfg.AccessType == Impersonation) && c.cfg.HTTPClient == nil {
 		w := *c.wire
 		w.AnchorMailbox = emailAddress
 		d.wire = &w
 	}
+	d.affinity = &soap.Affinity{Anchor: emailAddress}
 	d.initServices()
 	return &d, nil
 }
@@ -409,51 +414,13 @@ func checkEmail(field, addr string) error {
 	return nil
 }
 
-// knownVersions are the RequestServerVersion values of Microsoft's schema.
-var knownVersions = map[string]bool{
-	"Exchange2007": true, "Exchange2007_SP1": true, "Exchange2009": true, "Exchange2010": true,
-	"Exchange2010_SP1": true, "Exchange2010_SP2": true, "Exchange2013": true, "Exchange2013_SP1": true,
-	"Exchange2015": true, "Exchange2016": true, "V2015_10_05": true, "V2016_01_06": true, "V2016_04_13": true,
-	"V2016_07_13": true, "V2016_10_10": true, "V2017_01_07": true, "V2017_04_14": true, "V2017_07_11": true,
-	"V2017_10_09": true, "V2018_01_08": true,
-}
-
-// defaultVersion is sent until the server's version is known: every Exchange from 2013 on accepts it.
-const defaultVersion = "Exchange2013_SP1"
-
-// requestVersion picks the RequestServerVersion for a server version.
-func requestVersion(v *soap.ServerVersionInfo) string {
-	switch {
-	case v.MajorVersion <= 8:
-		return "Exchange2007_SP1"
-	case v.MajorVersion == 14:
-		if v.MinorVersion >= 2 {
-			return "Exchange2010_SP2"
-		}
-		if v.MinorVersion == 1 {
-			return "Exchange2010_SP1"
-		}
-		return "Exchange2010"
-	case v.MajorVersion == 15 && v.MinorVersion == 0:
-		return "Exchange2013_SP1"
-	default:
-		return "Exchange2016"
-	}
-}
-
-// header builds the SOAP header of a request.
-func (c *Client) header() soap.Header {
-	c.shared.mu.Lock()
-	v := c.shared.version
-	c.shared.mu.Unlock()
-	if v == "" {
-		v = defaultVersion
-	}
+// header builds the SOAP header of a request that carries RequestServerVersion v.
+func (c *Client) header(v string) soap.Header {
 	h := soap.Header{Version: v}
 	if c.cfg.AccessType == Impersonation && c.mailbox != "" {
 		h.Impersonation = &soap.ConnectingSID{PrimarySmtpAddress: c.mailbox}
 	}
-	if !strings.HasPrefix(v, "Exchange2007") {
+	if versionHas(v, featTimeZoneContext) {
 		id, ok := wintz.WindowsID(c.cfg.Location)
 		if !ok {
 			id = "UTC"
@@ -466,13 +433,4 @@ func (c *Client) header() soap.Header {
 		h.TimeZoneID = id
 	}
 	return h
-}
-
-func (c *Client) noteVersion(svi *soap.ServerVersionInfo) {
-	c.shared.mu.Lock()
-	defer c.shared.mu.Unlock()
-	c.shared.server = &ServerVersion{Major: svi.MajorVersion, Minor: svi.MinorVersion, Build: svi.MajorBuildNumber, Revision: svi.MinorBuildNumber, Version: svi.Version}
-	if c.cfg.Version == "" {
-		c.shared.version = requestVersion(svi)
-	}
 }

@@ -83,7 +83,9 @@ type Contact struct {
 	CompanyName string
 	JobTitle    string
 	Department  string
-	// EmailAddresses are the contact's addresses, at most three (Exchange's EmailAddress1 to 3), in order.
+	// EmailAddresses are the contact's SMTP addresses, at most three (Exchange's EmailAddress1 to 3), in order.
+	// Entries of other routing types (a directory entry's "sip:" or "X500:" address, a legacy Exchange DN) are
+	// left out.
 	EmailAddresses []string
 	Phones         map[PhoneKey]string
 	Addresses      map[AddressKey]PhysicalAddress
@@ -105,7 +107,7 @@ func contactFromWire(it *soap.Item) *Contact {
 	emails := append([]soap.DictEntryResp(nil), it.EmailAddresses...)
 	sort.SliceStable(emails, func(i, j int) bool { return emails[i].Key < emails[j].Key })
 	for _, e := range emails {
-		if a := stripRoutingType(e.Value); a != "" {
+		if a := smtpAddress(e.Value); a != "" {
 			ct.EmailAddresses = append(ct.EmailAddresses, a)
 		}
 	}
@@ -140,6 +142,38 @@ func stripRoutingType(s string) string {
 		return s[5:]
 	}
 	return s
+}
+
+// smtpAddress returns the SMTP address of a contact's email entry, or "" for an entry of another routing type:
+// directory entries carry "sip:" (Skype/Teams) and "X500:" addresses, and legacy Exchange DNs ("/o=...") in
+// the same EmailAddress slots. "SMTP:" prefixes are removed.
+func smtpAddress(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, ':'); i > 0 && isRoutingType(s[:i]) {
+		if !strings.EqualFold(s[:i], "smtp") {
+			return ""
+		}
+		s = strings.TrimSpace(s[i+1:])
+	}
+	if strings.HasPrefix(s, "/") || !strings.Contains(s, "@") {
+		return ""
+	}
+	return s
+}
+
+// isRoutingType reports whether s looks like an address's routing type ("SMTP", "sip", "X500", "EX"): a short
+// run of ASCII letters and digits starting with a letter.
+func isRoutingType(s string) bool {
+	if len(s) > 8 || s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !('a' <= c && c <= 'z' || '0' <= s[i] && s[i] <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // wireContact checks ct and builds its request item.

@@ -86,7 +86,7 @@ func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts Re
 		}
 		req.ParentFolderIDs = soap.FolderRefList{ref}
 	}
-	if v := c.versionInUse(); opts.ContactData && !strings.HasPrefix(v, "Exchange2007") && v != "Exchange2010" && v != "Exchange2010_SP1" {
+	if opts.ContactData && c.supports(featContactDataShape) {
 		req.ContactDataShape = "AllProperties" // Exchange 2010 SP2 and later
 	}
 	resp, err := doOne(ctx, c, req)

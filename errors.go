@@ -162,13 +162,15 @@ func (c *Client) convertError(err error) error {
 	var rq *soap.RequestError
 	switch {
 	case errors.As(err, &re):
-		return &Error{Code: re.Code, Message: re.Message, Details: re.Details}
+		code, msg := innerError(re.Code, re.Message, re.Details)
+		return &Error{Code: code, Message: msg, Details: re.Details}
 	case errors.As(err, &f):
 		code := f.ResponseCode()
 		if code == "" {
 			code = f.Code
 		}
-		return &Error{Code: code, Message: f.String, Details: f.Detail.MessageXML.Values, Fault: true}
+		code, msg := innerError(code, f.String, f.Detail.MessageXML.Values)
+		return &Error{Code: code, Message: msg, Details: f.Detail.MessageXML.Values, Fault: true}
 	case errors.As(err, &he):
 		return &HTTPError{StatusCode: he.StatusCode, Status: he.Status, ContentType: he.ContentType, Excerpt: he.Excerpt, RetryAfter: he.RetryAfter, Err: he.Err}
 	case errors.As(err, &ae):
@@ -286,4 +288,21 @@ func phraseErr(field, format string, args ...any) *InputError {
 // folderErr returns an *InputError about a folder reference, which also matches ErrInvalidFolder.
 func folderErr(field, format string, args ...any) *InputError {
 	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...), kind: ErrInvalidFolder}
+}
+
+// innerError returns the code and message an error stands for. Exchange wraps some errors, throttling among them,
+// in ErrorInternalServerError with the real code in MessageXml (InnerErrorResponseCode, InnerErrorMessageText);
+// that inner code is the error's code, as Microsoft's EWS Managed API and exchangelib read it.
+func innerError(code, msg string, details map[string]string) (string, string) {
+	if code != "ErrorInternalServerError" {
+		return code, msg
+	}
+	inner := strings.TrimSpace(details["InnerErrorResponseCode"])
+	if inner == "" {
+		return code, msg
+	}
+	if t := strings.TrimSpace(details["InnerErrorMessageText"]); t != "" {
+		msg = t
+	}
+	return inner, msg + " (reported as ErrorInternalServerError)"
 }

@@ -273,13 +273,17 @@ func (c *Client) childFolder(ctx context.Context, parent soap.FolderRef, name st
 	return soap.FolderRef{}, fmt.Errorf("%w: %d folders are named %q; give a path such as \"Inbox/%s\"", ErrInvalidFolder, len(found), name, name)
 }
 
+// folderShape is the FolderShape of a Folder: Default (display name, counts) and what real servers leave out of it.
+var folderShape = soap.FolderShape{BaseShape: "Default", AdditionalProperties: []soap.Path{{FieldURI: "folder:ParentFolderId"}, {FieldURI: "folder:FolderClass"}}}
+
 // GetFolder returns a folder's properties (display name, class, counts).
 func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
 		return nil, err
 	}
-	req := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "Default"}, FolderIDs: []soap.FolderRef{ref}}
+	// Real servers leave FolderClass and ParentFolderId out of the Default shape: they are asked for by name.
+	req := &soap.GetFolder{FolderShape: folderShape, FolderIDs: []soap.FolderRef{ref}}
 	resp, err := doOne(ctx, c, req)
 	if err != nil {
 		return nil, err
@@ -305,7 +309,7 @@ func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) (
 	err = eachPage(ctx, maxPageSize, 0, func(ctx context.Context, view *soap.IndexedPageView) (page, bool, error) {
 		resp, err := doOne(ctx, c, &soap.FindFolder{
 			Traversal:       traversal,
-			FolderShape:     soap.FolderShape{BaseShape: "Default", AdditionalProperties: []soap.Path{{FieldURI: "folder:ParentFolderId"}, {FieldURI: "folder:FolderClass"}}},
+			FolderShape:     folderShape,
 			IndexedPageView: view,
 			ParentFolderIDs: []soap.FolderRef{ref},
 		})

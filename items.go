@@ -38,6 +38,11 @@ func (c *Client) getItemBatchInto(ctx context.Context, ids []string, shape soap.
 			errs[i] = &OpError{Op: "GetItem", Err: fmt.Errorf("%w: %d items for one id", ErrMalformedResponse, len(m.Items.Items))}
 			continue
 		}
+		if d := m.Items.Items[0].DecodeError; d != "" {
+			// Only this item could not be read; its neighbours were.
+			errs[i] = &OpError{Op: "GetItem", Err: fmt.Errorf("%w: item %s: %s", ErrMalformedResponse, ids[i], d)}
+			continue
+		}
 		items[i] = &m.Items.Items[0]
 	}
 	return items, errs, nil

@@ -99,8 +99,8 @@ func (s *MailService) Send(ctx context.Context, d Draft) (*SentMessage, error) {
 		}
 	}
 	sent := &SentMessage{InternetMessageID: msg.InternetMessageID}
-	v, known := s.c.currentVersion()
-	inline := len(atts) == 0 || known && versionRank[v] >= versionRank["Exchange2010"]
+	_, known := s.c.currentVersion()
+	inline := len(atts) == 0 || known && s.c.supports(featInlineAttachments)
 	delegate := s.c.distinguished("drafts").Mailbox != ""
 	if inline && !(d.NoCopy && delegate) {
 		msg.Attachments = nil

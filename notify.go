@@ -13,6 +13,13 @@ import (
 // watchEvents are the events a poller subscribes to: any of them may mean a change to deliver.
 var watchEvents = []string{soap.EventNewMail, soap.EventCreated, soap.EventModified, soap.EventDeleted, soap.EventMoved, soap.EventCopied}
 
+// withAffinity returns ctx with the server affinity of the mailbox's subscriptions: Subscribe, GetEvents,
+// GetStreamingEvents and Unsubscribe carry X-AnchorMailbox and X-PreferServerAffinity, then the
+// X-BackEndOverrideCookie the server set (see soap.Affinity).
+func (c *Client) withAffinity(ctx context.Context) context.Context {
+	return soap.WithAffinity(ctx, c.affinity)
+}
+
 // subscribe creates a pull (timeout > 0, in minutes) or streaming subscription to folders, all of this client's
 // mailbox, and returns its id and, for pull, its first watermark.
 func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTimeout int) (id, watermark string, err error) {
@@ -22,7 +29,7 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 	} else {
 		req.Streaming = &soap.StreamingSubscriptionRequest{FolderIDs: folders, EventTypes: watchEvents}
 	}
-	resp, err := doOne(ctx, c, req)
+	resp, err := doOne(c.withAffinity(ctx), c, req)
 	if err != nil {
 		return "", "", err
 	}
@@ -35,13 +42,13 @@ func (c *Client) subscribe(ctx context.Context, folders []soap.FolderRef, pullTi
 
 // unsubscribe ends a subscription.
 func (c *Client) unsubscribe(ctx context.Context, id string) error {
-	_, err := doOne(ctx, c, &soap.Unsubscribe{SubscriptionID: id})
+	_, err := doOne(c.withAffinity(ctx), c, &soap.Unsubscribe{SubscriptionID: id})
 	return err
 }
 
 // pullEvents returns the events of a pull subscription since watermark.
 func (c *Client) pullEvents(ctx context.Context, id, watermark string) (*soap.Notification, error) {
-	resp, err := doOne(ctx, c, &soap.GetEvents{SubscriptionID: id, Watermark: watermark})
+	resp, err := doOne(c.withAffinity(ctx), c, &soap.GetEvents{SubscriptionID: id, Watermark: watermark})
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +70,7 @@ type eventStream struct {
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
 	req := &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes}
-	s, err := c.wire.Stream(ctx, c.header(), req)
+	s, err := c.wire.Stream(c.withAffinity(ctx), c.header(c.versionInUse()), req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -80,7 +87,7 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 	var resp soap.GetStreamingEventsResponse
 	svi, err := e.s.Next(&resp)
 	if svi != nil {
-		e.c.noteVersion(svi)
+		e.c.noteVersion(e.c.versionKey(), svi)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -471,7 +471,8 @@ func (f *watchedFolder) noteReceived(ev *MailEvent) {
 }
 
 // fetch reads the full messages of created and updated events with MailService.Get, one batch per page.
-// Items that are gone by now keep a nil Message.
+// Items that are gone by now keep a nil Message; any other failure to read one is the page's error, so that no
+// event is committed without its message.
 func (p *Poller) fetch(ctx context.Context, f *watchedFolder, evs []*MailEvent) error {
 	var ids []string
 	for _, ev := range evs {
@@ -486,6 +487,16 @@ func (p *Poller) fetch(ctx context.Context, f *watchedFolder, evs []*MailEvent) 
 	var be *BatchError
 	if err != nil && !errors.As(err, &be) {
 		return err
+	}
+	if be != nil {
+		// A message that is gone (deleted or moved since the change) is delivered without its Message. Any
+		// other failure (a message the server could not give, an answer that could not be read) fails the page
+		// before anything of it is committed: its events come again on the next call.
+		for _, fe := range be.Failed {
+			if !errors.Is(fe.Err, ErrItemNotFound) {
+				return fmt.Errorf("ews: reading the message of a change: %w", be)
+			}
+		}
 	}
 	byID := make(map[string]*Message, len(msgs))
 	for _, m := range msgs {

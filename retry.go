@@ -122,6 +122,7 @@ func send[R any, PR response[R]](ctx context.Context, c *Client, req soap.Operat
 	var waited time.Duration
 	var last error        // wire error of the previous attempt
 	lastAnswered := false // the previous attempt was answered with retryable response messages
+	versionTries := 0     // attempts refused for their RequestServerVersion (not counted as attempts)
 	for attempt := 1; ; attempt++ {
 		if p.MaxAttempts > 1 {
 			if d, cause := c.pauseLeft(p); d > 0 {
@@ -143,6 +144,16 @@ func send[R any, PR response[R]](ctx context.Context, c *Client, req soap.Operat
 			*resp = zero // decoding appends to slices
 		}
 		err := c.attempt(ctx, req, resp)
+		if vr, ok := err.(*versionRetry); ok {
+			if versionTries < len(versions) {
+				versionTries++
+				attempt--
+				var zero R
+				*resp = zero
+				continue
+			}
+			err = vr.err
+		}
 		answered := false
 		if err == nil {
 			me, safe := retryableMessage(resp)
@@ -206,11 +217,20 @@ func (c *Client) attempt(ctx context.Context, req soap.Operation, resp soap.Resp
 	if err != nil {
 		return err
 	}
+	key := c.versionKey()
+	v := c.versionInUse()
+	req, err = gateRequest(req, v)
+	if err != nil {
+		return err
+	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	svi, err := wire.Do(actx, c.header(), req, resp)
+	svi, err := wire.Do(actx, c.header(v), req, resp)
 	if svi != nil {
-		c.noteVersion(svi)
+		c.noteVersion(key, svi)
+	}
+	if c.negotiate(key, v, svi, err) {
+		return &versionRetry{err: err}
 	}
 	if err != nil && ctx.Err() == nil {
 		c.discoveryFailed(err) // an unreachable discovered endpoint is discovered again on the next attempt
@@ -331,13 +351,14 @@ func judge(err error) verdict {
 	)
 	switch {
 	case errors.As(err, &re):
-		v := codeVerdicts[re.Code]
-		if re.Code == "ErrorServerBusy" {
+		code, _ := innerError(re.Code, "", re.Details)
+		v := codeVerdicts[code]
+		if code == "ErrorServerBusy" {
 			v.wait = (&Error{Details: re.Details}).BackOff()
 		}
 		return v
 	case errors.As(err, &f):
-		code := f.ResponseCode()
+		code, _ := innerError(f.ResponseCode(), "", f.Detail.MessageXML.Values)
 		v := codeVerdicts[code]
 		if code == "ErrorServerBusy" {
 			v.wait = (&Error{Details: f.Detail.MessageXML.Values}).BackOff()
@@ -417,7 +438,8 @@ func retryableMessage(resp soap.Response) (*soap.ResponseError, bool) {
 		}
 		v, retry := verdict{}, false
 		if re != nil {
-			v, retry = codeVerdicts[re.Code]
+			code, _ := innerError(re.Code, "", re.Details)
+			v, retry = codeVerdicts[code]
 		}
 		if retry && first == nil {
 			first = re

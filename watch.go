@@ -157,22 +157,6 @@ func (p *Poller) modeFor(c *Client) NotifyMode {
 	return NotifyStreaming
 }
 
-// streamingSupported reports whether the server and the RequestServerVersion in use allow streaming
-// notifications (Exchange 2010 SP1 and later).
-func (c *Client) streamingSupported() bool {
-	c.shared.mu.Lock()
-	v, server := c.shared.version, c.shared.server
-	c.shared.mu.Unlock()
-	if server != nil && (server.Major < 14 || server.Major == 14 && server.Minor < 1) {
-		return false
-	}
-	switch v {
-	case "Exchange2007", "Exchange2007_SP1", "Exchange2009", "Exchange2010":
-		return false
-	}
-	return true
-}
-
 // fatal reports whether Watch must stop on err rather than retry.
 func watchFatal(ctx context.Context, err error) bool {
 	var he *HandlerError

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -273,8 +274,8 @@ func TestCLICompletion(t *testing.T) {
 	if bash, err := exec.LookPath("bash"); err == nil {
 		script := `source "$1"
 c() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _ews; echo "${COMPREPLY[*]}"; }
-c ews sea
-c ews --config f.json get_e
+c ews search_q
+c ews --config f.json get_ev
 c ews --auth n
 c ews search_query --ra
 c ews delete_email --delete_type S
@@ -284,13 +285,13 @@ c ews completion z
 c ews fake-server --config-
 `
 		out, err := exec.Command(bash, "-c", script, "bash", filepath.Join(dir, "bash")).CombinedOutput()
-		want := "search_query\nget_email get_events\nntlm\n--range\nSoft\\ Delete\n--mark_as_read\nget_contacts\nzsh\n--config-out\n"
+		want := "search_query\nget_events\nntlm\n--range\nSoft\\ Delete\n--mark_as_read\nget_contacts\nzsh\n--config-out\n"
 		if err != nil || string(out) != want {
 			t.Errorf("bash completion: %v\n%s\nwant\n%s", err, out, want)
 		}
 	}
 	if fish, err := exec.LookPath("fish"); err == nil {
-		out, err := exec.Command(fish, "-c", `source $argv[1]; complete -C "ews sea"; complete -C "ews search_query --ra"; complete -C "ews delete_email --delete_type "`,
+		out, err := exec.Command(fish, "-c", `source $argv[1]; complete -C "ews search_q"; complete -C "ews search_query --ra"; complete -C "ews delete_email --delete_type "`,
 			filepath.Join(dir, "fish")).CombinedOutput()
 		s := string(out)
 		if err != nil || !strings.HasPrefix(s, "search_query\t") || !strings.Contains(s, "--range\t") || !strings.Contains(s, "Soft Delete\t") || !strings.Contains(s, "Move To Trash\t") {
@@ -309,8 +310,11 @@ c ews fake-server --config-
 }
 
 func TestCLINDJSONErrorComesLast(t *testing.T) {
-	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(2).Times(1)))
-	for i := 0; i < 120; i++ {
+	// The 8th GetItem the server receives fails. With ReadConcurrency requests in flight, a batch's request is
+	// sent only once the batch ReadConcurrency before it has been written, so the failing one comes after the
+	// first batch at least: its messages are out before the error.
+	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(8).Times(1)))
+	for i := 0; i < 500; i++ {
 		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute))
 	}
 	g, env := conn(srv)
@@ -320,13 +324,39 @@ func TestCLINDJSONErrorComesLast(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Status != "Error" || c.code != 1 {
 		t.Fatalf("exit %d, last line %q (%v); want the error result last", c.code, lines[len(lines)-1], err)
 	}
-	if len(lines) < 2 || len(lines) > 120 {
-		t.Errorf("%d lines before the error, want the messages of the batches before it", len(lines)-1)
+	if n := len(lines) - 1; n < connector.ReadBatchSize || n >= 500 {
+		t.Errorf("%d lines before the error, want the messages of the batches before it", n)
 	}
 	for _, l := range lines[:len(lines)-1] {
 		var e connector.Email
 		if err := json.Unmarshal([]byte(l), &e); err != nil || e.ID == "" {
 			t.Fatalf("line %q before the error is not a message", l)
 		}
+	}
+}
+
+// TestRunProgressInProcess runs the command in this process (so that -race sees the progress goroutine, the
+// SDK's log records from its request goroutines and the output together), with progress, --verbose and ndjson.
+func TestRunProgressInProcess(t *testing.T) {
+	srv := busyServer(t, 260, 100*time.Millisecond)
+	g, _ := conn(srv)
+	var stdout, stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string {
+			if k == "EWS_PASSWORD" {
+				return srv.Password()
+			}
+			return ""
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if code := run(ctx, append(g, "--progress", "--verbose", "--output", "ndjson", "search_query"), e); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 260 {
+		t.Errorf("%d lines on stdout, want 260", n)
+	}
+	if !strings.Contains(stderr.String(), "ews: retry: server busy, waiting 100 ms (attempt 2/8)") || strings.Contains(stdout.String(), "ews: ") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }

@@ -39,7 +39,7 @@ func decodeStd(r io.Reader, out any) (*ServerVersionInfo, error) {
 }
 
 func newDecoder(r io.Reader) *xml.Decoder {
-	d := xml.NewDecoder(r)
+	d := xml.NewDecoder(newTolerantReader(r))
 	d.CharsetReader = charsetReader
 	return d
 }

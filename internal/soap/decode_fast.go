@@ -32,7 +32,7 @@ var errFallback = errors.New("soap: element decoded by encoding/xml")
 
 // decodeFastResponse is DecodeResponse for a response struct with its own decoder.
 func decodeFastResponse(r io.Reader, out fastResponse) (*ServerVersionInfo, error) {
-	s := newScanner(r)
+	s := newScanner(newTolerantReader(r))
 	defer s.release()
 	d := &fastDecoder{s: s}
 	var svi *ServerVersionInfo

@@ -80,7 +80,7 @@ func (d *fastDecoder) items(dst *[]Item) error {
 		depth := s.depth()
 		s.keepFrom()
 		err := d.item(it)
-		if err != errFallback {
+		if err != errFallback && !isValueError(err) {
 			s.mark = -1
 			return err
 		}
@@ -90,8 +90,20 @@ func (d *fastDecoder) items(dst *[]Item) error {
 				return eofErr(err)
 			}
 		}
+		if err != errFallback {
+			// A value that cannot be read fails this item alone (as Items.UnmarshalXML does).
+			s.mark = -1
+			*it = Item{DecodeError: err.Error()}
+			return nil
+		}
 		*it = Item{}
-		return d.stdRaw(s.rawFrom(), it)
+		if err := d.stdRaw(s.rawFrom(), it); err != nil {
+			if !isValueError(err) {
+				return err
+			}
+			*it = Item{DecodeError: err.Error()}
+		}
+		return nil
 	})
 }
 

@@ -2,6 +2,9 @@ package soap
 
 import (
 	"encoding/xml"
+	"errors"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -179,6 +182,9 @@ type TimeZoneResp struct {
 // the union of the fields the SDK reads. XMLName tells the item's element.
 type Item struct {
 	XMLName xml.Name
+	// DecodeError, when set, says why the item could not be decoded (a value that is not a number, boolean or
+	// time); the item's other fields are then empty. Its neighbours in the answer are decoded.
+	DecodeError string `xml:"-"`
 
 	// ItemType (base) fields.
 	MimeContent                *MimeContentResp       `xml:"MimeContent"`
@@ -282,6 +288,68 @@ type Item struct {
 // Items is the content of an m:Items or t:Items element.
 type Items struct {
 	Items []Item `xml:",any"`
+}
+
+// UnmarshalXML decodes the items one by one: an item with a value that cannot be read (a number, boolean or
+// time that is not one) is kept as an Item with only DecodeError set, and its neighbours are decoded. An answer
+// that is not well-formed still fails as a whole. The fast decoder (decode_items.go) does the same.
+func (l *Items) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			toks := []xml.Token{t.Copy()}
+			for depth := 1; depth > 0; {
+				tok, err := d.Token()
+				if err != nil {
+					return err
+				}
+				switch tok.(type) {
+				case xml.StartElement:
+					depth++
+				case xml.EndElement:
+					depth--
+				}
+				toks = append(toks, xml.CopyToken(tok))
+			}
+			l.Items = append(l.Items, Item{})
+			it := &l.Items[len(l.Items)-1]
+			dec := xml.NewTokenDecoder(&tokenReplay{toks: toks})
+			first, _ := dec.Token() // the item's start tag, as the decoder must have read it
+			st := first.(xml.StartElement)
+			if err := dec.DecodeElement(it, &st); err != nil {
+				if !isValueError(err) {
+					return err
+				}
+				*it = Item{DecodeError: err.Error()}
+			}
+		}
+	}
+}
+
+// tokenReplay is an xml.TokenReader over tokens read before.
+type tokenReplay struct{ toks []xml.Token }
+
+func (r *tokenReplay) Token() (xml.Token, error) {
+	if len(r.toks) == 0 {
+		return nil, io.EOF
+	}
+	t := r.toks[0]
+	r.toks = r.toks[1:]
+	return t, nil
+}
+
+// isValueError reports whether err is a value that could not be read (a number, boolean or time), as opposed
+// to an answer that is not well-formed.
+func isValueError(err error) bool {
+	var ne *strconv.NumError
+	var te *time.ParseError
+	return errors.As(err, &ne) || errors.As(err, &te)
 }
 
 // ItemInfoResponseMessage is the response message of GetItem, CreateItem, UpdateItem, MoveItem, CopyItem

@@ -108,6 +108,10 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 	if c.AnchorMailbox != "" {
 		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
 	}
+	aff := affinityFrom(ctx)
+	if aff != nil {
+		aff.apply(req)
+	}
 	hc := *c.HTTP
 	hc.Timeout = 0 // the stream lasts minutes; ctx bounds it
 	start := time.Now()
@@ -118,6 +122,9 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 		return nil, &RequestError{Err: err, Sent: ex.sent()}
 	}
 	c.log(ctx, "ews stream", slog.String("operation", body.Op().Name), slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	if aff != nil {
+		aff.note(resp)
+	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes

@@ -164,6 +164,10 @@ func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*S
 	if c.AnchorMailbox != "" {
 		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
 	}
+	aff := affinityFrom(ctx)
+	if aff != nil {
+		aff.apply(req)
+	}
 	if c.LogBodies {
 		c.log(ctx, "ews request body", slog.String("operation", op), slog.String("body", excerptN(payload, MaxLoggedBody)))
 	}
@@ -176,6 +180,9 @@ func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*S
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10) // let the connection be reused
 		resp.Body.Close()
 	}()
+	if aff != nil {
+		aff.note(resp)
+	}
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
