@@ -1,5 +1,5 @@
 // Package ews is a client for Exchange Web Services (EWS): mail, calendar and contacts of Exchange 2007-2019,
-// Exchange SE and Office 365 mailboxes, over SOAP/XML and HTTP, with NTLM, Basic or OAuth2 authentication.
+// Exchange SE and Office 365 mailboxes, over SOAP/XML and HTTP, with NTLM, Kerberos, Basic or OAuth2 authentication.
 //
 // A Client is made from a Config with New and offers its operations through services:
 // Client.Mail, Client.Calendar and Client.Contacts. Every call takes a context first. Errors reported by the
@@ -41,7 +41,9 @@ type AuthMethod string
 
 // Authentication methods.
 const (
-	// AuthAuto uses the strongest scheme the server offers: NTLM, else Basic (Basic only over https).
+	// AuthAuto uses the strongest scheme the server offers: Kerberos when the server offers Negotiate and a
+	// Kerberos configuration exists for the user (krb5.conf knows the user's realm, or there is no password and a
+	// credential cache), else NTLM, else Basic (Basic only over https).
 	AuthAuto AuthMethod = soap.AuthAuto
 	// AuthNTLM uses NTLM (NTLMv2), the usual choice for Exchange on premises.
 	AuthNTLM AuthMethod = soap.AuthNTLM
@@ -49,6 +51,11 @@ const (
 	AuthBasic AuthMethod = soap.AuthBasic
 	// AuthOAuth2 sends a Bearer token from Config.TokenSource (Office 365).
 	AuthOAuth2 AuthMethod = soap.AuthOAuth2
+	// AuthKerberos sends a Kerberos service ticket in SPNEGO (HTTP Negotiate) with every request. Tickets come
+	// from the KDC with Username ("user@REALM" or "REALM\user") and Password, else with Keytab, else from the
+	// credential cache of KRB5CCNAME. The krb5.conf is KRB5_CONFIG's, else /etc/krb5.conf; the service principal
+	// is HTTP/<host> unless KerberosSPN says otherwise. See auth_kerberos.go.
+	AuthKerberos AuthMethod = soap.AuthKerberos
 )
 
 // Config holds what a client needs to reach a mailbox.
@@ -74,8 +81,27 @@ type Config struct {
 	InsecureSkipVerify bool
 	// RootCAs, if set, are the certificate authorities trusted instead of the system's.
 	RootCAs *x509.CertPool
-	// HTTPClient, if set, sends every request; it must do the authentication itself. Auth, Username, Password,
-	// TokenSource, InsecureSkipVerify and RootCAs are then not used.
+	// KerberosSPN is the service principal of AuthKerberos; empty means HTTP/<host of the EWS URL>.
+	KerberosSPN string
+	// Keytab is a keytab file with the key of Username, for AuthKerberos without a password.
+	Keytab string
+	// Transport, if set, carries every HTTP round trip; the client wraps it with its authentication (NTLM,
+	// Kerberos, Basic, OAuth2), so a tracing, metrics or custom-dialer RoundTripper composes with every
+	// method. An *http.Transport is used as the model of the client's connections (its proxy, dialer and TLS
+	// settings are kept, with TLS 1.2 and Config's RootCAs and InsecureSkipVerify when it has no TLS settings).
+	// Any other RoundTripper gets the requests as they are: as NTLM authenticates connections and such a
+	// RoundTripper cannot be told which to use, MaxConcurrency then defaults to 1 with AuthNTLM and AuthAuto.
+	Transport http.RoundTripper
+	// Proxy, if set, chooses the proxy of each request (e.g. http.ProxyURL(u)); nil means the environment's
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY (http.ProxyFromEnvironment). Credentials of the mailbox go through
+	// the proxy's CONNECT tunnel to the server, never to the proxy.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Tracer, if set, is told of every EWS request (see Tracer); it is how OpenTelemetry plugs in.
+	Tracer Tracer
+	// HTTPClient, if set, sends every request and the client adds no authentication: it is for callers that
+	// authenticate themselves. Auth, Username, Password, TokenSource, Transport, Proxy, InsecureSkipVerify and
+	// RootCAs are then not used. To add tracing or a proxy and keep the SDK's authentication, use Transport
+	// and Proxy instead.
 	HTTPClient *http.Client
 	// Version is the RequestServerVersion to send, e.g. "Exchange2016" or "Exchange2010_SP2". Empty: detected
 	// from the server's first answer.
@@ -205,10 +231,21 @@ func New(cfg Config) (*Client, error) {
 		if cfg.HTTPClient == nil && cfg.TokenSource == nil {
 			return nil, errors.New("ews: Config.TokenSource is nil (required with AuthOAuth2)")
 		}
+	case AuthKerberos:
+		if cfg.HTTPClient == nil {
+			if _, err := soap.CheckKerberos(kerberosConfig(cfg)); err != nil {
+				return nil, fmt.Errorf("ews: Config (AuthKerberos): %w", err)
+			}
+		}
 	default:
-		return nil, fmt.Errorf("ews: Config.Auth %q is not one of auto, ntlm, basic, oauth2", cfg.Auth)
+		return nil, fmt.Errorf("ews: Config.Auth %q is not one of auto, ntlm, basic, oauth2, kerberos", cfg.Auth)
 	}
-	if cfg.EmailAddress == "" && strings.Contains(cfg.Username, "@") {
+	if cfg.MaxConcurrency == 0 && cfg.HTTPClient == nil && (cfg.Auth == AuthNTLM || cfg.Auth == AuthAuto) && cfg.Transport != nil {
+		if _, ok := cfg.Transport.(*http.Transport); !ok {
+			cfg.MaxConcurrency = 1 // see Config.Transport
+		}
+	}
+	if cfg.EmailAddress == "" && strings.Contains(cfg.Username, "@") && cfg.Auth != AuthKerberos {
 		cfg.EmailAddress = cfg.Username
 	}
 	if cfg.EmailAddress != "" {
@@ -268,6 +305,9 @@ func New(cfg Config) (*Client, error) {
 			MaxConnsPerHost:    cfg.MaxConcurrency,
 			Timeout:            0, // each attempt is bounded by a context of Config.Timeout (see attempt)
 			DialContext:        cfg.dial,
+			Base:               cfg.Transport,
+			Proxy:              cfg.Proxy,
+			Kerberos:           autoKerberos(cfg),
 		})
 	}
 	c := &Client{
@@ -282,7 +322,7 @@ func New(cfg Config) (*Client, error) {
 		},
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
-		LogBodies: cfg.LogBodies}
+		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer)}
 	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
 		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account
 		// may differ from the mailbox, and an impersonated request must reach the impersonated mailbox's server.
@@ -355,7 +395,12 @@ func (c *Client) ServerVersion() (ServerVersion, bool) {
 // Location returns the time zone the client returns times in.
 func (c *Client) Location() *time.Location { return c.cfg.Location }
 
-func (c *Client) authMethod() AuthMethod { return c.cfg.Auth }
+func (c *Client) authMethod() AuthMethod {
+	if c.cfg.HTTPClient != nil {
+		return ""
+	}
+	return c.cfg.Auth
+}
 
 // endpointURL builds the EWS URL from Host and Protocol.
 func endpointURL(cfg Config) (string, error) {

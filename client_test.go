@@ -31,7 +31,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"impersonation without mailbox", func(c *Config) { c.AccessType = Impersonation }, "Config.EmailAddress is empty"},
 		{"bad email", func(c *Config) { c.EmailAddress = "not-an-address" }, "Config.EmailAddress"},
 		{"bad version", func(c *Config) { c.Version = "Exchange2019" }, `Config.Version "Exchange2019"`},
-		{"bad auth", func(c *Config) { c.Auth = "kerberos" }, "Config.Auth"},
+		{"bad auth", func(c *Config) { c.Auth = "spnego" }, "Config.Auth"},
 		{"oauth2 without source", func(c *Config) { c.Auth = AuthOAuth2 }, "Config.TokenSource is nil"},
 	}
 	for _, tt := range tests {

@@ -90,13 +90,21 @@ var ErrUnauthorized = errors.New("ews: unauthorized")
 type AuthError struct {
 	// StatusCode is the HTTP status (401).
 	StatusCode int
-	// Method is the authentication method the client used ("ntlm", "basic", "oauth2", "auto").
+	// Method is the authentication method the client used ("ntlm", "basic", "oauth2", "kerberos", "auto"); it
+	// is empty when Config.HTTPClient does the authentication.
 	Method string
 	// Username is the account that was refused (empty for OAuth2).
 	Username string
 	// Offered lists the schemes the server offers in WWW-Authenticate.
 	Offered []string
+	// Err, when the client could not get credentials to send (the KDC refused a Kerberos login: a wrong
+	// password, an unknown principal, an expired credential cache), says why; no request was sent then, and
+	// StatusCode is 0.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *AuthError) Unwrap() error { return e.Err }
 
 // Error implements error.
 func (e *AuthError) Error() string {
@@ -104,7 +112,14 @@ func (e *AuthError) Error() string {
 	if e.Username != "" {
 		s += " for " + strconv.Quote(e.Username)
 	}
-	s += " (method " + e.Method + ", http " + strconv.Itoa(e.StatusCode)
+	switch {
+	case e.Err != nil:
+		return s + " (method " + e.Method + "): " + e.Err.Error()
+	case e.Method == "":
+		s += " (Config.HTTPClient is set, so the client adds no authentication and the HTTPClient must authenticate; http " + strconv.Itoa(e.StatusCode)
+	default:
+		s += " (method " + e.Method + ", http " + strconv.Itoa(e.StatusCode)
+	}
 	if len(e.Offered) > 0 {
 		s += ", server offers"
 		for _, o := range e.Offered {
@@ -178,7 +193,7 @@ func (c *Client) convertError(err error) error {
 		if c.cfg.Auth == AuthOAuth2 {
 			user = ""
 		}
-		return &AuthError{StatusCode: ae.StatusCode, Method: string(c.authMethod()), Username: user, Offered: ae.Offered}
+		return &AuthError{StatusCode: ae.StatusCode, Method: string(c.authMethod()), Username: user, Offered: ae.Offered, Err: ae.Err}
 	case errors.As(err, &rq):
 		return rq.Err
 	}

@@ -2,22 +2,20 @@ package ews_test
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 // Find the EWS URL and version of a mailbox. Against a real organisation only EmailAddress and the credentials
 // are needed; here the fake server's Autodiscover endpoint is named, since its host is not a domain.
 func ExampleDiscover() {
-	srv := testserver.NewServer(testserver.WithTLS())
+	srv := ewstest.NewServer(nil, ewstest.WithTLS())
 	defer srv.Close()
-	roots := x509.NewCertPool()
-	roots.AddCert(srv.HTTP.Certificate())
+	roots := srv.Config().RootCAs // the server's self-signed certificate
 
 	d, err := ews.Discover(context.Background(), ews.Config{
 		Username:        srv.Username(),
@@ -30,16 +28,15 @@ func ExampleDiscover() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(d.URL == srv.URL, d.Version, d.Protocol, d.EmailAddress)
+	fmt.Println(d.URL == srv.URL(), d.Version, d.Protocol, d.EmailAddress)
 	// Output: true Exchange2016 soap alice@example.com
 }
 
 // A client with Autodiscover finds its URL on its first operation.
 func ExampleConfig_autodiscover() {
-	srv := testserver.NewServer(testserver.WithTLS())
+	srv := ewstest.NewServer(nil, ewstest.WithTLS())
 	defer srv.Close()
-	roots := x509.NewCertPool()
-	roots.AddCert(srv.HTTP.Certificate())
+	roots := srv.Config().RootCAs // the server's self-signed certificate
 
 	c, err := ews.New(ews.Config{
 		Autodiscover:    true,
@@ -67,11 +64,10 @@ func ExampleConfig_autodiscover() {
 
 // A redirect to a host outside the mailbox's domain is refused, and the error names the host.
 func ExampleUntrustedHostError() {
-	srv := testserver.NewServer(testserver.WithTLS())
+	srv := ewstest.NewServer(nil, ewstest.WithTLS())
 	defer srv.Close()
-	srv.SetAutodiscover("", testserver.AutodiscoverAnswer{RedirectURL: "https://autodiscover.attacker.example/autodiscover/autodiscover.svc"})
-	roots := x509.NewCertPool()
-	roots.AddCert(srv.HTTP.Certificate())
+	srv.RedirectAutodiscover("", "https://autodiscover.attacker.example/autodiscover/autodiscover.svc")
+	roots := srv.Config().RootCAs
 
 	_, err := ews.Discover(context.Background(), ews.Config{
 		Username:        srv.Username(),

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 // exampleClient returns a client for the fake server's user alice@example.com.
-func exampleClient(srv *testserver.Server, loc *time.Location) *ews.Client {
-	c, err := ews.New(ews.Config{Host: srv.URL, Username: srv.Username(), Password: srv.Password(), EmailAddress: srv.Email(), Location: loc})
+func exampleClient(srv *ewstest.Server, loc *time.Location) *ews.Client {
+	cfg := srv.Config()
+	cfg.Location = loc
+	c, err := ews.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -20,7 +22,7 @@ func exampleClient(srv *testserver.Server, loc *time.Location) *ews.Client {
 }
 
 func ExampleCalendarService_Create() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	srv.AddMailbox("bob@example.com", "Bob")
 	berlin, _ := time.LoadLocation("Europe/Berlin")
@@ -49,7 +51,7 @@ func ExampleCalendarService_Create() {
 	for _, a := range ev.Required {
 		fmt.Println("invited:", a.Name, a.Email, a.Response)
 	}
-	fmt.Println("bob's inbox:", srv.Mailbox("bob@example.com").Items("inbox")[0].Subject)
+	fmt.Println("bob's inbox:", srv.Mailbox("bob@example.com").Messages("inbox")[0].Subject)
 	// Output:
 	// Incident review at 09:00 CEST in W. Europe Standard Time
 	// stored as 07:00 UTC
@@ -58,7 +60,7 @@ func ExampleCalendarService_Create() {
 }
 
 func ExampleCalendarService_List() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	c := exampleClient(srv, time.UTC)
 	ctx := context.Background()

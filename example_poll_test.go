@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 func ExamplePoller_Poll() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
-	srv.AddMessage("inbox", testserver.Item{Subject: "already there"})
+	srv.AddMessage("inbox", ewstest.Message{Subject: "already there"})
 	c := exampleClient(srv, nil)
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "poll")
@@ -38,7 +38,7 @@ func ExamplePoller_Poll() {
 	if err := p.Poll(ctx, handle); err != nil {
 		log.Fatal(err)
 	}
-	srv.AddMessage("inbox", testserver.Item{Subject: "Invoice", From: testserver.Address{Email: "billing@example.net"}, Body: "Please pay."})
+	srv.AddMessage("inbox", ewstest.Message{Subject: "Invoice", From: "billing@example.net", Body: "Please pay."})
 	if err := p.Poll(ctx, handle); err != nil {
 		log.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func ExamplePoller_Poll() {
 }
 
 func ExamplePoller_Watch() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	c := exampleClient(srv, nil)
 	p, err := c.NewPoller(ews.PollerOptions{}) // the inbox, state in memory, streaming notifications
@@ -59,7 +59,7 @@ func ExamplePoller_Watch() {
 	defer cancel()
 	go func() {
 		_ = srv.WaitStreams(ctx, 1) // once the poller listens, mail arrives
-		srv.AddMessage("inbox", testserver.Item{Subject: "Suspicious login"})
+		srv.AddMessage("inbox", ewstest.Message{Subject: "Suspicious login"})
 	}()
 	err = p.Watch(ctx, func(_ context.Context, ev *ews.MailEvent) error {
 		fmt.Println("new mail:", ev.Subject)
@@ -73,7 +73,7 @@ func ExamplePoller_Watch() {
 }
 
 func ExampleClient_PollOnce() {
-	srv := testserver.NewServer()
+	srv := ewstest.NewServer(nil)
 	defer srv.Close()
 	c := exampleClient(srv, nil)
 	ctx := context.Background()
@@ -95,9 +95,9 @@ func ExampleClient_PollOnce() {
 			log.Fatal(err)
 		}
 	}
-	srv.AddMessage("inbox", testserver.Item{Subject: "before the first run"})
+	srv.AddMessage("inbox", ewstest.Message{Subject: "before the first run"})
 	run()
-	srv.AddMessage("inbox", testserver.Item{Subject: "Phishing report"})
+	srv.AddMessage("inbox", ewstest.Message{Subject: "Phishing report"})
 	run()
 	run()
 	// Output:

@@ -77,7 +77,7 @@ func TestSearchPipelined(t *testing.T) {
 			handshakes++ // the request that completed a handshake; the next ones ride on the connection
 		}
 	}
-	if handshakes < 1 || handshakes > 4 || srv.Connections() > 4 {
+	if kerberosMode() == "" && (handshakes < 1 || handshakes > 4 || srv.Connections() > 4) { // Kerberos has no handshake
 		t.Errorf("%d NTLM handshakes over %d connections for 4 concurrent streams", handshakes, srv.Connections())
 	}
 	if !waitFor(func() bool { return pagerGoroutines() == 0 }) {
@@ -90,6 +90,9 @@ func TestSearchPipelinedBreak(t *testing.T) {
 	srv, c := setup(t)
 	seedMessages(srv, "inbox", 500, nil)
 	before := runtime.NumGoroutine()
+	if kerberosMode() != "" {
+		before++ // the Kerberos client's TGT renewal, from its login on the first request until the client is gone
+	}
 	n := 0
 	for _, err := range c.Mail().Search(testCtx(t), SearchOptions{PageSize: 100, BatchSize: 10, Concurrency: 6}) {
 		if err != nil {

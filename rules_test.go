@@ -72,3 +72,34 @@ func TestInboxRules(t *testing.T) {
 	wantInputErr(t, c.Rules().Delete(ctx, " "), "id")
 	noRequests(t, srv, before)
 }
+
+// With delegate access the rules and out-of-office settings of another mailbox are read through its address; a
+// mailbox the account has no rights on is refused by the server.
+func TestRulesAndOOFDelegate(t *testing.T) {
+	srv, c := setup(t)
+	ctx := testCtx(t)
+	boss := srv.AddMailbox("boss@example.com", "Boss")
+	boss.AddInboxRule(testserver.InboxRule{Name: "fwd", Enabled: true, ForwardTo: []string{"x@evil.example"}})
+	other := srv.AddMailbox("other@example.com", "Other")
+	other.AddInboxRule(testserver.InboxRule{Name: "secret", Enabled: true})
+	srv.GrantDelegate("boss@example.com", srv.Email())
+
+	bc, _ := c.ForMailbox("boss@example.com")
+	rules, err := bc.Rules().List(ctx)
+	if err != nil || len(rules) != 1 || rules[0].Name != "fwd" {
+		t.Fatalf("delegate List = %+v, %v", rules, err)
+	}
+	if _, err := bc.Rules().SetEnabled(ctx, rules[0].ID, false); err != nil || boss.InboxRules()[0].Enabled {
+		t.Errorf("delegate SetEnabled: %v, server %+v", err, boss.InboxRules())
+	}
+	if b := mailLastBody(t, srv, "UpdateInboxRules"); !hasText(b, "<m:MailboxSmtpAddress>boss@example.com</m:MailboxSmtpAddress>") {
+		t.Errorf("UpdateInboxRules does not name the mailbox: %s", b)
+	}
+	if err := bc.OOF().Set(ctx, OOFSettings{State: OOFEnabled, InternalReply: "away"}); err != nil || boss.Oof().State != "Enabled" {
+		t.Errorf("delegate OOF().Set: %v, server %+v", err, boss.Oof())
+	}
+	oc, _ := c.ForMailbox("other@example.com")
+	if _, err := oc.Rules().List(ctx); !errors.Is(err, ErrAccessDenied) {
+		t.Errorf("List without rights: %v", err)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // setup starts a fake server and returns it with a client logged in as its default user over NTLM.
 func setup(t *testing.T, opts ...testserver.Option) (*testserver.Server, *Client) {
 	t.Helper()
-	srv := testserver.New(t, opts...)
+	srv := testserver.New(t, append(kerberosServerOptions(t), opts...)...)
 	return srv, newTestClient(t, srv, nil)
 }
 
@@ -28,6 +28,7 @@ func newTestClient(t *testing.T, srv *testserver.Server, edit func(*Config)) *Cl
 	if edit != nil {
 		edit(&cfg)
 	}
+	kerberosTestConfig(srv, &cfg)
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -33,7 +33,9 @@ type Config struct {
 	Protocol        string `json:"protocol" choices:"https|http" default:"https" help:"protocol when host is a host name"`
 	UseAutodiscover bool   `json:"use_autodiscover" help:"find the EWS URL of email_address with Exchange Autodiscover; host is then ignored"`
 	VerifySSL       *bool  `json:"verify_ssl" default:"true" help:"verify the server's TLS certificate"`
-	AuthType        string `json:"auth_type" choices:"auto|ntlm|basic|oauth2" default:"auto" help:"authentication: auto (NTLM, else Basic over https), ntlm, basic, oauth2 (app-only client credentials)"`
+	AuthType        string `json:"auth_type" choices:"auto|ntlm|basic|oauth2|kerberos" default:"auto" help:"authentication: auto (Kerberos when offered and configured, else NTLM, else Basic over https), ntlm, basic, oauth2 (app-only client credentials), kerberos (username user@REALM with password or keytab, or the credential cache of KRB5CCNAME)"`
+	KerberosSPN     string `json:"kerberos_spn" help:"kerberos: the service principal; default HTTP/<host>"`
+	Keytab          string `json:"keytab" help:"kerberos: a keytab file with the key of username, instead of a password"`
 	TenantID        string `json:"tenant_id" help:"oauth2: the Azure AD (Entra ID) tenant id or domain"`
 	ClientID        string `json:"client_id" help:"oauth2: the application (client) id"`
 	ClientSecret    string `json:"client_secret" help:"oauth2: the client secret"`
@@ -156,9 +158,9 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 	if c.AccessType != "" && !ok {
 		return ews.Config{}, configErr("access_type", "access_type %q is not Delegate or Impersonation", c.AccessType)
 	}
-	auth, ok := choose(c.AuthType, []string{"auto", "ntlm", "basic", "oauth2"})
+	auth, ok := choose(c.AuthType, []string{"auto", "ntlm", "basic", "oauth2", "kerberos"})
 	if c.AuthType != "" && !ok {
-		return ews.Config{}, configErr("auth_type", "auth_type %q is not one of auto, ntlm, basic, oauth2", c.AuthType)
+		return ews.Config{}, configErr("auth_type", "auth_type %q is not one of auto, ntlm, basic, oauth2, kerberos", c.AuthType)
 	}
 	if c.Protocol != "" {
 		if _, ok := choose(c.Protocol, []string{"https", "http"}); !ok {
@@ -172,6 +174,15 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 		}
 	}
 	switch auth {
+	case "kerberos":
+		ec.Auth = ews.AuthKerberos
+		ec.KerberosSPN, ec.Keytab = c.KerberosSPN, c.Keytab
+		if ec.Host == "" && !c.UseAutodiscover {
+			return ews.Config{}, configErr("host", "host is required (or use_autodiscover)")
+		}
+		if (ec.Password != "" || ec.Keytab != "") && ec.Username == "" {
+			return ews.Config{}, configErr("username", "username (user@REALM or REALM\\user) is required with a password or keytab")
+		}
 	case "oauth2":
 		ec.Auth = ews.AuthOAuth2
 		if access == "" {

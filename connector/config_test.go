@@ -43,7 +43,7 @@ func TestParseConfig(t *testing.T) {
 	for _, c := range []struct{ json, key, msg string }{
 		{`{"hostname": "h"}`, "hostname", `did you mean "host"`},
 		{`{"verify_ssl": "perhaps"}`, "verify_ssl", "true or false"},
-		{`{"auth_type": "kerberos"}`, "auth_type", "kerberos"},
+		{`{"auth_type": "spnego"}`, "auth_type", "spnego"},
 		{`{"access_type": "Owner"}`, "access_type", "Owner"},
 		{`{"protocol": "ftp"}`, "protocol", "ftp"},
 		{`[1]`, "", "JSON object"},
@@ -54,7 +54,7 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("ParseConfig(%s) = %v, want InvalidConfig naming %q with %q", c.json, err, c.key, c.msg)
 		}
 	}
-	if keys := connector.ConfigKeys(); len(keys) != 17 || keys[0].Name != "host" {
+	if keys := connector.ConfigKeys(); len(keys) != 19 || keys[0].Name != "host" {
 		t.Errorf("ConfigKeys() = %d keys starting with %+v", len(keys), keys[0])
 	}
 }
@@ -69,7 +69,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{func(c *connector.Config) { c.Username = "" }, "username"},
 		{func(c *connector.Config) { c.Password = "" }, "password"},
 		{func(c *connector.Config) { c.AccessType = "Boss" }, "access_type"},
-		{func(c *connector.Config) { c.AuthType = "kerberos" }, "auth_type"},
+		{func(c *connector.Config) { c.AuthType = "kerberso" }, "auth_type"},
+		{func(c *connector.Config) { c.AuthType, c.Username = "kerberos", "" }, "username"},
 		{func(c *connector.Config) { c.Protocol = "gopher" }, "protocol"},
 		{func(c *connector.Config) { c.Timezone = "Mars/Olympus" }, "timezone"},
 		{func(c *connector.Config) { c.MaxAttempts = -1 }, "max_attempts"},

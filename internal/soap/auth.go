@@ -2,10 +2,10 @@ package soap
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	ntlmssp "github.com/Azure/go-ntlmssp"
@@ -18,6 +18,8 @@ const (
 	AuthNTLM   = "ntlm"
 	AuthBasic  = "basic"
 	AuthOAuth2 = "oauth2"
+	// AuthKerberos is SPNEGO (Negotiate) with Kerberos tickets.
+	AuthKerberos = "kerberos"
 )
 
 // TransportConfig configures NewHTTPClient.
@@ -43,6 +45,12 @@ type TransportConfig struct {
 	Timeout time.Duration
 	// DialContext replaces the dialer, for tests that route host names.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Base, if set, carries every round trip (see networkTransport).
+	Base http.RoundTripper
+	// Proxy, if set, chooses the proxy of each request; nil means the environment's (HTTPS_PROXY, NO_PROXY).
+	Proxy func(*http.Request) (*url.URL, error)
+	// Kerberos configures AuthKerberos, and AuthAuto when the server offers Negotiate.
+	Kerberos *KerberosConfig
 }
 
 // NewHTTPClient returns an HTTP client that authenticates as cfg says. HTTP/2 is off: NTLM authenticates a
@@ -54,36 +62,19 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	if idle <= 0 {
 		idle = 16
 	}
-	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     false,
-		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{},
-		MaxIdleConns:          idle * 4,
-		MaxIdleConnsPerHost:   idle,
-		MaxConnsPerHost:       cfg.MaxConnsPerHost,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   15 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		// GetItem requests of 100 ids and their responses are tens to hundreds of KB: larger buffers than the
-		// 4 KB defaults save system calls.
-		ReadBufferSize:  64 << 10,
-		WriteBufferSize: 32 << 10,
-		TLSClientConfig: &tls.Config{
-			MinVersion:         tls.VersionTLS12,
-			InsecureSkipVerify: cfg.InsecureSkipVerify, //nolint:gosec // only when the user turns verification off
-			RootCAs:            cfg.RootCAs,
-		},
+	tr, closer := networkTransport(cfg, idle)
+	var rt http.RoundTripper
+	if cfg.Method == AuthKerberos {
+		rt = newKerberosAuth(cfg.Kerberos, tr)
+	} else {
+		rt = Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, cfg.HTTPS || cfg.AllowBasicOverHTTP)
+		if cfg.Method == AuthAuto && cfg.Kerberos != nil {
+			// auto: Kerberos when the server offers Negotiate and Kerberos is configured, else as above
+			rt = &negotiateAuto{base: tr, krb: newKerberosAuth(cfg.Kerberos, tr), other: rt}
+		}
 	}
-	if cfg.DialContext != nil {
-		base.DialContext = cfg.DialContext
-	}
-	// Every round trip, those of authentication handshakes included, goes through the tracker, which keeps the
-	// legs of a handshake on one connection.
-	tr := &tracker{pool: newConnPool(base, cfg.MaxConnsPerHost)}
-	rt := Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, cfg.HTTPS || cfg.AllowBasicOverHTTP)
 	return &http.Client{
-		Transport: &idleCloser{RoundTripper: rt, tracker: tr},
+		Transport: &idleCloser{RoundTripper: rt, closer: closer},
 		Timeout:   cfg.Timeout,
 		// EWS never redirects a POST legitimately; following one could send credentials elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

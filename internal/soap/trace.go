@@ -168,8 +168,12 @@ func AuthScheme(v string) string {
 // http.Client.CloseIdleConnections reaches the network transports.
 type idleCloser struct {
 	http.RoundTripper
-	tracker *tracker
+	closer interface{ CloseIdleConnections() }
 }
 
 // CloseIdleConnections closes the idle connections of the network transports.
-func (c *idleCloser) CloseIdleConnections() { c.tracker.CloseIdleConnections() }
+func (c *idleCloser) CloseIdleConnections() {
+	if c.closer != nil {
+		c.closer.CloseIdleConnections()
+	}
+}

@@ -36,6 +36,9 @@ type Client struct {
 	Logger *slog.Logger
 	// LogBodies adds the request and response bodies (each up to MaxLoggedBody bytes) to the debug records.
 	LogBodies bool
+	// Trace, if set, is called as each request starts; the function it returns is called when it ends
+	// (trace_hook.go).
+	Trace func(ctx context.Context, operation string) (context.Context, func(TraceResult))
 }
 
 // MaxLoggedBody is how much of a request or response body Client.LogBodies logs.
@@ -83,10 +86,18 @@ type AuthError struct {
 	StatusCode int
 	// Offered lists the schemes of the server's WWW-Authenticate headers (e.g. "NTLM", "Basic").
 	Offered []string
+	// Err, when no request was sent because credentials could not be had (a *KerberosError), says why.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *AuthError) Unwrap() error { return e.Err }
 
 // Error implements error.
 func (e *AuthError) Error() string {
+	if e.Err != nil {
+		return "authentication failed: " + e.Err.Error()
+	}
 	if len(e.Offered) == 0 {
 		return "authentication failed (http " + strconv.Itoa(e.StatusCode) + ")"
 	}
@@ -148,7 +159,18 @@ func (c *Client) DoRaw(ctx context.Context, payload []byte, out any) (*ServerVer
 	return c.do(ctx, "", payload, out)
 }
 
-func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*ServerVersionInfo, error) {
+func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (svi *ServerVersionInfo, err error) {
+	if c.Trace != nil {
+		var end func(TraceResult)
+		ctx, end = c.Trace(ctx, op)
+		status := 0
+		ctx = withStatus(ctx, &status)
+		defer func() { end(traceResult(op, status, svi, out, err)) }()
+	}
+	return c.send(ctx, op, payload, out)
+}
+
+func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (*ServerVersionInfo, error) {
 	start := time.Now()
 	ex := &exchange{logger: c.Logger}
 	defer ex.done() // after the body is closed (deferred below)
@@ -172,6 +194,11 @@ func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*S
 		c.log(ctx, "ews request body", slog.String("operation", op), slog.String("body", excerptN(payload, MaxLoggedBody)))
 	}
 	resp, err := c.HTTP.Do(req)
+	var ke *KerberosError
+	if errors.As(err, &ke) {
+		c.log(ctx, "ews request not sent", slog.String("operation", op), slog.String("error", ke.Error()))
+		return nil, &AuthError{Err: ke}
+	}
 	if err != nil {
 		c.log(ctx, "ews request failed", slog.String("operation", op), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		return nil, &RequestError{Err: err, Sent: ex.sent()}
@@ -191,6 +218,7 @@ func (c *Client) do(ctx context.Context, op string, payload []byte, out any) (*S
 	if c.LogBodies {
 		keep = MaxLoggedBody
 	}
+	noteStatus(ctx, resp.StatusCode)
 	rd := &bodyReader{r: resp.Body, n: limit, keep: keep}
 	svi, err := c.decode(resp, rd, ex, out)
 	attrs := []slog.Attr{slog.String("operation", op), slog.Int("status", resp.StatusCode), slog.Int64("bytes", rd.read), slog.Duration("elapsed", time.Since(start))}

@@ -42,6 +42,10 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (user *Use
 				return u, "Basic", true
 			}
 		}
+	case strings.EqualFold(scheme, "Negotiate") && s.kerberos != nil && isKerberosToken(token):
+		if u, ok := s.acceptKerberos(w, r, cs, token); ok {
+			return u, "Negotiate", true
+		}
 	case (strings.EqualFold(scheme, "NTLM") || strings.EqualFold(scheme, "Negotiate")) && s.offers(scheme):
 		msg, err := base64.StdEncoding.DecodeString(token)
 		if err != nil || len(msg) < 12 {

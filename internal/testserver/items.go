@@ -486,6 +486,7 @@ func (r *request) deliver(mb *Mailbox, it Item) Item {
 		rcpt.storeLocked(rcpt.dist["inbox"], copyIt)
 		rcpt.arriving = false
 	}
+	r.srv.sent = append(r.srv.sent, it.clone())
 	return it
 }
 

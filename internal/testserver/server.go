@@ -136,6 +136,10 @@ type Server struct {
 	gzip bool
 	// conns counts the connections accepted.
 	conns atomic.Int64
+	// sent holds every message sent, in order (Sent).
+	sent []Item
+	// kerberos verifies Kerberos tickets of Negotiate (kerberos.go), when a keytab was given.
+	kerberos *kerberosVerifier
 }
 
 // RequestInfo records one request the server received, for tests to inspect.
