@@ -182,8 +182,8 @@ func (c *Client) currentVersion() (v string, known bool) {
 	}
 	key := c.versionKey()
 	c.shared.mu.Lock()
-	ev := c.shared.versions[key]
-	c.shared.mu.Unlock()
+	defer c.shared.mu.Unlock()
+	ev := c.shared.versions[key] // its fields change under c.shared.mu (negotiate)
 	if ev == nil || ev.version == "" {
 		return defaultVersion, false
 	}

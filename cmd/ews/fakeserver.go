@@ -15,7 +15,7 @@ import (
 
 func printFakeServerHelp(w io.Writer) {
 	fmt.Fprint(w, `Usage: ews fake-server [--addr 127.0.0.1:0] [--username U] [--password P] [--email E] [--messages N] [--seed S]
-                       [--config-out FILE]
+                       [--config-out FILE] [--version NAME] [--poison]
 
 Runs a fake EWS server (the one the SDK's tests use) with a seeded mailbox: N realistic messages (some unread,
 some with attachments, some phishing in Inbox and Inbox/Phishing), calendar events in the coming two weeks and
@@ -27,6 +27,14 @@ The first line on stdout is a configuration that ews --config (and the connector
   ews fake-server --config-out fake.json &   # then: ews --config fake.json get_email
 The server runs until interrupted (Ctrl-C, SIGTERM). Its state lives in memory only.
 
+With --version it behaves as that release of Exchange: it reports the release's ServerVersionInfo, refuses a
+RequestServerVersion the release does not know with the release's fault, and refuses elements and property paths
+the release's schema lacks (docs/FAKE_SERVER.md).
+
+GET /testserver/state on the same host and port (the host with its path replaced), with the account's Basic
+credentials, answers with the mailbox as JSON (folders by path, their items), so that a test can check what an
+operation changed without trusting its own client.
+
 Flags:
   --addr HOST:PORT   address to listen on (default 127.0.0.1:0, a free port)
   --username U       account name, DOMAIN\user or user@domain (default CORP\alice)
@@ -36,6 +44,10 @@ Flags:
   --seed S           seed of the generated content; the same seed gives the same mailbox (default 1)
   --config-out FILE  write the first line to FILE as well (mode 0600: it holds the password), once the
                      server accepts requests
+  --version NAME     behave as an Exchange release: 2007sp1, 2010sp2, 2013, 2013sp1, 2016, 2019 (or se), online
+                     (default: Exchange 2019 reported, every RequestServerVersion of the newest schema accepted)
+  --poison           add one poison message of each kind to the Inbox: control-character references
+                     (&#x0; &#x1; &#xB;), huge headers, broken MIME
 `)
 }
 
@@ -58,6 +70,8 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	messages := fs.Int("messages", 25, "")
 	seed := fs.Uint64("seed", 1, "")
 	configOut := fs.String("config-out", "", "")
+	version := fs.String("version", "", "")
+	poison := fs.Bool("poison", false, "")
 	if err := fs.Parse(args); err != nil {
 		if isHelp(err) {
 			printFakeServerHelp(e.stdout)
@@ -91,15 +105,24 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	if *password == "" {
 		*password = randomPassword()
 	}
+	opts := []testserver.Option{testserver.WithStateEndpoint()}
+	if *version != "" {
+		p, ok := testserver.PersonalityNamed(*version)
+		if !ok {
+			fmt.Fprintf(e.stderr, "ews fake-server: --version %q is not one of 2007sp1, 2010sp2, 2013, 2013sp1, 2016, 2019, se, online\n", *version)
+			return exitUsage
+		}
+		opts = append(opts, testserver.WithPersonality(p))
+	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
 	}
-	srv := testserver.NewServer(testserver.WithListener(l),
-		testserver.WithUser(testserver.User{Username: *username, Password: *password, Email: *email}))
+	srv := testserver.NewServer(append(opts, testserver.WithListener(l),
+		testserver.WithUser(testserver.User{Username: *username, Password: *password, Email: *email}))...)
 	defer srv.Close()
-	sum, err := srv.Default().Seed(testserver.SeedOptions{Messages: *messages, Seed: *seed})
+	sum, err := srv.Default().Seed(testserver.SeedOptions{Messages: *messages, Seed: *seed, Poison: *poison})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
@@ -115,8 +138,12 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	if _, err := e.stdout.Write(b); err != nil {
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; Ctrl-C stops it\n",
-		*email, srv.URL, sum.Messages, sum.Unread, sum.Events, sum.Contacts)
+	as := "Exchange 2019"
+	if p, ok := srv.Personality(); ok {
+		as = p.String()
+	}
+	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s as %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; state at %s; Ctrl-C stops it\n",
+		*email, srv.URL, as, sum.Messages, sum.Unread, sum.Events, sum.Contacts, srv.HTTP.URL+testserver.StatePath)
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "ews fake-server: stopped")
 	return exitOK

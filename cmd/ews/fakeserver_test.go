@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // startFakeServer runs `ews fake-server args...` and returns its first line and a function that interrupts it
@@ -122,5 +125,72 @@ func TestCLIFakeServer(t *testing.T) {
 		if r.code == 0 || r.stdout != "" {
 			t.Errorf("fake-server %v: exit %d, stdout %q", args, r.code, r.stdout)
 		}
+	}
+}
+
+func TestCLIFakeServerVersionPoisonState(t *testing.T) {
+	info, stop := startFakeServer(t, "--messages", "2", "--version", "2010sp2", "--poison", "--password", "Pw-1234")
+	state := strings.TrimSuffix(info.Host, testserver.EWSPath) + testserver.StatePath
+	get := func(user, pass string) (int, testserver.State) {
+		req, _ := http.NewRequest("GET", state, nil)
+		req.SetBasicAuth(user, pass)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var st testserver.State
+		if resp.StatusCode == 200 {
+			if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return resp.StatusCode, st
+	}
+	if code, _ := get(info.Username, "wrong"); code != http.StatusUnauthorized {
+		t.Errorf("state with a wrong password: %d", code)
+	}
+	code, st := get(info.Username, info.Password)
+	if code != 200 || len(st.Mailboxes) != 1 {
+		t.Fatalf("state: %d %+v", code, st)
+	}
+	inbox := 0
+	poison := 0
+	for _, f := range st.Mailboxes[0].Folders {
+		if f.Path == "Inbox" {
+			inbox = len(f.Items)
+			for _, it := range f.Items {
+				if strings.ContainsAny(it.Subject, "\x00\x01\x0b") {
+					poison++
+				}
+			}
+		}
+	}
+	if inbox < len(testserver.Poisons()) || poison != 1 {
+		t.Errorf("Inbox has %d items, %d with control characters in the subject", inbox, poison)
+	}
+	// The 2010 SP2 personality refuses what 2010 SP2 refuses.
+	body := `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" ` +
+		`xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">` +
+		`<s:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></s:Header><s:Body><m:GetFolder><m:FolderShape>` +
+		`<t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></s:Body></s:Envelope>`
+	req, _ := http.NewRequest("POST", info.Host, strings.NewReader(body))
+	req.SetBasicAuth(info.Username, info.Password)
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || !strings.Contains(string(b), "ErrorInvalidServerVersion") || strings.Contains(string(b), "ServerVersionInfo") {
+		t.Errorf("2010 SP2 answered Exchange2013_SP1 with %d:\n%s", resp.StatusCode, b)
+	}
+	if code, stderr := stop(); code != 0 || !strings.Contains(stderr, "Exchange Server 2010 SP2") || !strings.Contains(stderr, state) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	r := runCLI(t, nil, "", "fake-server", "--version", "2003")
+	if r.code == 0 || !strings.Contains(r.stderr, "2003") {
+		t.Errorf("--version 2003: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

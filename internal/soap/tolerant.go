@@ -1,6 +1,9 @@
 package soap
 
-import "io"
+import (
+	"encoding/binary"
+	"io"
+)
 
 // Real Exchange servers copy raw MIME headers and message text into their XML, so an answer can hold what XML 1.0
 // forbids: control characters (U+0000-U+001F but tab, line feed and carriage return) written raw or as character
@@ -27,9 +30,10 @@ type tolerantReader struct {
 	raw []byte // bytes read from r and not yet filtered: raw[lo:hi]
 	lo  int
 	hi  int
-	out []byte // filtered bytes not yet returned: out[olo:]
+	out []byte // filtered bytes not yet returned: out[olo:] (a part of raw when nothing had to change, else own)
 	olo int
-	err error // r's error, returned once raw and out are drained
+	own []byte // buffer of the bytes filterXMLChars changed
+	err error  // r's error, returned once raw and out are drained
 }
 
 // newTolerantReader returns r read through a tolerantReader.
@@ -71,10 +75,45 @@ func (t *tolerantReader) fill(want int) {
 			t.err = err
 		}
 	}
-	t.out, t.olo = t.out[:0], 0
+	t.olo = 0
+	src, final := t.raw[t.lo:t.hi], t.err != nil
+	if n := cleanPrefix(src, final); n > 0 {
+		// Nothing to change (the usual case): the bytes are returned from raw itself, which the next fill only
+		// reuses once they have all been read.
+		t.out = src[:n]
+		t.lo += n
+		return
+	}
 	var used int
-	t.out, used = filterXMLChars(t.out, t.raw[t.lo:t.hi], t.err != nil)
+	t.own, used = filterXMLChars(t.own[:0], src, final)
+	t.out = t.own
 	t.lo += used
+}
+
+// cleanPrefix returns how many bytes at the start of src filterXMLChars would pass unchanged, stopping before a
+// character reference cut at the end of src unless final.
+func cleanPrefix(src []byte, final bool) int {
+	j := 0
+	for j < len(src) {
+		if j+8 <= len(src) && plainWord(binary.LittleEndian.Uint64(src[j:])) {
+			j += 8
+			continue
+		}
+		c := src[j]
+		if !special[c] {
+			j++
+			continue
+		}
+		if c != '&' {
+			return j
+		}
+		n, illegal, complete := numericRef(src[j:])
+		if !complete && !final || illegal || n < 0 {
+			return j
+		}
+		j++
+	}
+	return j
 }
 
 // special marks the bytes filterXMLChars must look at: '&' and the control characters XML forbids.
@@ -86,13 +125,35 @@ var special = func() (s [256]bool) {
 	return s
 }()
 
+const (
+	ones8  = 0x0101010101010101
+	highs8 = 0x8080808080808080
+	amps8  = ones8 * '&'
+)
+
+// plainWord reports whether none of the 8 bytes of x is '&' or below 0x20 (tab, line feed and carriage return
+// included), so that filterXMLChars may pass them without looking at each.
+func plainWord(x uint64) bool {
+	below := (x - ones8*0x20) &^ x & highs8 // some byte < 0x20
+	y := x ^ amps8
+	amp := (y - ones8) &^ y & highs8 // some byte == '&'
+	return below|amp == 0
+}
+
 // filterXMLChars appends src to dst with forbidden characters replaced, and returns how much of src it used:
 // unless final, a character reference cut at the end of src is left for the next call.
 func filterXMLChars(dst, src []byte, final bool) ([]byte, int) {
 	i := 0
 	for i < len(src) {
 		j := i
-		for j < len(src) && !special[src[j]] {
+		for j < len(src) {
+			if j+8 <= len(src) && plainWord(binary.LittleEndian.Uint64(src[j:])) {
+				j += 8
+				continue
+			}
+			if special[src[j]] {
+				break
+			}
 			j++
 		}
 		dst = append(dst, src[i:j]...)

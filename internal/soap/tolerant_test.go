@@ -86,3 +86,46 @@ func TestBadValueFailsItemAlone(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainWord(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			x := uint64(0)
+			for i := 7; i >= 0; i-- {
+				x = x<<8 | uint64(b[i])
+			}
+			if want := c >= 0x20 && c != '&'; plainWord(x) != want {
+				t.Fatalf("byte %#x at %d: plainWord = %v", c, pos, !want)
+			}
+		}
+	}
+	for n := 0; n < 200000; n++ { // words of any bytes against the byte-by-byte answer
+		x := uint64(n)*0x9E3779B97F4A7C15 ^ uint64(n)<<29
+		want := true
+		for i := 0; i < 8; i++ {
+			if c := byte(x >> (8 * i)); c < 0x20 || c == '&' {
+				want = false
+			}
+		}
+		if plainWord(x) != want {
+			t.Fatalf("%#x: plainWord = %v", x, !want)
+		}
+	}
+}
+
+// BenchmarkTolerantReader is the filter's own cost on the GetItem answer of BenchmarkDecodeGetItem100.
+func BenchmarkTolerantReader(b *testing.B) {
+	data := getItemResponse(100, 2048)
+	b.SetBytes(int64(len(data)))
+	buf := make([]byte, 32<<10)
+	for b.Loop() {
+		r := newTolerantReader(bytes.NewReader(data))
+		for {
+			if _, err := r.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}

@@ -67,7 +67,7 @@ func handleGetAttachment(r *request, body *node) error {
 		return faultf("ErrorSchemaValidation", "The request failed schema validation: AttachmentIds is required.")
 	}
 	shape := body.child("AttachmentShape")
-	mime := shape.textOf("IncludeMimeContent") == "true"
+	mime := xsTrue(shape.textOf("IncludeMimeContent"))
 	r.messages()
 	for _, n := range ids.kids() {
 		mb, it, a, ec := r.findAttachmentDeep(n.attr("Id"))

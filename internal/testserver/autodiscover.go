@@ -186,8 +186,8 @@ func (s *Server) serveAutodiscoverSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, status := s.getUserSettings(req)
 	s.record(info)
-	capture("adreq", "GetUserSettings", req.body)
-	capture("adresp", "GetUserSettings", resp)
+	s.capture("adreq", "GetUserSettings", req.body)
+	s.capture("adresp", "GetUserSettings", resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(resp)
@@ -369,13 +369,13 @@ func (s *Server) serveAutodiscoverPOX(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, status := s.poxAnswer(req, r.Method)
 	s.record(RequestInfo{Operation: "Autodiscover", AuthScheme: scheme, User: user.Username, Body: req.body})
-	capture("adreq", "Autodiscover", req.body)
+	s.capture("adreq", "Autodiscover", req.body)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "Service Unavailable", status)
 		return
 	}
-	capture("adresp", "Autodiscover", resp)
+	s.capture("adresp", "Autodiscover", resp)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(resp)

@@ -14,15 +14,29 @@ import (
 // CaptureEnv names the environment variable that, when set to a directory, makes every server write one
 // example of each distinct request shape it receives, and of each response shape it sends, to that directory
 // (req-<Operation>-<hash>.xml and resp-<Operation>-<hash>.xml). CI validates them against Microsoft's schema, so
-// every request the SDK sends in any test, and every answer of the fake server, is checked.
+// every request the SDK sends in any test, and every answer of the fake server, is checked. Requests sent to a
+// personality with an older schema (Exchange 2007 SP1, 2010 SP2) go to a subdirectory named after that schema
+// (exchange2007sp1/, exchange2010sp2/; see Personality.Schema), which CI validates against that version's schema.
 const CaptureEnv = "EWS_CAPTURE_DIR"
 
 var captured sync.Map // file name -> struct{}
 
-func capture(kind, op string, body []byte) {
+// capture records a request or response shape of this server (see CaptureEnv).
+func (s *Server) capture(kind, op string, body []byte) {
+	sub := ""
+	if s.personality != nil && kind == "req" {
+		sub = s.personality.Schema()
+	}
+	captureIn(sub, kind, op, body)
+}
+
+func captureIn(sub, kind, op string, body []byte) {
 	dir := os.Getenv(CaptureEnv)
 	if dir == "" || op == "" {
 		return
+	}
+	if sub != "" {
+		dir = filepath.Join(dir, sub)
 	}
 	n, err := parseXML(bytes.NewReader(body))
 	if err != nil {
@@ -31,7 +45,7 @@ func capture(kind, op string, body []byte) {
 	h := fnv.New64a()
 	shape(h, n)
 	name := fmt.Sprintf("%s-%s-%016x.xml", kind, op, h.Sum64())
-	if _, loaded := captured.LoadOrStore(name, struct{}{}); loaded {
+	if _, loaded := captured.LoadOrStore(filepath.Join(sub, name), struct{}{}); loaded {
 		return
 	}
 	_ = os.MkdirAll(dir, 0o755)

@@ -37,7 +37,7 @@ func handleDeleteItem(r *request, body *node) error {
 		if it.Kind() == "calendar" && deleteCalendarHook != nil {
 			deleteCalendarHook(r, mb, it, body.attr("SendMeetingCancellations"))
 		}
-		if it.Kind() == "message" && !it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+		if it.Kind() == "message" && !it.IsRead && !xsTrue(body.attr("SuppressReadReceipts")) {
 			r.sendReceipt(mb, it, false) // deleting unread mail tells a sender who asked that it was not read
 		}
 		switch dt {
@@ -81,7 +81,7 @@ func handleMoveCopy(r *request, body *node) error {
 		return faultf("ErrorSchemaValidation", "The request failed schema validation: ToFolderId and ItemIds are required.")
 	}
 	copyIt := r.op == "CopyItem"
-	returnIDs := body.textOf("ReturnNewItemIds") != "false"
+	returnIDs := !xsFalse(body.textOf("ReturnNewItemIds"))
 	r.messages()
 	tmb, tf, tec := r.resolveFolder(to.kids()[0])
 	for _, n := range ids.kids() {

@@ -256,9 +256,12 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, user *User,
 		_, _ = w.Write(htmlPage(f.status))
 	default: // an EWS error code
 		s.record(info)
-		resp := ewsFault(f.code, f.backOff)
-		capture("req", op, body)
-		capture("resp", op, resp)
+		resp := s.ewsFault(f.code, f.backOff)
+		if p := s.personality; p == nil || p.schema == nil {
+			// A personality with an older schema never judged this request: it is no evidence for that schema.
+			s.capture("req", op, body)
+		}
+		s.capture("resp", op, resp)
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write(resp)
@@ -337,15 +340,22 @@ func closeConn(w http.ResponseWriter, reset bool) {
 }
 
 // ewsFault is the SOAP fault Exchange answers with for an EWS error code, with BackOffMilliseconds when
-// backOff is set, byte for byte in Exchange's form.
-func ewsFault(code string, backOff time.Duration) []byte {
+// backOff is set, byte for byte in Exchange's form; Exchange 2013 and later personalities put ServerVersionInfo
+// in its header.
+func (s *Server) ewsFault(code string, backOff time.Duration) []byte {
 	text := faultTexts[code]
 	if text == "" {
 		text = "The request failed: " + code + "."
 	}
 	var w xw
 	w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
-	w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Body").open("s:Fault")
+	w.open("s:Envelope", "xmlns:s", nsSoap)
+	if s.faultsCarryVersion() {
+		w.open("s:Header")
+		s.writeVersionInfo(&w)
+		w.close()
+	}
+	w.open("s:Body").open("s:Fault")
 	w.open("faultcode", "xmlns:a", nsTypes).raw("a:" + code).close()
 	w.open("faultstring", "xml:lang", "en-US").raw(escape(text)).close()
 	w.open("detail")

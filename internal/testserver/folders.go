@@ -9,8 +9,45 @@ func init() {
 	register("FindFolder", handleFindFolder)
 }
 
-// writeFolder writes a t:Folder (or CalendarFolder/ContactsFolder) with the default shape's properties.
-func (r *request) writeFolder(mb *Mailbox, f *Folder) {
+// folderShape is a request's FolderShape: the base shape and the property paths it adds.
+type folderShape struct {
+	base  string
+	extra map[string]bool
+}
+
+func parseFolderShape(n *node) folderShape {
+	sh := folderShape{base: "Default", extra: map[string]bool{}}
+	if b := n.child("BaseShape"); b != nil {
+		sh.base = strings.TrimSpace(b.Text)
+	}
+	for _, p := range n.child("AdditionalProperties").all("FieldURI") {
+		sh.extra[p.attr("FieldURI")] = true
+	}
+	return sh
+}
+
+// has reports whether the shape returns a folder property. Microsoft documents the Default shape of a folder as
+// FolderId, DisplayName, TotalCount, ChildFolderCount and UnreadCount, with no FolderClass and no ParentFolderId
+// (real answers agree: ../shared/ews-schema/recorded/*GetFolderResponse.xml); AllProperties adds those two and
+// EffectiveRights; IdOnly is FolderId alone.
+func (sh folderShape) has(prop string) bool {
+	if sh.extra["folder:"+prop] {
+		return true
+	}
+	switch prop {
+	case "FolderId":
+		return true
+	case "DisplayName", "TotalCount", "ChildFolderCount", "UnreadCount":
+		return sh.base == "Default" || sh.base == "AllProperties"
+	case "ParentFolderId", "FolderClass", "EffectiveRights":
+		return sh.base == "AllProperties"
+	}
+	return false
+}
+
+// writeFolder writes a t:Folder (or CalendarFolder/ContactsFolder) with the properties of the request's shape,
+// in the schema's order.
+func (r *request) writeFolder(mb *Mailbox, f *Folder, sh folderShape) {
 	name := "t:Folder"
 	switch {
 	case strings.HasPrefix(f.FolderClass, "IPF.Appointment"):
@@ -22,12 +59,16 @@ func (r *request) writeFolder(mb *Mailbox, f *Folder) {
 	}
 	r.w.open(name)
 	r.w.empty("t:FolderId", "Id", f.ID, "ChangeKey", f.ChangeKey)
-	if f.ParentID != "" {
+	if f.ParentID != "" && sh.has("ParentFolderId") {
 		p := mb.folders[f.ParentID]
 		r.w.empty("t:ParentFolderId", "Id", p.ID, "ChangeKey", p.ChangeKey)
 	}
-	r.w.elemIf("t:FolderClass", f.FolderClass)
-	r.w.elem("t:DisplayName", f.DisplayName)
+	if sh.has("FolderClass") {
+		r.w.elemIf("t:FolderClass", f.FolderClass)
+	}
+	if sh.has("DisplayName") {
+		r.w.elem("t:DisplayName", f.DisplayName)
+	}
 	total, unread := 0, 0
 	for _, it := range mb.itemsInLocked(f.ID) {
 		total++
@@ -35,9 +76,20 @@ func (r *request) writeFolder(mb *Mailbox, f *Folder) {
 			unread++
 		}
 	}
-	r.w.elemInt("t:TotalCount", total)
-	r.w.elemInt("t:ChildFolderCount", len(mb.childFoldersLocked(f.ID)))
-	if name == "t:Folder" {
+	if sh.has("TotalCount") {
+		r.w.elemInt("t:TotalCount", total)
+	}
+	if sh.has("ChildFolderCount") {
+		r.w.elemInt("t:ChildFolderCount", len(mb.childFoldersLocked(f.ID)))
+	}
+	if sh.has("EffectiveRights") {
+		r.w.open("t:EffectiveRights")
+		for _, right := range []string{"CreateAssociated", "CreateContents", "CreateHierarchy", "Delete", "Modify", "Read"} {
+			r.w.elem("t:"+right, "true")
+		}
+		r.w.close()
+	}
+	if name == "t:Folder" && sh.has("UnreadCount") {
 		r.w.elemInt("t:UnreadCount", unread)
 	}
 	r.w.close()
@@ -57,7 +109,7 @@ func handleGetFolder(r *request, body *node) error {
 		}
 		r.success()
 		r.w.open("m:Folders")
-		r.writeFolder(mb, f)
+		r.writeFolder(mb, f, parseFolderShape(body.child("FolderShape")))
 		r.w.close().close()
 	}
 	return nil
@@ -69,6 +121,7 @@ func handleFindFolder(r *request, body *node) error {
 		return faultf("ErrorSchemaValidation", "The request failed schema validation: ParentFolderIds is required.")
 	}
 	deep := body.attr("Traversal") == "Deep"
+	sh := parseFolderShape(body.child("FolderShape"))
 	var restr *node
 	if rn := body.child("Restriction"); rn != nil && len(rn.Children) == 1 {
 		restr = rn.Children[0]
@@ -117,7 +170,7 @@ func handleFindFolder(r *request, body *node) error {
 			"IncludesLastItemInRange", boolStr(offset+len(found) >= total))
 		r.w.open("t:Folders")
 		for _, c := range found {
-			r.writeFolder(mb, c)
+			r.writeFolder(mb, c, sh)
 		}
 		r.w.close().close().close()
 	}

@@ -103,7 +103,7 @@ func (r *request) readItem(n *node) (it Item, present map[string]bool, err error
 		case "InReplyTo":
 			it.InReplyTo = text
 		case "ReminderIsSet":
-			it.ReminderIsSet = text == "true"
+			it.ReminderIsSet = xsTrue(text)
 		case "ReminderMinutesBeforeStart":
 			it.ReminderMinutes, _ = strconv.Atoi(text)
 		case "ExtendedProperty":
@@ -123,13 +123,13 @@ func (r *request) readItem(n *node) (it Item, present map[string]bool, err error
 		case "ReplyTo":
 			it.ReplyTo = readRecipients(c)
 		case "IsReadReceiptRequested":
-			it.IsReadReceiptRequested = text == "true"
+			it.IsReadReceiptRequested = xsTrue(text)
 		case "From":
 			it.From = readMailbox(c)
 		case "InternetMessageId":
 			it.InternetMessageID = text
 		case "IsRead":
-			it.IsRead = text == "true"
+			it.IsRead = xsTrue(text)
 		case "References":
 			it.References = text
 		case "Start", "End":
@@ -143,7 +143,7 @@ func (r *request) readItem(n *node) (it Item, present map[string]bool, err error
 				it.End = t
 			}
 		case "IsAllDayEvent":
-			it.IsAllDayEvent = text == "true"
+			it.IsAllDayEvent = xsTrue(text)
 		case "LegacyFreeBusyStatus":
 			it.LegacyFreeBusyStatus = text
 		case "Location":
@@ -270,7 +270,7 @@ func readRecurrence(n *node) (*Recurrence, error) {
 // readAttachment reads a t:FileAttachment or t:ItemAttachment of a request.
 func (r *request) readAttachment(n *node) (Attachment, error) {
 	a := Attachment{Name: n.textOf("Name"), ContentType: n.textOf("ContentType"), ContentID: n.textOf("ContentId"),
-		IsInline: n.textOf("IsInline") == "true"}
+		IsInline: xsTrue(n.textOf("IsInline"))}
 	switch n.Name.Local {
 	case "FileAttachment":
 		raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(n.textOf("Content")), ""))

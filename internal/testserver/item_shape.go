@@ -25,11 +25,19 @@ func parseShape(n *node) itemShape {
 	if b := n.textOf("BodyType"); b != "" {
 		s.bodyType = b
 	}
-	s.mime = n.textOf("IncludeMimeContent") == "true"
+	s.mime = xsTrue(n.textOf("IncludeMimeContent"))
 	for _, p := range n.child("AdditionalProperties").kids() {
 		uri := p.attr("FieldURI")
-		if p.Name.Local == "ExtendedFieldURI" {
+		switch p.Name.Local {
+		case "ExtendedFieldURI":
 			uri = "extended:" + p.attr("PropertyTag") + p.attr("PropertyName") + p.attr("PropertyId")
+		case "IndexedFieldURI":
+			// contacts:EmailAddress with FieldIndex EmailAddress1 asks for that entry of the EmailAddresses
+			// dictionary (DictionaryURIType); the server answers with the dictionary.
+			if d := indexedDictionary(uri); d != "" {
+				s.props[d] = true
+			}
+			uri += ":" + p.attr("FieldIndex")
 		}
 		s.props[uri] = true
 	}
@@ -100,4 +108,19 @@ func (s itemShape) wantsTransportHeaders() bool {
 		}
 	}
 	return false
+}
+
+// indexedDictionary returns the dictionary property an indexed property path selects an entry of.
+func indexedDictionary(uri string) string {
+	switch {
+	case uri == "contacts:EmailAddress":
+		return "contacts:EmailAddresses"
+	case uri == "contacts:PhoneNumber":
+		return "contacts:PhoneNumbers"
+	case uri == "contacts:ImAddress":
+		return "contacts:ImAddresses"
+	case strings.HasPrefix(uri, "contacts:PhysicalAddress:"):
+		return "contacts:PhysicalAddresses"
+	}
+	return ""
 }

@@ -105,6 +105,9 @@ func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 	name := elementName(it)
 	w := &r.w
 	has := func(uri string) bool { return s.has(kind, uri) }
+	// A poison item's control characters go out as the character references Exchange writes (see Item).
+	w.refs = it.ControlCharRefs
+	defer func() { w.refs = false }()
 	w.open(name)
 	if (s.mime || s.props["item:MimeContent"]) && (kind == "message" || len(it.MimeContent) > 0) {
 		w.open("t:MimeContent", "CharacterSet", "UTF-8").raw(base64.StdEncoding.EncodeToString(mimeOf(it))).close()
@@ -130,7 +133,7 @@ func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 		} else if s.bodyType == "HTML" && bt == "Text" {
 			bt, text = "HTML", "<html><body>"+escape(text)+"</body></html>"
 		}
-		w.open("t:Body", "BodyType", bt, "IsTruncated", "false").raw(escape(text)).close()
+		w.open("t:Body", "BodyType", bt, "IsTruncated", "false").raw(w.esc(text)).close()
 	}
 	if has("item:Attachments") && len(it.Attachments) > 0 {
 		w.open("t:Attachments")
@@ -172,7 +175,7 @@ func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 		if len(hs) > 0 {
 			w.open("t:InternetMessageHeaders")
 			for _, h := range hs {
-				w.open("t:InternetMessageHeader", "HeaderName", h.Name).raw(escape(h.Value)).close()
+				w.open("t:InternetMessageHeader", "HeaderName", h.Name).raw(w.esc(h.Value)).close()
 			}
 			w.close()
 		}
@@ -231,7 +234,7 @@ func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 		if it.BodyType == "HTML" {
 			text = htmlToText(text)
 		}
-		w.open("t:TextBody", "BodyType", "Text", "IsTruncated", "false").raw(escape(text)).close()
+		w.open("t:TextBody", "BodyType", "Text", "IsTruncated", "false").raw(w.esc(text)).close()
 	}
 	switch kind {
 	case "message":

@@ -126,6 +126,12 @@ type Item struct {
 	// Extra holds fields that no typed field covers, by FieldURI, for later operations.
 	Extra map[string]string
 
+	// ControlCharRefs makes the server write the item's control characters (U+0000 to U+001F other than tab,
+	// line feed and carriage return, in any text field) as the character references real Exchange writes when
+	// it copies a message's raw headers into the XML (&#x0;, &#x1;, &#xB;), which XML 1.0 forbids; without it
+	// the server writes U+FFFD. Mailbox.AddPoison sets it.
+	ControlCharRefs bool
+
 	version int
 	// sync bookkeeping (notifyLocked): a hash of the content other than the read flag, a counter bumped when it
 	// changes, and the sequence number of the item's last change.

@@ -129,6 +129,9 @@ func parseWatermark(mb *Mailbox, w string) (int, bool) {
 // streamingSupported reports whether the server (by its version) and the request (by RequestServerVersion)
 // allow streaming notifications: Exchange 2010 SP1 and later.
 func (r *request) streamingSupported() bool {
+	if p := r.srv.personality; p != nil && p.schema != nil && !p.schema.elements["StreamingSubscriptionRequest"] {
+		return false
+	}
 	v := r.srv.version
 	if v.MajorVersion < 14 || v.MajorVersion == 14 && v.MinorVersion < 1 {
 		return false
@@ -178,7 +181,7 @@ func handleSubscribe(r *request, body *node) error {
 		}
 	}
 	r.messages()
-	all := req.attr("SubscribeToAllFolders") == "true"
+	all := xsTrue(req.attr("SubscribeToAllFolders"))
 	fnodes := req.child("FolderIds").kids()
 	if !all && len(fnodes) == 0 {
 		r.failure("ErrorInvalidSubscriptionRequest", "The subscription request must name folders or set SubscribeToAllFolders.", "")
@@ -383,12 +386,8 @@ func (s *Server) streamEnvelope(first bool, msg func(w *xw)) []byte {
 	if first {
 		w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
 	}
-	v := s.version
 	w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Header")
-	w.empty("h:ServerVersionInfo", "MajorVersion", itoa(v.MajorVersion), "MinorVersion", itoa(v.MinorVersion),
-		"MajorBuildNumber", itoa(v.MajorBuildNumber), "MinorBuildNumber", itoa(v.MinorBuildNumber),
-		"Version", v.Version, "xmlns:h", nsTypes, "xmlns", nsTypes,
-		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+	s.writeVersionInfo(&w)
 	w.close().open("s:Body", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
 	w.open("m:GetStreamingEventsResponse", "xmlns:m", nsMessages, "xmlns:t", nsTypes).open("m:ResponseMessages")
 	msg(&w)
@@ -452,7 +451,7 @@ func (s *Server) serveStream(w http.ResponseWriter, hr *http.Request, st *stream
 	write := func(msg func(w *xw)) bool {
 		env := s.streamEnvelope(first, msg)
 		first = false
-		capture("resp", "GetStreamingEvents", env)
+		s.capture("resp", "GetStreamingEvents", env)
 		if _, err := w.Write(env); err != nil {
 			return false
 		}

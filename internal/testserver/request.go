@@ -20,6 +20,9 @@ type request struct {
 	w       xw
 	// rejected is set when the request was answered with a schema-validation or invalid-request fault.
 	rejected bool
+	// accepted is set once the request passed the version and schema checks: from then on, a release that
+	// writes ServerVersionInfo on faults (Exchange 2013 and later) does so.
+	accepted bool
 	// stream, set by GetStreamingEvents, makes the server answer with a stream of envelopes instead.
 	stream *stream
 }
@@ -75,10 +78,17 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	if v := hdr.child("RequestServerVersion"); v != nil {
 		r.version = v.attr("Version")
 		info.Version = r.version
-		if !validVersions[r.version] {
+		if !validVersions[r.version] && s.personality == nil {
 			return r.fault(faultf("ErrorInvalidServerVersion", "The specified server version is invalid."))
 		}
 	}
+	if f := r.checkPersonality(env); f != nil {
+		return r.fault(f)
+	}
+	if f := checkTextOnly(r.raw, op); f != nil {
+		return r.fault(f)
+	}
+	r.accepted = true
 	if tz := hdr.path("TimeZoneContext", "TimeZoneDefinition"); tz != nil {
 		r.tz = tz.attr("Id")
 		info.TimeZone = r.tz
@@ -113,11 +123,7 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	r.w.buf = *bytes.NewBuffer(getRespBuf())
 	r.w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
 	r.w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Header")
-	v := s.version
-	r.w.empty("h:ServerVersionInfo", "MajorVersion", itoa(v.MajorVersion), "MinorVersion", itoa(v.MinorVersion),
-		"MajorBuildNumber", itoa(v.MajorBuildNumber), "MinorBuildNumber", itoa(v.MinorBuildNumber),
-		"Version", v.Version, "xmlns:h", nsTypes, "xmlns", nsTypes,
-		"xmlns:xsd", "http://www.w3.org/2001/XMLSchema", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+	s.writeVersionInfo(&r.w)
 	r.w.close().open("s:Body", "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance", "xmlns:xsd", "http://www.w3.org/2001/XMLSchema")
 	if !wholeResponse[op.Name.Local] {
 		r.w.open("m:"+op.Name.Local+"Response", "xmlns:m", nsMessages, "xmlns:t", nsTypes)
@@ -147,18 +153,34 @@ func itoa(i int) string { return fmt.Sprint(i) }
 
 // fault answers with a SOAP fault in the form Exchange uses.
 func (r *request) fault(f *soapFault) ([]byte, int) {
-	if f.code == "ErrorSchemaValidation" || f.code == "ErrorInvalidRequest" {
+	switch f.code {
+	case "ErrorSchemaValidation", "ErrorInvalidRequest", "ErrorInvalidServerVersion", "ErrorIncorrectSchemaVersion":
 		r.rejected = true
 	}
 	var w xw
 	w.raw(`<?xml version="1.0" encoding="utf-8"?>`)
-	w.open("s:Envelope", "xmlns:s", nsSoap).open("s:Body").open("s:Fault")
+	w.open("s:Envelope", "xmlns:s", nsSoap)
+	if r.accepted && !r.rejected && r.srv.faultsCarryVersion() {
+		w.open("s:Header")
+		r.srv.writeVersionInfo(&w)
+		w.close()
+	}
+	w.open("s:Body").open("s:Fault")
 	w.open("faultcode", "xmlns:a", nsTypes).raw("a:" + f.code).close()
-	w.open("faultstring", "xml:lang", "en-US").raw(escape(f.message)).close()
+	faultstring, message := f.message, f.message
+	if f.violation != "" {
+		// Exchange's schema faults: the violation in faultstring, a fixed Message, the detail in MessageXml.
+		faultstring, message = "The request failed schema validation: "+f.violation, "The request failed schema validation."
+	}
+	w.open("faultstring", "xml:lang", "en-US").raw(escape(faultstring)).close()
 	w.open("detail")
 	w.open("e:ResponseCode", "xmlns:e", nsErrors).raw(f.code).close()
-	w.open("e:Message", "xmlns:e", nsErrors).raw(escape(f.message)).close()
-	if len(f.details) > 0 {
+	w.open("e:Message", "xmlns:e", nsErrors).raw(escape(message)).close()
+	if f.violation != "" {
+		w.open("t:MessageXml", "xmlns:t", nsTypes)
+		w.elem("t:LineNumber", itoa(f.line)).elem("t:LinePosition", itoa(f.pos)).elem("t:Violation", f.violation)
+		w.close()
+	} else if len(f.details) > 0 {
 		w.open("t:MessageXml", "xmlns:t", nsTypes)
 		keys := make([]string, 0, len(f.details))
 		for k := range f.details {
@@ -312,4 +334,28 @@ func (r *request) run(h handler, op *node) (err error) {
 		}
 	}()
 	return h(r, op)
+}
+
+// textOnly are elements whose content model is text only: an element inside one (HTML sent unescaped, as
+// ews-javascript-api does unless its caller escapes it) fails schema validation on Exchange.
+var textOnly = map[string]bool{"Body": true, "Subject": true, "TextBody": true}
+
+// checkTextOnly refuses a request with an element inside a text-only element, with Exchange's violation.
+func checkTextOnly(raw []byte, n *node) *soapFault {
+	if n.Name.Space == nsTypes && textOnly[n.Name.Local] && len(n.Children) > 0 {
+		c := n.Children[0]
+		line, pos := linePos(raw, "<"+c.Name.Local)
+		if line == 0 {
+			line, pos = linePos(raw, ":"+c.Name.Local)
+		}
+		return &soapFault{code: "ErrorSchemaValidation", line: line, pos: pos,
+			violation: "The element '" + nsTypes + ":" + n.Name.Local + "' cannot contain child element '" + c.Name.Local +
+				"' because the parent element's content model is text only."}
+	}
+	for _, c := range n.Children {
+		if f := checkTextOnly(raw, c); f != nil {
+			return f
+		}
+	}
+	return nil
 }

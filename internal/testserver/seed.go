@@ -17,6 +17,8 @@ type SeedOptions struct {
 	// Now is the time the mailbox is seeded at: messages were received before it, events are around it. The zero
 	// value means the server's clock.
 	Now time.Time
+	// Poison adds one unread poison message of each kind (see Poison) to the Inbox, received at Now.
+	Poison bool
 }
 
 // SeedSummary counts what Seed stored.
@@ -50,6 +52,13 @@ func (mb *Mailbox) Seed(o SeedOptions) (SeedSummary, error) {
 		mb.AddItem(folder, it)
 		sum.Messages++
 		if !it.IsRead {
+			sum.Unread++
+		}
+	}
+	if o.Poison {
+		for _, p := range Poisons() {
+			mb.AddPoison("inbox", p, Item{To: []Address{owner}, DateTimeReceived: now})
+			sum.Messages++
 			sum.Unread++
 		}
 	}

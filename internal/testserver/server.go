@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,9 +48,6 @@ type ServerVersion struct {
 	MajorVersion, MinorVersion, MajorBuildNumber, MinorBuildNumber int
 	Version                                                        string
 }
-
-// Exchange2019 is the default version: Exchange 2019 CU12.
-var Exchange2019 = ServerVersion{15, 2, 1118, 7, "V2017_07_11"}
 
 // Option configures a Server.
 type Option func(*Server)
@@ -90,7 +88,9 @@ func WithAppToken(token string) Option {
 }
 
 // WithVersion sets the ServerVersionInfo the server reports.
-func WithVersion(v ServerVersion) Option { return func(s *Server) { s.version = v } }
+func WithVersion(v ServerVersion) Option {
+	return func(s *Server) { s.version, s.versionSet = v, true }
+}
 
 // WithGzip makes the server compress its EWS responses with gzip for clients whose Accept-Encoding allows it,
 // as IIS does with dynamic compression turned on.
@@ -120,14 +120,20 @@ type Server struct {
 	delegates map[string]map[string]bool // owner address -> delegate address -> granted
 	dlists    map[string]*distList       // lower-case address -> public distribution list (resolve_names.go)
 	version   ServerVersion
-	clock     func() time.Time
-	requests  []RequestInfo
-	hooks     []Hook
-	listener  net.Listener
-	notify    notifyState
-	faults    []Fault // see faults.go
-	inFlight  int
-	delaying  int // requests held by a Delay fault
+	// personality, if set, makes the server behave as one release of Exchange (personality.go).
+	personality *Personality
+	// stateEndpoint serves StatePath (state.go).
+	stateEndpoint bool
+	// versionSet records WithVersion: such a server keeps its version whatever PersonalityEnv says.
+	versionSet bool
+	clock      func() time.Time
+	requests   []RequestInfo
+	hooks      []Hook
+	listener   net.Listener
+	notify     notifyState
+	faults     []Fault // see faults.go
+	inFlight   int
+	delaying   int // requests held by a Delay fault
 	// maxInFlight is the most authenticated EWS requests in progress at once.
 	maxInFlight int
 	// cachedXML is the size of the item XML the server caches (item_cache.go).
@@ -182,7 +188,7 @@ func NewServer(opts ...Option) *Server {
 		tokens:    map[string]string{},
 		mailboxes: map[string]*Mailbox{},
 		delegates: map[string]map[string]bool{},
-		version:   Exchange2019,
+		version:   Exchange2019.version,
 		clock:     time.Now,
 		schemes:   []string{"NTLM", "Basic"},
 	}
@@ -192,6 +198,13 @@ func NewServer(opts ...Option) *Server {
 	}
 	if len(s.users) == 0 {
 		s.addUser(User{Username: DefaultDomain + `\` + DefaultUser, Password: DefaultPassword, Email: DefaultEmail})
+	}
+	if name := os.Getenv(PersonalityEnv); name != "" && s.personality == nil && !s.versionSet {
+		p, ok := PersonalityNamed(name)
+		if !ok {
+			panic("testserver: " + PersonalityEnv + "=" + name + " names no personality")
+		}
+		WithPersonality(p)(s)
 	}
 	s.HTTP = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	if s.listener != nil {
@@ -433,12 +446,12 @@ func (s *Server) answerTo(user *User, scheme string, body []byte, fault string, 
 	s.record(info)
 	// A request the server rejected as malformed is a test's deliberate bad input, not a shape the SDK sends.
 	if !info.rejected {
-		capture("req", info.Operation, body)
+		s.capture("req", info.Operation, body)
 	}
 	if req.stream != nil && status == http.StatusOK {
 		return nil, status, req.stream
 	}
-	capture("resp", info.Operation, resp)
+	s.capture("resp", info.Operation, resp)
 	return resp, status, nil
 }
 
@@ -465,6 +478,10 @@ type soapFault struct {
 	code    string // EWS ResponseCode, e.g. ErrorSchemaValidation
 	message string
 	details map[string]string
+	// violation, line and pos make a schema-validation fault in Exchange's form (MessageXml with LineNumber,
+	// LinePosition and Violation).
+	violation string
+	line, pos int
 }
 
 func (f *soapFault) Error() string { return f.code + ": " + f.message }

@@ -65,7 +65,7 @@ func handleUpdateItem(r *request, body *node) error {
 		wasRead := it.IsRead
 		*it = updated
 		mb.touchLocked(it)
-		if it.Kind() == "message" && !wasRead && it.IsRead && body.attr("SuppressReadReceipts") != "true" {
+		if it.Kind() == "message" && !wasRead && it.IsRead && !xsTrue(body.attr("SuppressReadReceipts")) {
 			r.sendReceipt(mb, it, true)
 		}
 		if it.Kind() == "message" && it.IsDraft && (disposition == "SendOnly" || disposition == "SendAndSaveCopy") {

@@ -132,3 +132,15 @@ func (n *node) kids() []*node {
 }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+// xsTrue reports whether s is a true xs:boolean: "true" or "1" (schema validation collapses the whitespace).
+func xsTrue(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "true" || s == "1"
+}
+
+// xsFalse reports whether s is a false xs:boolean: "false" or "0".
+func xsFalse(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "false" || s == "0"
+}

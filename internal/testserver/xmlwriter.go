@@ -3,6 +3,7 @@ package testserver
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -11,6 +12,16 @@ import (
 type xw struct {
 	buf   bytes.Buffer
 	stack []string
+	// refs writes control characters as character references (&#x1;), as Exchange does for text copied from a
+	// message, instead of U+FFFD.
+	refs bool
+}
+
+// esc returns s escaped as w.text escapes it.
+func (w *xw) esc(s string) string {
+	t := xw{refs: w.refs}
+	t.text(s)
+	return t.buf.String()
 }
 
 // open writes a start tag. attrs are name, value pairs; a pair whose value is empty is omitted.
@@ -109,6 +120,8 @@ func (w *xw) text(s string) {
 			esc = "&#xA;"
 		case c == '\r':
 			esc = "&#xD;"
+		case c < 0x20 && w.refs:
+			esc = "&#x" + strings.ToUpper(strconv.FormatUint(uint64(c), 16)) + ";"
 		case c < 0x20:
 			esc = "\uFFFD"
 		case c >= utf8.RuneSelf:
