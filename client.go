@@ -125,7 +125,7 @@ type Config struct {
 	// MaxConcurrency bounds the requests in flight at once over all services and iterators; 0 means 8. The
 	// client lowers it for a while when the server says the account has too many connections.
 	MaxConcurrency int
-	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
+	// UserAgent is sent with each request; it defaults to "ewsgo/0.1".
 	UserAgent string
 
 	// Autodiscover, when true, finds the EWS URL of EmailAddress with Exchange Autodiscover on the first operation
@@ -196,8 +196,8 @@ func (v ServerVersion) String() string {
 	return fmt.Sprintf("%d.%d.%d.%d", v.Major, v.Minor, v.Build, v.Revision)
 }
 
-// DefaultUserAgent is sent when Config.UserAgent is empty.
-const DefaultUserAgent = "ewsgo/0.1"
+// defaultUserAgent is sent when Config.UserAgent is empty.
+const defaultUserAgent = "ewsgo/0.1"
 
 // New checks cfg and returns a client. It makes no request; the first operation connects.
 func New(cfg Config) (*Client, error) {
@@ -283,7 +283,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("ews: Config.MaxConcurrency is negative")
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 	retry, err := cfg.Retry.resolve()
 	if err != nil {
