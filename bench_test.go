@@ -190,7 +190,7 @@ func floorReplay(b *testing.B, s *benchmail.Server) func() error {
 	if len(reqs) < 200 { // more when a request was retried
 		b.Fatalf("%d requests recorded, want 200", len(reqs))
 	}
-	wire := &soap.Client{URL: s.URL, HTTP: hc, UserAgent: DefaultUserAgent}
+	wire := &soap.Client{URL: s.URL, HTTP: hc, UserAgent: defaultUserAgent}
 	return func() error {
 		var (
 			next  = make(chan []byte)

@@ -3,7 +3,6 @@ package ews
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -122,19 +121,6 @@ func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCre
 	return c.createWithID(ctx, req)
 }
 
-// createWithID creates the one item of req and returns its id.
-func (c *Client) createWithID(ctx context.Context, req *soap.CreateItem) (string, error) {
-	resp, err := doOne(ctx, c, req)
-	if err != nil {
-		return "", err
-	}
-	m := &resp.ResponseMessages[0]
-	if len(m.Items.Items) != 1 || m.Items.Items[0].ItemID == nil {
-		return "", &OpError{Op: "CreateItem", Err: fmt.Errorf("%w: no item id", ErrMalformedResponse)}
-	}
-	return m.Items.Items[0].ItemID.ID, nil
-}
-
 // newCalendarItem checks ev and builds its request item.
 func (s *CalendarService) newCalendarItem(ev *NewEvent) (*soap.CalendarItem, error) {
 	c := s.c
@@ -243,21 +229,6 @@ func wireBody(owner, text, html string) (*soap.Body, error) {
 		return &soap.Body{BodyType: "Text", Text: text}, nil
 	}
 	return nil, nil
-}
-
-// parseAddress reads "bob@example.com" or "Bob <bob@example.com>".
-func parseAddress(field, s string) (soap.Mailbox, error) {
-	if err := checkText(field, s); err != nil {
-		return soap.Mailbox{}, err
-	}
-	a, err := mail.ParseAddress(strings.TrimSpace(s))
-	if err != nil {
-		return soap.Mailbox{}, phraseErr(field, "%q is not an email address", s)
-	}
-	if err := checkAddressText(field, a); err != nil {
-		return soap.Mailbox{}, err
-	}
-	return soap.Mailbox{Name: a.Name, EmailAddress: a.Address}, nil
 }
 
 // wireAttendees builds an attendee list; nil for none.

@@ -43,7 +43,8 @@ type AuthMethod string
 const (
 	// AuthAuto uses the strongest scheme the server offers: Kerberos when the server offers Negotiate and a
 	// Kerberos configuration exists for the user (krb5.conf knows the user's realm, or there is no password and a
-	// credential cache), else NTLM, else Basic (Basic only over https).
+	// credential cache), else NTLM, else Basic (Basic only over https with the certificate verified: never when
+	// InsecureSkipVerify is set).
 	AuthAuto AuthMethod = soap.AuthAuto
 	// AuthNTLM uses NTLM (NTLMv2), the usual choice for Exchange on premises.
 	AuthNTLM AuthMethod = soap.AuthNTLM
@@ -124,7 +125,7 @@ type Config struct {
 	// MaxConcurrency bounds the requests in flight at once over all services and iterators; 0 means 8. The
 	// client lowers it for a while when the server says the account has too many connections.
 	MaxConcurrency int
-	// UserAgent is sent with each request; it defaults to "ewsgo/<version>".
+	// UserAgent is sent with each request; it defaults to "ewsgo/0.1".
 	UserAgent string
 
 	// Autodiscover, when true, finds the EWS URL of EmailAddress with Exchange Autodiscover on the first operation
@@ -179,6 +180,8 @@ type shared struct {
 	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
 	warned     sync.Once
 	disc       discoverState // autodiscover's result (autodiscover.go)
+	// secrets are the password, the Basic credentials and the tokens in use: no error text shows them.
+	secrets *secrets
 }
 
 // ServerVersion describes the server, from its ServerVersionInfo header.
@@ -193,8 +196,8 @@ func (v ServerVersion) String() string {
 	return fmt.Sprintf("%d.%d.%d.%d", v.Major, v.Minor, v.Build, v.Revision)
 }
 
-// DefaultUserAgent is sent when Config.UserAgent is empty.
-const DefaultUserAgent = "ewsgo/0.1"
+// defaultUserAgent is sent when Config.UserAgent is empty.
+const defaultUserAgent = "ewsgo/0.1"
 
 // New checks cfg and returns a client. It makes no request; the first operation connects.
 func New(cfg Config) (*Client, error) {
@@ -280,15 +283,14 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("ews: Config.MaxConcurrency is negative")
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 	retry, err := cfg.Retry.resolve()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Logger != nil {
-		cfg.Logger, cfg.TokenSource = redactLogger(cfg)
-	}
+	sec := clientSecrets(cfg)
+	cfg.Logger, cfg.TokenSource = redactLogger(cfg, sec)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		if cfg.InsecureSkipVerify && cfg.Logger != nil {
@@ -319,9 +321,14 @@ func New(cfg Config) (*Client, error) {
 			limit:    newLimiter(cfg.MaxConcurrency),
 			retry:    retry,
 			folders:  map[string]soap.FolderRef{},
+			secrets:  sec,
 		},
 	}
-	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Logger: cfg.Logger,
+	maxResp := cfg.MaxResponseBytes
+	if maxResp <= 0 {
+		maxResp = soap.DefaultMaxResponseBytes
+	}
+	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Budget: soap.NewBudget(maxResp / 2), Logger: cfg.Logger,
 		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer)}
 	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
 		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account

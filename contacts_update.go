@@ -157,3 +157,13 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 	}
 	return u, nil
 }
+
+// Delete deletes contacts, in batches, the way opts.How says. Contacts that fail are reported in a
+// *BatchError; the others are deleted.
+func (s *ContactsService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+	how, err := opts.How.check()
+	if err != nil {
+		return err
+	}
+	return s.c.deleteByID(ctx, ids, &soap.DeleteItem{DeleteType: how})
+}

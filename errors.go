@@ -2,6 +2,7 @@ package ews
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -169,6 +170,10 @@ func (c *Client) convertError(err error) error {
 	if err == nil {
 		return nil // before the targets of errors.As, which escape: every successful item of a batch comes here
 	}
+	return c.scrubError(c.convertWireError(err))
+}
+
+func (c *Client) convertWireError(err error) error {
 	var re *soap.ResponseError
 	var f *soap.Fault
 	var he *soap.HTTPError
@@ -197,6 +202,111 @@ func (c *Client) convertError(err error) error {
 		return rq.Err
 	}
 	return err
+}
+
+// ErrNotAttempted is matched (errors.Is) by the ItemError of an item whose request was never sent because an
+// earlier request of the same call failed as a whole (a transport error, a cancelled context).
+var ErrNotAttempted = errors.New("ews: not attempted: an earlier request of the batch failed")
+
+// ItemError is the failure of one item of a batched operation.
+type ItemError struct {
+	// Ref is the message reference as the caller gave it: an ItemId or an Internet Message-ID.
+	Ref string
+	// ID is the ItemId the failure is about; empty when Ref could not be resolved to an item.
+	ID string
+	// Err is the cause: an *Error from the server (errors.Is(err, ErrItemNotFound)), ErrNotAttempted, or the
+	// transport error of the item's request.
+	Err error
+}
+
+// Error implements error.
+func (e *ItemError) Error() string {
+	s := strconv.Quote(e.Ref)
+	if e.ID != "" && e.ID != e.Ref {
+		s += " (item " + strconv.Quote(e.ID) + ")"
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// BatchError reports the items of a batched operation that failed; the other items succeeded. errors.Is and
+// errors.As look into every item's error, so errors.Is(err, ErrItemNotFound) tells that at least one item was
+// not found.
+type BatchError struct {
+	// Total is the number of items the call was asked to act on.
+	Total int
+	// Failed lists the failed items, in the order the caller gave them.
+	Failed []*ItemError
+}
+
+// Error implements error.
+func (e *BatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ews: %d of %d items failed", len(e.Failed), e.Total)
+	for i, f := range e.Failed {
+		if i == 3 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Failed)-3)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(f.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the items' errors.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, len(e.Failed))
+	for i, f := range e.Failed {
+		out[i] = f
+	}
+	return out
+}
+
+// ErrInvalidInput is matched (errors.Is) by every *InputError: bad input found before any request was sent.
+var ErrInvalidInput = errors.New("ews: invalid input")
+
+// InputError reports an argument or option that cannot be used, found before any request was sent (so nothing
+// was changed on the server). Every service reports bad input with it; errors.Is(err, ErrInvalidInput) matches
+// it, and errors about a FolderRef also match ErrInvalidFolder.
+type InputError struct {
+	// Field names the bad argument or option, e.g. "Draft.To" or "ids[2]".
+	Field string
+	// Problem says what is wrong with it.
+	Problem string
+
+	phrase bool  // Problem continues Field as one phrase ("NewEvent.Start is zero") rather than after a colon
+	kind   error // a further sentinel that Is matches, such as ErrInvalidFolder
+}
+
+// Error implements error.
+func (e *InputError) Error() string {
+	if e.phrase {
+		return "ews: " + e.Field + " " + e.Problem
+	}
+	return "ews: " + e.Field + ": " + e.Problem
+}
+
+// Is matches ErrInvalidInput, and ErrInvalidFolder for errors about a folder reference.
+func (e *InputError) Is(target error) bool {
+	return target == ErrInvalidInput || e.kind != nil && target == e.kind
+}
+
+// inputErr returns an *InputError that reads "ews: <field>: <problem>".
+func inputErr(field, format string, args ...any) *InputError {
+	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// phraseErr returns an *InputError that reads "ews: <field> <problem>", e.g. "ews: NewEvent.Start is zero".
+func phraseErr(field, format string, args ...any) *InputError {
+	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...), phrase: true}
+}
+
+// folderErr returns an *InputError about a folder reference, which also matches ErrInvalidFolder.
+func folderErr(field, format string, args ...any) *InputError {
+	return &InputError{Field: field, Problem: fmt.Sprintf(format, args...), kind: ErrInvalidFolder}
 }
 
 // innerError returns the code and message an error stands for. Exchange wraps some errors, throttling among them,

@@ -2,12 +2,10 @@ package ews
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"html"
 	"log/slog"
-	"strings"
-	"sync"
+
+	"github.com/ewsgo/ews/internal/redact"
 
 	"golang.org/x/oauth2"
 )
@@ -17,62 +15,30 @@ import (
 // Basic credentials made of it and every OAuth2 token the client has used by "[REDACTED]", wherever they appear
 // (an error text, a logged body).
 
-// redacted replaces a secret in log records.
-const redacted = "[REDACTED]"
+// secrets is the set of strings the log and the errors must not show (in any of the forms of redact.Forms).
+type secrets struct{ set redact.Set }
 
-// minSecret is the shortest secret redacted: replacing one or two characters everywhere would garble the log
-// without protecting anything.
-const minSecret = 4
+func (s *secrets) add(v string)          { s.set.Add(v) }
+func (s *secrets) scrub(v string) string { return s.set.Scrub(v) }
 
-// maxSecrets bounds the secrets remembered; the oldest tokens are forgotten first.
-const maxSecrets = 32
-
-// secrets is the set of strings the log must not show.
-type secrets struct {
-	mu   sync.RWMutex
-	list []string
-}
-
-func (s *secrets) add(v string) {
-	if len(v) < minSecret {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, x := range s.list {
-		if x == v {
-			return
-		}
-	}
-	s.list = append(s.list, v)
-	if len(s.list) > maxSecrets {
-		s.list = s.list[len(s.list)-maxSecrets:]
-	}
-}
-
-func (s *secrets) scrub(v string) string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, x := range s.list {
-		if strings.Contains(v, x) {
-			v = strings.ReplaceAll(v, x, redacted)
-		}
-	}
-	return v
-}
-
-// redactLogger returns cfg.Logger wrapped so that it never shows cfg's credentials, and cfg.TokenSource wrapped
-// so that the tokens it hands out are redacted too.
-func redactLogger(cfg Config) (*slog.Logger, oauth2.TokenSource) {
+// clientSecrets returns the secrets of cfg: the password and the Basic credentials made of it.
+func clientSecrets(cfg Config) *secrets {
 	s := &secrets{}
 	if cfg.Password != "" {
-		s.add(cfg.Password)
-		s.add(html.EscapeString(cfg.Password))
-		s.add(base64.StdEncoding.EncodeToString([]byte(cfg.Username + ":" + cfg.Password)))
+		s.set.AddBasic(cfg.Username, cfg.Password)
 	}
+	return s
+}
+
+// redactLogger returns cfg.Logger wrapped so that it never shows the secrets s, and cfg.TokenSource wrapped
+// so that the tokens it hands out are added to s.
+func redactLogger(cfg Config, s *secrets) (*slog.Logger, oauth2.TokenSource) {
 	ts := cfg.TokenSource
 	if ts != nil {
 		ts = &seenTokens{src: ts, s: s}
+	}
+	if cfg.Logger == nil {
+		return nil, ts
 	}
 	return slog.New(&redactHandler{next: cfg.Logger.Handler(), s: s}), ts
 }

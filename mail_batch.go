@@ -2,6 +2,7 @@ package ews
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -100,4 +101,38 @@ func eachBatch(ctx context.Context, c *Client, o BatchOptions, targets []target,
 		}
 	}
 	wg.Wait()
+}
+
+// batchResult collects the per-item failures of one call; it is safe for concurrent use.
+type batchResult struct {
+	mu     sync.Mutex
+	total  int
+	failed []posErr
+}
+
+type posErr struct {
+	pos int
+	err *ItemError
+}
+
+// fail records the failure of the item at position pos of the caller's arguments.
+func (r *batchResult) fail(pos int, ref, id string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failed = append(r.failed, posErr{pos, &ItemError{Ref: ref, ID: id, Err: err}})
+}
+
+// err returns nil or a *BatchError with the failures in argument order.
+func (r *batchResult) err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.failed) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(r.failed, func(a, b posErr) int { return a.pos - b.pos })
+	out := &BatchError{Total: r.total}
+	for _, f := range r.failed {
+		out.Failed = append(out.Failed, f.err)
+	}
+	return out
 }

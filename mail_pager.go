@@ -269,6 +269,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 	held := true // the credit for the next batch is taken
 	pending := startPage(cur.first())
 	removed = 0
+	guard := &progressGuard{what: "FindItem"} // the same page forever
 	for {
 		var pr pageResult
 		select {
@@ -295,6 +296,9 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			}
 		}
 		p.finds.put(pr.resp) // the ids are taken
+		if err := guard.step(ctx, len(fresh) > 0 || last); err != nil {
+			return deliver(fetched{err: err})
+		}
 		var spec *pageReq
 		if speculate {
 			if offset, size, ok := cur.guess(pagingOffset, len(fresh), last, count); ok {

@@ -17,6 +17,10 @@ import (
 // mail folder of the mailbox, and may name several items (copies in several folders): the operation then acts on
 // all of them.
 
+// MaxRefLength bounds a message reference: ItemIds are a few hundred bytes, Message-IDs at most 998 (RFC 5322
+// line length); anything longer is refused before any request.
+const MaxRefLength = 4096
+
 type refKind uint8
 
 const (
@@ -29,6 +33,9 @@ func parseRef(field, s string) (refKind, string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, "", inputErr(field, "is empty; want an ItemId or an Internet Message-ID such as <abc@example.com>")
+	}
+	if len(t) > MaxRefLength {
+		return 0, "", inputErr(field, "is %d bytes long; an ItemId or Internet Message-ID has at most %d", len(t), MaxRefLength)
 	}
 	if strings.Contains(t, "@") || strings.HasPrefix(t, "<") {
 		mid, err := normalizeMessageID(field, t)

@@ -40,7 +40,7 @@ func checkWaits(t *testing.T, clk *fakeClock, backOff time.Duration, busy int) {
 		switch {
 		case d == backOff:
 			n++
-		case d < DefaultBaseDelay/2 || d > DefaultMaxDelay:
+		case d < defaultBaseDelay/2 || d > defaultMaxDelay:
 			t.Errorf("wait %v is neither the server's back-off %v nor an exponential one", d, backOff)
 		}
 	}

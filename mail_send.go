@@ -178,11 +178,13 @@ func (s *MailService) buildMessage(d Draft) (*soap.Message, []any, error) {
 		msg.InternetMessageID = s.newMessageID()
 	}
 	var atts []any
+	budget := int64(MaxAttachmentsSize)
 	for i, a := range d.Attachments {
-		fa, err := fileAttachment(fmt.Sprintf("Draft.Attachments[%d]", i), a)
+		fa, n, err := fileAttachment(fmt.Sprintf("Draft.Attachments[%d]", i), a, budget)
 		if err != nil {
 			return nil, nil, err
 		}
+		budget -= n
 		atts = append(atts, fa)
 	}
 	return msg, atts, nil
@@ -211,37 +213,45 @@ func recipients(field string, list []string) (*soap.Recipients, error) {
 	return out, nil
 }
 
-// fileAttachment checks an attachment and reads its content.
-func fileAttachment(field string, a Attachment) (*soap.FileAttachment, error) {
+// MaxAttachmentsSize bounds the total size of the attachments of one message (150 MiB, Exchange Online's largest
+// message): a Draft whose attachments total more is refused before any request, with an error naming
+// Draft.Attachments, and a Reader is not read past it.
+const MaxAttachmentsSize = 150 << 20
+
+// fileAttachment checks an attachment and reads its content, at most budget bytes; it returns the content's size.
+func fileAttachment(field string, a Attachment, budget int64) (*soap.FileAttachment, int64, error) {
 	if err := firstErr(checkText(field+".Name", a.Name), checkText(field+".ContentType", a.ContentType),
 		checkText(field+".ContentID", a.ContentID)); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if strings.TrimSpace(a.Name) == "" {
-		return nil, inputErr(field+".Name", "is empty")
+		return nil, 0, inputErr(field+".Name", "is empty")
 	}
 	if a.Content != nil && a.Reader != nil {
-		return nil, inputErr(field, "both Content and Reader are set; set one")
+		return nil, 0, inputErr(field, "both Content and Reader are set; set one")
 	}
 	if a.Inline && strings.TrimSpace(a.ContentID) == "" {
-		return nil, inputErr(field+".ContentID", "is empty; an inline attachment needs the id its HTML body refers to")
+		return nil, 0, inputErr(field+".ContentID", "is empty; an inline attachment needs the id its HTML body refers to")
 	}
 	if strings.ContainsAny(a.ContentID, "<> \t\r\n") {
-		return nil, inputErr(field+".ContentID", "%q contains spaces or angle brackets", a.ContentID)
+		return nil, 0, inputErr(field+".ContentID", "%q contains spaces or angle brackets", a.ContentID)
 	}
 	content := a.Content
 	if a.Reader != nil {
 		var err error
-		if content, err = io.ReadAll(a.Reader); err != nil {
-			return nil, fmt.Errorf("ews: %s: reading Reader: %w", field, err)
+		if content, err = io.ReadAll(io.LimitReader(a.Reader, budget+1)); err != nil {
+			return nil, 0, fmt.Errorf("ews: %s: reading Reader: %w", field, err)
 		}
+	}
+	if int64(len(content)) > budget {
+		return nil, 0, inputErr("Draft.Attachments", "the attachments total more than %d MiB (MaxAttachmentsSize), the most one message may carry", MaxAttachmentsSize>>20)
 	}
 	fa := &soap.FileAttachment{Name: a.Name, ContentType: a.ContentType, ContentID: a.ContentID,
 		Content: base64.StdEncoding.EncodeToString(content)}
 	if a.Inline {
 		fa.IsInline = Ptr(true)
 	}
-	return fa, nil
+	return fa, int64(len(content)), nil
 }
 
 // newMessageID makes a unique Message-ID in the domain of the mailbox.

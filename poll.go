@@ -356,6 +356,7 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 	if err != nil {
 		return err
 	}
+	guard := &progressGuard{what: "SyncFolderItems of " + f.key}
 	for {
 		req := &soap.SyncFolderItems{ItemShape: syncShape, SyncFolderID: soap.TargetFolder{Folder: ref},
 			SyncState: f.st.SyncState, MaxChangesReturned: p.opts.PageSize}
@@ -386,11 +387,17 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 			return fmt.Errorf("%w: SyncFolderItems returned no SyncState", ErrMalformedResponse)
 		}
 		stalled := len(m.Changes.Changes) == 0 && m.SyncState == f.st.SyncState
+		// Progress is changes with a new state: a new state without changes, or the same changes with the same
+		// state, again and again, is a server that would keep the loop (and its memory) going forever.
+		progress := len(m.Changes.Changes) > 0 && m.SyncState != f.st.SyncState
 		if err := p.deliverPage(ctx, f, m, h); err != nil {
 			return err
 		}
-		if m.IncludesLastItemInRange || stalled { // (a server that pages without progress would loop forever)
+		if m.IncludesLastItemInRange || stalled {
 			return nil
+		}
+		if err := guard.step(ctx, progress); err != nil {
+			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err

@@ -41,6 +41,7 @@ func TestPollOnce(t *testing.T) {
 		t.Fatalf("second call: %v %v", err, batchSubjects(b))
 	}
 	// Not committed (the caller crashed before writing its output): the next call returns them again.
+	b.Close()
 	srv.AddMessage("inbox", testserver.Item{Subject: "new 3"})
 	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: path})
 	if err != nil || fmt.Sprint(batchSubjects(b)) != "[new 1 new 2 new 3]" {
@@ -56,6 +57,7 @@ func TestPollOnce(t *testing.T) {
 	if err != nil || len(b.Events) != 0 {
 		t.Fatalf("after commit: %v %v", err, batchSubjects(b))
 	}
+	b.Close()
 
 	// include_existing on a new state file returns what is there, and records it.
 	other := filepath.Join(t.TempDir(), "all.state")
@@ -67,16 +69,14 @@ func TestPollOnce(t *testing.T) {
 	if b, _ = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: other, IncludeExisting: true}); len(b.Events) != 0 {
 		t.Errorf("includeExisting, second call: %v", batchSubjects(b))
 	}
+	b.Close()
 
-	// Errors: a folder that does not exist, a state file in a directory that does not exist (at Commit).
+	// Errors: a folder that does not exist, a state file in a directory that does not exist (before anything is
+	// handed out).
 	if _, err := c.PollOnce(ctx, PollOnceOptions{Folder: FolderByPath("Inbox/Nope"), StateFile: path}); err == nil {
 		t.Error("PollOnce on a missing folder succeeded")
 	}
-	b, err = c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: filepath.Join(t.TempDir(), "no", "such", "dir")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Commit(); err == nil {
-		t.Error("Commit into a missing directory succeeded")
+	if _, err := c.PollOnce(ctx, PollOnceOptions{Folder: Inbox, StateFile: filepath.Join(t.TempDir(), "no", "such", "dir")}); err == nil {
+		t.Error("PollOnce into a missing directory succeeded")
 	}
 }

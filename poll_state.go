@@ -32,6 +32,11 @@ type PollState struct {
 	// first, at most PollerOptions.RecentIDs of them. It removes the duplicates a crash between delivery and
 	// commit, or a re-sync, would cause.
 	Recent []string `json:"recent,omitempty"`
+	// Acked is set on the state of a folder polled in acknowledged mode (PollOnceOptions.Ack): the state
+	// advances past a batch only when a later call acknowledges the batch's cursor.
+	Acked bool `json:"acked,omitempty"`
+	// Cursor is the cursor of the batch whose state this is, on a state that waits for acknowledgement.
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // Phases of a PollState.
@@ -155,36 +160,87 @@ func (f *FileStateStore) Get(_ context.Context, key string) (*PollState, error) 
 
 // Put implements StateStore.
 func (f *FileStateStore) Put(_ context.Context, key string, st *PollState) error {
+	w, err := f.stage(map[string]*PollState{key: st})
+	if err != nil {
+		return err
+	}
+	return w.commit()
+}
+
+// stagedWrite is a new content of a state file written and synced to a temporary file: commit renames it over
+// the file. Staging does everything that can fail for want of room or rights before the caller hands out what
+// the new state records as delivered.
+type stagedWrite struct {
+	f    *FileStateStore
+	tmp  string
+	next map[string]*PollState
+}
+
+// stage writes the file's states with changes applied (a nil state removes its key) to a synced temporary file.
+func (f *FileStateStore) stage(changes map[string]*PollState) (*stagedWrite, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.loadLocked(); err != nil {
-		return err
+		return nil, err
 	}
-	next := make(map[string]*PollState, len(f.states)+1)
+	next := make(map[string]*PollState, len(f.states)+len(changes))
 	for k, v := range f.states {
 		next[k] = v
 	}
-	next[key] = st.clone()
+	for k, v := range changes {
+		if v == nil {
+			delete(next, k)
+		} else {
+			next[k] = v.clone()
+		}
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // Message-IDs are <...>
 	enc.SetIndent("", " ")
 	if err := enc.Encode(stateFile{Version: 1, States: next}); err != nil {
-		return fmt.Errorf("ews: encode state: %w", err)
+		return nil, fmt.Errorf("ews: encode state: %w", err)
 	}
-	if err := writeFileAtomic(f.path, b.Bytes()); err != nil {
+	tmp, err := writeTemp(f.path, b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("ews: write state file: %w", err)
+	}
+	return &stagedWrite{f: f, tmp: tmp, next: next}, nil
+}
+
+// commit renames the staged file over the state file and syncs the directory.
+func (w *stagedWrite) commit() error {
+	if w.tmp == "" {
+		return nil
+	}
+	w.f.mu.Lock()
+	defer w.f.mu.Unlock()
+	tmp := w.tmp
+	w.tmp = ""
+	if err := os.Rename(tmp, w.f.path); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("ews: write state file: %w", err)
 	}
-	f.states = next
+	w.f.states = w.next
+	if err := syncDir(filepath.Dir(w.f.path)); err != nil {
+		return fmt.Errorf("ews: write state file: %w", err)
+	}
 	return nil
 }
 
-// writeFileAtomic replaces the file at path with data: temporary file, fsync, rename, fsync of the directory.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+// discard removes the staged file.
+func (w *stagedWrite) discard() {
+	if w != nil && w.tmp != "" {
+		os.Remove(w.tmp)
+		w.tmp = ""
+	}
+}
+
+// writeTemp writes data to a new synced temporary file next to path and returns its name.
+func writeTemp(path string, data []byte) (name string, err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -193,20 +249,21 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if err = tmp.Chmod(0o600); err != nil {
-		return err
+		return "", err
 	}
 	if _, err = tmp.Write(data); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
+	return tmp.Name(), nil
+}
+
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -114,7 +114,7 @@ func TestRetryAfterHeader(t *testing.T) {
 		{"503 seconds", testserver.Unavailable("7"), 7 * time.Second, 7 * time.Second},
 		{"429 seconds", testserver.TooManyRequests("3"), 3 * time.Second, 3 * time.Second},
 		{"503 http date", testserver.Unavailable(time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)), 20 * time.Second, 30 * time.Second},
-		{"503 no header", testserver.Unavailable(""), DefaultBaseDelay / 2, DefaultBaseDelay},
+		{"503 no header", testserver.Unavailable(""), defaultBaseDelay / 2, defaultBaseDelay},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := testserver.New(t, testserver.WithFaults(tt.fault.Times(1)))
@@ -426,7 +426,7 @@ func TestFolderPagingUnderFaults(t *testing.T) {
 		switch {
 		case d == 250*time.Millisecond:
 			busyWaits++
-		case d < DefaultBaseDelay/2 || d > DefaultMaxDelay:
+		case d < defaultBaseDelay/2 || d > defaultMaxDelay:
 			t.Errorf("wait %v is neither the server's back-off nor an exponential one", d)
 		}
 	}

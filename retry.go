@@ -26,30 +26,31 @@ import (
 // reach the server, or the server refused it without acting (ErrorServerBusy, HTTP 503 or 429); otherwise their
 // error matches ErrOutcomeUnknown.
 type RetryPolicy struct {
-	// MaxAttempts bounds the attempts of one request, the first included; 0 means DefaultMaxAttempts. 1 turns
+	// MaxAttempts bounds the attempts of one request, the first included; 0 means DefaultMaxAttempts (8). 1 turns
 	// retries off: errors are returned as they come, and the client does not wait for a back-off a server asked
 	// for on an earlier request.
 	MaxAttempts int
-	// MaxWait bounds the total time one request waits between its attempts; 0 means DefaultMaxWait. When the
+	// MaxWait bounds the total time one request waits between its attempts; 0 means 5 minutes. When the
 	// server asks for a longer back-off than remains (or than the context allows), its error is returned at once;
 	// (*Error).BackOff tells how long it asked for.
 	MaxWait time.Duration
 	// BaseDelay is the wait after the first broken connection or transient error; each further wait doubles,
-	// with jitter (a random half of it). 0 means DefaultBaseDelay.
+	// with jitter (a random half of it). 0 means 500ms.
 	BaseDelay time.Duration
-	// MaxDelay caps one such exponential wait (not a wait the server asked for); 0 means DefaultMaxDelay.
+	// MaxDelay caps one such exponential wait (not a wait the server asked for); 0 means 30s.
 	MaxDelay time.Duration
 
 	// clock replaces time.Now and timers (tests).
 	clock clock
 }
 
-// Defaults of RetryPolicy.
+// Defaults of RetryPolicy. DefaultMaxAttempts is exported for tools that show "attempt 2 of 8".
 const (
+	// DefaultMaxAttempts is the attempts of one request when RetryPolicy.MaxAttempts is 0.
 	DefaultMaxAttempts = 8
-	DefaultMaxWait     = 5 * time.Minute
-	DefaultBaseDelay   = 500 * time.Millisecond
-	DefaultMaxDelay    = 30 * time.Second
+	defaultMaxWait     = 5 * time.Minute
+	defaultBaseDelay   = 500 * time.Millisecond
+	defaultMaxDelay    = 30 * time.Second
 )
 
 // resolve checks p and fills in the defaults.
@@ -72,13 +73,13 @@ func (p *RetryPolicy) resolve() (RetryPolicy, error) {
 		r.MaxAttempts = DefaultMaxAttempts
 	}
 	if r.MaxWait == 0 {
-		r.MaxWait = DefaultMaxWait
+		r.MaxWait = defaultMaxWait
 	}
 	if r.BaseDelay == 0 {
-		r.BaseDelay = DefaultBaseDelay
+		r.BaseDelay = defaultBaseDelay
 	}
 	if r.MaxDelay == 0 {
-		r.MaxDelay = DefaultMaxDelay
+		r.MaxDelay = defaultMaxDelay
 	}
 	if r.clock == nil {
 		r.clock = realClock{}

@@ -73,7 +73,7 @@ func retryClient(t *testing.T, srv *testserver.Server, clk *fakeClock, edit func
 func TestRetryPolicyDefaultsAndValidation(t *testing.T) {
 	var nilPolicy *RetryPolicy
 	p, err := nilPolicy.resolve()
-	if err != nil || p.MaxAttempts != DefaultMaxAttempts || p.MaxWait != DefaultMaxWait || p.BaseDelay != DefaultBaseDelay || p.MaxDelay != DefaultMaxDelay {
+	if err != nil || p.MaxAttempts != DefaultMaxAttempts || p.MaxWait != defaultMaxWait || p.BaseDelay != defaultBaseDelay || p.MaxDelay != defaultMaxDelay {
 		t.Errorf("nil policy resolves to %+v, %v; want the defaults", p, err)
 	}
 	for field, rp := range map[string]*RetryPolicy{

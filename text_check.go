@@ -3,7 +3,10 @@ package ews
 import (
 	"fmt"
 	"net/mail"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // Text that XML 1.0 cannot carry: encoding/xml writes U+FFFD in place of invalid UTF-8 and of characters outside
@@ -88,4 +91,19 @@ func checkID(id string) error {
 		return phraseErr("id", "is empty")
 	}
 	return checkText("id", id)
+}
+
+// parseAddress reads "bob@example.com" or "Bob <bob@example.com>".
+func parseAddress(field, s string) (soap.Mailbox, error) {
+	if err := checkText(field, s); err != nil {
+		return soap.Mailbox{}, err
+	}
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return soap.Mailbox{}, phraseErr(field, "%q is not an email address", s)
+	}
+	if err := checkAddressText(field, a); err != nil {
+		return soap.Mailbox{}, err
+	}
+	return soap.Mailbox{Name: a.Name, EmailAddress: a.Address}, nil
 }

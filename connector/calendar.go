@@ -78,12 +78,12 @@ func eventOut(ev *ews.Event) *Event {
 
 // CreateEventParams are the parameters of create_event.
 type CreateEventParams struct {
-	Subject           string    `json:"subject" required:"true" help:"subject of the event"`
+	Subject           string    `json:"subject" required:"true" verbatim:"true" help:"subject of the event"`
 	StartDate         time.Time `json:"start_date" required:"true" help:"start, RFC 3339 (2024-05-06T09:00:00+02:00) or \"2024-05-06 09:00\" in the configured timezone"`
 	EndDate           time.Time `json:"end_date" help:"end, in the same forms; required unless is_all_day (an all-day event ends the day of end_date, or lasts one day)"`
 	RequiredAttendees []string  `json:"required_attendees" help:"required attendees' addresses, comma-separated or a JSON list; they get meeting requests"`
 	OptionalAttendees []string  `json:"optional_attendees" help:"optional attendees' addresses, comma-separated or a JSON list"`
-	Body              string    `json:"body" help:"body, text or HTML (a body that starts with a tag is HTML)"`
+	Body              string    `json:"body" verbatim:"true" help:"body, text or HTML (a body that starts with a tag is HTML)"`
 	Location          string    `json:"location" help:"location"`
 	Categories        []string  `json:"categories" help:"categories, comma-separated or a JSON list"`
 	ShowAs            string    `json:"show_as" choices:"Free|Working elsewhere|Tentative|Busy|OOF" default:"Busy" help:"free/busy state"`

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/ewsgo/ews"
+	"github.com/ewsgo/ews/internal/redact"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -44,6 +44,7 @@ type Config struct {
 	Timezone        string `json:"timezone" help:"IANA time zone of dates given without an offset and of the times returned; default UTC"`
 	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
 	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
+	AttachmentsDir  string `json:"attachments_dir" help:"send_email attaches files from this directory only (after symbolic links are resolved); default: any regular file outside /proc, /sys and /dev"`
 
 	// Logger, if set, receives the SDK's debug records: each request's operation, status and timing, retries
 	// and back-offs with their reason (see ews.Config.Logger). Credentials never appear in them. It is not a
@@ -52,6 +53,10 @@ type Config struct {
 	// LogBodies adds the SOAP bodies exchanged to Logger's records (ews.Config.LogBodies): mailbox content, but
 	// never credentials. It is not a configuration key.
 	LogBodies bool `json:"-"`
+
+	// SecretFiles are files that are never attached: the command line sets the configuration, password and
+	// client secret files it read.
+	SecretFiles []string `json:"-"`
 }
 
 // String describes the configuration without its secrets.
@@ -112,8 +117,11 @@ var sdkNames = strings.NewReplacer("Config.Host", "host", "Config.Username", "us
 
 // NewClient checks the configuration and makes an SDK client from it; it makes no request. Errors are *Error
 // values with Code CodeInvalidConfig that name the key.
-func NewClient(cfg Config) (*ews.Client, error) {
-	ec, err := cfg.sdkConfig()
+func NewClient(cfg Config) (*ews.Client, error) { return newClient(cfg, cfg.secrets()) }
+
+// newClient is NewClient with the set of secrets that the token source adds its tokens to.
+func newClient(cfg Config, sec *redact.Set) (*ews.Client, error) {
+	ec, err := cfg.sdkConfig(sec)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +133,7 @@ func NewClient(cfg Config) (*ews.Client, error) {
 }
 
 // sdkConfig translates the configuration to the SDK's.
-func (c *Config) sdkConfig() (ews.Config, error) {
+func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 	loc, err := c.location()
 	if err != nil {
 		return ews.Config{}, err
@@ -188,7 +196,7 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 		if access == "" {
 			access = string(ews.Impersonation)
 		}
-		ts, err := c.tokenSource(ec.Host)
+		ts, err := c.tokenSource(ec.Host, sec)
 		if err != nil {
 			return ews.Config{}, err
 		}
@@ -220,7 +228,7 @@ func (c *Config) sdkConfig() (ews.Config, error) {
 }
 
 // tokenSource makes the OAuth2 client-credentials token source of Microsoft's identity platform.
-func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
+func (c *Config) tokenSource(host string, sec *redact.Set) (oauth2.TokenSource, error) {
 	if c.ClientID == "" {
 		return nil, configErr("client_id", "client_id is required with auth_type oauth2")
 	}
@@ -236,8 +244,8 @@ func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
 			return nil, configErr("tenant_id", "tenant_id %q is not a tenant id or domain", c.TenantID)
 		}
 		tokenURL = "https://login.microsoftonline.com/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token"
-	} else if u, err := url.Parse(tokenURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, configErr("token_url", "token_url %q is not an http(s) URL", tokenURL)
+	} else if err := checkTokenURL(tokenURL); err != nil {
+		return nil, err
 	}
 	scope := c.Scope
 	if scope == "" {
@@ -254,6 +262,6 @@ func (c *Config) tokenSource(host string) (oauth2.TokenSource, error) {
 	cc := &clientcredentials.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: tokenURL, Scopes: []string{scope},
 		AuthStyle: oauth2.AuthStyleInParams}
 	// The token source caches a token until it expires; its requests are bounded by the HTTP client's timeout.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: time.Minute})
-	return cc.TokenSource(ctx), nil
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, tokenHTTPClient())
+	return &recordedTokens{src: cc.TokenSource(ctx), secrets: sec}, nil
 }

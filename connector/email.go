@@ -39,6 +39,9 @@ type Email struct {
 	Headers  []Header `json:"headers"`
 	FolderID string   `json:"folder_id"`
 	Size     int64    `json:"size"`
+	// Cursor, in poll's acknowledged mode, is the cursor of the batch the email came in: pass it as "ack" once
+	// the batch is handled. ID and MessageID are the stable ids to remove duplicates with.
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // AttachmentMeta describes an attachment of an email.

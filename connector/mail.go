@@ -51,6 +51,9 @@ type MarkedRead struct {
 
 // MarkAsRead marks a message read.
 func MarkAsRead(ctx context.Context, c *ews.Client, p MarkAsReadParams) (*MarkedRead, error) {
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
+	}
 	ids, err := resolveMessage(ctx, c, "message_id", p.MessageID, ews.FolderRef{}, "the mailbox's mail folders")
 	if err != nil {
 		return nil, err
@@ -82,8 +85,8 @@ type MovedEmail struct {
 
 // MoveEmail moves a message to another folder.
 func MoveEmail(ctx context.Context, c *ews.Client, p MoveEmailParams) (*MovedEmail, error) {
-	if strings.TrimSpace(p.MessageID) == "" {
-		return nil, paramErr("message_id", "parameter %q is required", "message_id")
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(p.DestinationFolder) == "" {
 		return nil, paramErr("destination_folder", "parameter %q is required", "destination_folder")
@@ -140,8 +143,8 @@ type DeletedEmail struct {
 
 // DeleteEmail deletes a message.
 func DeleteEmail(ctx context.Context, c *ews.Client, p DeleteEmailParams) (*DeletedEmail, error) {
-	if strings.TrimSpace(p.MessageID) == "" {
-		return nil, paramErr("message_id", "parameter %q is required", "message_id")
+	if err := checkMessageRef("message_id", p.MessageID); err != nil {
+		return nil, err
 	}
 	dt := orDefault(p.DeleteType, "Move To Trash")
 	name, ok := choose(dt, []string{"Soft Delete", "Hard Delete", "Move To Trash"})
@@ -238,11 +241,11 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 
 // SendEmailParams are the parameters of send_email.
 type SendEmailParams struct {
-	Subject       string       `json:"subject" help:"subject"`
+	Subject       string       `json:"subject" verbatim:"true" help:"subject"`
 	ToRecipients  []string     `json:"to_recipients" help:"To addresses, comma-separated or a JSON list (at least one of to, cc, bcc)"`
 	CcRecipients  []string     `json:"cc_recipients" help:"Cc addresses, comma-separated or a JSON list"`
 	BccRecipients []string     `json:"bcc_recipients" help:"Bcc addresses, comma-separated or a JSON list"`
-	Body          string       `json:"body" help:"body, text or HTML (a body that starts with a tag is HTML)"`
+	Body          string       `json:"body" verbatim:"true" help:"body, text or HTML (a body that starts with a tag is HTML)"`
 	Attachments   []Attachment `json:"attachments" help:"files to attach: paths (comma-separated or a JSON list) read on the machine that runs the connector, or objects {\"name\": \"report.pdf\", \"content\": \"<base64>\"}"`
 }
 
@@ -274,11 +277,13 @@ func SendEmail(ctx context.Context, c *ews.Client, p SendEmailParams) (*SentEmai
 	}
 	d := ews.Draft{To: p.ToRecipients, Cc: p.CcRecipients, Bcc: p.BccRecipients, Subject: p.Subject, Body: p.Body, HTML: isHTML(p.Body)}
 	names := []string{}
+	policy, budget := policyOf(ctx), int64(ews.MaxAttachmentsSize)
 	for i, a := range p.Attachments {
-		att, err := a.load()
+		att, err := a.load(policy, budget)
 		if err != nil {
 			return nil, paramErr("attachments", "parameter %q: attachment %d: %v", "attachments", i+1, err)
 		}
+		budget -= int64(len(att.Content))
 		d.Attachments = append(d.Attachments, att)
 		names = append(names, att.Name)
 	}
@@ -301,31 +306,25 @@ func nonNil(l []string) []string {
 	return l
 }
 
-// maxAttachmentFile bounds an attachment read from a file (Exchange Online refuses messages over 150 MB).
-const maxAttachmentFile = 150 << 20
-
-// load reads an attachment given by path, or checks one given inline.
-func (a Attachment) load() (ews.Attachment, error) {
+// load reads an attachment given by path (within policy p and the message's remaining budget), or checks one
+// given inline.
+func (a Attachment) load(p *attachmentPolicy, budget int64) (ews.Attachment, error) {
 	out := ews.Attachment{Name: a.Name, ContentType: a.ContentType, Content: a.Content}
 	if a.Path != "" {
-		st, err := os.Stat(a.Path)
+		b, err := p.read(a.Path, budget)
 		if err != nil {
-			return out, err
-		}
-		if !st.Mode().IsRegular() {
-			return out, &os.PathError{Op: "read", Path: a.Path, Err: errNotRegular}
-		}
-		if st.Size() > maxAttachmentFile {
-			return out, &os.PathError{Op: "read", Path: a.Path, Err: errTooLarge}
-		}
-		b, err := os.ReadFile(a.Path)
-		if err != nil {
-			return out, err
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return out, err
+			}
+			return out, &os.PathError{Op: "read", Path: a.Path, Err: err}
 		}
 		out.Content = b
 		if out.Name == "" {
 			out.Name = filepath.Base(a.Path)
 		}
+	} else if int64(len(a.Content)) > budget {
+		return out, errTotalTooBig
 	}
 	if out.Name == "" {
 		return out, errNoName

@@ -77,6 +77,11 @@ func list[P, R any](name, summary string, f func(context.Context, *ews.Client, P
 					return err
 				}
 			}
+			// An iterator that ended because its context did is cut short, whether or not it said so: the
+			// result is an error, never a success with part of the list.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			return out.Flush()
 		},
 	}
@@ -146,12 +151,13 @@ func Run(ctx context.Context, cfg Config, operation string, params json.RawMessa
 	if err := decodeParams("the parameters of "+operation, params, p.Interface(), loc); err != nil {
 		return err
 	}
-	c, err := NewClient(cfg)
+	sec := cfg.secrets()
+	c, err := newClient(cfg, sec)
 	if err != nil {
-		return err
+		return redactError(sec, ErrorOf(err))
 	}
-	if err := op.run(ctx, c, p.Interface(), out); err != nil {
-		return ErrorOf(err)
+	if err := op.run(withAttachmentPolicy(ctx, cfg), c, p.Interface(), out); err != nil {
+		return redactError(sec, ErrorOf(err))
 	}
 	return nil
 }

@@ -28,6 +28,10 @@ type ParamInfo struct {
 	Choices []string `json:"choices,omitempty"`
 	// Help says what the parameter does.
 	Help string `json:"help"`
+
+	// verbatim string parameters (subjects, bodies, cursors) are kept as given, leading and trailing spaces
+	// included; nullable ones (*string) count "" as given.
+	verbatim, nullable bool
 }
 
 var (
@@ -52,8 +56,11 @@ func kindOf(t reflect.Type) string {
 	case reflect.Bool:
 		return "boolean"
 	case reflect.Pointer:
-		if t.Elem().Kind() == reflect.Bool {
+		switch t.Elem().Kind() {
+		case reflect.Bool:
 			return "boolean"
+		case reflect.String:
+			return "string"
 		}
 	case reflect.Int:
 		return "integer"
@@ -76,7 +83,11 @@ func paramsOf(t reflect.Type) []ParamInfo {
 			continue
 		}
 		p := ParamInfo{Name: name, Type: kindOf(f.Type), Required: f.Tag.Get("required") == "true",
-			Default: f.Tag.Get("default"), Help: f.Tag.Get("help")}
+			Default: f.Tag.Get("default"), Help: f.Tag.Get("help"), verbatim: f.Tag.Get("verbatim") == "true",
+			nullable: f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.String}
+		if p.nullable {
+			p.verbatim = true
+		}
 		if c := f.Tag.Get("choices"); c != "" {
 			p.Choices = strings.Split(c, "|")
 		}
@@ -139,7 +150,7 @@ func decodeParams(what string, raw json.RawMessage, dst any, loc *time.Location)
 	for _, p := range infos {
 		f := v.Field(byName[p.Name])
 		val, given := m[p.Name]
-		if given && isEmptyJSON(val) {
+		if given && (isEmptyJSON(val) && !p.nullable || bytes.Equal(bytes.TrimSpace(val), []byte("null"))) {
 			given = false
 		}
 		if !given {
@@ -196,7 +207,9 @@ func setValue(p ParamInfo, f reflect.Value, raw json.RawMessage, loc *time.Locat
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return paramErr(p.Name, "parameter %q must be a string, not %s", p.Name, jsonKind(raw))
 		}
-		s = strings.TrimSpace(s)
+		if !p.verbatim {
+			s = strings.TrimSpace(s)
+		}
 		if len(p.Choices) > 0 {
 			c, ok := choose(s, p.Choices)
 			if !ok {
@@ -204,7 +217,11 @@ func setValue(p ParamInfo, f reflect.Value, raw json.RawMessage, loc *time.Locat
 			}
 			s = c
 		}
-		f.SetString(s)
+		if f.Kind() == reflect.Pointer {
+			f.Set(reflect.ValueOf(&s))
+		} else {
+			f.SetString(s)
+		}
 	case "boolean":
 		b, err := parseBool(raw)
 		if err != nil {

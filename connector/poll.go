@@ -13,9 +13,10 @@ import (
 
 // PollParams are the parameters of poll.
 type PollParams struct {
-	FolderName      string `json:"folder_name" default:"Inbox" help:"folder watched: a well-known name, a path (Inbox/Phishing) or a folder id"`
-	StateFile       string `json:"state_file" required:"true" help:"file that keeps what was already returned, between calls (created by the first call; its directory must exist)"`
-	IncludeExisting bool   `json:"include_existing" default:"false" help:"on the first call (no state yet), return the messages already in the folder; otherwise the first call only records them"`
+	FolderName      string  `json:"folder_name" default:"Inbox" help:"folder watched: a well-known name, a path (Inbox/Phishing) or a folder id"`
+	StateFile       string  `json:"state_file" required:"true" help:"file that keeps what was already returned, between calls (created by the first call; its directory must exist)"`
+	IncludeExisting bool    `json:"include_existing" default:"false" help:"on the first call (no state yet), return the messages already in the folder; otherwise the first call only records them"`
+	Ack             *string `json:"ack" help:"acknowledged mode: the cursor of the last batch handled (\"\" on the first call); the state advances past a batch only when a later call acknowledges its cursor, else the batch comes again. Without it, the state advances once the result is written"`
 }
 
 // Polled is what Poll found: the messages that arrived since the last committed call.
@@ -23,6 +24,8 @@ type Polled struct {
 	Emails []*Email
 	// Baseline is true on the first call for a folder (no state yet).
 	Baseline bool
+	// Cursor names the batch in acknowledged mode (PollParams.Ack); every email carries it too.
+	Cursor string
 
 	batch *ews.PollBatch
 }
@@ -30,6 +33,10 @@ type Polled struct {
 // Commit records Emails as delivered in the state file, so that the next Poll returns only what arrives later.
 // Call it once the emails have been handled or written out: until then, the next call returns them again.
 func (p *Polled) Commit() error { return p.batch.Commit() }
+
+// Close releases the state file without recording the emails (the next call returns them again); it does
+// nothing after Commit.
+func (p *Polled) Close() { p.batch.Close() }
 
 // Poll returns the messages that arrived in a folder since the last committed call, oldest first, with the
 // state in a file. Nothing is recorded until Commit.
@@ -48,17 +55,19 @@ func Poll(ctx context.Context, c *ews.Client, p PollParams) (*Polled, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.PollOnce(ctx, ews.PollOnceOptions{Folder: folder, StateFile: p.StateFile, IncludeExisting: p.IncludeExisting})
+	b, err := c.PollOnce(ctx, ews.PollOnceOptions{Folder: folder, StateFile: p.StateFile, IncludeExisting: p.IncludeExisting, Ack: p.Ack})
 	if err != nil {
 		if errors.Is(err, ews.ErrCorruptState) {
 			return nil, &Error{Code: CodeInvalidParameter, Param: "state_file", Message: "parameter \"state_file\": " + strings.TrimPrefix(err.Error(), "ews: "), Err: err}
 		}
 		return nil, err
 	}
-	out := &Polled{Emails: []*Email{}, Baseline: b.Baseline, batch: b}
+	out := &Polled{Emails: []*Email{}, Baseline: b.Baseline, Cursor: b.Cursor, batch: b}
 	for _, ev := range b.Events {
 		if ev.Kind == ews.ChangeCreated && ev.Message != nil {
-			out.Emails = append(out.Emails, emailOut(ev.Message))
+			e := emailOut(ev.Message)
+			e.Cursor = b.Cursor
+			out.Emails = append(out.Emails, e)
 		}
 	}
 	return out, nil
@@ -76,15 +85,22 @@ func pollOperation() *operation {
 			if err != nil {
 				return err
 			}
+			defer res.Close()
 			for _, e := range res.Emails {
 				if err := out.Write(e); err != nil {
 					return err
 				}
 			}
+			if err := ctx.Err(); err != nil {
+				return err // stopped: nothing is recorded, the batch comes again
+			}
 			if err := out.Flush(); err != nil {
 				return err
 			}
-			return res.Commit()
+			if err := res.Commit(); err != nil {
+				return &Error{Code: CodeStateError, Message: "the result was written but the poll state was not saved (the batch comes again): " + strings.TrimPrefix(err.Error(), "ews: "), Err: err}
+			}
+			return nil
 		},
 	}
 }

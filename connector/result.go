@@ -95,11 +95,13 @@ const (
 	CodeOutcomeUnknown = "OutcomeUnknown"
 	// CodeAutodiscoverFailed: Autodiscover found no EWS URL.
 	CodeAutodiscoverFailed = "AutodiscoverFailed"
-	// CodeTimeout: the operation did not finish in time.
+	// CodeTimeout: the operation did not finish in time; what it returned before is incomplete.
 	CodeTimeout = "Timeout"
 	// CodeCancelled: the operation was cancelled (its context was; the command line cancels on Ctrl-C or SIGTERM)
 	// before it finished.
 	CodeCancelled = "Cancelled"
+	// CodeStateError: the poll state could not be read, locked or saved.
+	CodeStateError = "StateError"
 	// CodeError: any other failure.
 	CodeError = "Error"
 )
@@ -170,6 +172,8 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeCancelled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		out.Code = CodeTimeout
+	case errors.Is(err, ews.ErrStateLocked):
+		out.Code = CodeStateError
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
 	case errors.Is(err, ews.ErrInvalidQuery), errors.Is(err, ews.ErrInvalidInput), errors.Is(err, ews.ErrInvalidFolder):

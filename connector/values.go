@@ -176,6 +176,5 @@ func checkAddresses(param string, addrs []string) error {
 
 var (
 	errNotRegular = errors.New("not a regular file")
-	errTooLarge   = errors.New("larger than 150 MB")
 	errNoName     = errors.New("no name")
 )

@@ -45,7 +45,7 @@ func (f *boolFlag) IsBoolFlag() bool { return true }
 type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
 	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
-	maxAttempts, timeout                                                              strFlag
+	maxAttempts, timeout, attachmentsDir                                              strFlag
 	autodiscover, insecure, verbose, trace, progress, version                         boolFlag
 }
 
@@ -76,6 +76,7 @@ func (g *globals) flags() []struct {
 		{"timezone", "ZONE", "IANA time zone of dates without an offset and of returned times (default UTC)", &g.timezone},
 		{"max-attempts", "N", "attempts per request, retries of passing failures included (default 8; 1: no retries)", &g.maxAttempts},
 		{"timeout", "SECONDS", "time one HTTP request may take (default 120)", &g.timeout},
+		{"attachments-dir", "DIR", "send_email attaches files from this directory only (attachments_dir)", &g.attachmentsDir},
 		{"output", "FORMAT", "json (default): one result object; ndjson: the data's items one per line, for large lists", &g.output},
 		{"progress", "", "show progress on stderr (items, rate, retries and back-offs) even when stderr is not a terminal; --progress=false: never", &g.progress},
 		{"verbose", "", "log each request to stderr: operation, status, size, time; retries with their reason", &g.verbose},
@@ -134,7 +135,7 @@ func (g *globals) buildConfig(e *env) (connector.Config, error) {
 		dst *string
 	}{{&g.host, &cfg.Host}, {&g.username, &cfg.Username}, {&g.email, &cfg.EmailAddress}, {&g.accessType, &cfg.AccessType},
 		{&g.protocol, &cfg.Protocol}, {&g.auth, &cfg.AuthType}, {&g.tenantID, &cfg.TenantID}, {&g.clientID, &cfg.ClientID},
-		{&g.tokenURL, &cfg.TokenURL}, {&g.timezone, &cfg.Timezone}} {
+		{&g.tokenURL, &cfg.TokenURL}, {&g.timezone, &cfg.Timezone}, {&g.attachmentsDir, &cfg.AttachmentsDir}} {
 		if s.f.set {
 			*s.dst = s.f.v
 		}
@@ -186,6 +187,12 @@ func (g *globals) buildConfig(e *env) (connector.Config, error) {
 	}
 	if cfg.VerifySSL != nil && !*cfg.VerifySSL {
 		fmt.Fprintln(e.stderr, "ews: warning: TLS certificate verification is off")
+	}
+	// send_email never attaches the files the secrets came from.
+	for _, f := range []*strFlag{&g.config, &g.passwordFile, &g.clientSecretFile} {
+		if f.set && f.v != "-" {
+			cfg.SecretFiles = append(cfg.SecretFiles, f.v)
+		}
 	}
 	return cfg, nil
 }

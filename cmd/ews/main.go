@@ -7,9 +7,11 @@
 //	ews fake-server --messages 50
 //
 // It prints the connector's JSON result on stdout ({"status": "Success", "data": ...} or {"status": "Error",
-// "code": ..., "message": ...}) and exits with status 0 on success, 1 when the operation failed (server,
-// network, authentication) and 2 on bad usage (flags, parameters, configuration). Run `ews help` for the
-// operations and `ews help <operation>` for an operation's parameters.
+// "code": ..., "message": ...}) and exits with status 0 on success; 1 when the operation failed (server,
+// network, authentication) or stopped early (SIGINT, SIGTERM, a timeout: code Cancelled or Timeout; an ndjson
+// output then ends with the error line); 2 on bad usage (flags, parameters, configuration); 70 when the command
+// itself failed (a panic). Run `ews help` for the operations and `ews help <operation>` for an operation's
+// parameters.
 //
 // stdout holds the result only. People get progress on stderr when it is a terminal (or with --progress), and
 // the requests with --verbose and --trace; `ews --version` tells the build, `ews completion bash|zsh|fish`
@@ -18,17 +20,38 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+
+	"github.com/ewsgo/ews/connector"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	code := runGuarded(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
+}
+
+// exitCrash is the status of a run that panicked: not 2, which means bad usage.
+const exitCrash = 70 // EX_SOFTWARE
+
+// runGuarded is run, with a panic of the operation reported as an error result and exit status exitCrash
+// instead of Go's status 2.
+func runGuarded(ctx context.Context, args []string, e *env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "ews: internal error: %v\n%s", r, debug.Stack())
+			writeJSON(e.stdout, connector.Failure(&connector.Error{Code: connector.CodeError, Message: fmt.Sprintf("internal error: %v", r)}))
+			code = exitCrash
+		}
+	}()
+	return run(ctx, args, e)
 }
 
 // env is what a run of the command sees of its process.

@@ -113,11 +113,11 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 		prog.finish()
 	}
 	if err != nil {
-		if out.flushed {
-			// The result is out; what failed after it (saving the poll state) goes to stderr only.
-			ce := connector.ErrorOf(err)
-			fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
-			return exitFail
+		// What was written before the error is incomplete (ndjson lines of a list cut short), or was written but
+		// not recorded (poll state): a final error line says so, and the exit status is not 0.
+		if ce := connector.ErrorOf(err); out.flushed && ce.Usage() {
+			ce = &connector.Error{Code: connector.CodeError, Message: ce.Message, Err: ce}
+			return fail(e, ce)
 		}
 		out.abort()
 		return fail(e, err)

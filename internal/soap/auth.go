@@ -67,7 +67,10 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	if cfg.Method == AuthKerberos {
 		rt = newKerberosAuth(cfg.Kerberos, tr)
 	} else {
-		rt = Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, cfg.HTTPS || cfg.AllowBasicOverHTTP)
+		// auto answers Basic only over verified https (or when allowed): without certificate verification anyone
+		// on the path may be the server, and one that offers only Basic would get the password in clear text (an
+		// explicit basic still can).
+		rt = Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, (cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP)
 		if cfg.Method == AuthAuto && cfg.Kerberos != nil {
 			// auto: Kerberos when the server offers Negotiate and Kerberos is configured, else as above
 			rt = &negotiateAuto{base: tr, krb: newKerberosAuth(cfg.Kerberos, tr), other: rt}

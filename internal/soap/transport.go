@@ -31,6 +31,8 @@ type Client struct {
 	AnchorMailbox string
 	// MaxResponseBytes limits the size of a response body (DefaultMaxResponseBytes when 0).
 	MaxResponseBytes int64
+	// Budget, when not nil, bounds the bytes of the responses being read at once (see limits.go).
+	Budget *Budget
 	// Logger receives debug records of each request (operation, status, duration) and of each HTTP round trip
 	// (with the Authorization header reduced to its scheme); nil logs nothing.
 	Logger *slog.Logger
@@ -219,7 +221,13 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 		keep = MaxLoggedBody
 	}
 	noteStatus(ctx, resp.StatusCode)
-	rd := &bodyReader{r: resp.Body, n: limit, keep: keep}
+	var body io.Reader = resp.Body
+	if c.Budget != nil {
+		br := &budgetReader{r: resp.Body, b: c.Budget}
+		defer br.release()
+		body = br
+	}
+	rd := &bodyReader{r: body, n: limit, keep: keep}
 	svi, err := c.decode(resp, rd, ex, out)
 	attrs := []slog.Attr{slog.String("operation", op), slog.Int("status", resp.StatusCode), slog.Int64("bytes", rd.read), slog.Duration("elapsed", time.Since(start))}
 	if err != nil {
@@ -252,10 +260,16 @@ func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out a
 		}
 		return nil, nil
 	case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusInternalServerError && isXML(ctype):
-		svi, err := DecodeResponse(rd, out)
+		lr := newLimitReader(rd, rd.n)
+		svi, err := DecodeResponse(lr, out)
+		var le *LimitError
 		switch {
 		case rd.exceeded:
 			return svi, ErrResponseTooLarge
+		case lr.err != nil:
+			return svi, lr.err
+		case errors.As(rd.err, &le):
+			return svi, le
 		case err == nil:
 			return svi, nil
 		case rd.err != nil:

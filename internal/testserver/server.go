@@ -142,6 +142,10 @@ type Server struct {
 	gzip bool
 	// conns counts the connections accepted.
 	conns atomic.Int64
+	// The Graph endpoint (graph.go): registered applications, injected faults, requests received.
+	graphApps     []GraphApp
+	graphFaults   []*GraphFault
+	graphRequests []GraphRequest
 	// sent holds every message sent, in order (Sent).
 	sent []Item
 	// kerberos verifies Kerberos tickets of Negotiate (kerberos.go), when a keytab was given.
@@ -366,6 +370,14 @@ func (mb *Mailbox) logLocked(c change) {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(r.URL.Path, EWSPath) {
+		if strings.HasPrefix(r.URL.Path, GraphPath+"/") {
+			s.serveGraph(w, r)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+			s.serveToken(w, r)
+			return
+		}
 		if h := s.extraHandler(r.URL.Path); h != nil {
 			h(w, r)
 			return

@@ -74,3 +74,16 @@ func (c *Client) getTyped(ctx context.Context, ids []string, shape soap.ItemShap
 	}
 	return nil
 }
+
+// createWithID creates the one item of req and returns its id.
+func (c *Client) createWithID(ctx context.Context, req *soap.CreateItem) (string, error) {
+	resp, err := doOne(ctx, c, req)
+	if err != nil {
+		return "", err
+	}
+	m := &resp.ResponseMessages[0]
+	if len(m.Items.Items) != 1 || m.Items.Items[0].ItemID == nil {
+		return "", &OpError{Op: "CreateItem", Err: fmt.Errorf("%w: no item id", ErrMalformedResponse)}
+	}
+	return m.Items.Items[0].ItemID.ID, nil
+}
