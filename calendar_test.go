@@ -106,6 +106,13 @@ func TestCreateEventEveryParameter(t *testing.T) {
 		"Optional":             []string{" <carol@partner.example>"},
 		"Resources":            []string{"Room 1 <room1@example.com>"},
 	}
+	if !serverPersonality(srv).Accepts("Exchange2010") {
+		// Exchange 2007 takes one MeetingTimeZone (stored as the start's zone) and has no EndTimeZone.
+		want["EndTimeZone"] = ""
+		if b := lastRequest(t, srv, "CreateItem"); !strings.Contains(b, "<t:MeetingTimeZone") || strings.Contains(b, "EndTimeZone") {
+			t.Errorf("CreateItem to Exchange 2007 without MeetingTimeZone or with EndTimeZone: %s", b)
+		}
+	}
 	got := map[string]any{
 		"Subject": it.Subject, "Start": it.Start, "End": it.End, "IsAllDayEvent": it.IsAllDayEvent, "Location": it.Location,
 		"LegacyFreeBusyStatus": it.LegacyFreeBusyStatus, "ReminderIsSet": it.ReminderIsSet, "ReminderMinutes": it.ReminderMinutes,
