@@ -38,8 +38,10 @@ func TestMoveReturnsNewIDs(t *testing.T) {
 	if n := mailCountOp(srv, "MoveItem"); n != 2 {
 		t.Errorf("%d MoveItem requests with batch size 1, want 2", n)
 	}
-	if body := mailLastBody(t, srv, "MoveItem"); !hasText(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") {
-		t.Errorf("MoveItem request: %s", body)
+	// ReturnNewItemIds exists from Exchange 2010 SP1 on; older releases must not get it.
+	wantReturn := serverPersonality(srv).Accepts("Exchange2010_SP1")
+	if body := mailLastBody(t, srv, "MoveItem"); hasText(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") != wantReturn {
+		t.Errorf("MoveItem request (ReturnNewItemIds wanted: %v): %s", wantReturn, body)
 	}
 }
 
