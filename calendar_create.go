@@ -97,6 +97,7 @@ func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCre
 	if err != nil {
 		return "", err
 	}
+	v0 := c.versionInUse()
 	ci, err := s.newCalendarItem(&ev)
 	if err != nil {
 		return "", err
@@ -109,10 +110,16 @@ func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCre
 	if err != nil {
 		return "", err
 	}
-	if _, known := c.currentVersion(); !known { // the time zone elements depend on the version
+	// The time zone elements depend on the version (MeetingTimeZone for Exchange 2007): ci was built (to check ev
+	// before any request) with the version known then; resolving the folder may have negotiated another one, and
+	// an unknown version is learnt now. Build it again for the version the request will carry.
+	builtFor := v0
+	if _, known := c.currentVersion(); !known {
 		if err := c.ensureVersion(ctx); err != nil {
 			return "", err
 		}
+	}
+	if c.versionInUse() != builtFor {
 		if ci, err = s.newCalendarItem(&ev); err != nil {
 			return "", err
 		}

@@ -211,8 +211,10 @@ func TestResolveNames(t *testing.T) {
 		r.Contact == nil || r.Contact.GivenName != "Bob" || r.Contact.Surname != "Smith" || len(r.Contact.EmailAddresses) != 1 || r.Contact.EmailAddresses[0] != "bob.smith@example.com" {
 		t.Errorf("unique resolution = %+v / %+v", r.Mailbox, r.Contact)
 	}
-	if body := lastRequest(t, srv, "ResolveNames"); !strings.Contains(body, `ReturnFullContactData="true"`) || !strings.Contains(body, `ContactDataShape="AllProperties"`) {
-		t.Errorf("ResolveNames request: %s", body)
+	// ContactDataShape exists from Exchange 2010 SP2 on; older releases must not get it.
+	wantShape := serverPersonality(srv).Accepts("Exchange2010_SP2")
+	if body := lastRequest(t, srv, "ResolveNames"); !strings.Contains(body, `ReturnFullContactData="true"`) || strings.Contains(body, `ContactDataShape="AllProperties"`) != wantShape {
+		t.Errorf("ResolveNames request (ContactDataShape wanted: %v): %s", wantShape, body)
 	}
 
 	if _, err := c.Contacts().ResolveNames(ctx, "zzz", ResolveOptions{}); !errors.Is(err, ErrNameResolutionNoResults) {

@@ -48,7 +48,7 @@ func (c *Client) deleteItems(ctx context.Context, o BatchOptions, targets []targ
 	if c.versionAtLeast("Exchange2013_SP1") {
 		req.SuppressReadReceipts = Ptr(true)
 	}
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+	eachBatch(ctx, c, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		r := *req
 		r.ItemIDs = make([]soap.ItemID, len(batch))
 		for i, t := range batch {

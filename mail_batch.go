@@ -54,8 +54,12 @@ func (s *MailService) batchOptions() (BatchOptions, error) {
 type batchFunc func(ctx context.Context, lo int, batch []target) (itemErrs []error, err error)
 
 // eachBatch runs fn over targets in batches of o.Size, o.Concurrency at a time, and records failures in res. Once
-// a request fails as a whole, no further batch is started; its items are recorded as ErrNotAttempted.
-func eachBatch(ctx context.Context, o BatchOptions, targets []target, res *batchResult, fn batchFunc) {
+// a request fails as a whole, no further batch is started; its items are recorded as ErrNotAttempted. While c
+// does not know the server's version yet, the first batch runs alone: its answer settles the version, so the
+// batches after it do not each send the default version to an older server and each step down.
+func eachBatch(ctx context.Context, c *Client, o BatchOptions, targets []target, res *batchResult, fn batchFunc) {
+	_, known := c.currentVersion()
+	settle := !known && o.Concurrency > 1
 	var stopped atomic.Bool
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, o.Concurrency)
@@ -92,6 +96,9 @@ func eachBatch(ctx context.Context, o BatchOptions, targets []target, res *batch
 				}
 			}
 		}(lo, batch)
+		if lo == 0 && settle {
+			wg.Wait()
+		}
 	}
 	wg.Wait()
 }

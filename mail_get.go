@@ -47,7 +47,7 @@ func (s *MailService) Get(ctx context.Context, ids ...string) ([]*Message, error
 	}
 	out := make([]*Message, len(targets))
 	shape := s.messageShape()
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
+	eachBatch(ctx, s.c, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		items, errs, err := s.getItems(ctx, batch, shape)
 		if err != nil {
 			return nil, err

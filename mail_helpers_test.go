@@ -12,11 +12,12 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-// mailOps returns the EWS operations the server received, in order (authentication handshakes left out).
+// mailOps returns the EWS operations the server received, in order (authentication handshakes and requests
+// refused for their RequestServerVersion during negotiation left out).
 func mailOps(srv *testserver.Server) []string {
 	var out []string
 	for _, r := range srv.Requests() {
-		if r.Operation != "" {
+		if r.Operation != "" && !refusedForVersion(srv, r) {
 			out = append(out, r.Operation)
 		}
 	}
@@ -38,7 +39,7 @@ func mailCountOp(srv *testserver.Server, op string) int {
 func mailBodies(srv *testserver.Server, op string) [][]byte {
 	var out [][]byte
 	for _, r := range srv.Requests() {
-		if r.Operation == op {
+		if r.Operation == op && !refusedForVersion(srv, r) {
 			out = append(out, r.Body)
 		}
 	}

@@ -17,6 +17,16 @@ func TestMarkAsJunk(t *testing.T) {
 	mb := srv.Default()
 	id := srv.AddMessage("inbox", testserver.Item{Subject: "spam", From: testserver.Address{Email: "Spammer@Evil.example"}})
 	moved, err := c.Mail().MarkAsJunk(ctx, JunkOptions{}, id)
+	if !serverPersonality(srv).Accepts("Exchange2013") {
+		// Exchange 2010 and 2007 have no MarkAsJunk: the documented error, and nothing changed.
+		if !errors.Is(err, ErrInvalidServerVersion) || moved != nil {
+			t.Fatalf("MarkAsJunk on %s: %v, %v; want ErrInvalidServerVersion", serverPersonality(srv), moved, err)
+		}
+		if it, _ := srv.Item(id); it.FolderID != mb.FolderID("inbox") || len(mb.BlockedSenders()) != 0 || mailCountOp(srv, "MarkAsJunk") != 0 {
+			t.Errorf("MarkAsJunk on %s changed the mailbox or was sent", serverPersonality(srv))
+		}
+		return
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

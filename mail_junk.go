@@ -36,7 +36,7 @@ func (s *MailService) MarkAsJunk(ctx context.Context, opts JunkOptions, ids ...s
 	}
 	newIDs := make([]string, len(targets))
 	done := make([]bool, len(targets))
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
+	eachBatch(ctx, s.c, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		req := &soap.MarkAsJunk{IsJunk: !opts.NotJunk, MoveItem: !opts.KeepInPlace, ItemIDs: make([]soap.ItemID, len(batch))}
 		for i, t := range batch {
 			req.ItemIDs[i] = soap.ItemID{ID: t.id}

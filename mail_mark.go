@@ -29,7 +29,7 @@ func (s *MailService) mark(ctx context.Context, ids []string, read bool) error {
 	if err != nil {
 		return err
 	}
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+	eachBatch(ctx, s.c, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		return s.updateRead(ctx, batch, read)
 	})
 	return res.err()

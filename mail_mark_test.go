@@ -27,12 +27,27 @@ func TestMarkReadAndUnread(t *testing.T) {
 	if n := mailCountOp(srv, "UpdateItem"); n != 3 {
 		t.Errorf("%d UpdateItem requests for 5 ids in batches of 2, want 3", n)
 	}
-	b := mailLastBody(t, srv, "UpdateItem")
-	if !hasText(b, `SuppressReadReceipts="true"`) || !hasText(b, `MessageDisposition="SaveOnly"`) || !hasText(b, `FieldURI="message:IsRead"`) {
-		t.Errorf("UpdateItem request: %s", b)
+	sent := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "UpdateItem" {
+			sent++
+		}
 	}
-	if n := len(bob.Items("inbox")); n != 0 {
-		t.Errorf("the sender got %d read receipts, want none", n)
+	if want := 3 + negotiationRefusals(srv); sent != want {
+		t.Errorf("%d UpdateItem requests sent (negotiation included), want %d", sent, want)
+	}
+	// Exchange 2013 SP1 and later suppress the read receipts; older releases lack SuppressReadReceipts and send them.
+	suppress := suppressesReadReceipts(srv)
+	b := mailLastBody(t, srv, "UpdateItem")
+	if hasText(b, `SuppressReadReceipts="true"`) != suppress || !hasText(b, `MessageDisposition="SaveOnly"`) || !hasText(b, `FieldURI="message:IsRead"`) {
+		t.Errorf("UpdateItem request (SuppressReadReceipts wanted: %v): %s", suppress, b)
+	}
+	wantReceipts := 0
+	if !suppress {
+		wantReceipts = 5
+	}
+	if n := len(bob.Items("inbox")); n != wantReceipts {
+		t.Errorf("the sender got %d read receipts, want %d", n, wantReceipts)
 	}
 	if err := c.Mail().MarkUnread(ctx, ids[1], ids[3]); err != nil {
 		t.Fatal(err)
@@ -90,5 +105,40 @@ func TestMarkReadBadInputSendsNothing(t *testing.T) {
 	noRequests(t, srv, 0)
 	if it, _ := srv.Item(id); it.IsRead {
 		t.Error("message marked read")
+	}
+}
+
+// Parallel batches to a server whose version the client does not know yet negotiate it once: the first batch
+// goes alone and settles the version, the others then carry the version the server takes, so no batch but the
+// first is refused.
+func TestParallelBatchesNegotiateOnce(t *testing.T) {
+	for _, p := range []testserver.Personality{testserver.Exchange2007SP1, testserver.Exchange2010SP2, testserver.Exchange2013, testserver.Exchange2019} {
+		t.Run(p.Name(), func(t *testing.T) {
+			srv, c := setup(t, testserver.WithPersonality(p))
+			var ids []string
+			for range 8 {
+				ids = append(ids, srv.AddMessage("inbox", testserver.Item{Subject: "s"}))
+			}
+			if err := c.Mail().WithBatch(BatchOptions{Size: 1, Concurrency: 4}).MarkRead(testCtx(t), ids...); err != nil {
+				t.Fatal(err)
+			}
+			sent, refused := 0, 0
+			for _, r := range srv.Requests() {
+				if r.Operation == "UpdateItem" {
+					sent++
+					if !p.Accepts(r.Version) {
+						refused++
+					}
+				}
+			}
+			if want := negotiationRefusals(srv); sent != 8+want || refused != want {
+				t.Errorf("%d UpdateItem sent, %d refused for their version; want %d and %d", sent, refused, 8+want, want)
+			}
+			for _, id := range ids {
+				if it, _ := srv.Item(id); !it.IsRead {
+					t.Errorf("%s is unread", id)
+				}
+			}
+		})
 	}
 }

@@ -53,7 +53,7 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	if s.c.versionAtLeast("Exchange2010_SP1") {
 		returnIDs = Ptr(true)
 	}
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
+	eachBatch(ctx, s.c, o, targets, res, func(ctx context.Context, lo int, batch []target) ([]error, error) {
 		itemIDs := make([]soap.ItemID, len(batch))
 		for i, t := range batch {
 			itemIDs[i] = soap.ItemID{ID: t.id}

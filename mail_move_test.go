@@ -38,15 +38,17 @@ func TestMoveReturnsNewIDs(t *testing.T) {
 	if n := mailCountOp(srv, "MoveItem"); n != 2 {
 		t.Errorf("%d MoveItem requests with batch size 1, want 2", n)
 	}
-	if body := mailLastBody(t, srv, "MoveItem"); !hasText(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") {
-		t.Errorf("MoveItem request: %s", body)
+	// ReturnNewItemIds exists from Exchange 2010 SP1 on; older releases must not get it.
+	wantReturn := serverPersonality(srv).Accepts("Exchange2010_SP1")
+	if body := mailLastBody(t, srv, "MoveItem"); hasText(body, "<m:ReturnNewItemIds>true</m:ReturnNewItemIds>") != wantReturn {
+		t.Errorf("MoveItem request (ReturnNewItemIds wanted: %v): %s", wantReturn, body)
 	}
 }
 
 func TestCopyKeepsOriginals(t *testing.T) {
 	srv, c := setup(t)
 	a := srv.AddMessage("inbox", testserver.Item{Subject: "evidence", Body: "b"})
-	copies, err := c.Mail().Copy(testCtx(t), Archive, a)
+	copies, err := c.Mail().Copy(testCtx(t), archiveRef(srv), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,13 +154,26 @@ func TestDeleteTypes(t *testing.T) {
 	if del := mb.Items("deleteditems"); len(del) != 1 || del[0].Subject != "phish" || len(mb.Items("inbox")) != 0 {
 		t.Errorf("MoveToDeletedItems: deleted items = %+v", del)
 	}
-	// Deleting unread mail must not tell the sender.
-	if in := bob.Items("inbox"); len(in) != 0 {
+	// Deleting unread mail must not tell the sender where the server can suppress the receipt (Exchange 2013 SP1
+	// and later); older releases lack SuppressReadReceipts and send a "Not read" receipt for each of the three.
+	suppress := suppressesReadReceipts(srv)
+	in := bob.Items("inbox")
+	if suppress && len(in) != 0 {
 		t.Errorf("the sender got %+v", in)
 	}
+	if !suppress {
+		if len(in) != 3 {
+			t.Errorf("the sender got %d receipts, want 3 (the server cannot suppress them)", len(in))
+		}
+		for _, r := range in {
+			if r.ItemClass != "REPORT.IPM.Note.IPNNRN" {
+				t.Errorf("the sender got %s, want a not-read receipt", r.ItemClass)
+			}
+		}
+	}
 	for _, b := range mailBodies(srv, "DeleteItem") {
-		if !hasText(b, `SuppressReadReceipts="true"`) {
-			t.Errorf("DeleteItem without SuppressReadReceipts: %s", b)
+		if hasText(b, `SuppressReadReceipts="true"`) != suppress {
+			t.Errorf("DeleteItem (SuppressReadReceipts wanted: %v): %s", suppress, b)
 		}
 	}
 }

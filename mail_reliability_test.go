@@ -88,7 +88,7 @@ func TestMailSearchUnderFaults(t *testing.T) {
 	// Every page was asked for exactly once successfully: the retries did not move the paging.
 	var offsets []int
 	for _, r := range srv.Requests() {
-		if r.Operation == "FindItem" && r.Fault == "" {
+		if r.Operation == "FindItem" && r.Fault == "" && !refusedForVersion(srv, r) {
 			offsets = append(offsets, pageOffset(r.Body))
 		}
 	}
@@ -149,6 +149,7 @@ func TestMailMarkReadUnderFaults(t *testing.T) {
 	ids := seedMessages(srv, "inbox", 6, nil)
 	clk := newFakeClock()
 	c := retryClient(t, srv, clk, nil)
+	settleVersion(t, srv, c)
 	// Setting IsRead again is harmless: a request reset after the server handled it is sent again.
 	srv.AddFault(testserver.ResetAfter().For("UpdateItem").Times(1))
 	srv.AddFault(testserver.ServerBusy(3 * time.Second).For("UpdateItem").Times(1))
@@ -187,6 +188,7 @@ func TestMailSendUnderFaults(t *testing.T) {
 			bob := srv.AddMailbox("bob@example.com", "Bob")
 			clk := newFakeClock()
 			c := retryClient(t, srv, clk, nil)
+			settleVersion(t, srv, c)
 			ctx := testCtx(t)
 			sent, err := c.Mail().Send(ctx, Draft{To: []string{"Bob <bob@example.com>"}, Subject: subject, Body: "quarantined"})
 			if tt.unknown != errors.Is(err, ErrOutcomeUnknown) || !tt.unknown && err != nil {
@@ -303,12 +305,13 @@ var moveCases = []moveCase{
 		return n == 1
 	}},
 	{"Copy", "CopyItem", func(ctx context.Context, m *MailService, ids []string) error {
-		_, err := m.Copy(ctx, Archive, ids...)
+		// A folder every release has (the distinguished Archive folder is Exchange 2013's).
+		_, err := m.Copy(ctx, FolderByPath("Inbox/Phishing"), ids...)
 		return err
 	}, func(t *testing.T, srv *testserver.Server, id, subject string) bool {
-		n := copiesIn(srv, "archive", subject)
+		n := copiesIn(srv, "Inbox/Phishing", subject)
 		if _, ok := srv.Item(id); n > 1 || !ok {
-			t.Errorf("%s: %d copies in Archive, original there: %v; want at most one copy and the original", subject, n, ok)
+			t.Errorf("%s: %d copies in Phishing, original there: %v; want at most one copy and the original", subject, n, ok)
 		}
 		return n == 1
 	}},
@@ -351,6 +354,7 @@ func TestMailMoveCopyDeleteUnderFaults(t *testing.T) {
 				srv.AddFault(tt.fault.For(mc.op).Times(1)) // strikes the first batch
 				clk := newFakeClock()
 				c := retryClient(t, srv, clk, nil)
+				settleVersion(t, srv, c)
 				err := mc.run(testCtx(t), c.Mail().WithBatch(BatchOptions{Size: 2}), ids)
 				all, _ := ops(srv, mc.op)
 				if !tt.unknown {
@@ -465,7 +469,7 @@ func TestMailManyGoroutinesShareOneClient(t *testing.T) {
 						errs <- fmt.Errorf("Send: %w", err)
 					}
 				case 3:
-					_, err := m.Copy(ctx, Archive, ids[g])
+					_, err := m.Copy(ctx, archiveRef(srv), ids[g])
 					mu.Lock()
 					copies = append(copies, ids[g])
 					if errors.Is(err, ErrOutcomeUnknown) {

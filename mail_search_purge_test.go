@@ -77,7 +77,7 @@ func TestSearchDeleteEveryOtherSeesEachOnce(t *testing.T) {
 			ctx := testCtx(t)
 			got := purgeSearch(t, c, SearchOptions{PageSize: 100, BatchSize: 25, Concurrency: conc}, func(i int, m *Message) {
 				if i%2 == 0 {
-					if _, err := c.Mail().Move(ctx, Archive, m.ID); err != nil {
+					if _, err := c.Mail().Move(ctx, archiveRef(srv), m.ID); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -143,7 +143,7 @@ func TestUnreadMoveLoopSeesEveryMessage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Mail().Move(ctx, Archive, m.ID); err != nil {
+		if _, err := c.Mail().Move(ctx, archiveRef(srv), m.ID); err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, m.ID)

@@ -49,7 +49,7 @@ func (s *MailService) Update(ctx context.Context, u MessageUpdate, ids ...string
 	if err != nil {
 		return err
 	}
-	eachBatch(ctx, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
+	eachBatch(ctx, s.c, o, targets, res, func(ctx context.Context, _ int, batch []target) ([]error, error) {
 		req := &soap.UpdateItem{ConflictResolution: "AutoResolve", MessageDisposition: "SaveOnly",
 			ItemChanges: make([]soap.ItemChange, len(batch))}
 		if u.IsRead != nil && *u.IsRead && s.c.versionAtLeast("Exchange2013_SP1") {

@@ -50,7 +50,7 @@ func newTestFileStore(t *testing.T, path string) *FileStateStore {
 func opCount(srv *testserver.Server, op string) int {
 	n := 0
 	for _, r := range srv.Requests() {
-		if r.Operation == op {
+		if r.Operation == op && !refusedForVersion(srv, r) {
 			n++
 		}
 	}

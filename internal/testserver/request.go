@@ -59,6 +59,10 @@ func (r *request) handle(info *RequestInfo) (resp []byte, status int) {
 	s := r.srv
 	defer func() {
 		info.rejected = r.rejected
+		// Refused before it was carried out (schema, or a RequestServerVersion the release lacks): it changed nothing.
+		if r.rejected && !r.accepted {
+			info.Unhandled = true
+		}
 	}()
 	env, err := parseXML(bytes.NewReader(r.raw))
 	if err != nil {

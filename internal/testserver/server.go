@@ -164,7 +164,8 @@ type RequestInfo struct {
 	// Fault names the fault injected into this request (see Fault), "" if none. Faults of the kinds that
 	// answer after handling (ResetAfter, Truncate, Malformed...) leave the request carried out.
 	Fault string
-	// Unhandled is true for a request a fault answered before the server carried it out: it changed nothing.
+	// Unhandled is true for a request a fault answered before the server carried it out, or that the server
+	// refused before carrying it out (schema violation, unknown RequestServerVersion): it changed nothing.
 	Unhandled bool
 	// AcceptEncoding is the request's Accept-Encoding header.
 	AcceptEncoding string
