@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ewsgo/ews/internal/soap"
@@ -28,6 +29,7 @@ const (
 	featContactDataShape                         // ResolveNames ContactDataShape
 	featTextBody                                 // item:TextBody
 	featSuppressReadReceipts                     // UpdateItem/DeleteItem SuppressReadReceipts
+	featAttachmentIsInline                       // FileAttachment IsInline (2007 marks inline parts by ContentId alone)
 )
 
 // versionInfo is one RequestServerVersion value (ExchangeVersionType) and what its schema supports.
@@ -41,7 +43,7 @@ type versionInfo struct {
 
 const (
 	f2007    = 0
-	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments
+	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments | featAttachmentIsInline
 	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs
 	f2010SP2 = f2010SP1 | featContactDataShape
 	f2013    = f2010SP2 | featTextBody
@@ -358,12 +360,39 @@ func gateRequest(req soap.Operation, v string) (soap.Operation, error) {
 			cp.ContactDataShape = ""
 			return &cp, nil
 		}
+	case *soap.CreateAttachment:
+		if !has(featAttachmentIsInline) {
+			if atts, dropped := withoutIsInline(r.Attachments.Attachments); dropped {
+				cp := *r
+				cp.Attachments.Attachments = atts
+				return &cp, nil
+			}
+		}
 	case *soap.Subscribe:
 		if r.Streaming != nil && !has(featStreaming) {
 			return nil, &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("streaming subscriptions need Exchange 2010 SP1 or later; the server speaks %s", v)}
 		}
 	}
 	return req, nil
+}
+
+// withoutIsInline returns atts with IsInline left out of its file attachments (copies of those that had it), and
+// whether any had it.
+func withoutIsInline(atts []any) ([]any, bool) {
+	var out []any
+	for i, a := range atts {
+		fa, ok := a.(*soap.FileAttachment)
+		if !ok || fa.IsInline == nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(atts)
+		}
+		cp := *fa
+		cp.IsInline = nil
+		out[i] = &cp
+	}
+	return out, out != nil
 }
 
 // gateShape returns sh without the property paths the version lacks, and whether it was already fine.

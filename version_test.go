@@ -318,6 +318,7 @@ func TestVersionTableMatchesSchemas(t *testing.T) {
 		}{
 			{featSuppressReadReceipts, `name="SuppressReadReceipts"`}, {featReturnNewItemIDs, `name="ReturnNewItemIds"`},
 			{featContactDataShape, `name="ContactDataShape"`}, {featStreaming, `name="StreamingSubscriptionRequest"`},
+			{featAttachmentIsInline, `name="IsInline"`},
 		} {
 			if has, in := versionHas(s.version, el.f), strings.Contains(types+messages, el.text); has != in {
 				t.Errorf("%s: table says %s %v, schema %v", s.version, el.text, has, in)
