@@ -23,6 +23,9 @@ var captured sync.Map // file name -> struct{}
 
 // capture records a request or response shape of this server (see CaptureEnv).
 func (s *Server) capture(kind, op string, body []byte) {
+	if s.noCapture {
+		return
+	}
 	sub := ""
 	if s.personality != nil && kind == "req" {
 		sub = s.personality.Schema()

@@ -172,6 +172,7 @@ func TestPersonalitySchemaViolations(t *testing.T) {
 	}
 	// What the older schemas have passes; a header Exchange 2007 does not know is ignored.
 	srv07 := New(t, WithPersonality(Exchange2007SP1))
+	srv07.noCapture = true // TimeZoneContext is not in the 2007 SP1 schema: not a shape the SDK sends
 	if status, body := post(t, srv07, "Exchange2007_SP1", tz, getInbox); status != 200 {
 		t.Errorf("2007 SP1 refused a request with TimeZoneContext:\n%s", body)
 	}
