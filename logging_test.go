@@ -184,3 +184,40 @@ func TestRetriesAreLogged(t *testing.T) {
 		t.Errorf("log does not show the retry:\n%s", out)
 	}
 }
+
+// One back-off pause is shared by every goroutine of a client, and so is the error that caused it: logging or
+// returning it from several goroutines at once must not clean it in place (go test -race saw exactly that in a
+// pipelined search through a busy server). The error cleaned is a copy; the shared one is left as it was.
+func TestScrubbingLeavesASharedErrorAlone(t *testing.T) {
+	const pass = "s3cret-pass"
+	c, err := New(Config{Host: "https://mail.example.com/EWS/Exchange.asmx", Username: `CORP\svc`, Password: pass,
+		EmailAddress: "a@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := &Error{Code: "ErrorServerBusy", Message: "busy, said " + pass,
+		Details: map[string]string{"BackOffMilliseconds": "20", "Echo": pass}}
+	httpErr := &HTTPError{StatusCode: 500, Status: "500 " + pass, Excerpt: "echo " + pass}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, e := range []error{shared, httpErr} {
+				if msg := c.scrubError(e).Error(); strings.Contains(msg, pass) {
+					t.Errorf("scrubbed error holds the password: %s", msg)
+				}
+			}
+			if got := c.scrubError(shared).(*Error).Details["Echo"]; got != "[REDACTED]" {
+				t.Errorf("scrubbed Details[Echo] = %q, want [REDACTED]", got)
+			}
+		}()
+	}
+	wg.Wait()
+	if shared.Details["Echo"] != pass || !strings.Contains(shared.Message, pass) || !strings.Contains(httpErr.Excerpt, pass) {
+		t.Errorf("the shared errors were changed in place: %+v %+v", shared, httpErr)
+	}
+	if !errors.Is(c.scrubError(shared), ErrServerBusy) {
+		t.Errorf("scrubbed copy no longer matches ErrServerBusy")
+	}
+}

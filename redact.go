@@ -8,9 +8,10 @@ import (
 // (logging.go) go through the same set of secrets, which knows each secret in every form a server or a proxy may
 // echo it in (raw, quoted, escaped, URL-encoded, base64 alone and as Basic user:pass; see internal/redact).
 
-// scrubError removes the client's secrets from the text of err. The package's own error types are cleaned in
-// place (they are made afresh for each failure); any other error whose text holds a secret is replaced by one
-// with the clean text that still matches the original with errors.Is.
+// scrubError removes the client's secrets from the text of err. The package's own error types are copied with
+// clean text (never cleaned in place: one error, such as the cause of a back-off pause, may be shared by several
+// goroutines); any other error whose text holds a secret is replaced by one with the clean text that still
+// matches the original with errors.Is.
 func (c *Client) scrubError(err error) error {
 	if err == nil || c == nil || c.shared == nil || c.shared.secrets == nil || c.shared.secrets.set.Empty() {
 		return err
@@ -18,16 +19,21 @@ func (c *Client) scrubError(err error) error {
 	s := c.shared.secrets
 	switch e := err.(type) {
 	case *Error:
-		e.Message = s.scrub(e.Message)
-		for k, v := range e.Details {
-			e.Details[k] = s.scrub(v)
+		clean := *e
+		clean.Message = s.scrub(e.Message)
+		if e.Details != nil {
+			clean.Details = make(map[string]string, len(e.Details))
+			for k, v := range e.Details {
+				clean.Details[k] = s.scrub(v)
+			}
 		}
-		return e
+		return &clean
 	case *HTTPError:
-		e.Excerpt = s.scrub(e.Excerpt)
-		e.Status = s.scrub(e.Status)
-		e.Err = c.scrubError(e.Err)
-		return e
+		clean := *e
+		clean.Excerpt = s.scrub(e.Excerpt)
+		clean.Status = s.scrub(e.Status)
+		clean.Err = c.scrubError(e.Err)
+		return &clean
 	case *AuthError:
 		return e
 	}
