@@ -6,12 +6,8 @@ import (
 	"strings"
 )
 
-// Recover moves deleted messages back out of the Recoverable Items (the dumpster, where soft-deleted mail and
-// mail deleted from Deleted Items goes) to a folder (the zero value is the Inbox), undoing a wrong purge, and
-// returns their new ids. The messages are ItemIds, or Internet Message-IDs looked up in the Recoverable Items
-// deletions (every copy there is recovered). List what can be recovered with Search in
-// RecoverableItemsDeletions. Messages that fail are reported in a *BatchError; the others are moved.
-func (s *MailService) Recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+// recover is Recover over EWS.
+func (s ewsMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	if err := checkRefs(ids); err != nil {
 		return nil, err
 	}

@@ -245,3 +245,17 @@ func (c *Client) MIME(ctx context.Context, id string) ([]byte, error) {
 	}
 	return a.body, nil
 }
+
+// AttachmentInfos lists a message's attachments without their content.
+func (c *Client) AttachmentInfos(ctx context.Context, id string) ([]Attachment, error) {
+	if id == "" {
+		return nil, errors.New("graph: the message id is empty")
+	}
+	q := url.Values{"$select": {"id,name,contentType,size,isInline,lastModifiedDateTime"}}
+	p, err := getPage[Attachment](ctx, c, &request{method: http.MethodGet, path: c.messagePath(id) + "/attachments",
+		query: q, idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	return p.Value, nil
+}

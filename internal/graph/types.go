@@ -69,6 +69,8 @@ type Attachment struct {
 	IsInline     bool   `json:"isInline"`
 	ContentID    string `json:"contentId,omitempty"`
 	ContentBytes []byte `json:"contentBytes,omitempty"` // base64 in JSON, as Graph's Edm.Binary
+	// LastModifiedDateTime is when the attachment last changed (read only).
+	LastModifiedDateTime *time.Time `json:"lastModifiedDateTime,omitempty"`
 }
 
 // FileAttachmentType is the @odata.type of a file attachment.
