@@ -147,8 +147,8 @@ func (c *Client) graphFolder(ctx context.Context, field string, f FolderRef) (st
 		if err != nil {
 			var ge *graph.Error
 			if errors.As(err, &ge) && ge.NotFound() {
-				return "", &OpError{Op: "list mail folders", Err: &Error{Code: ErrFolderNotFound.Code,
-					Message: fmt.Sprintf("no folder %q in %q", parts[i], strings.Join(parts[:i], "/"))}}
+				return "", &Error{Code: ErrFolderNotFound.Code,
+					Message: fmt.Sprintf("no folder %q in %q", parts[i], strings.Join(parts[:i], "/"))}
 			}
 			return "", c.graphErr("list mail folders", err, ErrFolderNotFound)
 		}

@@ -395,7 +395,9 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 		}
 		return &graphAnswer{status: http.StatusCreated, json: messageJSON(mb, n, nil)}, nil
 	case len(rest) == 1 && m == http.MethodPost && rest[0] == "permanentDelete":
-		g.moveLocked(mb, it, mb.dist["recoverableitemsdeletions"])
+		// To the purges folder of Recoverable Items, which neither the user nor a folder list sees: gone, as
+		// EWS HardDelete leaves it.
+		mb.removeLocked(it)
 		return &graphAnswer{status: http.StatusNoContent}, nil
 	case len(rest) == 1 && m == http.MethodGet && rest[0] == "$value":
 		return &graphAnswer{status: http.StatusOK, raw: mimeOf(it), contentType: "text/plain"}, nil
@@ -462,7 +464,11 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 			ToRecipients  []graphRecipient `json:"toRecipients"`
 			CcRecipients  []graphRecipient `json:"ccRecipients"`
 			BccRecipients []graphRecipient `json:"bccRecipients"`
+			ReplyTo       []graphRecipient `json:"replyTo"`
 			Importance    string           `json:"importance"`
+			Categories    []string         `json:"categories"`
+			ReadReceipt   bool             `json:"isReadReceiptRequested"`
+			MessageID     string           `json:"internetMessageId"`
 			Attachments   []struct {
 				ODataType    string `json:"@odata.type"`
 				Name         string `json:"name"`
@@ -479,7 +485,8 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 	}
 	msg := req.Message
 	it := Item{ItemClass: "IPM.Note", Subject: msg.Subject, To: addressesOf(msg.ToRecipients),
-		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients)}
+		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients), ReplyTo: addressesOf(msg.ReplyTo),
+		Categories: msg.Categories, IsReadReceiptRequested: msg.ReadReceipt, InternetMessageID: msg.MessageID}
 	if msg.Importance != "" {
 		it.Importance = strings.ToUpper(msg.Importance[:1]) + msg.Importance[1:]
 	}
