@@ -77,6 +77,11 @@ func (cl Cloud) Apply(cfg *Config) {
 	cfg.GraphEndpoint, cfg.AuthorityHost = cl.GraphEndpoint, cl.AuthorityHost
 }
 
+// CloudOfHost returns the cloud whose Exchange Online serves host: Config.Host as a host name, host:port or EWS
+// URL ("outlook.office365.com", "https://outlook.office365.us/EWS/Exchange.asmx"). BackendAuto chooses Graph for
+// these hosts.
+func CloudOfHost(host string) (Cloud, bool) { return onlineCloud(hostName(host)) }
+
 // onlineCloud returns the cloud whose Exchange Online host is host (outlook.office.com counts as the global one).
 func onlineCloud(host string) (Cloud, bool) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))

@@ -487,8 +487,10 @@ func (s graphMail) mark(ctx context.Context, ids []string, read bool) error {
 	return res.err()
 }
 
-func (s graphMail) markRead(ctx context.Context, ids ...string) error   { return s.mark(ctx, ids, true) }
-func (s graphMail) markUnread(ctx context.Context, ids ...string) error { return s.mark(ctx, ids, false) }
+func (s graphMail) markRead(ctx context.Context, ids ...string) error { return s.mark(ctx, ids, true) }
+func (s graphMail) markUnread(ctx context.Context, ids ...string) error {
+	return s.mark(ctx, ids, false)
+}
 
 // firstID resolves one message reference to one id (the first copy of a Message-ID).
 func (s graphMail) firstID(ctx context.Context, id string) (string, error) {
