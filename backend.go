@@ -150,14 +150,18 @@ func resolveBackend(cfg *Config) (Backend, error) {
 // serviceRoot checks a service root URL (scheme and host, no path, query or credentials; http only on the
 // loopback interface, for test servers) and returns it without a trailing slash.
 func serviceRoot(field, s string) (string, error) {
+	example := CloudGlobal.GraphEndpoint
+	if field == "Config.AuthorityHost" {
+		example = CloudGlobal.AuthorityHost
+	}
 	u, err := url.Parse(strings.TrimSpace(s))
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		return "", fmt.Errorf("ews: %s %q is not an https URL such as %s", field, s, CloudGlobal.GraphEndpoint)
+		return "", fmt.Errorf("ews: %s %q is not an https URL such as %s", field, s, example)
 	case u.User != nil:
 		return "", fmt.Errorf("ews: %s must not hold credentials", field)
 	case u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "":
-		return "", fmt.Errorf("ews: %s %q must be a service root without a path or query (e.g. %s)", field, s, CloudGlobal.GraphEndpoint)
+		return "", fmt.Errorf("ews: %s %q must be a service root without a path or query (e.g. %s)", field, s, example)
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return "", fmt.Errorf("ews: %s %q is not https: tokens would cross the network in clear text (http is accepted only on the loopback interface)", field, s)
 	}

@@ -179,6 +179,10 @@ func TestBackendsSearch(t *testing.T) {
 			{"ascending", SearchOptions{Sender: "billing@vendor.example", Ascending: true, PageSize: 2}, []string{"Invoice 1", "invoice 2", "INVOICE 3"}},
 			{"sorted by sent", SearchOptions{SortBy: SortBySent, Limit: 1}, []string{"INVOICE 3"}},
 			{"matches nothing", SearchOptions{Query: Where("subject__in", []string{})}, nil},
+			{"case-sensitive", SearchOptions{Query: Where("subject__startswith", "INVOICE")}, []string{"INVOICE 3"}},
+			{"case-sensitive and more", SearchOptions{Query: Where("subject__contains", "nvoice").And(Where("is_read", true))}, []string{"Invoice 1"}},
+			{"sender next to body", SearchOptions{Sender: "billing@vendor.example", Body: "pay"}, []string{"INVOICE 3", "Invoice 1"}},
+			{"unread next to body", SearchOptions{UnreadOnly: true, Body: "pay"}, []string{"INVOICE 3"}},
 		} {
 			if got := run(tc.o); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)

@@ -2,7 +2,9 @@ package ews
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"iter"
 	"time"
 
@@ -44,7 +46,7 @@ func (s graphMail) run(ctx context.Context, opt string, o SearchOptions, markRea
 		if p.never {
 			return
 		}
-		q, never, err := p.query.odata()
+		q, never, keep, err := graphQuery(o, p)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -89,16 +91,16 @@ func (s graphMail) run(ctx context.Context, opt string, o SearchOptions, markRea
 			return true
 		}
 		if q.Search != "" {
-			s.pageByLink(ctx, folder, q.Search, p, emit, yield)
+			s.pageByLink(ctx, folder, q.Search, p, keep, emit, yield)
 			return
 		}
-		s.pageByTime(ctx, folder, q.Filter, prop, p, emit, yield)
+		s.pageByTime(ctx, folder, q.Filter, prop, p, keep, emit, yield)
 	}
 }
 
 // pageByLink pages a $search with @odata.nextLink.
-func (s graphMail) pageByLink(ctx context.Context, folder, search string, p *pager, emit func(*graph.Message) bool,
-	yield func(*Message, error) bool) {
+func (s graphMail) pageByLink(ctx context.Context, folder, search string, p *pager, keep func(*graph.Message) bool,
+	emit func(*graph.Message) bool, yield func(*Message, error) bool) {
 	page, err := s.g().ListMessages(ctx, folder, graph.ListOptions{Search: search, Select: graphMessageSelect, Top: p.pageSize})
 	n := 0
 	for {
@@ -107,6 +109,9 @@ func (s graphMail) pageByLink(ctx context.Context, folder, search string, p *pag
 			return
 		}
 		for i := range page.Value {
+			if keep != nil && !keep(&page.Value[i]) {
+				continue
+			}
 			if !emit(&page.Value[i]) {
 				return
 			}
@@ -122,8 +127,8 @@ func (s graphMail) pageByLink(ctx context.Context, folder, search string, p *pag
 }
 
 // pageByTime pages a $filter by the sort time prop: each page asks for prop at or past the last time yielded.
-func (s graphMail) pageByTime(ctx context.Context, folder, filter, prop string, p *pager, emit func(*graph.Message) bool,
-	yield func(*Message, error) bool) {
+func (s graphMail) pageByTime(ctx context.Context, folder, filter, prop string, p *pager, keep func(*graph.Message) bool,
+	emit func(*graph.Message) bool, yield func(*Message, error) bool) {
 	cmp, order := "le", prop+" desc"
 	if p.ascending {
 		cmp, order = "ge", prop+" asc"
@@ -157,6 +162,9 @@ func (s graphMail) pageByTime(ctx context.Context, folder, filter, prop string, 
 				bound, atBound = &t, map[string]bool{}
 			}
 			atBound[gm.ID] = true
+			if keep != nil && !keep(gm) {
+				continue
+			}
 			if !emit(gm) {
 				return
 			}
@@ -187,4 +195,48 @@ func sortTime(m *graph.Message, prop string) time.Time {
 		return time.Time{}
 	}
 	return *t
+}
+
+// graphQuery renders the query of a search for Graph. What Graph cannot express is, where the results of what it
+// can express hold every message the query matches, checked in Go on each message (keep): the case of
+// case-sensitive lookups (see caseChecked), and the sender and read flag next to a body lookup (a $search, which
+// has no property for them).
+func graphQuery(o SearchOptions, p *pager) (odataQuery, bool, func(*graph.Message) bool, error) {
+	q, never, err := p.query.odata()
+	if err == nil || !errors.Is(err, ErrNotSupportedByBackend) {
+		return q, never, nil, err
+	}
+	if server, check, ok := p.query.caseChecked(); ok {
+		if q2, never2, err2 := server.odata(); err2 == nil {
+			return q2, never2, check, nil
+		}
+	}
+	if o.Sender == "" && !o.UnreadOnly {
+		return q, never, nil, err
+	}
+	qs := []Q{o.Query}
+	if o.Subject != "" {
+		qs = append(qs, Where("subject__icontains", o.Subject))
+	}
+	if o.Body != "" {
+		qs = append(qs, Where("body__icontains", o.Body))
+	}
+	rest := And(qs...)
+	var check func(*graph.Message) bool
+	if server, c, ok := rest.caseChecked(); ok {
+		rest, check = server, c
+	}
+	q2, never2, err2 := rest.odata()
+	if err2 != nil || q2.Search == "" {
+		return q, never, nil, err
+	}
+	return q2, never2, func(m *graph.Message) bool {
+		if o.Sender != "" && (m.Sender == nil || !strings.EqualFold(m.Sender.EmailAddress.Address, o.Sender)) {
+			return false
+		}
+		if o.UnreadOnly && m.IsRead != nil && *m.IsRead {
+			return false
+		}
+		return check == nil || check(m)
+	}, nil
 }

@@ -117,8 +117,8 @@ func configErr(key, format string, args ...any) *Error {
 // sdkNames maps the SDK's Config field names in its errors to the connector's keys.
 var sdkNames = strings.NewReplacer("Config.Host", "host", "Config.Username", "username", "Config.Password", "password",
 	"Config.EmailAddress", "email_address", "Config.AccessType", "access_type", "Config.Protocol", "protocol",
-	"Config.Auth", "auth_type", "Config.TokenSource", "oauth2 token", "Config.Autodiscover", "use_autodiscover",
-	"Config.Backend", "backend", "Config.GraphEndpoint", "graph_endpoint", "Config.AuthorityHost", "authority_host")
+	"Config.AuthorityHost", "authority_host", "Config.Auth", "auth_type", "Config.TokenSource", "oauth2 token",
+	"Config.Autodiscover", "use_autodiscover", "Config.Backend", "backend", "Config.GraphEndpoint", "graph_endpoint")
 
 // NewClient checks the configuration and makes an SDK client from it; it makes no request. Errors are *Error
 // values with Code CodeInvalidConfig that name the key.

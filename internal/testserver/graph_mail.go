@@ -491,7 +491,7 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 		it.Importance = strings.ToUpper(msg.Importance[:1]) + msg.Importance[1:]
 	}
 	if msg.Body != nil {
-		it.Body = msg.Body.Content
+		it.Body, it.BodyType = msg.Body.Content, "Text"
 		if strings.EqualFold(msg.Body.ContentType, "html") {
 			it.BodyType = "HTML"
 		}
