@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/ewsgo/ews/internal/graph"
