@@ -176,7 +176,10 @@ var (
 func orFilter(filter, typ string, get func(prop string) (string, bool), addresses func() []string) (func() bool, *graphError) {
 	var preds []func() bool
 	for _, clause := range splitOr(filter) {
-		clause = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(clause), "("), ")"))
+		clause = strings.TrimSpace(clause)
+		if strings.HasPrefix(clause, "(") && strings.HasSuffix(clause, ")") {
+			clause = strings.TrimSpace(clause[1 : len(clause)-1])
+		}
 		if m := startsWithRE.FindStringSubmatch(clause); m != nil {
 			prop, lit := m[1], strings.ReplaceAll(m[2], "''", "'")
 			if _, ok := get(prop); !ok {
@@ -245,7 +248,7 @@ func (g *graphCall) listContacts(mb *Mailbox, f *Folder) (*graphAnswer, *graphEr
 	if gE != nil {
 		return nil, gE
 	}
-	var cur *Item
+	cur := &Item{} // the contact a filter looks at
 	get := func(prop string) (string, bool) {
 		switch prop {
 		case "displayName":
