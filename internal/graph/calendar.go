@@ -146,6 +146,8 @@ var (
 		"workingElsewhere": true, "unknown": true}
 	sensitivities = map[string]bool{"normal": true, "personal": true, "private": true, "confidential": true}
 	importances   = map[string]bool{"low": true, "normal": true, "high": true}
+	patternTypes  = map[string]bool{"daily": true, "weekly": true, "absoluteMonthly": true, "relativeMonthly": true,
+		"absoluteYearly": true, "relativeYearly": true}
 )
 
 // check refuses, before any request, an event Graph would refuse or misread.
@@ -201,6 +203,9 @@ func (ev *Event) check() error {
 		}
 	}
 	if r := ev.Recurrence; r != nil {
+		if !patternTypes[r.Pattern.Type] {
+			return fmt.Errorf("graph: event recurrence pattern type %q: not one of daily, weekly, absoluteMonthly, relativeMonthly, absoluteYearly, relativeYearly", r.Pattern.Type)
+		}
 		if r.Pattern.Interval < 1 {
 			return fmt.Errorf("graph: event recurrence interval %d: must be 1 or more", r.Pattern.Interval)
 		}

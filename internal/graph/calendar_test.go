@@ -97,6 +97,7 @@ func TestCreateEventRefusedBeforeAnyRequest(t *testing.T) {
 		"all day at 9":     {Start: dtz(t, day.Add(9*time.Hour), ""), End: dtz(t, day.Add(33*time.Hour), ""), IsAllDay: ptr(true)},
 		"bad showAs":       {Start: dtz(t, day, ""), End: dtz(t, day.Add(time.Hour), ""), ShowAs: "away"},
 		"attendee type":    {Start: dtz(t, day, ""), End: dtz(t, day.Add(time.Hour), ""), Attendees: []graph.Attendee{{Type: "cc", EmailAddress: graph.EmailAddress{Address: "a@b"}}}},
+		"pattern type":     {Start: dtz(t, day, ""), End: dtz(t, day.Add(time.Hour), ""), Recurrence: &graph.PatternedRecurrence{Pattern: graph.RecurrencePattern{Type: "hourly", Interval: 1}, Range: graph.RecurrenceRange{Type: "noEnd", StartDate: "2026-03-10"}}},
 		"recurrence range": {Start: dtz(t, day, ""), End: dtz(t, day.Add(time.Hour), ""), Recurrence: &graph.PatternedRecurrence{Pattern: graph.RecurrencePattern{Type: "daily", Interval: 1}, Range: graph.RecurrenceRange{Type: "forever", StartDate: "2026-03-10"}}},
 	} {
 		if _, err := f.c.CreateEvent(ctx, ev); err == nil {
@@ -285,5 +286,31 @@ func TestRespondCancelAndDelete(t *testing.T) {
 	}
 	if _, err := f.c.GetEvent(ctx, "nope"); !errors.As(err, &ge) || !ge.NotFound() {
 		t.Errorf("unknown event: %v", err)
+	}
+}
+
+func TestOrganizerDeleteSendsCancellation(t *testing.T) {
+	f := setup(t)
+	bob := f.srv.AddMailbox("bob@example.com", "Bob")
+	ctx := context.Background()
+	start := time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC)
+	ev, err := f.c.CreateEvent(ctx, &graph.Event{Subject: "sync", Start: dtz(t, start, ""), End: dtz(t, start.Add(time.Hour), ""),
+		Attendees: []graph.Attendee{{Type: "required", EmailAddress: graph.EmailAddress{Address: "bob@example.com"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Graph's "Delete event": deleting a meeting on the organizer's calendar sends a cancellation.
+	if err := f.c.DeleteEvent(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	var cancelled bool
+	for _, m := range bob.Items("inbox") {
+		cancelled = cancelled || m.ItemClass == "IPM.Schedule.Meeting.Canceled"
+	}
+	if cal := bob.Items("calendar"); !cancelled || len(cal) != 1 || !cal[0].IsCancelled {
+		t.Errorf("bob: cancellation %v, calendar %+v", cancelled, cal)
+	}
+	if it, _ := f.srv.Default().Item(ev.ID); it.FolderID != f.srv.Default().FolderID("deleteditems") {
+		t.Errorf("deleted meeting is in %q, want Deleted Items", it.FolderID)
 	}
 }
