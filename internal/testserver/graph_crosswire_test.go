@@ -245,3 +245,48 @@ func TestCrossWireDeltaAndSync(t *testing.T) {
 		t.Error("EWS after expiry: no error")
 	}
 }
+
+func TestCrossWireEventFields(t *testing.T) {
+	srv := New(t, WithGraphApp(crossApp))
+	c, g := wire(t, srv), graphFor(t, srv, DefaultEmail)
+	ctx := context.Background()
+	start := time.Date(2026, 7, 6, 7, 0, 0, 0, time.UTC)
+	sd, _ := graph.NewDateTimeTimeZone(start, "Tokyo Standard Time")
+	ed, _ := graph.NewDateTimeTimeZone(start.Add(45*time.Minute), "Tokyo Standard Time")
+	rem := 5
+	// Created over Graph, read over EWS.
+	ev, err := g.CreateEvent(ctx, &graph.Event{Subject: "private 1:1", Start: &sd, End: &ed, Sensitivity: "private",
+		ShowAs: "oof", Importance: "low", Categories: []string{"HR", "Confidential"}, Location: &graph.Location{DisplayName: "Teams"},
+		ReminderMinutesBeforeStart: &rem, Body: &graph.ItemBody{ContentType: "text", Content: "notes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gr soap.GetItemResponse
+	if _, err := c.Do(ctx, h13, &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties"}, ItemIDs: []soap.ItemID{{ID: ev.ID}}}, &gr); err != nil || gr.ResponseMessages[0].Err() != nil {
+		t.Fatalf("GetItem: %v %+v", err, gr)
+	}
+	it := gr.ResponseMessages[0].Items.Items[0]
+	if it.XMLName.Local != "CalendarItem" || it.Sensitivity != "Private" || it.LegacyFreeBusyStatus != "OOF" || it.Importance != "Low" ||
+		strings.Join(it.Categories, ",") != "HR,Confidential" || it.Location != "Teams" || !it.ReminderIsSet ||
+		it.ReminderMinutesBeforeStart != 5 || !it.Start.Equal(start) || it.MyResponseType != "Organizer" || it.Body == nil {
+		t.Errorf("Graph-created event over EWS = %+v", it)
+	}
+	// Created over EWS, read over Graph.
+	var cr soap.CreateItemResponse
+	yes, mins := true, 20
+	if _, err := c.Do(ctx, h13, &soap.CreateItem{SendMeetingInvitations: "SendToNone", Items: soap.ItemList{&soap.CalendarItem{
+		Subject: "all hands", Sensitivity: "Confidential", LegacyFreeBusyStatus: "WorkingElsewhere", Location: "Hall",
+		ReminderIsSet: &yes, ReminderMinutesBeforeStart: &mins, IsAllDayEvent: &yes, Categories: &soap.Strings{Strings: []string{"Company"}},
+		Start: "2026-07-08T00:00:00Z", End: "2026-07-09T00:00:00Z"}}}, &cr); err != nil || cr.ResponseMessages[0].Err() != nil {
+		t.Fatalf("CreateItem: %v %+v", err, cr)
+	}
+	got, err := g.GetEvent(ctx, cr.ResponseMessages[0].Items.Items[0].ItemID.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Sensitivity != "confidential" || got.ShowAs != "workingElsewhere" || got.Location.DisplayName != "Hall" ||
+		!*got.IsAllDay || !*got.IsReminderOn || *got.ReminderMinutesBeforeStart != 20 || got.Categories[0] != "Company" ||
+		got.Start.DateTime != "2026-07-08T00:00:00.0000000" || got.Type != "singleInstance" {
+		t.Errorf("EWS-created event over Graph = %+v", got)
+	}
+}
