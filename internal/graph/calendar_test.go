@@ -314,3 +314,56 @@ func TestOrganizerDeleteSendsCancellation(t *testing.T) {
 		t.Errorf("deleted meeting is in %q, want Deleted Items", it.FolderID)
 	}
 }
+
+func TestUpdateEvent(t *testing.T) {
+	f := setup(t)
+	bob := f.srv.AddMailbox("bob@example.com", "Bob")
+	f.srv.AddMailbox("carol@example.com", "Carol")
+	ctx := context.Background()
+	start := time.Date(2026, 4, 3, 10, 0, 0, 0, time.UTC)
+	ev, err := f.c.CreateEvent(ctx, &graph.Event{Subject: "plan", Start: dtz(t, start, ""), End: dtz(t, start.Add(time.Hour), ""),
+		Categories: []string{"a"}, Attendees: []graph.Attendee{{Type: "required", EmailAddress: graph.EmailAddress{Address: "bob@example.com"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc := f.mailboxClient(t, "bob@example.com")
+	view, _ := bc.CalendarView(ctx, start, start.Add(time.Hour), graph.CalendarViewOptions{})
+	if err := bc.Respond(ctx, view.Value[0].ID, graph.Accept, "", true); err != nil {
+		t.Fatal(err)
+	}
+	newStart := start.Add(2 * time.Hour)
+	up, err := f.c.UpdateEvent(ctx, ev.ID, &graph.EventPatch{Subject: ptr("plan v2"), Start: dtz(t, newStart, "Pacific Standard Time"),
+		End: dtz(t, newStart.Add(30*time.Minute), "Pacific Standard Time"), Location: &graph.Location{DisplayName: "B2"},
+		ShowAs: ptr("oof"), Categories: &[]string{}, IsReminderOn: ptr(false),
+		Attendees: &[]graph.Attendee{{Type: "required", EmailAddress: graph.EmailAddress{Address: "bob@example.com"}},
+			{Type: "optional", EmailAddress: graph.EmailAddress{Address: "carol@example.com"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := f.srv.Default().Item(ev.ID)
+	if up.Subject != "plan v2" || it.Subject != "plan v2" || !it.Start.Equal(newStart) || it.StartTimeZone != "Pacific Standard Time" ||
+		it.Location != "B2" || it.LegacyFreeBusyStatus != "OOF" || len(it.Categories) != 0 || it.ReminderIsSet ||
+		len(it.OptionalAttendees) != 1 || it.RequiredAttendees[0].Response != "Accept" {
+		t.Errorf("updated event on the server = %+v", it)
+	}
+	// The attendees get the update; Carol, added, gets her first request.
+	if cal := bob.Items("calendar"); len(cal) != 1 || cal[0].Subject != "plan v2" || !cal[0].Start.Equal(newStart) {
+		t.Errorf("bob's copy = %+v", cal)
+	}
+	if in := f.srv.Mailbox("carol@example.com").Items("inbox"); len(in) != 1 || in[0].Subject != "plan v2" {
+		t.Errorf("carol's inbox = %+v", in)
+	}
+	n := len(f.srv.GraphRequests())
+	for name, p := range map[string]*graph.EventPatch{
+		"showAs":             {ShowAs: ptr("away")},
+		"allDay without end": {IsAllDay: ptr(true), Start: dtz(t, start, "")},
+		"end before start":   {Start: dtz(t, start, ""), End: dtz(t, start.Add(-time.Hour), "")},
+	} {
+		if _, err := f.c.UpdateEvent(ctx, ev.ID, p); err == nil {
+			t.Errorf("%s: sent", name)
+		}
+	}
+	if len(f.srv.GraphRequests()) != n {
+		t.Error("a refused patch was sent")
+	}
+}

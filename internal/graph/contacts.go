@@ -284,3 +284,46 @@ func (c *Client) ResolveName(ctx context.Context, name string) ([]Resolution, er
 	}
 	return out, nil
 }
+
+// ContactPatch lists the changes of UpdateContact: nil leaves a property as it is; a pointer to "" or to an
+// empty list clears it.
+type ContactPatch struct {
+	DisplayName     *string          `json:"displayName,omitempty"`
+	GivenName       *string          `json:"givenName,omitempty"`
+	Surname         *string          `json:"surname,omitempty"`
+	FileAs          *string          `json:"fileAs,omitempty"`
+	CompanyName     *string          `json:"companyName,omitempty"`
+	JobTitle        *string          `json:"jobTitle,omitempty"`
+	Department      *string          `json:"department,omitempty"`
+	PersonalNotes   *string          `json:"personalNotes,omitempty"`
+	EmailAddresses  *[]EmailAddress  `json:"emailAddresses,omitempty"`
+	BusinessPhones  *[]string        `json:"businessPhones,omitempty"`
+	HomePhones      *[]string        `json:"homePhones,omitempty"`
+	MobilePhone     *string          `json:"mobilePhone,omitempty"`
+	BusinessAddress *PhysicalAddress `json:"businessAddress,omitempty"`
+	HomeAddress     *PhysicalAddress `json:"homeAddress,omitempty"`
+	OtherAddress    *PhysicalAddress `json:"otherAddress,omitempty"`
+	Categories      *[]string        `json:"categories,omitempty"`
+}
+
+// UpdateContact changes a contact (PATCH /contacts/{id}) and returns it as Graph stored it. Idempotent.
+func (c *Client) UpdateContact(ctx context.Context, id string, p *ContactPatch) (*Contact, error) {
+	switch {
+	case id == "":
+		return nil, errors.New("graph: the contact id is empty")
+	case p == nil:
+		return nil, errors.New("graph: the contact patch is nil")
+	case p.EmailAddresses != nil && len(*p.EmailAddresses) > 3:
+		return nil, fmt.Errorf("graph: contact emailAddresses: %d addresses, Graph keeps at most 3", len(*p.EmailAddresses))
+	case p.BusinessPhones != nil && len(*p.BusinessPhones) > 2 || p.HomePhones != nil && len(*p.HomePhones) > 2:
+		return nil, errors.New("graph: contact businessPhones/homePhones: Graph keeps at most 2 of each")
+	}
+	if p.EmailAddresses != nil {
+		for i, e := range *p.EmailAddresses {
+			if e.Address == "" {
+				return nil, fmt.Errorf("graph: contact emailAddresses[%d]: the address is empty", i)
+			}
+		}
+	}
+	return c.contact(ctx, &request{method: http.MethodPatch, path: c.contactPath(id), body: p, idempotent: true})
+}

@@ -121,3 +121,28 @@ func TestResolveNameAppOnly(t *testing.T) {
 		t.Errorf("no $search request answered 200: %+v", f.srv.GraphRequests())
 	}
 }
+
+func TestUpdateContact(t *testing.T) {
+	f := setup(t)
+	mb := f.srv.Default()
+	ctx := context.Background()
+	id := mb.AddContact(testserver.Item{DisplayName: "Old Name", Categories: []string{"x"},
+		EmailAddresses:    map[string]string{"EmailAddress1": "old@example.com", "EmailAddress2": "old2@example.com"},
+		PhoneNumbers:      map[string]string{"BusinessPhone": "1", "BusinessPhone2": "2"},
+		PhysicalAddresses: map[string]testserver.PhysicalAddress{"Home": {City: "Oslo"}}})
+	c, err := f.c.UpdateContact(ctx, id, &graph.ContactPatch{DisplayName: ptr("New Name"), JobTitle: ptr("CISO"),
+		EmailAddresses: &[]graph.EmailAddress{{Address: "new@example.com"}}, BusinessPhones: &[]string{"3"},
+		HomeAddress: &graph.PhysicalAddress{}, Categories: &[]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := mb.Item(id)
+	if c.DisplayName != "New Name" || it.DisplayName != "New Name" || it.JobTitle != "CISO" || len(it.EmailAddresses) != 1 ||
+		it.EmailAddresses["EmailAddress1"] != "new@example.com" || it.PhoneNumbers["BusinessPhone"] != "3" ||
+		it.PhoneNumbers["BusinessPhone2"] != "" || len(it.PhysicalAddresses) != 0 || len(it.Categories) != 0 {
+		t.Errorf("updated contact on the server = %+v", it)
+	}
+	if _, err := f.c.UpdateContact(ctx, id, &graph.ContactPatch{EmailAddresses: &[]graph.EmailAddress{{}}}); err == nil {
+		t.Error("an empty address was sent")
+	}
+}

@@ -540,6 +540,14 @@ func (g *graphCall) event(mb *Mailbox, it *Item, rest []string) (*graphAnswer, *
 		}
 		loc, zone := g.zone()
 		return &graphAnswer{status: http.StatusOK, json: eventJSON(mb, it, loc, zone, sel)}, nil
+	case len(rest) == 0 && g.method == http.MethodPatch:
+		if gE := patchEvent(it, g.body); gE != nil {
+			return nil, gE
+		}
+		mb.touchLocked(it)
+		updateCalendarEvent(r, mb, it, "SendToAllAndSaveCopy")
+		loc, zone := g.zone()
+		return &graphAnswer{status: http.StatusOK, json: eventJSON(mb, it, loc, zone, nil)}, nil
 	case len(rest) == 0 && g.method == http.MethodDelete:
 		if it.MasterID != "" {
 			// One occurrence: the series remembers it is gone.
@@ -610,4 +618,120 @@ func (g *graphCall) event(mb *Mailbox, it *Item, rest []string) (*graphAnswer, *
 		}
 	}
 	return nil, gerr(http.StatusBadRequest, "BadRequest", "Unsupported request %s %s.", g.method, g.path)
+}
+
+// patchEvent applies the body of PATCH /events/{id} to it; on an error it leaves it unchanged.
+func patchEvent(it *Item, body []byte) *graphError {
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Were unable to deserialize the request body.")
+	}
+	n := it.clone()
+	bad := func(k string) *graphError {
+		return gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Cannot read the value of property '%s'.", k)
+	}
+	for k, v := range p {
+		switch k {
+		case "subject", "showAs", "sensitivity", "importance":
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return bad(k)
+			}
+			switch k {
+			case "subject":
+				n.Subject = s
+			case "showAs":
+				if n.LegacyFreeBusyStatus = freeBusyOf[s]; n.LegacyFreeBusyStatus == "" {
+					return gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Requested value '%s' was not found for freeBusyStatus.", s)
+				}
+			case "sensitivity":
+				n.Sensitivity = capitalized(s)
+			case "importance":
+				n.Importance = capitalized(s)
+			}
+		case "body":
+			var b struct{ ContentType, Content string }
+			if json.Unmarshal(v, &b) != nil {
+				return bad(k)
+			}
+			n.Body, n.BodyType = b.Content, "Text"
+			if strings.EqualFold(b.ContentType, "html") {
+				n.BodyType = "HTML"
+			}
+		case "start", "end":
+			var d struct{ DateTime, TimeZone string }
+			if json.Unmarshal(v, &d) != nil {
+				return bad(k)
+			}
+			t, zone, gE := zoneTime(d.DateTime, d.TimeZone)
+			if gE != nil {
+				return gE
+			}
+			if k == "start" {
+				n.Start, n.StartTimeZone = t, zone
+			} else {
+				n.End, n.EndTimeZone = t, zone
+			}
+		case "isAllDay", "isReminderOn":
+			var b bool
+			if json.Unmarshal(v, &b) != nil {
+				return bad(k)
+			}
+			if k == "isAllDay" {
+				n.IsAllDayEvent = b
+			} else {
+				n.ReminderIsSet = b
+			}
+		case "reminderMinutesBeforeStart":
+			if json.Unmarshal(v, &n.ReminderMinutes) != nil {
+				return bad(k)
+			}
+		case "location":
+			var l struct{ DisplayName string }
+			if json.Unmarshal(v, &l) != nil {
+				return bad(k)
+			}
+			n.Location = l.DisplayName
+		case "categories":
+			n.Categories = nil
+			if json.Unmarshal(v, &n.Categories) != nil {
+				return bad(k)
+			}
+		case "attendees":
+			var as []struct {
+				Type         string
+				EmailAddress struct{ Name, Address string }
+			}
+			if json.Unmarshal(v, &as) != nil {
+				return bad(k)
+			}
+			// An attendee who stays keeps the answer given.
+			known := map[string]string{}
+			for _, a := range attendeesOf(it) {
+				known[strings.ToLower(a.Email)] = a.Response
+			}
+			n.RequiredAttendees, n.OptionalAttendees, n.Resources = nil, nil, nil
+			for _, a := range as {
+				at := Attendee{Address: Address{Name: a.EmailAddress.Name, Email: a.EmailAddress.Address},
+					Response: orDefault(known[strings.ToLower(a.EmailAddress.Address)], "Unknown")}
+				switch a.Type {
+				case "optional":
+					n.OptionalAttendees = append(n.OptionalAttendees, at)
+				case "resource":
+					n.Resources = append(n.Resources, at)
+				default:
+					n.RequiredAttendees = append(n.RequiredAttendees, at)
+				}
+			}
+		default:
+			return gerr(http.StatusBadRequest, "ErrorInvalidProperty", "The fake server cannot update the event property '%s'.", k)
+		}
+	}
+	if n.End.Before(n.Start) {
+		return gerr(http.StatusBadRequest, "ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate")
+	}
+	id, ck, version := it.ID, it.ChangeKey, it.version
+	*it = n
+	it.ID, it.ChangeKey, it.version = id, ck, version
+	return nil
 }

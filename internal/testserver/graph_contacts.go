@@ -66,6 +66,12 @@ func (g *graphCall) contactsIn(mb *Mailbox, f *Folder, rest []string) (*graphAns
 		case http.MethodDelete:
 			g.moveLocked(mb, it, mb.dist["deleteditems"])
 			return &graphAnswer{status: http.StatusNoContent}, nil, true
+		case http.MethodPatch:
+			if gE := patchContact(it, g.body); gE != nil {
+				return nil, gE, true
+			}
+			mb.touchLocked(it)
+			return &graphAnswer{status: http.StatusOK, json: contactJSON(it, nil)}, nil, true
 		}
 	}
 	return nil, gerr(http.StatusBadRequest, "BadRequest", "Unsupported request %s %s.", g.method, g.path), true
@@ -467,4 +473,90 @@ func directorySearch(s string, get func(string) (string, bool)) (func() bool, *g
 		}
 		return false
 	}, nil
+}
+
+// patchContact applies the body of PATCH /contacts/{id} to it; on an error it leaves it unchanged.
+func patchContact(it *Item, body []byte) *graphError {
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Were unable to deserialize the request body.")
+	}
+	n := it.clone()
+	bad := func(k string) *graphError {
+		return gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Cannot read the value of property '%s'.", k)
+	}
+	setPhone := func(k, v string) {
+		if n.PhoneNumbers == nil {
+			n.PhoneNumbers = map[string]string{}
+		}
+		if v == "" {
+			delete(n.PhoneNumbers, k)
+		} else {
+			n.PhoneNumbers[k] = v
+		}
+	}
+	strs := map[string]*string{"displayName": &n.DisplayName, "givenName": &n.GivenName, "surname": &n.Surname,
+		"fileAs": &n.FileAs, "companyName": &n.CompanyName, "jobTitle": &n.JobTitle, "department": &n.Department,
+		"personalNotes": &n.Body}
+	for k, v := range p {
+		switch {
+		case strs[k] != nil:
+			if json.Unmarshal(v, strs[k]) != nil {
+				return bad(k)
+			}
+		case k == "mobilePhone":
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return bad(k)
+			}
+			setPhone("MobilePhone", s)
+		case k == "businessPhones" || k == "homePhones":
+			var list []string
+			if json.Unmarshal(v, &list) != nil || len(list) > 2 {
+				return bad(k)
+			}
+			keys := map[string][]string{"businessPhones": {"BusinessPhone", "BusinessPhone2"}, "homePhones": {"HomePhone", "HomePhone2"}}[k]
+			for i, key := range keys {
+				setPhone(key, "")
+				if i < len(list) {
+					setPhone(key, list[i])
+				}
+			}
+		case k == "emailAddresses":
+			var list []struct{ Name, Address string }
+			if json.Unmarshal(v, &list) != nil || len(list) > 3 {
+				return bad(k)
+			}
+			n.EmailAddresses = nil
+			for i, e := range list {
+				if n.EmailAddresses == nil {
+					n.EmailAddresses = map[string]string{}
+				}
+				n.EmailAddresses[fmt.Sprintf("EmailAddress%d", i+1)] = e.Address
+			}
+		case k == "businessAddress" || k == "homeAddress" || k == "otherAddress":
+			var a PhysicalAddress
+			if json.Unmarshal(v, &a) != nil {
+				return bad(k)
+			}
+			key := map[string]string{"businessAddress": "Business", "homeAddress": "Home", "otherAddress": "Other"}[k]
+			if n.PhysicalAddresses == nil {
+				n.PhysicalAddresses = map[string]PhysicalAddress{}
+			}
+			if a == (PhysicalAddress{}) {
+				delete(n.PhysicalAddresses, key)
+			} else {
+				n.PhysicalAddresses[key] = a
+			}
+		case k == "categories":
+			n.Categories = nil
+			if json.Unmarshal(v, &n.Categories) != nil {
+				return bad(k)
+			}
+		default:
+			return gerr(http.StatusBadRequest, "ErrorInvalidProperty", "The fake server cannot update the contact property '%s'.", k)
+		}
+	}
+	*it = n
+	return nil
 }
