@@ -389,9 +389,11 @@ func TestNewValidatesKerberos(t *testing.T) {
 }
 
 // An *http.Transport in Config.Transport is the model of the client's connections: its dialer and TLS settings
-// are used, and NTLM keeps full concurrency.
+// are used, and NTLM keeps full concurrency. Each GetItem is held 300 ms in the server, so two batches that the
+// pipeline sends together overlap there whatever the machine's load (without the delay each took a millisecond,
+// and overlapping was luck).
 func TestTransportModelNTLM(t *testing.T) {
-	srv := testserver.New(t, testserver.WithTLS())
+	srv := testserver.New(t, testserver.WithTLS(), testserver.WithFaults(testserver.Delay(300*time.Millisecond).For("GetItem")))
 	for i := range 40 {
 		srv.AddMessage("inbox", testserver.Item{Subject: "m" + string(rune('a'+i%26))})
 	}
