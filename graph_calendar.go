@@ -217,6 +217,9 @@ func (s graphCalendar) eventFromGraph(e *graph.Event) *Event {
 	}
 	for _, a := range e.Attendees {
 		at := Attendee{Name: a.EmailAddress.Name, Email: a.EmailAddress.Address, Response: ResponseUnknown}
+		if at.Name == "" {
+			at.Name = at.Email // as Exchange names an attendee invited by address only
+		}
 		if a.Status != nil {
 			if r, ok := responseFromGraph[a.Status.Response]; ok {
 				at.Response = r
