@@ -60,78 +60,88 @@ func TestCreateContactIndexedFields(t *testing.T) {
 }
 
 func TestContactValidation(t *testing.T) {
-	srv, c := setup(t)
-	before := len(srv.Requests())
-	for _, tc := range []struct {
-		ct   Contact
-		want string
-	}{
-		{Contact{EmailAddresses: []string{"a@x.y", "b@x.y", "c@x.y", "d@x.y"}}, "at most 3"},
-		{Contact{EmailAddresses: []string{"a@x.y", "nope"}}, `Contact.EmailAddresses[1] "nope"`},
-		{Contact{Phones: map[PhoneKey]string{"Mobile": "1"}}, `Contact.Phones key "Mobile" is not one of`},
-		{Contact{Addresses: map[AddressKey]PhysicalAddress{"Work": {City: "x"}}}, `Contact.Addresses key "Work"`},
-	} {
-		if _, err := c.Contacts().Create(testCtx(t), tc.ct, ContactCreateOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Create(%+v): err = %v, want %q", tc.ct, err, tc.want)
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		before := wireRequests(srv)
+		for _, tc := range []struct {
+			ct   Contact
+			want string
+		}{
+			{Contact{EmailAddresses: []string{"a@x.y", "b@x.y", "c@x.y", "d@x.y"}}, "at most 3"},
+			{Contact{EmailAddresses: []string{"a@x.y", "nope"}}, `Contact.EmailAddresses[1] "nope"`},
+			{Contact{Phones: map[PhoneKey]string{"Mobile": "1"}}, `Contact.Phones key "Mobile" is not one of`},
+			{Contact{Addresses: map[AddressKey]PhysicalAddress{"Work": {City: "x"}}}, `Contact.Addresses key "Work"`},
+		} {
+			if _, err := c.Contacts().Create(testCtx(t), tc.ct, ContactCreateOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Create(%+v): err = %v, want %q", tc.ct, err, tc.want)
+			}
 		}
-	}
-	if err := c.Contacts().Update(testCtx(t), "x", ContactChanges{Phones: map[PhoneKey]string{"Cell": "1"}}); err == nil || !strings.Contains(err.Error(), "ContactChanges.Phones key") {
-		t.Errorf("Update with a bad phone key: %v", err)
-	}
-	if err := c.Contacts().Update(testCtx(t), "x", ContactChanges{}); err == nil || !strings.Contains(err.Error(), "no change") {
-		t.Errorf("empty update: %v", err)
-	}
-	if n := len(srv.Requests()) - before; n != 0 {
-		t.Errorf("invalid contacts sent %d requests", n)
-	}
+		if err := c.Contacts().Update(testCtx(t), "x", ContactChanges{Phones: map[PhoneKey]string{"Cell": "1"}}); err == nil || !strings.Contains(err.Error(), "ContactChanges.Phones key") {
+			t.Errorf("Update with a bad phone key: %v", err)
+		}
+		if err := c.Contacts().Update(testCtx(t), "x", ContactChanges{}); err == nil || !strings.Contains(err.Error(), "no change") {
+			t.Errorf("empty update: %v", err)
+		}
+		if n := wireRequests(srv) - before; n != 0 {
+			t.Errorf("invalid contacts sent %d requests", n)
+		}
+		for _, err := range c.Contacts().List(testCtx(t), ContactListOptions{}) { // the client itself works
+			t.Fatalf("List: %v", err)
+		}
+	})
 }
 
 func TestUpdateAndDeleteContact(t *testing.T) {
-	srv, c := setup(t)
-	id := srv.Default().AddContact(testserver.Item{GivenName: "Max", Surname: "Muster", JobTitle: "Dev", Department: "IT",
-		EmailAddresses: map[string]string{"EmailAddress1": "max@example.com", "EmailAddress2": "m@home.example", "EmailAddress3": "x@y.example"},
-		PhoneNumbers:   map[string]string{"MobilePhone": "1", "HomePhone": "2"},
-		PhysicalAddresses: map[string]testserver.PhysicalAddress{"Business": {Street: "Old St 1", City: "Bonn", PostalCode: "53111"},
-			"Other": {City: "Köln"}}})
-	err := c.Contacts().Update(testCtx(t), id, ContactChanges{
-		JobTitle: Ptr("Lead"), Department: Ptr(""), Surname: Ptr("Mustermann"),
-		EmailAddresses: []string{"max.mustermann@example.com"},
-		Phones:         map[PhoneKey]string{PhoneMobile: "", PhoneBusiness: "+49 228 0"},
-		Addresses:      map[AddressKey]PhysicalAddress{AddressBusiness: {Street: "New St 2", City: "Bonn"}, AddressOther: {}},
-	})
-	if err != nil {
-		t.Fatalf("Update: %v", err)
-	}
-	it := storedItem(t, srv, id)
-	if it.JobTitle != "Lead" || it.Department != "" || it.Surname != "Mustermann" || it.GivenName != "Max" {
-		t.Errorf("stored names/titles: %+v", it)
-	}
-	if d := cmp.Diff(map[string]string{"EmailAddress1": "max.mustermann@example.com"}, it.EmailAddresses); d != "" {
-		t.Errorf("emails (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff(map[string]string{"HomePhone": "2", "BusinessPhone": "+49 228 0"}, it.PhoneNumbers); d != "" {
-		t.Errorf("phones (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff(map[string]testserver.PhysicalAddress{"Business": {Street: "New St 2", City: "Bonn"}}, it.PhysicalAddresses); d != "" {
-		t.Errorf("addresses (-want +got):\n%s", d)
-	}
-	body := lastRequest(t, srv, "UpdateItem")
-	for _, want := range []string{`<t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:Street" FieldIndex="Business">`,
-		`<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress3">`} {
-		if !strings.Contains(body, want) {
-			t.Errorf("UpdateItem request lacks %s", want)
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		id := srv.Default().AddContact(testserver.Item{GivenName: "Max", Surname: "Muster", JobTitle: "Dev", Department: "IT",
+			EmailAddresses: map[string]string{"EmailAddress1": "max@example.com", "EmailAddress2": "m@home.example", "EmailAddress3": "x@y.example"},
+			PhoneNumbers:   map[string]string{"MobilePhone": "1", "HomePhone": "2"},
+			PhysicalAddresses: map[string]testserver.PhysicalAddress{"Business": {Street: "Old St 1", City: "Bonn", PostalCode: "53111"},
+				"Other": {City: "Köln"}}})
+		err := c.Contacts().Update(testCtx(t), id, ContactChanges{
+			JobTitle: Ptr("Lead"), Department: Ptr(""), Surname: Ptr("Mustermann"),
+			EmailAddresses: []string{"max.mustermann@example.com"},
+			Phones:         map[PhoneKey]string{PhoneMobile: "", PhoneBusiness: "+49 228 0"},
+			Addresses:      map[AddressKey]PhysicalAddress{AddressBusiness: {Street: "New St 2", City: "Bonn"}, AddressOther: {}},
+		})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
 		}
-	}
+		it := storedItem(t, srv, id)
+		if it.JobTitle != "Lead" || it.Department != "" || it.Surname != "Mustermann" || it.GivenName != "Max" {
+			t.Errorf("stored names/titles: %+v", it)
+		}
+		if d := cmp.Diff(map[string]string{"EmailAddress1": "max.mustermann@example.com"}, it.EmailAddresses); d != "" {
+			t.Errorf("emails (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff(map[string]string{"HomePhone": "2", "BusinessPhone": "+49 228 0"}, it.PhoneNumbers); d != "" {
+			t.Errorf("phones (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff(map[string]testserver.PhysicalAddress{"Business": {Street: "New St 2", City: "Bonn"}}, it.PhysicalAddresses); d != "" {
+			t.Errorf("addresses (-want +got):\n%s", d)
+		}
+		for _, want := range []string{`<t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:Street" FieldIndex="Business">`,
+			`<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress3">`} {
+			if c.Backend() == BackendEWS && !strings.Contains(lastRequest(t, srv, "UpdateItem"), want) {
+				t.Errorf("UpdateItem request lacks %s", want)
+			}
+		}
 
-	if err := c.Contacts().Delete(testCtx(t), DeleteOptions{}, id); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := srv.Item(id); ok || len(srv.Default().Items("deleteditems")) != 1 {
-		t.Error("Delete did not move the contact to Deleted Items")
-	}
-	if _, err := c.Contacts().Get(testCtx(t), id); !errors.Is(err, ErrItemNotFound) {
-		t.Errorf("Get after Delete: %v", err)
-	}
+		if err := c.Contacts().Delete(testCtx(t), DeleteOptions{}, id); err != nil {
+			t.Fatal(err)
+		}
+		if len(srv.Default().Items("contacts")) != 0 || len(srv.Default().Items("deleteditems")) != 1 {
+			t.Error("Delete did not move the contact to Deleted Items")
+		}
+		if c.Backend() == BackendGraph {
+			return // Graph's ids are immutable: the id names the contact in Deleted Items now
+		}
+		if _, ok := srv.Item(id); ok {
+			t.Error("the deleted contact keeps its id")
+		}
+		if _, err := c.Contacts().Get(testCtx(t), id); !errors.Is(err, ErrItemNotFound) {
+			t.Errorf("Get after Delete: %v", err)
+		}
+	})
 }
 
 func TestListContactsPaging(t *testing.T) {
