@@ -30,14 +30,6 @@ func seedInbox(mb *testserver.Mailbox, items ...testserver.Item) []string {
 	return ids
 }
 
-func subjects(ms []*Message) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Subject
-	}
-	return out
-}
-
 func TestBackendsSendAndRead(t *testing.T) {
 	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
 		ctx := testCtx(t)
