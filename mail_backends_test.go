@@ -299,3 +299,41 @@ func TestBackendsErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestBackendsUpdate(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		ids := seedInbox(mb, testserver.Item{Subject: "phish 1"}, testserver.Item{Subject: "phish 2"}, testserver.Item{Subject: "other"})
+		err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{"Phish", "Triaged"}, Flag: FlagFlagged,
+			Importance: ImportanceHigh, IsRead: Ptr(true)}, ids[0], "<seedb@corp.example>")
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		for _, id := range ids[:2] {
+			it, _ := mb.Item(id)
+			if !slices.Equal(it.Categories, []string{"Phish", "Triaged"}) || it.FlagStatus != "Flagged" || it.Importance != "High" || !it.IsRead {
+				t.Fatalf("%s on the server: categories %v flag %q importance %q read %v", it.Subject, it.Categories, it.FlagStatus, it.Importance, it.IsRead)
+			}
+		}
+		if it, _ := mb.Item(ids[2]); it.IsRead || len(it.Categories) != 0 {
+			t.Fatalf("the other message changed: %+v", it)
+		}
+		ms, err := c.Mail().Get(ctx, ids[0])
+		if err != nil || ms[0].Flag != FlagFlagged || ms[0].Importance != ImportanceHigh {
+			t.Fatalf("Get after Update = %+v, %v", ms, err)
+		}
+		if err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{}, Flag: FlagComplete}, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if it, _ := mb.Item(ids[0]); len(it.Categories) != 0 || it.FlagStatus != "Complete" {
+			t.Fatalf("after clearing: categories %v flag %q", it.Categories, it.FlagStatus)
+		}
+		before := wireRequests(srv)
+		wantInputErr(t, c.Mail().Update(ctx, MessageUpdate{}, ids[0]), "MessageUpdate")
+		wantInputErr(t, c.Mail().Update(ctx, MessageUpdate{Flag: "Red"}, ids[0]), "MessageUpdate.Flag")
+		if wireRequests(srv) != before {
+			t.Fatal("bad input sent requests")
+		}
+	})
+}

@@ -309,7 +309,7 @@ func messageJSON(mb *Mailbox, it *Item, sel map[string]bool) map[string]any {
 		"ccRecipients":               recipientsJSON(it.Cc),
 		"bccRecipients":              recipientsJSON(it.Bcc),
 		"replyTo":                    recipientsJSON(it.ReplyTo),
-		"flag":                       map[string]any{"flagStatus": "notFlagged"},
+		"flag":                       map[string]any{"flagStatus": graphFlag(it.FlagStatus)},
 	}
 	if sel == nil {
 		return m
@@ -376,6 +376,21 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 				if err := json.Unmarshal(v, &it.Categories); err != nil {
 					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "categories must be a list of strings.")
 				}
+			case "importance":
+				var imp string
+				if json.Unmarshal(v, &imp) != nil || (imp != "low" && imp != "normal" && imp != "high") {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for importance.", v)
+				}
+				it.Importance = strings.ToUpper(imp[:1]) + imp[1:]
+			case "flag":
+				var f struct {
+					FlagStatus string `json:"flagStatus"`
+				}
+				st := map[string]string{"notFlagged": "NotFlagged", "flagged": "Flagged", "complete": "Complete"}
+				if json.Unmarshal(v, &f) != nil || st[f.FlagStatus] == "" {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for flag.", v)
+				}
+				it.FlagStatus = st[f.FlagStatus]
 			default:
 				return nil, gerr(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' cannot be updated by the fake server.", k)
 			}
@@ -548,4 +563,15 @@ func filterOrderRule(filter, orderBy string) *graphError {
 		}
 	}
 	return nil
+}
+
+// graphFlag is the flagStatus of an item's follow-up flag.
+func graphFlag(status string) string {
+	switch status {
+	case "Flagged":
+		return "flagged"
+	case "Complete":
+		return "complete"
+	}
+	return "notFlagged"
 }
