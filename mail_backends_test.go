@@ -132,6 +132,16 @@ func TestBackendsUnreadMarksRead(t *testing.T) {
 		if it, _ := mb.Item(ids[1]); !it.IsRead {
 			t.Fatal("MarkRead did not mark it")
 		}
+		// Breaking out of the loop: the message the body handled is marked, the next one is not.
+		for range c.Mail().Unread(ctx, UnreadOptions{MarkRead: true}) {
+			break
+		}
+		if a, _ := mb.Item(ids[0]); !a.IsRead {
+			t.Fatal("the message handled before the break was not marked read")
+		}
+		if b, _ := mb.Item(ids[1]); !b.IsRead {
+			t.Fatal("ids[1] changed")
+		}
 	})
 }
 
