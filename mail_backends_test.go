@@ -347,3 +347,41 @@ func TestBackendsUpdate(t *testing.T) {
 		}
 	})
 }
+
+func TestBackendsGetAttachments(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		csv := []byte("type,value\ndomain,evil.example\n")
+		ids := seedInbox(mb, testserver.Item{Subject: "reported phish", Attachments: []testserver.Attachment{
+			{Name: "iocs.csv", ContentType: "text/csv", Content: csv},
+			{Name: "original", Item: &testserver.Item{ItemClass: "IPM.Note", Subject: "Your mailbox is full",
+				Body: "click here", From: testserver.Address{Name: "IT", Email: "it@evil.example"},
+				To: []testserver.Address{{Email: srv.Email()}}, InternetMessageID: "<orig@evil.example>"}},
+			{Name: "big.bin", ContentType: "application/octet-stream", Content: bytes.Repeat([]byte{1}, 4096)},
+		}})
+		got, err := c.Mail().GetAttachments(ctx, ids[0], AttachmentOptions{MaxBytes: 3000})
+		if err != nil {
+			t.Fatalf("GetAttachments: %v", err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("%d attachments", len(got))
+		}
+		byName := map[string]*AttachmentData{}
+		for _, d := range got {
+			byName[d.Name] = d
+		}
+		f := byName["iocs.csv"]
+		if f == nil || !bytes.Equal(f.Content, csv) || f.SHA256 == "" || f.IsItem {
+			t.Fatalf("file attachment = %+v", f)
+		}
+		it := byName["original"]
+		if it == nil || !it.IsItem || !bytes.Contains(it.Content, []byte("Your mailbox is full")) || it.Message == nil ||
+			it.Message.Subject != "Your mailbox is full" || it.Message.From.Email != "it@evil.example" {
+			t.Fatalf("item attachment = %+v (message %+v)", it, it.Message)
+		}
+		if big := byName["big.bin"]; big == nil || big.Content != nil || !strings.Contains(big.Skipped, "size bound") {
+			t.Fatalf("over the size bound = %+v", big)
+		}
+	})
+}

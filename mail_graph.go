@@ -573,9 +573,6 @@ func (s graphMail) exportMIME(ctx context.Context, id string) ([]byte, error) {
 
 // The operations the graph backend does not offer yet: each is refused before any request.
 
-func (s graphMail) getAttachments(context.Context, string, AttachmentOptions) ([]*AttachmentData, error) {
-	return nil, ewsOnly("GetAttachments")
-}
 
 func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved, error) {
 	return nil, ewsOnly("MarkAsJunk")

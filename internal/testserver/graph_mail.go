@@ -436,6 +436,17 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 			out = append(out, attachmentJSON(&it.Attachments[i], true))
 		}
 		return &graphAnswer{status: http.StatusOK, json: map[string]any{"value": out}}, nil
+	case len(rest) == 3 && m == http.MethodGet && rest[0] == "attachments" && rest[2] == "$value":
+		// The raw contents of an attachment: a file's bytes, an attached item's MIME.
+		for i := range it.Attachments {
+			if a := &it.Attachments[i]; a.ID == rest[1] {
+				if a.Item != nil {
+					return &graphAnswer{status: http.StatusOK, raw: mimeOf(a.Item), contentType: "message/rfc822"}, nil
+				}
+				return &graphAnswer{status: http.StatusOK, raw: a.Content, contentType: orDefault(a.ContentType, "application/octet-stream")}, nil
+			}
+		}
+		return nil, errNotFound()
 	case len(rest) == 2 && m == http.MethodGet && rest[0] == "attachments":
 		for i := range it.Attachments {
 			if it.Attachments[i].ID == rest[1] {
