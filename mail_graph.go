@@ -573,7 +573,6 @@ func (s graphMail) exportMIME(ctx context.Context, id string) ([]byte, error) {
 
 // The operations the graph backend does not offer yet: each is refused before any request.
 
-
 func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved, error) {
 	return nil, ewsOnly("MarkAsJunk")
 }
@@ -585,7 +584,6 @@ func (s graphMail) recover(context.Context, FolderRef, ...string) ([]Moved, erro
 func (s graphMail) reply(context.Context, string, ReplyOptions) error { return ewsOnly("Reply") }
 
 func (s graphMail) forward(context.Context, string, ForwardOptions) error { return ewsOnly("Forward") }
-
 
 // graphGetFolder is GetFolder over Graph (GET mailFolders/{id}).
 func (c *Client) graphGetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
