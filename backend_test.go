@@ -150,7 +150,7 @@ func TestGraphNotSupported(t *testing.T) {
 		}
 	}
 	check("Reply", c.Mail().Reply(ctx, ids[0], ReplyOptions{Body: "hi"}))
-	check("Update", c.Mail().Update(ctx, MessageUpdate{Categories: []string{"a"}}, ids[0]))
+	check("Forward", c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"b@corp.example"}}))
 	_, err := c.Mail().MarkAsJunk(ctx, JunkOptions{}, ids[0])
 	check("MarkAsJunk", err)
 	_, err = c.Calendar().Get(ctx, ids[0])

@@ -400,7 +400,12 @@ func (c *Client) URL() string {
 
 // CloseIdleConnections closes the connections the client keeps open for reuse (and that NTLM authenticated).
 // Requests in flight are not affected; a later request opens a new connection.
-func (c *Client) CloseIdleConnections() { c.wire.HTTP.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	c.wire.HTTP.CloseIdleConnections()
+	if c.graph != nil {
+		c.graph.CloseIdleConnections()
+	}
+}
 
 // Mailbox returns the address of the mailbox the client acts on ("" means the account's own).
 func (c *Client) Mailbox() string { return c.mailbox }

@@ -30,14 +30,6 @@ func seedInbox(mb *testserver.Mailbox, items ...testserver.Item) []string {
 	return ids
 }
 
-func subjects(ms []*Message) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Subject
-	}
-	return out
-}
-
 func TestBackendsSendAndRead(t *testing.T) {
 	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
 		ctx := testCtx(t)
@@ -139,6 +131,16 @@ func TestBackendsUnreadMarksRead(t *testing.T) {
 		}
 		if it, _ := mb.Item(ids[1]); !it.IsRead {
 			t.Fatal("MarkRead did not mark it")
+		}
+		// Breaking out of the loop: the message the body handled is marked, the next one is not.
+		for range c.Mail().Unread(ctx, UnreadOptions{MarkRead: true}) {
+			break
+		}
+		if a, _ := mb.Item(ids[0]); !a.IsRead {
+			t.Fatal("the message handled before the break was not marked read")
+		}
+		if b, _ := mb.Item(ids[1]); !b.IsRead {
+			t.Fatal("ids[1] changed")
 		}
 	})
 }
@@ -304,6 +306,82 @@ func TestBackendsErrors(t *testing.T) {
 		wantInputErr(t, err, "ids")
 		if n := wireRequests(srv); n != before {
 			t.Fatalf("bad input sent %d requests", n-before)
+		}
+	})
+}
+
+func TestBackendsUpdate(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		ids := seedInbox(mb, testserver.Item{Subject: "phish 1"}, testserver.Item{Subject: "phish 2"}, testserver.Item{Subject: "other"})
+		err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{"Phish", "Triaged"}, Flag: FlagFlagged,
+			Importance: ImportanceHigh, IsRead: Ptr(true)}, ids[0], "<seedb@corp.example>")
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		for _, id := range ids[:2] {
+			it, _ := mb.Item(id)
+			if !slices.Equal(it.Categories, []string{"Phish", "Triaged"}) || it.FlagStatus != "Flagged" || it.Importance != "High" || !it.IsRead {
+				t.Fatalf("%s on the server: categories %v flag %q importance %q read %v", it.Subject, it.Categories, it.FlagStatus, it.Importance, it.IsRead)
+			}
+		}
+		if it, _ := mb.Item(ids[2]); it.IsRead || len(it.Categories) != 0 {
+			t.Fatalf("the other message changed: %+v", it)
+		}
+		ms, err := c.Mail().Get(ctx, ids[0])
+		if err != nil || ms[0].Flag != FlagFlagged || ms[0].Importance != ImportanceHigh {
+			t.Fatalf("Get after Update = %+v, %v", ms, err)
+		}
+		if err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{}, Flag: FlagComplete}, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if it, _ := mb.Item(ids[0]); len(it.Categories) != 0 || it.FlagStatus != "Complete" {
+			t.Fatalf("after clearing: categories %v flag %q", it.Categories, it.FlagStatus)
+		}
+		before := wireRequests(srv)
+		wantInputErr(t, c.Mail().Update(ctx, MessageUpdate{}, ids[0]), "MessageUpdate")
+		wantInputErr(t, c.Mail().Update(ctx, MessageUpdate{Flag: "Red"}, ids[0]), "MessageUpdate.Flag")
+		if wireRequests(srv) != before {
+			t.Fatal("bad input sent requests")
+		}
+	})
+}
+
+func TestBackendsGetAttachments(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		csv := []byte("type,value\ndomain,evil.example\n")
+		ids := seedInbox(mb, testserver.Item{Subject: "reported phish", Attachments: []testserver.Attachment{
+			{Name: "iocs.csv", ContentType: "text/csv", Content: csv},
+			{Name: "original", Item: &testserver.Item{ItemClass: "IPM.Note", Subject: "Your mailbox is full",
+				Body: "click here", From: testserver.Address{Name: "IT", Email: "it@evil.example"},
+				To: []testserver.Address{{Email: srv.Email()}}, InternetMessageID: "<orig@evil.example>"}},
+			{Name: "big.bin", ContentType: "application/octet-stream", Content: bytes.Repeat([]byte{1}, 4096)},
+		}})
+		got, err := c.Mail().GetAttachments(ctx, ids[0], AttachmentOptions{MaxBytes: 3000})
+		if err != nil {
+			t.Fatalf("GetAttachments: %v", err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("%d attachments", len(got))
+		}
+		byName := map[string]*AttachmentData{}
+		for _, d := range got {
+			byName[d.Name] = d
+		}
+		f := byName["iocs.csv"]
+		if f == nil || !bytes.Equal(f.Content, csv) || f.SHA256 == "" || f.IsItem {
+			t.Fatalf("file attachment = %+v", f)
+		}
+		it := byName["original"]
+		if it == nil || !it.IsItem || !bytes.Contains(it.Content, []byte("Your mailbox is full")) || it.Message == nil ||
+			it.Message.Subject != "Your mailbox is full" || it.Message.From.Email != "it@evil.example" {
+			t.Fatalf("item attachment = %+v (message %+v)", it, it.Message)
+		}
+		if big := byName["big.bin"]; big == nil || big.Content != nil || !strings.Contains(big.Skipped, "size bound") {
+			t.Fatalf("over the size bound = %+v", big)
 		}
 	})
 }

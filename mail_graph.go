@@ -24,7 +24,7 @@ func (s graphMail) g() *graph.Client { return s.c.graph }
 var graphMessageSelect = []string{"id", "changeKey", "receivedDateTime", "sentDateTime", "categories",
 	"hasAttachments", "internetMessageId", "internetMessageHeaders", "subject", "body", "importance",
 	"parentFolderId", "conversationId", "isReadReceiptRequested", "isRead", "isDraft", "sender", "from",
-	"toRecipients", "ccRecipients", "bccRecipients", "replyTo"}
+	"toRecipients", "ccRecipients", "bccRecipients", "replyTo", "flag"}
 
 // graphRef checks one message reference: a Message-ID, an EWS-style ItemId (base64), or a Graph REST id
 // (URL-safe base64).
@@ -210,6 +210,9 @@ func messageFromGraph(m *graph.Message, loc *time.Location) *Message {
 	out.HasAttachments = m.HasAttachments != nil && *m.HasAttachments
 	for _, h := range m.InternetMessageHeaders {
 		out.Headers = append(out.Headers, InternetHeader{Name: h.Name, Value: strings.TrimSpace(h.Value)})
+	}
+	if m.Flag != nil {
+		out.Flag = map[string]FlagStatus{"notFlagged": FlagNotFlagged, "flagged": FlagFlagged, "complete": FlagComplete}[m.Flag.FlagStatus]
 	}
 	out.InReplyTo = out.Header("In-Reply-To")
 	out.References = out.Header("References")
@@ -570,10 +573,6 @@ func (s graphMail) exportMIME(ctx context.Context, id string) ([]byte, error) {
 
 // The operations the graph backend does not offer yet: each is refused before any request.
 
-func (s graphMail) getAttachments(context.Context, string, AttachmentOptions) ([]*AttachmentData, error) {
-	return nil, ewsOnly("GetAttachments")
-}
-
 func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved, error) {
 	return nil, ewsOnly("MarkAsJunk")
 }
@@ -585,8 +584,6 @@ func (s graphMail) recover(context.Context, FolderRef, ...string) ([]Moved, erro
 func (s graphMail) reply(context.Context, string, ReplyOptions) error { return ewsOnly("Reply") }
 
 func (s graphMail) forward(context.Context, string, ForwardOptions) error { return ewsOnly("Forward") }
-
-func (s graphMail) update(context.Context, MessageUpdate, ...string) error { return ewsOnly("Update") }
 
 // graphGetFolder is GetFolder over Graph (GET mailFolders/{id}).
 func (c *Client) graphGetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
@@ -600,4 +597,76 @@ func (c *Client) graphGetFolder(ctx context.Context, f FolderRef) (*Folder, erro
 	}
 	return &Folder{ID: mf.ID, ParentID: mf.ParentFolderID, DisplayName: mf.DisplayName, Class: "IPF.Note",
 		TotalCount: mf.TotalItemCount, UnreadCount: mf.UnreadItemCount, ChildCount: mf.ChildFolderCount}, nil
+}
+
+// graphPatch checks u as Update does and returns its Graph PATCH body.
+func graphPatch(u MessageUpdate) (map[string]any, error) {
+	p := map[string]any{}
+	if u.Categories != nil {
+		for i, cat := range u.Categories {
+			if strings.TrimSpace(cat) == "" {
+				return nil, inputErr(fmt.Sprintf("MessageUpdate.Categories[%d]", i), "is empty")
+			}
+			if pr := textProblem(cat); pr != "" {
+				return nil, inputErr(fmt.Sprintf("MessageUpdate.Categories[%d]", i), "%s", pr)
+			}
+		}
+		p["categories"] = append([]string{}, u.Categories...)
+	}
+	switch u.Importance {
+	case "":
+	case ImportanceLow, ImportanceNormal, ImportanceHigh:
+		p["importance"] = strings.ToLower(string(u.Importance))
+	default:
+		return nil, inputErr("MessageUpdate.Importance", "%q is not Low, Normal or High", string(u.Importance))
+	}
+	switch u.Flag {
+	case "":
+	case FlagNotFlagged, FlagFlagged, FlagComplete:
+		p["flag"] = graph.FollowupFlag{FlagStatus: map[FlagStatus]string{FlagNotFlagged: "notFlagged", FlagFlagged: "flagged",
+			FlagComplete: "complete"}[u.Flag]}
+	default:
+		return nil, inputErr("MessageUpdate.Flag", "%q is not NotFlagged, Flagged or Complete", string(u.Flag))
+	}
+	if u.IsRead != nil {
+		p["isRead"] = *u.IsRead
+	}
+	if len(p) == 0 {
+		return nil, inputErr("MessageUpdate", "changes nothing")
+	}
+	return p, nil
+}
+
+// update is Update over Graph: $batch requests of 20 PATCHes with the changes.
+func (s graphMail) update(ctx context.Context, u MessageUpdate, ids ...string) error {
+	patch, err := graphPatch(u)
+	if err != nil {
+		return err
+	}
+	if _, err := s.batchOptions(); err != nil {
+		return err
+	}
+	res := &batchResult{total: len(ids)}
+	targets, err := s.resolve(ctx, ids, res)
+	if err != nil {
+		return err
+	}
+	tids := make([]string, len(targets))
+	for i, t := range targets {
+		tids[i] = t.id
+	}
+	var rs []graph.BatchResult
+	if len(tids) > 0 {
+		rs, err = s.g().PatchMany(ctx, tids, patch)
+		if ctx.Err() != nil && err == ctx.Err() {
+			return err
+		}
+	}
+	for i := range rs {
+		if rs[i].Err == nil && rs[i].ID == "" {
+			rs[i].ID = tids[i]
+		}
+	}
+	s.bulkResults("update message", targets, rs, err, res)
+	return res.err()
 }

@@ -75,20 +75,26 @@ func (s graphMail) run(ctx context.Context, opt string, o SearchOptions, markRea
 			if err := s.addAttachments(ctx, m); err != nil {
 				return yield(nil, &ItemError{Ref: m.ID, ID: m.ID, Err: err})
 			}
-			if !yield(m, nil) {
-				return false
-			}
+			more := yield(m, nil)
 			if markRead {
-				if err := s.mark(ctx, []string{m.ID}, true); err != nil {
+				// Marked once the loop body has handled the message, also when it broke out of the loop; a
+				// PATCH of isRead is idempotent, so it is retried like a read.
+				if err := s.g().MarkRead(ctx, m.ID, true); err != nil {
 					if ctx.Err() != nil {
-						yield(nil, ctx.Err())
+						if more {
+							yield(nil, ctx.Err())
+						}
+						return false
+					}
+					err = s.c.graphErr("update message", err, nil)
+					if !more {
 						return false
 					}
 					return yield(nil, &ItemError{Ref: m.ID, ID: m.ID, Err: fmt.Errorf("mark read: %w", err)})
 				}
 				m.IsRead = true
 			}
-			return true
+			return more
 		}
 		if q.Search != "" {
 			s.pageByLink(ctx, folder, q.Search, p, keep, emit, yield)

@@ -143,9 +143,15 @@ func (c *Client) PermanentDeleteMany(ctx context.Context, ids []string) ([]Batch
 
 // MarkReadMany sets the read flag of messages (PATCH isRead), MaxBatch per $batch request.
 func (c *Client) MarkReadMany(ctx context.Context, ids []string, read bool) ([]BatchResult, error) {
+	return c.PatchMany(ctx, ids, readPatch{read})
+}
+
+// PatchMany updates messages with the same patch (PATCH of the properties patch holds, marshalled to JSON),
+// MaxBatch per $batch request.
+func (c *Client) PatchMany(ctx context.Context, ids []string, patch any) ([]BatchResult, error) {
 	return c.bulk(ctx, ids, func(id string) batchRequest {
 		return batchRequest{Method: http.MethodPatch, URL: c.user + "/messages/" + url.PathEscape(id),
-			Body: readPatch{read}, Headers: map[string]string{"Content-Type": "application/json"}}
+			Body: patch, Headers: map[string]string{"Content-Type": "application/json"}}
 	})
 }
 

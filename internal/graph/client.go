@@ -118,6 +118,9 @@ func (c *Client) ForMailbox(mailbox string) (*Client, error) {
 	return &d, nil
 }
 
+// CloseIdleConnections closes the idle connections of the client's HTTP client.
+func (c *Client) CloseIdleConnections() { c.cfg.HTTPClient.CloseIdleConnections() }
+
 // Mailbox returns the mailbox the client acts on.
 func (c *Client) Mailbox() string { return c.cfg.Mailbox }
 

@@ -259,3 +259,17 @@ func (c *Client) AttachmentInfos(ctx context.Context, id string) ([]Attachment, 
 	}
 	return p.Value, nil
 }
+
+// AttachmentValue returns the raw contents of an attachment (GET .../attachments/{id}/$value): a file's bytes,
+// or an attached message as MIME.
+func (c *Client) AttachmentValue(ctx context.Context, id, attachmentID string) ([]byte, error) {
+	if id == "" || attachmentID == "" {
+		return nil, errors.New("graph: the message id or the attachment id is empty")
+	}
+	a, err := c.do(ctx, &request{method: http.MethodGet, idempotent: true, accept: "*/*",
+		path: c.messagePath(id) + "/attachments/" + url.PathEscape(attachmentID) + "/$value"})
+	if err != nil {
+		return nil, err
+	}
+	return a.body, nil
+}

@@ -57,6 +57,12 @@ type Message struct {
 	BccRecipients          []Recipient             `json:"bccRecipients,omitempty"`
 	ReplyTo                []Recipient             `json:"replyTo,omitempty"`
 	Attachments            []Attachment            `json:"attachments,omitempty"`
+	Flag                   *FollowupFlag           `json:"flag,omitempty"`
+}
+
+// FollowupFlag is Graph's followupFlag resource; FlagStatus is "notFlagged", "flagged" or "complete".
+type FollowupFlag struct {
+	FlagStatus string `json:"flagStatus"`
 }
 
 // Attachment is Graph's fileAttachment or itemAttachment resource (ODataType tells which).

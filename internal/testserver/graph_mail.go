@@ -309,7 +309,7 @@ func messageJSON(mb *Mailbox, it *Item, sel map[string]bool) map[string]any {
 		"ccRecipients":               recipientsJSON(it.Cc),
 		"bccRecipients":              recipientsJSON(it.Bcc),
 		"replyTo":                    recipientsJSON(it.ReplyTo),
-		"flag":                       map[string]any{"flagStatus": "notFlagged"},
+		"flag":                       map[string]any{"flagStatus": graphFlag(it.FlagStatus)},
 	}
 	if sel == nil {
 		return m
@@ -376,6 +376,21 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 				if err := json.Unmarshal(v, &it.Categories); err != nil {
 					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "categories must be a list of strings.")
 				}
+			case "importance":
+				var imp string
+				if json.Unmarshal(v, &imp) != nil || (imp != "low" && imp != "normal" && imp != "high") {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for importance.", v)
+				}
+				it.Importance = strings.ToUpper(imp[:1]) + imp[1:]
+			case "flag":
+				var f struct {
+					FlagStatus string `json:"flagStatus"`
+				}
+				st := map[string]string{"notFlagged": "NotFlagged", "flagged": "Flagged", "complete": "Complete"}
+				if json.Unmarshal(v, &f) != nil || st[f.FlagStatus] == "" {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for flag.", v)
+				}
+				it.FlagStatus = st[f.FlagStatus]
 			default:
 				return nil, gerr(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' cannot be updated by the fake server.", k)
 			}
@@ -421,6 +436,17 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 			out = append(out, attachmentJSON(&it.Attachments[i], true))
 		}
 		return &graphAnswer{status: http.StatusOK, json: map[string]any{"value": out}}, nil
+	case len(rest) == 3 && m == http.MethodGet && rest[0] == "attachments" && rest[2] == "$value":
+		// The raw contents of an attachment: a file's bytes, an attached item's MIME.
+		for i := range it.Attachments {
+			if a := &it.Attachments[i]; a.ID == rest[1] {
+				if a.Item != nil {
+					return &graphAnswer{status: http.StatusOK, raw: mimeOf(a.Item), contentType: "message/rfc822"}, nil
+				}
+				return &graphAnswer{status: http.StatusOK, raw: a.Content, contentType: orDefault(a.ContentType, "application/octet-stream")}, nil
+			}
+		}
+		return nil, errNotFound()
 	case len(rest) == 2 && m == http.MethodGet && rest[0] == "attachments":
 		for i := range it.Attachments {
 			if it.Attachments[i].ID == rest[1] {
@@ -548,4 +574,15 @@ func filterOrderRule(filter, orderBy string) *graphError {
 		}
 	}
 	return nil
+}
+
+// graphFlag is the flagStatus of an item's follow-up flag.
+func graphFlag(status string) string {
+	switch status {
+	case "Flagged":
+		return "flagged"
+	case "Complete":
+		return "complete"
+	}
+	return "notFlagged"
 }
