@@ -68,7 +68,7 @@ func (p *Poller) graphSyncFolder(ctx context.Context, f *watchedFolder, h MailHa
 		}
 		if err != nil {
 			if errors.Is(err, graph.ErrSyncReset) && f.st.SyncState != "" {
-				if err := resync(fmt.Errorf("Graph reset the delta synchronization, synchronising again: %w: %w", ErrInvalidSyncStateData, err)); err != nil {
+				if err := resync(fmt.Errorf("the delta synchronization was reset by Graph, synchronising again: %w: %w", ErrInvalidSyncStateData, err)); err != nil {
 					return err
 				}
 				continue
