@@ -153,6 +153,8 @@ func TestGraphNotSupported(t *testing.T) {
 	check("Forward", c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"b@corp.example"}}))
 	_, err := c.Mail().MarkAsJunk(ctx, JunkOptions{}, ids[0])
 	check("MarkAsJunk", err)
+	_, err = c.Mail().Recover(ctx, Inbox, "not an id")
+	wantInputErr(t, err, "ids[0]")
 	_, err = c.Calendar().Get(ctx, ids[0])
 	check("Calendar().Get (an EWS operation)", err)
 	for _, err := range c.Mail().Search(ctx, SearchOptions{Query: Where("subject__contains", "x").Or(Where("is_read", true))}) {

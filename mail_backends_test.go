@@ -251,6 +251,14 @@ func TestBackendsMoveCopyDelete(t *testing.T) {
 		if len(mb.Items("inbox")) != 0 {
 			t.Fatalf("inbox still holds %+v", mb.Items("inbox"))
 		}
+		// The soft-deleted one comes back, by Message-ID.
+		rec, err := c.Mail().Recover(ctx, Inbox, "<seedd@corp.example>")
+		if err != nil || len(rec) != 1 {
+			t.Fatalf("Recover = %+v, %v", rec, err)
+		}
+		if got := mb.Items("inbox"); len(got) != 1 || got[0].Subject != "m3" || len(mb.Items("recoverableitemsdeletions")) != 0 {
+			t.Fatalf("after Recover: inbox %+v", got)
+		}
 		for _, f := range []string{"deleteditems", "recoverableitemsdeletions", "junkemail", "Inbox/Phishing"} {
 			for _, it := range mb.Items(f) {
 				if it.Subject == "m4" {

@@ -577,9 +577,6 @@ func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved,
 	return nil, ewsOnly("MarkAsJunk")
 }
 
-func (s graphMail) recover(context.Context, FolderRef, ...string) ([]Moved, error) {
-	return nil, ewsOnly("Recover")
-}
 
 func (s graphMail) reply(context.Context, string, ReplyOptions) error { return ewsOnly("Reply") }
 

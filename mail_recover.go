@@ -11,6 +11,20 @@ func (s ewsMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Mo
 	if err := checkRefs(ids); err != nil {
 		return nil, err
 	}
+	return s.recoverMessages(ctx, to, ids, parseRef)
+}
+
+// recover is Recover over Graph: the same steps, through the graph wire's FindByMessageID and Move.
+func (s graphMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+	if len(ids) == 0 {
+		return nil, inputErr("ids", "no message given")
+	}
+	return s.recoverMessages(ctx, to, ids, graphRef)
+}
+
+// recoverMessages finds the Message-IDs among ids in the Recoverable Items (FindByMessageID) and moves the
+// messages to to (the Inbox by default); parse checks a reference for the wire in use.
+func (s *MailService) recoverMessages(ctx context.Context, to FolderRef, ids []string, parse func(field, s string) (refKind, string, error)) ([]Moved, error) {
 	if err := to.check("to"); err != nil {
 		return nil, err
 	}
@@ -20,7 +34,7 @@ func (s ewsMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Mo
 	var itemIDs []string
 	refOf := map[string]string{}
 	for i, ref := range ids {
-		kind, v, err := parseRef(fmt.Sprintf("ids[%d]", i), ref)
+		kind, v, err := parse(fmt.Sprintf("ids[%d]", i), ref)
 		if err != nil {
 			return nil, err
 		}

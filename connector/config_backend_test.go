@@ -60,7 +60,6 @@ func TestGraphBackendRefusals(t *testing.T) {
 	for _, c := range []struct{ op, params string }{
 		{"mark_as_junk", fmt.Sprintf(`{"message_id": %q}`, id)},
 		{"reply_email", fmt.Sprintf(`{"message_id": %q, "body": "thanks"}`, id)},
-		{"recover_email", fmt.Sprintf(`{"message_id": %q}`, id)},
 		{"get_contacts", `{}`},
 	} {
 		execFail(t, cfg, c.op, c.params, connector.CodeNotSupportedByBackend, "graph backend")

@@ -10,8 +10,13 @@ import (
 
 func TestUpdateEmailOperation(t *testing.T) {
 	overBackends(t, func(t *testing.T, setup setupFunc) {
-		srv, cfg := setupImpersonation(t, "bob@example.com")
-		bob := srv.Mailbox("bob@example.com")
+		// The service account reaches bob's mailbox by impersonation over EWS, with its app-only token over Graph.
+		srv, cfg := setup(t, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Secret-Passw0rd!",
+			Email: "soc@example.com", CanImpersonate: true}))
+		if cfg.Backend != "graph" {
+			cfg.AccessType = "Impersonation"
+		}
+		bob := srv.AddMailbox("bob@example.com", "")
 		id := bob.AddItem("inbox", testserver.Item{Subject: "suspicious", InternetMessageID: "<sus@evil.example>", Categories: []string{"Old"}})
 		copyID := bob.AddItem("junkemail", testserver.Item{Subject: "suspicious", InternetMessageID: "<sus@evil.example>"})
 

@@ -134,7 +134,7 @@ func overBackends(t *testing.T, fn func(t *testing.T, setup setupFunc)) {
 				return s, cfg
 			})
 			if srv == nil {
-				return
+				t.Fatal("the test did not start its server with the backend's setup")
 			}
 			ewsOps := 0
 			for _, r := range srv.Requests() {
