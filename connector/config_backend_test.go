@@ -60,7 +60,7 @@ func TestGraphBackendRefusals(t *testing.T) {
 	for _, c := range []struct{ op, params string }{
 		{"mark_as_junk", fmt.Sprintf(`{"message_id": %q}`, id)},
 		{"reply_email", fmt.Sprintf(`{"message_id": %q, "body": "thanks"}`, id)},
-		{"get_contacts", `{}`},
+		{"create_folder", `{"folder_name": "Quarantine"}`},
 	} {
 		execFail(t, cfg, c.op, c.params, connector.CodeNotSupportedByBackend, "graph backend")
 	}
