@@ -577,8 +577,6 @@ func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved,
 	return nil, ewsOnly("MarkAsJunk")
 }
 
-
-
 // graphGetFolder is GetFolder over Graph (GET mailFolders/{id}).
 func (c *Client) graphGetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 	id, err := c.graphFolder(ctx, "folder", f)
