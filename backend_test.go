@@ -150,8 +150,6 @@ func TestGraphNotSupported(t *testing.T) {
 			t.Errorf("%s: err = %v, want a *NotSupportedError of the graph backend", what, err)
 		}
 	}
-	check("Reply", c.Mail().Reply(ctx, ids[0], ReplyOptions{Body: "hi"}))
-	check("Forward", c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"b@corp.example"}}))
 	_, err := c.Mail().MarkAsJunk(ctx, JunkOptions{}, ids[0])
 	check("MarkAsJunk", err)
 	_, err = c.Mail().Recover(ctx, Inbox, "not an id")

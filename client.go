@@ -151,7 +151,8 @@ type Config struct {
 	// Backend is the wire: BackendEWS (the default), BackendGraph (Microsoft Graph, for Exchange Online after
 	// EWS there ends) or BackendAuto (Graph for Exchange Online hosts, EWS elsewhere). With BackendGraph, Host is
 	// not needed; EmailAddress names the mailbox, and authentication is OAuth2 (TokenSource or App) with tokens
-	// for Graph.
+	// for Graph. With BackendAuto, set App rather than TokenSource: App's token gets the scope of the backend
+	// chosen, while a TokenSource's tokens are for the one audience it was made for.
 	Backend Backend
 	// GraphEndpoint is the Graph service root; empty means https://graph.microsoft.com. National clouds have
 	// their own (see Clouds and Cloud.Apply); a test server's URL points the client at it.

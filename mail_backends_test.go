@@ -393,3 +393,57 @@ func TestBackendsGetAttachments(t *testing.T) {
 		}
 	})
 }
+
+func TestBackendsReplyForward(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		bob := srv.AddMailbox("bob@corp.example", "Bob")
+		ids := seedInbox(mb, testserver.Item{Subject: "Invoice", Body: "pay now", From: testserver.Address{Email: "eve@partner.example"},
+			To: []testserver.Address{{Email: srv.Email()}, {Email: "bob@corp.example"}}, Cc: []testserver.Address{{Email: "carol@partner.example"}}})
+		sentWith := func(subject string) testserver.Item {
+			t.Helper()
+			for _, it := range mb.Items("sentitems") {
+				if it.Subject == subject {
+					return it
+				}
+			}
+			t.Fatalf("no %q in Sent Items", subject)
+			return testserver.Item{}
+		}
+		if err := c.Mail().Reply(ctx, ids[0], ReplyOptions{Body: "Is this real?", Bcc: []string{"audit@corp.example"}}); err != nil {
+			t.Fatalf("Reply: %v", err)
+		}
+		r := sentWith("RE: Invoice")
+		if len(r.To) != 1 || r.To[0].Email != "eve@partner.example" || len(r.Bcc) != 1 || r.InReplyTo != "<seeda@corp.example>" ||
+			!strings.Contains(r.Body, "Is this real?") || !strings.Contains(r.Body, "pay now") {
+			t.Fatalf("reply = to %v bcc %v in-reply-to %q body %q", r.To, r.Bcc, r.InReplyTo, r.Body)
+		}
+		if err := c.Mail().Reply(ctx, "<seeda@corp.example>", ReplyOptions{Body: "<p>all</p>", HTML: true, All: true}); err != nil {
+			t.Fatalf("Reply all: %v", err)
+		}
+		if got := bob.Items("inbox"); len(got) != 1 || got[0].Subject != "RE: Invoice" || got[0].BodyType != "HTML" {
+			t.Fatalf("bob got %+v from reply all", got)
+		}
+		if err := c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"bob@corp.example"}, Body: "FYI"}); err != nil {
+			t.Fatalf("Forward: %v", err)
+		}
+		if err := c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"bob@corp.example"}, AsAttachment: true}); err != nil {
+			t.Fatalf("Forward as attachment: %v", err)
+		}
+		got := bob.Items("inbox")
+		if len(got) != 3 || got[1].Subject != "FW: Invoice" || !strings.Contains(got[1].Body, "FYI") {
+			t.Fatalf("bob's inbox after forwards: %+v", got)
+		}
+		if a := got[2].Attachments; got[2].Subject != "FW: Invoice" || len(a) != 1 || a[0].Name != "Invoice.eml" ||
+			!bytes.Contains(a[0].Content, []byte("Subject: Invoice")) {
+			t.Fatalf("forward as attachment: %+v", got[2])
+		}
+		before := wireRequests(srv)
+		wantInputErr(t, c.Mail().Forward(ctx, ids[0], ForwardOptions{}), "ForwardOptions.To")
+		wantInputErr(t, c.Mail().Reply(ctx, ids[0], ReplyOptions{Cc: []string{"not an address"}}), "ReplyOptions.Cc[0]")
+		if wireRequests(srv) != before {
+			t.Fatal("bad input sent requests")
+		}
+	})
+}

@@ -577,11 +577,6 @@ func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved,
 	return nil, ewsOnly("MarkAsJunk")
 }
 
-
-func (s graphMail) reply(context.Context, string, ReplyOptions) error { return ewsOnly("Reply") }
-
-func (s graphMail) forward(context.Context, string, ForwardOptions) error { return ewsOnly("Forward") }
-
 // graphGetFolder is GetFolder over Graph (GET mailFolders/{id}).
 func (c *Client) graphGetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 	id, err := c.graphFolder(ctx, "folder", f)

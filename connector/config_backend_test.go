@@ -59,7 +59,6 @@ func TestGraphBackendRefusals(t *testing.T) {
 	id := addMail(srv, "inbox", "Alpha", "x@evil.example", false, t0, nil)
 	for _, c := range []struct{ op, params string }{
 		{"mark_as_junk", fmt.Sprintf(`{"message_id": %q}`, id)},
-		{"reply_email", fmt.Sprintf(`{"message_id": %q, "body": "thanks"}`, id)},
 		{"create_folder", `{"folder_name": "Quarantine"}`},
 	} {
 		execFail(t, cfg, c.op, c.params, connector.CodeNotSupportedByBackend, "graph backend")

@@ -35,8 +35,17 @@ func TestMarkAsJunkOldServer(t *testing.T) {
 }
 
 func TestReplyForwardOperations(t *testing.T) {
-	srv, cfg := setupImpersonation(t, "bob@example.com", "abuse@example.com")
-	bob := srv.Mailbox("bob@example.com")
+	overBackends(t, testReplyForwardOperations)
+}
+
+func testReplyForwardOperations(t *testing.T, setup setupFunc) {
+	srv, cfg := setup(t, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Secret-Passw0rd!",
+		Email: "soc@example.com", CanImpersonate: true}))
+	if cfg.Backend != "graph" {
+		cfg.AccessType = "Impersonation"
+	}
+	bob := srv.AddMailbox("bob@example.com", "")
+	srv.AddMailbox("abuse@example.com", "")
 	srv.Default().AddItem("inbox", testserver.Item{Subject: "Phishing?", Body: "look", From: testserver.Address{Email: "bob@example.com"},
 		To: []testserver.Address{{Email: "soc@example.com"}}, InternetMessageID: "<q@example.com>"})
 	var r connector.Replied

@@ -273,3 +273,26 @@ func (c *Client) AttachmentValue(ctx context.Context, id, attachmentID string) (
 	}
 	return a.body, nil
 }
+
+// MessageResponse is the body of reply, replyAll and forward: a comment (text written above the original) or a
+// Message holding the new body, and the recipients added. Graph refuses a comment together with a body.
+type MessageResponse struct {
+	Message      *Message    `json:"message,omitempty"`
+	Comment      string      `json:"comment,omitempty"`
+	ToRecipients []Recipient `json:"toRecipients,omitempty"`
+}
+
+// RespondToMessage replies to a message, replies to all, or forwards it (action "reply", "replyAll" or "forward"); the
+// answer is sent and kept in Sent Items. Not idempotent.
+func (c *Client) RespondToMessage(ctx context.Context, id, action string, r MessageResponse) error {
+	if id == "" {
+		return errors.New("graph: the message id is empty")
+	}
+	switch action {
+	case "reply", "replyAll", "forward":
+	default:
+		return fmt.Errorf("graph: %q is not reply, replyAll or forward", action)
+	}
+	_, err := c.do(ctx, &request{method: http.MethodPost, path: c.messagePath(id) + "/" + action, body: r})
+	return err
+}

@@ -423,6 +423,8 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 			n = g.moveLocked(mb, it, f.ID)
 		}
 		return &graphAnswer{status: http.StatusCreated, json: messageJSON(mb, n, nil)}, nil
+	case len(rest) == 1 && m == http.MethodPost && (rest[0] == "reply" || rest[0] == "replyAll" || rest[0] == "forward"):
+		return g.respond(mb, it, rest[0])
 	case len(rest) == 1 && m == http.MethodPost && rest[0] == "permanentDelete":
 		// To the purges folder of Recoverable Items, which neither the user nor a folder list sees: gone, as
 		// EWS HardDelete leaves it.
@@ -585,4 +587,83 @@ func graphFlag(status string) string {
 		return "complete"
 	}
 	return "notFlagged"
+}
+
+// respond serves reply, replyAll and forward (202 Accepted): the answer, built as the EWS side builds a
+// ReplyToItem, ReplyAllToItem or ForwardItem, is delivered and kept in Sent Items.
+func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswer, *graphError) {
+	var req struct {
+		Comment      *string          `json:"comment"`
+		ToRecipients []graphRecipient `json:"toRecipients"`
+		Message      *struct {
+			Body *struct {
+				ContentType string `json:"contentType"`
+				Content     string `json:"content"`
+			} `json:"body"`
+			ToRecipients  []graphRecipient `json:"toRecipients"`
+			CcRecipients  []graphRecipient `json:"ccRecipients"`
+			BccRecipients []graphRecipient `json:"bccRecipients"`
+		} `json:"message"`
+	}
+	if len(g.body) > 0 {
+		if err := json.Unmarshal(g.body, &req); err != nil {
+			return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "Invalid JSON in the request body.")
+		}
+	}
+	if req.Comment != nil && *req.Comment != "" && req.Message != nil && req.Message.Body != nil {
+		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "A comment and a message body cannot be given together.")
+	}
+	it := Item{ItemClass: "IPM.Note", InReplyTo: orig.InternetMessageID,
+		References: strings.TrimSpace(orig.References + " " + orig.InternetMessageID), ConversationID: orig.ConversationID}
+	self := strings.ToLower(mb.Address)
+	add := func(list *[]Address, as ...Address) {
+		for _, a := range as {
+			if a.Email != "" && strings.ToLower(a.Email) != self {
+				*list = append(*list, a)
+			}
+		}
+	}
+	prefix := "RE: "
+	switch action {
+	case "reply", "replyAll":
+		if len(orig.ReplyTo) > 0 {
+			add(&it.To, orig.ReplyTo...)
+		} else {
+			add(&it.To, orig.From)
+		}
+		if action == "replyAll" {
+			add(&it.To, orig.To...)
+			add(&it.Cc, orig.Cc...)
+		}
+	case "forward":
+		prefix = "FW: "
+		it.Attachments = append([]Attachment(nil), orig.Attachments...)
+	}
+	it.To = append(it.To, addressesOf(req.ToRecipients)...)
+	text, html := "", false
+	if req.Comment != nil {
+		text = *req.Comment
+	}
+	if req.Message != nil {
+		it.To = append(it.To, addressesOf(req.Message.ToRecipients)...)
+		it.Cc = append(it.Cc, addressesOf(req.Message.CcRecipients)...)
+		it.Bcc = append(it.Bcc, addressesOf(req.Message.BccRecipients)...)
+		if b := req.Message.Body; b != nil {
+			text, html = b.Content, strings.EqualFold(b.ContentType, "html")
+		}
+	}
+	if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
+		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
+	}
+	it.Subject = prefix + orig.Subject
+	quoted := "From: " + orig.From.Email + "\r\nSent: " + orig.DateTimeSent.Format("Monday, January 2, 2006 3:04 PM") +
+		"\r\nSubject: " + orig.Subject + "\r\n\r\n" + orig.Body
+	it.Body, it.BodyType = text+"\r\n\r\n"+quoted, "Text"
+	if html || orig.BodyType == "HTML" {
+		it.Body, it.BodyType = text+"<hr>"+escape(quoted), "HTML"
+	}
+	sent := (&request{srv: g.srv}).deliver(mb, it)
+	sent.IsRead = true
+	mb.storeLocked(mb.dist["sentitems"], sent)
+	return &graphAnswer{status: http.StatusAccepted}, nil
 }
