@@ -341,7 +341,7 @@ func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID strin
 			}
 			return connected, err
 		}
-		doSync := len(m.Notifications) > 0
+		doSync := m.Notifications > 0
 		if !connected {
 			connected, doSync = true, true
 			bo.reset()
