@@ -177,7 +177,7 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeTimeout
 	case errors.Is(err, ews.ErrInternal):
 		out.Code = CodeInternal
-	case errors.Is(err, ews.ErrStateLocked):
+	case errors.Is(err, ews.ErrStateLocked), errors.Is(err, ews.ErrStateFile):
 		out.Code = CodeStateError
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
