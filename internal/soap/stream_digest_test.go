@@ -1,7 +1,9 @@
 package soap
 
 import (
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -38,5 +40,23 @@ func TestStreamingDigest(t *testing.T) {
 	}
 	if _, err := s.Next(&StreamingDigest{}); err != io.EOF {
 		t.Errorf("after the last envelope: %v, want io.EOF", err)
+	}
+}
+
+// TestMessageXMLKeepsAFewDetails: a MessageXml with endless distinct details keeps the first
+// maxMessageXMLValues, so that their number costs nothing.
+func TestMessageXMLKeepsAFewDetails(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<MessageXml><Value Name="BackOffMilliseconds">500</Value>`)
+	for i := range 10000 {
+		fmt.Fprintf(&b, `<Value Name="n%d">v</Value>`, i)
+	}
+	b.WriteString(`<Value Name="BackOffMilliseconds">700</Value></MessageXml>`)
+	var m MessageXML
+	if err := xml.Unmarshal([]byte(b.String()), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Values) != maxMessageXMLValues || m.Values["BackOffMilliseconds"] != "700" {
+		t.Errorf("%d details, BackOffMilliseconds %q; want %d and the last value of a name kept", len(m.Values), m.Values["BackOffMilliseconds"], maxMessageXMLValues)
 	}
 }
