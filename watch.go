@@ -67,7 +67,7 @@ func (p *Poller) Events(ctx context.Context) iter.Seq2[*MailEvent, error] {
 			var err error
 			defer func() {
 				if v := recover(); v != nil {
-					err = newPanicError("Events", v)
+					err = p.panicErr("Events", v)
 				}
 				errc <- err
 			}()
@@ -122,6 +122,14 @@ func (p *Poller) watchMailboxRecovered(ctx context.Context, mb *watchedMailbox, 
 	}()
 	testhook.Point("Watch")
 	return p.watchMailbox(ctx, mb, h)
+}
+
+// panicErr is the error for a panic recovered in one of the poller's goroutines.
+func (p *Poller) panicErr(where string, v any) error {
+	if len(p.mailboxes) > 0 {
+		return p.mailboxes[0].c.panicErr(where, v)
+	}
+	return newPanicError(where, v)
 }
 
 // errFallBackToPull tells watchMailbox that the server refused a streaming subscription.
