@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,11 +40,29 @@ func runGuardedInProcess(t *testing.T, srv *testserver.Server, args ...string) c
 // the main goroutine ended the process with Go's status 2. A panic in the progress display only stops it.
 func TestCLIPanicIsNotBadUsage(t *testing.T) {
 	srv := testserver.New(t)
+	var ids []string
 	for i := range 60 {
-		addMail(srv, "inbox", fmt.Sprintf("Invoice %d", i), "x@example.com", false, t0.Add(-time.Duration(i)*time.Minute))
+		ids = append(ids, addMail(srv, "inbox", fmt.Sprintf("Invoice %d", i), "x@example.com", false, t0.Add(-time.Duration(i)*time.Minute)))
 	}
-	// The flush timer fires while a later GetItem batch is held.
-	srv.AddFault(testserver.Delay(300 * time.Millisecond).For("GetItem").Every(2))
+	// For the flush timer's panic: the GetItem of the second batch (Invoice 50 to 59) is held until the timer has
+	// fired on the first batch's lines, so that the run is still writing then.
+	var hold atomic.Pointer[chan struct{}]
+	second := []byte(`Id="` + ids[55] + `"`)
+	srv.AddHook(func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		ch := hold.Load()
+		if ch == nil {
+			return false
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte("<m:GetItem")) && bytes.Contains(body, second) {
+			select {
+			case <-*ch:
+			case <-r.Context().Done():
+			}
+		}
+		return false
+	})
 	cases := []struct {
 		where string
 		n     int64 // the arrival at the hook point that panics
@@ -57,8 +78,14 @@ func TestCLIPanicIsNotBadUsage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.where+"/"+strings.Join(tc.args, " "), func(t *testing.T) {
 			var hits atomic.Int64
+			fired := make(chan struct{})
+			if tc.where == "ndjson flush" {
+				hold.Store(&fired)
+				defer hold.Store(nil)
+			}
 			testhook.Set(func(w string) {
 				if w == tc.where && hits.Add(1) == tc.n {
+					close(fired)
 					panic("injected panic in " + w)
 				}
 			})
