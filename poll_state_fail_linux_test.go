@@ -34,10 +34,10 @@ func inSmallFS(t *testing.T) (dir string, inner bool) {
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("no unshare command")
 	}
-	if err := exec.Command("unshare", "-rm", "true").Run(); err != nil {
-		t.Skipf("no user and mount namespaces here (unshare -rm: %v)", err)
-	}
 	dir = t.TempDir()
+	if out, err := exec.Command("unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("no tmpfs in a user and mount namespace here (unshare -rm mount: %v %s)", err, out)
+	}
 	cmd := exec.Command("unshare", "-rm", "sh", "-c", `mount -t tmpfs -o size=256k tmpfs "$1" && shift && exec "$@"`,
 		"sh", dir, os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), smallFSEnv+"="+dir)

@@ -47,8 +47,8 @@ func requireNamespaces(t *testing.T) {
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("no unshare command")
 	}
-	if err := exec.Command("unshare", "-rm", "true").Run(); err != nil {
-		t.Skipf("no user and mount namespaces here (unshare -rm: %v)", err)
+	if out, err := exec.Command("unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", t.TempDir()).CombinedOutput(); err != nil {
+		t.Skipf("no tmpfs in a user and mount namespace here (unshare -rm mount: %v %s)", err, out)
 	}
 }
 
