@@ -1,6 +1,7 @@
 package ews
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // A streaming notification connection (GetStreamingEvents) is one HTTP answer that lasts up to 30 minutes: a
@@ -177,4 +179,56 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// TestWatchAgainstHostileStreams: Watch against a server whose every streaming connection is a keep-alive then
+// an endless notification: each connection ends with ErrResponseTooLarge, reported to OnError, and Watch goes
+// on: it reconnects, and the synchronisation on each new connection still delivers the mail.
+func TestWatchAgainstHostileStreams(t *testing.T) {
+	srv := testserver.New(t)
+	var served atomic.Int64
+	srv.AddHook(func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte("<m:GetStreamingEvents")) {
+			return false
+		}
+		served.Add(1)
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, keepAlive)
+		w.(http.Flusher).Flush()
+		endless(w, streamHead+`<m:Notifications>`, oneNotification, 1<<30)
+		return true
+	})
+	c := newTestClient(t, srv, func(cfg *Config) { cfg.MaxResponseBytes = 1 << 20 })
+	tooLarge := make(chan error, 100)
+	p, err := c.NewPoller(PollerOptions{Notifications: NotifyStreaming, RetryDelay: time.Millisecond, OnError: func(err error) {
+		if errors.Is(err, ErrResponseTooLarge) {
+			select {
+			case tooLarge <- err:
+			default:
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := startWatch(t, p)
+	for i := range 3 {
+		select {
+		case err := <-tooLarge:
+			t.Logf("stream %d: %v", i+1, err)
+		case err := <-w.done:
+			t.Fatalf("Watch ended: %v", err)
+		}
+	}
+	srv.AddMessage("inbox", testserver.Item{Subject: "still delivered"})
+	w.expect(t, "still delivered")
+	if err := w.stop(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Watch = %v, want context.Canceled", err)
+	}
+	if served.Load() < 4 {
+		t.Errorf("%d streaming connections, want a new one after each hostile stream", served.Load())
+	}
 }
