@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -269,7 +270,23 @@ func (c *Client) newGraphWire(tc soap.TransportConfig) (*graph.Client, error) {
 		},
 		PauseLeft: func() time.Duration { d, _ := c.pauseLeft(p); return d },
 		Throttled: func(d time.Duration, err error) { c.pause(p, d, err) },
+		Observe:   c.logGraph,
 	})
+}
+
+// logGraph writes a debug record of a Graph request to Config.Logger (which redacts the client's secrets).
+func (c *Client) logGraph(ctx context.Context, method, path string, status int, elapsed time.Duration, err error) {
+	if c.cfg.Logger == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", method), slog.String("path", path), slog.Int("status", status),
+		slog.Duration("elapsed", elapsed)}
+	msg := "ews graph request"
+	if err != nil {
+		msg = "ews graph request failed"
+		attrs = append(attrs, slog.String("error", c.scrubError(err).Error()))
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
 }
 
 // Backend returns the backend the client speaks (BackendAuto resolved).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -238,4 +239,44 @@ func TestGraphForMailbox(t *testing.T) {
 	if found, err := c.Mail().FindByMessageID(ctx, "<bob1@corp.example>"); err != nil || len(found) != 0 {
 		t.Fatalf("the first client found %v, %v in its own mailbox", found, err)
 	}
+}
+
+func TestGraphLogging(t *testing.T) {
+	srv := testserver.New(t, testserver.WithGraphApp(testGraphApp))
+	seedInbox(srv.Default(), testserver.Item{Subject: "x"})
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := newGraphClient(t, srv, func(cfg *Config) { cfg.Logger = logger })
+	ctx := testCtx(t)
+	for _, err := range c.Mail().Search(ctx, SearchOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.Mail().Get(ctx, "QUJDREVGR0hJSktM")
+	if err == nil {
+		t.Fatal("Get of an unknown id succeeded")
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, `msg="ews graph request" method=GET path=/users/`) || !strings.Contains(out, "status=200") ||
+		!strings.Contains(out, `msg="ews graph request failed"`) || !strings.Contains(out, "status=404") {
+		t.Fatalf("log:\n%s", out)
+	}
+	if strings.Contains(out, testGraphApp.ClientSecret) || strings.Contains(out, "graph-app-token-") {
+		t.Fatalf("the log shows a secret:\n%s", out)
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -58,6 +58,10 @@ type Config struct {
 	// Throttled is told of every back-off Graph asks for (Retry-After of a 429 or 503), so that the other
 	// requests of the SDK's client wait too.
 	Throttled func(d time.Duration, err error)
+	// Observe, if set, is told of every attempt once it ends: the method, the path (without query; "(next
+	// page)" for a nextLink), the HTTP status (0 without an answer), its duration and its error. It never sees a
+	// token.
+	Observe func(ctx context.Context, method, path string, status int, elapsed time.Duration, err error)
 }
 
 // Client sends Graph requests for one mailbox. It is safe for concurrent use.
@@ -189,7 +193,22 @@ func (c *Client) do(ctx context.Context, r *request) (*answer, error) {
 				waited += d
 			}
 		}
+		start := time.Now()
 		a, err := c.attempt(ctx, r, target, body)
+		if c.cfg.Observe != nil {
+			path, status := r.path, 0
+			if r.link != "" {
+				path = "(next page)"
+			}
+			var ge *Error
+			switch {
+			case a != nil:
+				status = a.status
+			case errors.As(err, &ge):
+				status = ge.StatusCode
+			}
+			c.cfg.Observe(ctx, r.method, path, status, time.Since(start), err)
+		}
 		if err == nil {
 			return a, nil
 		}
