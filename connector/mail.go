@@ -19,10 +19,12 @@ type GetEmailParams struct {
 }
 
 // GetEmail returns the unread messages of the Inbox, oldest first, and marks each read after it has been
-// returned unless MarkAsRead is false.
+// returned unless MarkAsRead is false. The messages are read with the pipelined search (see ReadConcurrency), so
+// memory stays flat whatever their number.
 func GetEmail(ctx context.Context, c *ews.Client, p GetEmailParams) iter.Seq2[*Email, error] {
 	return func(yield func(*Email, error) bool) {
-		opts := ews.UnreadOptions{Folder: ews.Inbox, MarkRead: p.MarkAsRead == nil || *p.MarkAsRead}
+		opts := ews.UnreadOptions{Folder: ews.Inbox, MarkRead: p.MarkAsRead == nil || *p.MarkAsRead,
+			Concurrency: ReadConcurrency, BatchSize: ReadBatchSize}
 		for m, err := range c.Mail().Unread(ctx, opts) {
 			if err != nil {
 				yield(nil, err)
