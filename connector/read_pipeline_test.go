@@ -18,7 +18,9 @@ import (
 func seedRead(srv *testserver.Server, n int) {
 	for i := range n {
 		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), fmt.Sprintf("s%d@example.com", i%7), i%5 == 4, t0.Add(time.Duration(i)*time.Minute),
-			func(it *testserver.Item) { it.Body = strings.Repeat(fmt.Sprintf("line %d of m%03d. ", i%13, i), 1+i%40) })
+			func(it *testserver.Item) {
+				it.Body = strings.Repeat(fmt.Sprintf("line %d of m%03d. ", i%13, i), 1+i%40)
+			})
 	}
 }
 
