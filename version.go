@@ -30,6 +30,7 @@ const (
 	featTextBody                                 // item:TextBody
 	featSuppressReadReceipts                     // UpdateItem/DeleteItem SuppressReadReceipts
 	featAttachmentIsInline                       // FileAttachment IsInline (2007 marks inline parts by ContentId alone)
+	featFlag                                     // item:Flag, the follow-up flag
 )
 
 // versionInfo is one RequestServerVersion value (ExchangeVersionType) and what its schema supports.
@@ -46,7 +47,7 @@ const (
 	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments | featAttachmentIsInline
 	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs
 	f2010SP2 = f2010SP1 | featContactDataShape
-	f2013    = f2010SP2 | featTextBody
+	f2013    = f2010SP2 | featTextBody | featFlag
 	f2013SP1 = f2013 | featSuppressReadReceipts
 )
 
@@ -82,6 +83,7 @@ var pathFeatures = map[string]feature{
 	"item:ConversationId":    featConversationID,
 	"item:UniqueBody":        featUniqueBody,
 	"item:TextBody":          featTextBody,
+	"item:Flag":              featFlag,
 	"calendar:StartTimeZone": featStartTimeZone,
 	"calendar:EndTimeZone":   featStartTimeZone,
 }
