@@ -15,9 +15,8 @@ import (
 // the offset of the next page depends on how many of its messages were deleted meanwhile (and, for Unread with
 // MarkRead, on how many the loop body marked read, which the credits carry back: there the next page waits
 // until the loop body has handled every batch of the page, whose batches are still fetched ahead of it).
-// Messages the pager cannot know
-// of leaving the view (the loop body deletes or moves the messages it gets) show in TotalItemsInView: see
-// produce.
+// Messages the pager cannot know of leaving the view (the loop body deletes or moves the messages it gets) show
+// in TotalItemsInView: see produce.
 
 // pager walks the pages of one FindItem query.
 type pager struct {

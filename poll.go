@@ -180,7 +180,11 @@ func (c *Client) NewPoller(opts PollerOptions) (*Poller, error) {
 	}
 	if opts.PageSize == 0 {
 		// A page holds a batch for each request in flight.
-		opts.PageSize = min(512, max(100, opts.BatchSize*opts.Concurrency))
+		batch := opts.BatchSize
+		if batch == 0 {
+			batch = DefaultBatchSize
+		}
+		opts.PageSize = min(512, max(100, batch*opts.Concurrency))
 	}
 	if opts.PageSize < 1 || opts.PageSize > 512 {
 		return nil, fmt.Errorf("ews: PollerOptions.PageSize %d is not between 1 and 512", opts.PageSize)
