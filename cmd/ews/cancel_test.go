@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ewsgo/ews/connector"
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
@@ -54,7 +55,9 @@ func TestCLIInterruptedNeverSucceeds(t *testing.T) {
 		before func(srv *testserver.Server, g []string, env []string)
 	}{
 		{"FindItem page", testserver.Delay(time.Minute).For("FindItem"), []string{"--output", "ndjson", "search_query", "--subject", "Invoice"}, "Cancelled", nil},
-		{"GetItem batch", testserver.Delay(time.Minute).For("GetItem").Every(2), []string{"--output", "ndjson", "get_email", "--mark_as_read=false"}, "Cancelled", nil},
+		// get_email reads ReadConcurrency batches at once: the one after them waits until the first is written, so
+		// holding it interrupts a list with messages before it.
+		{"GetItem batch", testserver.Delay(time.Minute).For("GetItem").Every(connector.ReadConcurrency + 1), []string{"--output", "ndjson", "get_email", "--mark_as_read=false"}, "Cancelled", nil},
 		{"GetItem batch json", testserver.Delay(time.Minute).For("GetItem").Every(2), []string{"get_email", "--mark_as_read=false"}, "Cancelled", nil},
 		{"SyncFolderItems", testserver.Delay(time.Minute).For("SyncFolderItems"), []string{"--output", "ndjson", "poll", "--state_file", state}, "Cancelled",
 			func(srv *testserver.Server, g, env []string) {
