@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // The pager runs as a pipeline: a producer goroutine pages with FindItem and starts one goroutine per GetItem
@@ -134,6 +135,12 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 	go func() {
 		defer wg.Done()
 		defer close(results)
+		defer func() {
+			if v := recover(); v != nil {
+				cut = p.s.c.panicErr("search pager", v)
+			}
+		}()
+		testhook.Point("search pager")
 		cut = p.produce(ctx, &wg, credits, results)
 	}()
 	n := 0
@@ -236,22 +243,29 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits chan in
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !acquire(pctx) {
-				r.done <- pageResult{err: pctx.Err()}
-				return
-			}
-			defer func() { <-inFlight }()
-			resp := p.finds.get()
-			resp.Reset()
-			root, err := s.findPageInto(pctx, &soap.FindItem{
-				Traversal:       "Shallow",
-				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
-				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
-				Restriction:     p.restriction,
-				SortOrder:       p.sort,
-				ParentFolderIDs: []soap.FolderRef{p.parent},
-			}, resp)
-			r.done <- pageResult{root, resp, err}
+			r.done <- func() (pr pageResult) {
+				defer func() {
+					if v := recover(); v != nil {
+						pr = pageResult{err: s.c.panicErr("FindItem page", v)}
+					}
+				}()
+				if !acquire(pctx) {
+					return pageResult{err: pctx.Err()}
+				}
+				defer func() { <-inFlight }()
+				testhook.Point("FindItem page")
+				resp := p.finds.get()
+				resp.Reset()
+				root, err := s.findPageInto(pctx, &soap.FindItem{
+					Traversal:       "Shallow",
+					ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
+					IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+					Restriction:     p.restriction,
+					SortOrder:       p.sort,
+					ParentFolderIDs: []soap.FolderRef{p.parent},
+				}, resp)
+				return pageResult{root, resp, err}
+			}()
 		}()
 		return r
 	}
@@ -342,7 +356,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits chan in
 				defer batchW.Done()
 				var f fetched
 				if acquire(ctx) {
-					f = p.fetch(ctx, batch, shape)
+					f = p.fetchRecovered(ctx, batch, shape)
 					<-inFlight
 				} else {
 					f.err = ctx.Err()
@@ -442,6 +456,17 @@ func (f freeList[T, P]) put(r P) {
 	case f.ch <- r:
 	default:
 	}
+}
+
+// fetchRecovered is fetch, with a panic delivered as the batch's error.
+func (p *pager) fetchRecovered(ctx context.Context, batch []target, shape soap.ItemShape) (f fetched) {
+	defer func() {
+		if v := recover(); v != nil {
+			f = fetched{batch: batch, err: p.s.c.panicErr("GetItem batch", v)}
+		}
+	}()
+	testhook.Point("GetItem batch")
+	return p.fetch(ctx, batch, shape)
 }
 
 // fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // SearchAllOptions select the messages of MailService.SearchAll and Client.SearchMailboxes.
@@ -142,7 +144,20 @@ func (c *Client) SearchMailboxes(ctx context.Context, mailboxes []string, opts S
 		ch := make(chan match)
 		done := make(chan []MailboxResult, 1)
 		go func() {
-			done <- c.FanOut(ctx, mailboxes, opts.Concurrency, func(ctx context.Context, mc *Client) error {
+			var results []MailboxResult
+			defer func() {
+				if v := recover(); v != nil {
+					err := c.panicErr("SearchMailboxes", v)
+					results = make([]MailboxResult, len(mailboxes))
+					for i, m := range mailboxes {
+						results[i] = MailboxResult{Mailbox: m, Err: err}
+					}
+				}
+				done <- results
+				close(ch)
+			}()
+			testhook.Point("SearchMailboxes")
+			results = c.FanOut(ctx, mailboxes, opts.Concurrency, func(ctx context.Context, mc *Client) error {
 				for f, err := range mc.Mail().SearchAll(ctx, opts.Search) {
 					var ie *ItemError
 					if err != nil && !errors.As(err, &ie) {
@@ -156,7 +171,6 @@ func (c *Client) SearchMailboxes(ctx context.Context, mailboxes []string, opts S
 				}
 				return nil
 			})
-			close(ch)
 		}()
 		stopped := false
 		for m := range ch {

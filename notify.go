@@ -83,8 +83,8 @@ func (c *Client) openStream(ctx context.Context, id string, minutes int) (*event
 // next returns the next response message of the stream: notifications, a keep-alive or the closing status. A
 // subscription the server no longer knows is an error (ErrSubscriptionNotFound); the clean end of the stream is
 // io.EOF.
-func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsResponseMessage, error) {
-	var resp soap.GetStreamingEventsResponse
+func (e *eventStream) next(ctx context.Context) (*soap.StreamingMessageDigest, error) {
+	var resp soap.StreamingDigest // the notifications counted: memory does not grow with them
 	svi, err := e.s.Next(&resp)
 	if svi != nil {
 		e.c.noteVersion(e.c.versionKey(), svi)
@@ -95,10 +95,10 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 		}
 		return nil, opErr(e.req.Op().Name, e.c.convertError(err))
 	}
-	if err := countErr(e.req.Op().Name, len(resp.ResponseMessages), 1); err != nil {
+	if err := countErr(e.req.Op().Name, resp.Messages, 1); err != nil {
 		return nil, err
 	}
-	m := &resp.ResponseMessages[0]
+	m := resp.First
 	if err := e.c.itemErr(e.req, &m.ResponseMessage); err != nil {
 		return nil, err
 	}

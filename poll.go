@@ -355,6 +355,13 @@ func (p *Poller) commit(ctx context.Context, f *watchedFolder) error {
 	return nil
 }
 
+// commitLocked is commit under deliverMu (released also if the StateStore panics).
+func (p *Poller) commitLocked(ctx context.Context, f *watchedFolder) error {
+	p.deliverMu.Lock()
+	defer p.deliverMu.Unlock()
+	return p.commit(ctx, f)
+}
+
 // stateError is a failure of the StateStore; Watch does not retry it.
 type stateError struct {
 	key string
@@ -390,10 +397,7 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 				if f.st.Phase == "" {
 					f.st.Phase, f.st.ResyncFrom = phaseResync, f.st.HighWater
 				}
-				p.deliverMu.Lock()
-				err := p.commit(ctx, f)
-				p.deliverMu.Unlock()
-				if err != nil {
+				if err := p.commitLocked(ctx, f); err != nil {
 					return err
 				}
 				continue

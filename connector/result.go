@@ -102,6 +102,9 @@ const (
 	CodeCancelled = "Cancelled"
 	// CodeStateError: the poll state could not be read, locked or saved.
 	CodeStateError = "StateError"
+	// CodeInternal: a panic in the SDK or the connector (a bug), recovered; what was returned before is
+	// incomplete. The command line exits with status 70 for it.
+	CodeInternal = "InternalError"
 	// CodeError: any other failure.
 	CodeError = "Error"
 )
@@ -172,7 +175,9 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeCancelled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		out.Code = CodeTimeout
-	case errors.Is(err, ews.ErrStateLocked):
+	case errors.Is(err, ews.ErrInternal):
+		out.Code = CodeInternal
+	case errors.Is(err, ews.ErrStateLocked), errors.Is(err, ews.ErrStateFile):
 		out.Code = CodeStateError
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError

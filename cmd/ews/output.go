@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // output writes an operation's result.
@@ -117,7 +119,15 @@ func (o *output) Write(v any) error {
 func (o *output) timedFlush() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer func() {
+		// A panic here, on the timer's goroutine, would end the process: it fails the output instead, and so
+		// the operation, with an internal error.
+		if r := recover(); r != nil && o.err == nil {
+			o.err = &connector.Error{Code: connector.CodeInternal, Message: fmt.Sprintf("internal error: panic writing the output: %v", r)}
+		}
+	}()
 	o.timer = nil
+	testhook.Point("ndjson flush")
 	if err := o.w.Flush(); err != nil && o.err == nil {
 		o.err = err
 	}
