@@ -32,6 +32,11 @@ type pager struct {
 	gets                       freeList[soap.GetItemResponse, *soap.GetItemResponse]
 	// never is set for a query that matches nothing: no request is needed.
 	never bool
+	// query is the whole query (the filters of SearchOptions and its Query), field and ascending its sort, for
+	// a wire that renders them itself (Graph).
+	query     Q
+	field     SortField
+	ascending bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
 	after func(ctx context.Context, m *Message) (removed bool, err error)
 }
@@ -87,7 +92,8 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		qs = append(qs, Where("is_read", false))
 	}
 	var err error
-	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
+	p.query = And(qs...)
+	if p.restriction, p.never, err = p.query.restriction(); err != nil {
 		return nil, err
 	}
 	field := o.SortBy
@@ -98,6 +104,7 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 	default:
 		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
 	}
+	p.field, p.ascending = field, o.Ascending
 	order := "Descending"
 	if o.Ascending {
 		order = "Ascending"

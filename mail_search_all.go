@@ -29,10 +29,8 @@ type Found struct {
 	Folder string
 }
 
-// SearchAll searches every mail folder of the mailbox (the whole folder tree, not only one folder; with
-// RecoverableItems the dumpster too), folder by folder, and yields each match with the folder it is in. Errors
-// are yielded as in Search: an error of the search as a whole ends the iteration.
-func (s *MailService) SearchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2[*Found, error] {
+// searchAll is SearchAll over EWS.
+func (s ewsMail) searchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2[*Found, error] {
 	return func(yield func(*Found, error) bool) {
 		o := opts.SearchOptions
 		o.Folder = FolderRef{}

@@ -70,6 +70,9 @@ type eventStream struct {
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
 	req := &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes}
+	if c.graph != nil {
+		return nil, ewsOnly(req.Op().Name)
+	}
 	s, err := c.wire.Stream(c.withAffinity(ctx), c.header(c.versionInUse()), req)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -102,6 +102,9 @@ const (
 	CodeCancelled = "Cancelled"
 	// CodeStateError: the poll state could not be read, locked or saved.
 	CodeStateError = "StateError"
+	// CodeNotSupportedByBackend: the backend in use (backend graph) cannot do what was asked; docs/GRAPH.md lists
+	// what each backend supports.
+	CodeNotSupportedByBackend = "NotSupportedByBackend"
 	// CodeInternal: a panic in the SDK or the connector (a bug), recovered; what was returned before is
 	// incomplete. The command line exits with status 70 for it.
 	CodeInternal = "InternalError"
@@ -179,6 +182,8 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeInternal
 	case errors.Is(err, ews.ErrStateLocked), errors.Is(err, ews.ErrStateFile):
 		out.Code = CodeStateError
+	case errors.Is(err, ews.ErrNotSupportedByBackend):
+		out.Code = CodeNotSupportedByBackend
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
 	case errors.Is(err, ews.ErrInvalidQuery), errors.Is(err, ews.ErrInvalidInput), errors.Is(err, ews.ErrInvalidFolder):
