@@ -14,9 +14,10 @@ import (
 // with concurrency n at most n batches are in flight or waiting. With n = 1 each request is sent when the loop
 // needs it, as a plain loop would. A page's next page is asked for once every batch of the page is back, because
 // the offset of the next page depends on how many of its messages were deleted meanwhile (and, for Unread with
-// MarkRead, on how many the loop body marked read, which the credits carry back). Messages the pager cannot know
-// of leaving the view (the loop body deletes or moves the messages it gets) show in TotalItemsInView: see
-// produce.
+// MarkRead, on how many the loop body marked read, which the credits carry back: there the next page waits
+// until the loop body has handled every batch of the page, whose batches are still fetched ahead of it).
+// Messages the pager cannot know of leaving the view (the loop body deletes or moves the messages it gets) show
+// in TotalItemsInView: see produce.
 
 // pager walks the pages of one FindItem query.
 type pager struct {
@@ -125,9 +126,6 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 	p.finds = newFreeList[soap.FindItemResponse](2)
 	p.gets = newFreeList[soap.GetItemResponse](p.concurrency + 1)
 	window := p.concurrency
-	if p.after != nil {
-		window = 1 // the next page's offset depends on what the loop body did
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
@@ -203,7 +201,7 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 // A page whose TotalItemsInView shows that more messages left the view than it was stepped back for is asked
 // for again further back, and the ids handed out recently are dropped from each page: messages removed or
 // added while the search runs neither skip nor repeat the others.
-func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) error {
+func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits chan int, results chan<- chan fetched) error {
 	s := p.s
 	shape := s.messageShape()
 	if p.shape != nil {
@@ -398,6 +396,18 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			return ctx.Err()
 		}
 		held = true
+		if p.after != nil {
+			// The next page's offset depends on what the loop body did with this page's messages: wait until it
+			// has handled every batch (every credit is back), then hand back the credits beyond the one held.
+			for range p.concurrency - 1 {
+				if !take() {
+					return ctx.Err()
+				}
+			}
+			for range p.concurrency - 1 {
+				credits <- 0
+			}
+		}
 		next, size := cur.next(pagingOffset, notFound, removed)
 		removed = 0
 		if spec != nil && spec.offset == next && spec.size == size {

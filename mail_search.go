@@ -96,13 +96,19 @@ type UnreadOptions struct {
 	// PageSize and BatchSize are as in SearchOptions.
 	PageSize  int
 	BatchSize int
+	// Concurrency is the number of requests kept in flight, as in SearchOptions: the next GetItem batches are
+	// fetched while the loop body handles a batch, and at most Concurrency batches are fetched ahead of it. With
+	// MarkRead the next FindItem page is asked for once the loop body has handled (and marked read) every
+	// message of the page, since the page's offset depends on them; the batches of a page are still fetched
+	// ahead. 0 means 1.
+	Concurrency int
 }
 
 // unread is Unread over EWS.
 func (s ewsMail) unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		p, err := s.newPager("UnreadOptions", SearchOptions{Folder: opts.Folder, UnreadOnly: true, Ascending: true, Limit: opts.Limit,
-			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
+			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query, Concurrency: opts.Concurrency})
 		if err != nil {
 			yield(nil, err)
 			return
