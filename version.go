@@ -34,6 +34,7 @@ const (
 	featDumpsterFolders                          // the Recoverable Items and archive mailbox distinguished folders
 	featFolders2013                              // the distinguished folders of Exchange 2013 (syncissues, archive, ...)
 	featFolders2013SP1                           // the distinguished folders of Exchange 2013 SP1 (archiveinbox, directory)
+	featOps2010SP1                               // the EmptyFolder, GetInboxRules and UpdateInboxRules operations
 )
 
 // versionInfo is one RequestServerVersion value (ExchangeVersionType) and what its schema supports.
@@ -48,7 +49,7 @@ type versionInfo struct {
 const (
 	f2007    = 0
 	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments | featAttachmentIsInline
-	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs | featDumpsterFolders
+	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs | featDumpsterFolders | featOps2010SP1
 	f2010SP2 = f2010SP1 | featContactDataShape
 	f2013    = f2010SP2 | featTextBody | featFolders2013
 	f2013SP1 = f2013 | featSuppressReadReceipts | featFolders2013SP1
@@ -88,6 +89,14 @@ var pathFeatures = map[string]feature{
 	"item:TextBody":          featTextBody,
 	"calendar:StartTimeZone": featStartTimeZone,
 	"calendar:EndTimeZone":   featStartTimeZone,
+}
+
+// opFeatures are the operations the client may send that not every version has (by soap.Op's Name). The 2007 SP1
+// schema lacks them, the 2010 SP2 one has them; Microsoft documents them from Exchange 2010 SP1. (MarkAsJunk,
+// Exchange 2013, is checked before the request is built: MailService.MarkAsJunk moves instead on older servers.)
+var opFeatures = map[string]feature{
+	"EmptyFolder": featOps2010SP1, "GetInboxRules": featOps2010SP1, "UpdateInboxRules": featOps2010SP1,
+	"GetStreamingEvents": featStreaming,
 }
 
 // folderFeatures are the distinguished folder names (DistinguishedFolderIdNameType) the client may send that not
@@ -343,6 +352,9 @@ func gateRequest(req soap.Operation, v string) (soap.Operation, error) {
 		return req, nil
 	}
 	has := func(f feature) bool { return versions[i].features&f == f }
+	if f, ok := opFeatures[req.Op().Name]; ok && !has(f) {
+		return nil, &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("%s needs %s or later; the server speaks %s", req.Op().Name, firstWith(f), v)}
+	}
 	switch r := req.(type) {
 	case *soap.GetItem:
 		if sh, ok := gateShape(r.ItemShape, has); !ok {
@@ -503,6 +515,33 @@ func gateShape(sh soap.ItemShape, has func(feature) bool) (soap.ItemShape, bool)
 	}
 	sh.AdditionalProperties = props
 	return sh, false
+}
+
+// probeVersion is sent, in the place of a request that gateRequest refused (refusal) for an unconfirmed version v,
+// to learn whether the server speaks v: one GetFolder of the mailbox's root folder (IdOnly), as ensureVersion.
+// When the answer teaches another version or the server refuses v, it returns a *versionRetry (the request is
+// gated again with the new version); when the server accepts v, v counts as known and the refusal stands.
+func (c *Client) probeVersion(ctx context.Context, wire *soap.Client, key, v string, refusal error) error {
+	probe := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{c.distinguished("msgfolderroot")}}
+	svi, err := wire.Do(ctx, c.header(v), probe, probe.NewResponse())
+	if svi != nil {
+		c.noteVersion(key, svi)
+	}
+	if c.negotiate(key, v, svi, err) {
+		return &versionRetry{err: refusal}
+	}
+	if err != nil {
+		return err
+	}
+	if now, known := c.currentVersion(); known && now != v {
+		return &versionRetry{err: refusal}
+	}
+	c.shared.mu.Lock()
+	if ev := c.shared.versions[key]; ev != nil && ev.version == v {
+		ev.learnt = true // the server accepted v without saying its version
+	}
+	c.shared.mu.Unlock()
+	return refusal
 }
 
 // ensureVersion makes the version known before a request is built that the gate cannot adapt (calendar time
