@@ -127,7 +127,8 @@ func TestRulesAndOOFDelegate(t *testing.T) {
 // for their RequestServerVersion while the client learnt the version.
 func wantOpRefused(t *testing.T, srv *testserver.Server, err error, op string) {
 	t.Helper()
-	if !errors.Is(err, ErrInvalidServerVersion) || !strings.Contains(err.Error(), "needs Exchange 2010 SP1 or later") {
+	if !errors.Is(err, ErrInvalidServerVersion) || !strings.Contains(err.Error(), "needs Exchange 2010 SP1 or later") ||
+		!strings.Contains(err.Error(), "speaks "+serverPersonality(srv).Newest()) {
 		t.Errorf("%s on %s: err = %v, want ErrInvalidServerVersion", op, serverPersonality(srv), err)
 	}
 	if n := mailCountOp(srv, op); n != 0 {
