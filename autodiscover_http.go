@@ -66,13 +66,23 @@ func adTransport(cfg *Config) *http.Transport {
 	return t
 }
 
-// credentialTransport authenticates as cfg.Auth says. On a redirected request only NTLM is allowed.
+// credentialTransport authenticates as cfg.Auth says. On a redirected request only NTLM and Kerberos are
+// allowed: neither gives the host anything it could replay elsewhere (a Kerberos ticket is sealed for the host
+// it names). Kerberos asks for a ticket of each autodiscover host (HTTP/<host>): Config.KerberosSPN names the
+// EWS endpoint's principal, not theirs.
 func credentialTransport(cfg *Config, base http.RoundTripper, redirected bool) http.RoundTripper {
 	if redirected && (cfg.Auth == AuthBasic || cfg.Auth == AuthOAuth2) {
 		return base
 	}
-	// auto: NTLM when offered, Basic when asked for (https only, and never on a redirect)
-	return soap.Authenticate(base, string(cfg.Auth), cfg.Username, cfg.Password, cfg.TokenSource, !redirected)
+	krb := autoKerberos(*cfg)
+	if krb != nil {
+		k := *krb
+		k.SPN = ""
+		krb = &k
+	}
+	// auto: Kerberos when configured and offered, else NTLM when offered, Basic when asked for (https only,
+	// and never on a redirect)
+	return soap.Authenticate(base, string(cfg.Auth), cfg.Username, cfg.Password, cfg.TokenSource, krb, !redirected)
 }
 
 // trustGuard refuses, before any credential is added, every request that is not https to a trusted host. The

@@ -84,7 +84,7 @@ func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts Re
 		if err != nil {
 			return nil, err
 		}
-		req.ParentFolderIDs = soap.FolderRefList{ref}
+		req.ParentFolderIDs = soap.FolderList{ref}
 	}
 	if opts.ContactData && c.supports(featContactDataShape) {
 		req.ContactDataShape = "AllProperties" // Exchange 2010 SP2 and later

@@ -7,16 +7,16 @@ import (
 	"log"
 
 	"github.com/ewsgo/ews"
-	"github.com/ewsgo/ews/internal/testserver"
+	"github.com/ewsgo/ews/ewstest"
 )
 
 func ExampleMailService_GetAttachments() {
 	var report string
-	c, srv := irExampleClient(func(s *testserver.Server) {
-		phish := &testserver.Item{ItemClass: "IPM.Note", Subject: "Reset your password", From: testserver.Address{Email: "it-desk@evil.example"},
-			Attachments: []testserver.Attachment{{Name: "reset.html", Content: []byte("<form action=http://evil.example>")}}}
-		report = s.AddMessage("inbox", testserver.Item{Subject: "Is this phishing?", DateTimeReceived: mailDay,
-			Attachments: []testserver.Attachment{{Name: "Reset your password", Item: phish}}})
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
+		phish := &ewstest.Message{Subject: "Reset your password", From: "it-desk@evil.example",
+			Attachments: []ewstest.Attachment{{Name: "reset.html", Content: []byte("<form action=http://evil.example>")}}}
+		report = s.AddMessage("inbox", ewstest.Message{Subject: "Is this phishing?", Received: mailDay,
+			Attachments: []ewstest.Attachment{{Name: "Reset your password", Message: phish}}})
 	})
 	defer srv.Close()
 	atts, err := c.Mail().GetAttachments(context.Background(), report, ews.AttachmentOptions{})
@@ -34,9 +34,9 @@ func ExampleMailService_GetAttachments() {
 }
 
 func ExampleRulesService_SetEnabled() {
-	c, srv := irExampleClient(func(s *testserver.Server) {
-		s.Default().AddInboxRule(testserver.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"}, MarkAsRead: true})
-		s.Default().AddInboxRule(testserver.InboxRule{Name: ".", Enabled: true, ForwardTo: []string{"drop@evil.example"}})
+	c, srv := mailExampleClient(func(s *ewstest.Server) {
+		s.Mailbox().AddInboxRule(ewstest.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"}, MarkAsRead: true})
+		s.Mailbox().AddInboxRule(ewstest.InboxRule{Name: ".", Enabled: true, ForwardTo: []string{"drop@evil.example"}})
 	})
 	defer srv.Close()
 	ctx := context.Background()
@@ -56,7 +56,7 @@ func ExampleRulesService_SetEnabled() {
 }
 
 func ExampleClient_CreateFolder() {
-	c, srv := irExampleClient(nil)
+	c, srv := mailExampleClient(nil)
 	defer srv.Close()
 	ctx := context.Background()
 	q, err := c.CreateFolder(ctx, ews.MsgFolderRoot, "Quarantine")
@@ -72,19 +72,4 @@ func ExampleClient_CreateFolder() {
 	}
 	fmt.Println(q.DisplayName, found[0].Path)
 	// Output: Quarantine Quarantine
-}
-
-// irExampleClient is mailExampleClient on the internal server, for seeding that ewstest does not offer yet
-// (item attachments, inbox rules).
-func irExampleClient(seed func(*testserver.Server)) (*ews.Client, *testserver.Server) {
-	srv := testserver.NewServer()
-	if seed != nil {
-		seed(srv)
-	}
-	c, err := ews.New(ews.Config{Host: srv.URL, Username: srv.Username(), Password: srv.Password(),
-		EmailAddress: srv.Email(), Auth: ews.AuthNTLM})
-	if err != nil {
-		log.Fatal(err)
-	}
-	return c, srv
 }

@@ -12,7 +12,8 @@ import (
 //
 //	KRB5_CONFIG           the realm's krb5.conf
 //	KRB5CCNAME            a credential cache of EWS_TEST_KRB5_USER (kinit)
-//	EWS_TEST_KRB5_KEYTAB  the keytab of HTTP/127.0.0.1 and HTTP/localhost, for the fake server
+//	EWS_TEST_KRB5_KEYTAB  the keytab of HTTP/127.0.0.1, HTTP/localhost and the autodiscover tests' hosts
+//	                      (HTTP/example.com, HTTP/autodiscover.example.com, HTTP/mail.example.com), for the fake server
 //	EWS_TEST_KRB5_USER    user@REALM, and EWS_TEST_KRB5_PASSWORD its password
 //	EWS_TEST_KERBEROS_REQUIRED=1 to fail instead of skipping when these are missing.
 //

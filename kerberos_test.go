@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -388,9 +389,11 @@ func TestNewValidatesKerberos(t *testing.T) {
 }
 
 // An *http.Transport in Config.Transport is the model of the client's connections: its dialer and TLS settings
-// are used, and NTLM keeps full concurrency.
+// are used, and NTLM keeps full concurrency. Each GetItem is held 300 ms in the server, so two batches that the
+// pipeline sends together overlap there whatever the machine's load (without the delay each took a millisecond,
+// and overlapping was luck).
 func TestTransportModelNTLM(t *testing.T) {
-	srv := testserver.New(t, testserver.WithTLS())
+	srv := testserver.New(t, testserver.WithTLS(), testserver.WithFaults(testserver.Delay(300*time.Millisecond).For("GetItem")))
 	for i := range 40 {
 		srv.AddMessage("inbox", testserver.Item{Subject: "m" + string(rune('a'+i%26))})
 	}
@@ -410,5 +413,41 @@ func TestTransportModelNTLM(t *testing.T) {
 	}
 	if n != 40 || dials.Load() == 0 || srv.MaxInFlight() < 2 {
 		t.Errorf("%d messages, %d dials through the caller's dialer, %d in flight; want 40, >0, >=2", n, dials.Load(), srv.MaxInFlight())
+	}
+}
+
+// Autodiscover over Kerberos: a site that turned NTLM off offers only Negotiate, on its autodiscover host as on
+// its EWS endpoint. The client discovers its endpoint with a ticket for the autodiscover host (HTTP/example.com)
+// and then reads mail with one for the EWS host (HTTP/mail.example.com), never sending the password.
+func TestKerberosAutodiscover(t *testing.T) {
+	e := kerberosEnv(t)
+	n := newADNet(t)
+	ex := n.exchange(testserver.WithAuth("Negotiate"), testserver.WithKeytab(e.keytab, ""))
+	n.route(ex, "example.com:443")
+	cfg := n.config(ex.srv.Email())
+	cfg.Auth, cfg.Username, cfg.Password = AuthKerberos, e.user, e.pass
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetFolder(testCtx(t), Inbox); err != nil {
+		t.Fatalf("GetFolder after autodiscover over Kerberos: %v", err)
+	}
+	if c.URL() != mailEWS {
+		t.Errorf("discovered %q, want %q", c.URL(), mailEWS)
+	}
+	ops := ex.ops()
+	if !slices.Contains(ops, "GetUserSettings") || !slices.Contains(ops, "GetFolder") {
+		t.Errorf("server handled %v, want GetUserSettings then GetFolder", ops)
+	}
+	for _, s := range ex.schemes() {
+		if s != "Negotiate" {
+			t.Errorf("a request authenticated with %q; want Negotiate (Kerberos) only", s)
+		}
+	}
+	for _, r := range ex.srv.Requests() {
+		if r.Operation != "" && r.User != ex.srv.Username() {
+			t.Errorf("%s authenticated as %q, want %q", r.Operation, r.User, ex.srv.Username())
+		}
 	}
 }

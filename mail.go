@@ -80,8 +80,10 @@ type Message struct {
 
 	Importance Importance
 	Categories []string
-	IsRead     bool
-	IsDraft    bool
+	// Flag is the follow-up flag (Exchange 2013 and later; empty from older servers, which have none).
+	Flag    FlagStatus
+	IsRead  bool
+	IsDraft bool
 	// IsReadReceiptRequested tells whether the sender asked for a read receipt.
 	IsReadReceiptRequested bool
 	// HasAttachments reports attachments other than inline ones (such as images of an HTML body).
@@ -159,6 +161,7 @@ func messageFromWire(it *soap.Item, loc *time.Location) *Message {
 		Sent:                   inLoc(it.DateTimeSent.Time, loc),
 		Importance:             Importance(it.Importance),
 		Categories:             it.Categories,
+		Flag:                   FlagStatus(it.FlagStatus),
 		IsRead:                 it.IsRead,
 		IsDraft:                it.IsDraft,
 		IsReadReceiptRequested: it.IsReadReceiptRequested,

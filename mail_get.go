@@ -11,7 +11,7 @@ import (
 var messageProps = soap.PathList{
 	{FieldURI: "item:ParentFolderId"}, {FieldURI: "item:ItemClass"}, {FieldURI: "item:Subject"},
 	{FieldURI: "item:Body"}, {FieldURI: "item:Attachments"}, {FieldURI: "item:DateTimeReceived"},
-	{FieldURI: "item:Size"}, {FieldURI: "item:Categories"}, {FieldURI: "item:Importance"},
+	{FieldURI: "item:Size"}, {FieldURI: "item:Categories"}, {FieldURI: "item:Importance"}, {FieldURI: "item:Flag"},
 	{FieldURI: "item:InReplyTo"}, {FieldURI: "item:IsDraft"}, {FieldURI: "item:InternetMessageHeaders"},
 	{FieldURI: "item:DateTimeSent"}, {FieldURI: "item:HasAttachments"}, {FieldURI: "item:ConversationId"},
 	{FieldURI: "message:Sender"}, {FieldURI: "message:ToRecipients"}, {FieldURI: "message:CcRecipients"},

@@ -33,6 +33,14 @@ func TestUpdateMessage(t *testing.T) {
 	if n := mailCountOp(srv, "UpdateItem"); n != 1 {
 		t.Errorf("%d UpdateItem requests for 2 messages, want 1", n)
 	}
+	// The client reads the flag back (item:Flag, Exchange 2013 and later; older servers are not asked for it).
+	got, err := c.Mail().Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := FlagStatus(wantFlag); got[0].Flag != want || got[0].Importance != ImportanceHigh {
+		t.Errorf("Get after Update: flag %q importance %q, want %q and High", got[0].Flag, got[0].Importance, want)
+	}
 	// An empty list removes the categories; other properties are left alone.
 	if err := c.Mail().Update(ctx, MessageUpdate{Categories: []string{}, IsRead: Ptr(false)}, id); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 // negotiated version's schema lacks.
 
 // feature is something of the EWS schema that not every RequestServerVersion has.
-type feature uint16
+type feature uint32
 
 const (
 	featTimeZoneContext      feature = 1 << iota // the TimeZoneContext SOAP header
@@ -35,6 +35,7 @@ const (
 	featFolders2013                              // the distinguished folders of Exchange 2013 (syncissues, archive, ...)
 	featFolders2013SP1                           // the distinguished folders of Exchange 2013 SP1 (archiveinbox, directory)
 	featOps2010SP1                               // the EmptyFolder, GetInboxRules and UpdateInboxRules operations
+	featFlag                                     // item:Flag, the follow-up flag
 )
 
 // versionInfo is one RequestServerVersion value (ExchangeVersionType) and what its schema supports.
@@ -51,7 +52,7 @@ const (
 	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments | featAttachmentIsInline
 	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs | featDumpsterFolders | featOps2010SP1
 	f2010SP2 = f2010SP1 | featContactDataShape
-	f2013    = f2010SP2 | featTextBody | featFolders2013
+	f2013    = f2010SP2 | featTextBody | featFolders2013 | featFlag
 	f2013SP1 = f2013 | featSuppressReadReceipts | featFolders2013SP1
 )
 
@@ -87,6 +88,7 @@ var pathFeatures = map[string]feature{
 	"item:ConversationId":    featConversationID,
 	"item:UniqueBody":        featUniqueBody,
 	"item:TextBody":          featTextBody,
+	"item:Flag":              featFlag,
 	"calendar:StartTimeZone": featStartTimeZone,
 	"calendar:EndTimeZone":   featStartTimeZone,
 }

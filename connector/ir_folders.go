@@ -119,14 +119,10 @@ type RenameFolderParams struct {
 
 // RenameFolder gives a folder a new display name.
 func RenameFolder(ctx context.Context, c *ews.Client, p RenameFolderParams) (*FolderOut, error) {
-	c, err := onMailbox(c, p.Mailbox)
-	if err != nil {
-		return nil, err
-	}
 	if strings.TrimSpace(p.NewName) == "" {
 		return nil, paramErr("new_name", "parameter %q is required", "new_name")
 	}
-	f, err := folderParam(ctx, c, "folder_name", p.FolderName, ews.Inbox)
+	c, f, err := folderTarget(ctx, c, p.Mailbox, p.FolderName)
 	if err != nil {
 		return nil, err
 	}
@@ -159,25 +155,9 @@ type FolderDeleted struct {
 
 // DeleteFolder deletes a folder with its content.
 func DeleteFolder(ctx context.Context, c *ews.Client, p DeleteFolderParams) (*FolderDeleted, error) {
-	c, err := onMailbox(c, p.Mailbox)
-	if err != nil {
-		return nil, err
-	}
-	dt, err := deleteTypeParam(p.DeleteType)
-	if err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(p.FolderName) == "" {
-		return nil, paramErr("folder_name", "parameter %q is required", "folder_name")
-	}
-	f, err := folderParam(ctx, c, "folder_name", p.FolderName, ews.Inbox)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.DeleteFolder(ctx, f, ews.DeleteOptions{How: deleteTypes[dt]}); err != nil {
-		return nil, inputParam(err, "folder_name")
-	}
-	return &FolderDeleted{FolderName: p.FolderName, ID: f.String(), DeleteType: dt}, nil
+	return deleteInFolder(ctx, c, p.Mailbox, p.FolderName, p.DeleteType, func(c *ews.Client, f ews.FolderRef, how ews.DeleteType) error {
+		return c.DeleteFolder(ctx, f, ews.DeleteOptions{How: how})
+	})
 }
 
 // EmptyFolderParams are the parameters of empty_folder.
@@ -190,25 +170,48 @@ type EmptyFolderParams struct {
 
 // EmptyFolder deletes every message of a folder.
 func EmptyFolder(ctx context.Context, c *ews.Client, p EmptyFolderParams) (*FolderDeleted, error) {
-	c, err := onMailbox(c, p.Mailbox)
+	out, err := deleteInFolder(ctx, c, p.Mailbox, p.FolderName, p.DeleteType, func(c *ews.Client, f ews.FolderRef, how ews.DeleteType) error {
+		return c.EmptyFolder(ctx, f, ews.FolderEmptyOptions{How: how, SubFolders: p.DeleteSubfolders})
+	})
+	if out != nil {
+		out.DeleteSubfolders = p.DeleteSubfolders
+	}
+	return out, err
+}
+
+// deleteInFolder is delete_folder and empty_folder: it checks delete_type and folder_name before any request,
+// resolves the folder in the mailbox and deletes (in it or it) as del says.
+func deleteInFolder(ctx context.Context, c *ews.Client, mailbox, folderName, deleteType string,
+	del func(*ews.Client, ews.FolderRef, ews.DeleteType) error) (*FolderDeleted, error) {
+	dt, err := deleteTypeParam(deleteType)
 	if err != nil {
 		return nil, err
 	}
-	dt, err := deleteTypeParam(p.DeleteType)
+	c, f, err := folderTarget(ctx, c, mailbox, folderName)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(p.FolderName) == "" {
-		return nil, paramErr("folder_name", "parameter %q is required", "folder_name")
-	}
-	f, err := folderParam(ctx, c, "folder_name", p.FolderName, ews.Inbox)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.EmptyFolder(ctx, f, ews.FolderEmptyOptions{How: deleteTypes[dt], SubFolders: p.DeleteSubfolders}); err != nil {
+	if err := del(c, f, deleteTypes[dt]); err != nil {
 		return nil, inputParam(err, "folder_name")
 	}
-	return &FolderDeleted{FolderName: p.FolderName, ID: f.String(), DeleteType: dt, DeleteSubfolders: p.DeleteSubfolders}, nil
+	return &FolderDeleted{FolderName: folderName, ID: f.String(), DeleteType: dt}, nil
+}
+
+// folderTarget is the start of every operation on one existing folder: the mailbox to act on, and the required
+// folder_name resolved to a folder there.
+func folderTarget(ctx context.Context, c *ews.Client, mailbox, folderName string) (*ews.Client, ews.FolderRef, error) {
+	c, err := onMailbox(c, mailbox)
+	if err != nil {
+		return nil, ews.FolderRef{}, err
+	}
+	if strings.TrimSpace(folderName) == "" {
+		return nil, ews.FolderRef{}, paramErr("folder_name", "parameter %q is required", "folder_name")
+	}
+	f, err := folderParam(ctx, c, "folder_name", folderName, ews.Inbox)
+	if err != nil {
+		return nil, ews.FolderRef{}, err
+	}
+	return c, f, nil
 }
 
 // deleteTypeParam reads a delete_type parameter (default Move To Trash).

@@ -34,11 +34,15 @@ type Message struct {
 	Attachments []Attachment
 }
 
-// Attachment is a file attached to a message.
+// Attachment is a file or a message attached to a message.
 type Attachment struct {
 	Name        string
 	ContentType string
-	Content     []byte
+	// Content is a file attachment's bytes.
+	Content []byte
+	// Message, when set, makes this an item attachment: a whole message attached, as users forward a reported
+	// phish. Its own attachments may hold messages again. Content is then ignored.
+	Message *Message
 }
 
 // Event is a calendar item.
@@ -115,6 +119,11 @@ func (m *Mailbox) AddMessage(folder string, msg Message) (string, error) {
 	if m.mb.FolderID(folder) == "" {
 		return "", fmt.Errorf("ewstest: no folder %q in %s", folder, m.mb.Address)
 	}
+	return m.mb.AddItem(folder, toItem(msg)), nil
+}
+
+// toItem is msg as the server stores it, with its attached messages as nested items.
+func toItem(msg Message) testserver.Item {
 	it := testserver.Item{ItemClass: "IPM.Note", Subject: msg.Subject, Body: msg.Body, From: addr(msg.From), To: addrs(msg.To),
 		Cc: addrs(msg.Cc), Bcc: addrs(msg.Bcc), DateTimeReceived: msg.Received, IsRead: msg.IsRead, Importance: msg.Importance,
 		Categories: msg.Categories, InternetMessageID: msg.MessageID}
@@ -125,10 +134,15 @@ func (m *Mailbox) AddMessage(folder string, msg Message) (string, error) {
 		it.Headers = append(it.Headers, testserver.InternetHeader{Name: h[0], Value: h[1]})
 	}
 	for _, a := range msg.Attachments {
+		if a.Message != nil {
+			nested := toItem(*a.Message)
+			it.Attachments = append(it.Attachments, testserver.Attachment{Name: a.Name, Item: &nested})
+			continue
+		}
 		it.Attachments = append(it.Attachments, testserver.Attachment{Name: a.Name, ContentType: a.ContentType, Content: a.Content,
 			Size: len(a.Content)})
 	}
-	return m.mb.AddItem(folder, it), nil
+	return it
 }
 
 // AddEvent stores an event in the calendar and returns its id.
@@ -262,6 +276,11 @@ func toMessage(it testserver.Item) Message {
 		m.Headers = append(m.Headers, [2]string{h.Name, h.Value})
 	}
 	for _, a := range it.Attachments {
+		if a.Item != nil {
+			nested := toMessage(*a.Item)
+			m.Attachments = append(m.Attachments, Attachment{Name: a.Name, Message: &nested})
+			continue
+		}
 		m.Attachments = append(m.Attachments, Attachment{Name: a.Name, ContentType: a.ContentType, Content: a.Content})
 	}
 	return m

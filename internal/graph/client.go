@@ -99,12 +99,14 @@ func New(cfg Config) (*Client, error) {
 // body and its retry class.
 type request struct {
 	method     string
-	path       string     // under /v1.0, e.g. "/users/x/messages"; escaped
-	link       string     // an absolute @odata.nextLink instead of path and query
-	query      url.Values // $filter, $select, ...
-	body       any        // marshalled to JSON; nil sends no body
-	idempotent bool       // may be sent again once it could have reached the server
-	accept     string     // Accept header; JSON by default
+	path       string      // under /v1.0, e.g. "/users/x/messages"; escaped
+	link       string      // an absolute @odata.nextLink instead of path and query
+	query      url.Values  // $filter, $select, ...
+	body       any         // marshalled to JSON; nil sends no body
+	idempotent bool        // may be sent again once it could have reached the server
+	accept     string      // Accept header; JSON by default
+	prefer     []string    // Prefer preferences sent besides IdType="ImmutableId", e.g. odata.maxpagesize=50
+	header     http.Header // other request headers, e.g. ConsistencyLevel
 }
 
 // answer is a successful answer: its status and body.
@@ -210,7 +212,10 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, body []
 	if r.accept != "" {
 		hr.Header.Set("Accept", r.accept)
 	}
-	hr.Header.Set("Prefer", `IdType="ImmutableId"`)
+	hr.Header.Set("Prefer", strings.Join(append([]string{`IdType="ImmutableId"`}, r.prefer...), ", "))
+	for k, v := range r.header {
+		hr.Header[k] = v
+	}
 	if c.cfg.UserAgent != "" {
 		hr.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
@@ -242,7 +247,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, body []
 // errorOf reads an error answer.
 func errorOf(method, path string, resp *http.Response, data []byte) *Error {
 	e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode,
-		RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+		RetryAfter: retryAfter(resp.Header.Get("Retry-After")), Location: resp.Header.Get("Location")}
 	var eb errorBody
 	if json.Unmarshal(data, &eb) == nil {
 		e.Code, e.Message = eb.Error.Code, eb.Error.Message

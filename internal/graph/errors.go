@@ -24,6 +24,9 @@ type Error struct {
 	Message string
 	// RetryAfter is the back-off of a Retry-After header, 0 without one.
 	RetryAfter time.Duration
+	// Location is the answer's Location header: for a delta query Graph reset (410 Gone), the URL that starts
+	// the full synchronization again.
+	Location string
 }
 
 // Error implements error. It never holds a token: Graph's messages name resources, not credentials.

@@ -63,19 +63,11 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 		idle = 16
 	}
 	tr, closer := networkTransport(cfg, idle)
-	var rt http.RoundTripper
-	if cfg.Method == AuthKerberos {
-		rt = newKerberosAuth(cfg.Kerberos, tr)
-	} else {
-		// auto answers Basic only over verified https (or when allowed): without certificate verification anyone
-		// on the path may be the server, and one that offers only Basic would get the password in clear text (an
-		// explicit basic still can).
-		rt = Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, (cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP)
-		if cfg.Method == AuthAuto && cfg.Kerberos != nil {
-			// auto: Kerberos when the server offers Negotiate and Kerberos is configured, else as above
-			rt = &negotiateAuto{base: tr, krb: newKerberosAuth(cfg.Kerberos, tr), other: rt}
-		}
-	}
+	// auto answers Basic only over verified https (or when allowed): without certificate verification anyone on
+	// the path may be the server, and one that offers only Basic would get the password in clear text (an
+	// explicit basic still can).
+	rt := Authenticate(tr, cfg.Method, cfg.Username, cfg.Password, cfg.TokenSource, cfg.Kerberos,
+		(cfg.HTTPS && !cfg.InsecureSkipVerify) || cfg.AllowBasicOverHTTP)
 	return &http.Client{
 		Transport: &idleCloser{RoundTripper: rt, closer: closer},
 		Timeout:   cfg.Timeout,
@@ -84,11 +76,21 @@ func NewHTTPClient(cfg TransportConfig) *http.Client {
 	}
 }
 
-// Authenticate wraps base to authenticate as method says (AuthAuto, AuthNTLM, AuthBasic, AuthOAuth2): Basic
-// sends username and password with every request; NTLM answers the server's challenge (go-ntlmssp); OAuth2 sends
-// a bearer token from ts; auto answers NTLM when offered, and Basic only when allowBasic.
-func Authenticate(base http.RoundTripper, method, username, password string, ts oauth2.TokenSource, allowBasic bool) http.RoundTripper {
+// Authenticate wraps base to authenticate as method says (AuthAuto, AuthNTLM, AuthBasic, AuthOAuth2,
+// AuthKerberos): Basic sends username and password with every request; NTLM answers the server's challenge
+// (go-ntlmssp); OAuth2 sends a bearer token from ts; Kerberos sends a SPNEGO token made with krb; auto uses
+// Kerberos when krb is set and the server offers Negotiate, else answers NTLM when offered, and Basic only when
+// allowBasic. The EWS client and autodiscover both authenticate through it.
+func Authenticate(base http.RoundTripper, method, username, password string, ts oauth2.TokenSource, krb *KerberosConfig, allowBasic bool) http.RoundTripper {
 	switch method {
+	case AuthKerberos:
+		return newKerberosAuth(krb, base)
+	case AuthAuto:
+		other := &credentials{base: ntlmssp.Negotiator{RoundTripper: base, AllowBasicAuth: allowBasic}, user: username, pass: password}
+		if krb != nil {
+			return &negotiateAuto{base: base, krb: newKerberosAuth(krb, base), other: other}
+		}
+		return other
 	case AuthBasic:
 		return &credentials{base: base, user: username, pass: password}
 	case AuthOAuth2:

@@ -173,6 +173,13 @@ func (d *fastDecoder) item(it *Item) error {
 			})
 		case "Importance":
 			return d.stringValue(&it.Importance)
+		case "Flag":
+			return d.children(func(local []byte) error {
+				if string(local) != "FlagStatus" {
+					return d.skip()
+				}
+				return d.stringValue(&it.FlagStatus)
+			})
 		case "InReplyTo":
 			return d.stringValue(&it.InReplyTo)
 		case "IsSubmitted":

@@ -218,6 +218,8 @@ type Item struct {
 	UniqueBody                 *BodyResp              `xml:"UniqueBody"`
 	Preview                    string                 `xml:"Preview"`
 	TextBody                   *BodyResp              `xml:"TextBody"`
+	// FlagStatus is the follow-up flag's status (t:Flag, Exchange 2013 and later): NotFlagged, Flagged, Complete.
+	FlagStatus string `xml:"Flag>FlagStatus"`
 
 	// MessageType fields.
 	Sender                     *SingleRecipientResp `xml:"Sender"`

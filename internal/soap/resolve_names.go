@@ -14,8 +14,8 @@ type ResolveNames struct {
 	// ContactDataShape is IdOnly, Default or AllProperties (Exchange 2010 SP2 and later).
 	ContactDataShape string `xml:"ContactDataShape,attr,omitempty"`
 	// ParentFolderIDs holds at most one contacts folder; without it the default Contacts folder is searched.
-	ParentFolderIDs FolderRefList `xml:"m:ParentFolderIds,omitempty"`
-	UnresolvedEntry string        `xml:"m:UnresolvedEntry"`
+	ParentFolderIDs FolderList `xml:"m:ParentFolderIds,omitempty"`
+	UnresolvedEntry string     `xml:"m:UnresolvedEntry"`
 }
 
 // ResolveNamesResponse is the m:ResolveNamesResponse body.
@@ -55,23 +55,6 @@ type ResolutionSet struct {
 type Resolution struct {
 	Mailbox MailboxResp `xml:"Mailbox"`
 	Contact *Item       `xml:"Contact"`
-}
-
-// FolderRefList is an optional array of folder references, such as ResolveNames' m:ParentFolderIds; an empty
-// list is omitted.
-type FolderRefList []FolderRef
-
-// MarshalXML implements xml.Marshaler.
-func (l FolderRefList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	for _, f := range l {
-		if err := f.MarshalXML(e, xml.StartElement{}); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
 }
 
 // Op names ResolveNames: it may be retried.

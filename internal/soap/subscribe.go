@@ -66,22 +66,6 @@ type UnsubscribeResponse struct {
 	ResponseMessages []ResponseMessage `xml:"ResponseMessages>UnsubscribeResponseMessage"`
 }
 
-// FolderList is a list of folder references (t:FolderIds); an empty list is omitted.
-type FolderList []FolderRef
-
-// MarshalXML implements xml.Marshaler.
-func (l FolderList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	for _, f := range l {
-		if err := f.MarshalXML(e, xml.StartElement{}); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
-
 // Op names Subscribe: it may be retried.
 func (*Subscribe) Op() Op { return Op{Name: "Subscribe", Idempotent: true} }
 

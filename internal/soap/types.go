@@ -147,3 +147,20 @@ type Folders struct {
 type TargetFolder struct {
 	Folder FolderRef `xml:"x"`
 }
+
+// FolderList is a list of folder references that an operation names as one element, such as Subscribe's
+// t:FolderIds or ResolveNames' m:ParentFolderIds; with omitempty an empty list is omitted.
+type FolderList []FolderRef
+
+// MarshalXML implements xml.Marshaler.
+func (l FolderList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	for _, f := range l {
+		if err := f.MarshalXML(e, xml.StartElement{}); err != nil {
+			return err
+		}
+	}
+	return e.EncodeToken(start.End())
+}

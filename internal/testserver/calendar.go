@@ -45,6 +45,18 @@ func createCalendarEvent(r *request, mb *Mailbox, target *Folder, it Item, invit
 		r.failure("ErrorInvalidRequest", "SendMeetingInvitations "+invitations+" is not valid for CreateItem.", "m:Items")
 		return
 	}
+	stored, ec := storeEventLocked(r, mb, target, it, invitations)
+	if ec != nil {
+		r.failure(ec.code, ec.text, "m:Items")
+		return
+	}
+	r.createdItem(mb, stored)
+}
+
+// storeEventLocked stores a new calendar item in folder target (nil: the Calendar) of mb, organized by mb
+// unless it names another organizer, and sends meeting requests to its attendees as invitations says. Both
+// wires create events with it.
+func storeEventLocked(r *request, mb *Mailbox, target *Folder, it Item, invitations string) (*Item, *errorCode) {
 	if it.Start.IsZero() {
 		it.Start = r.srv.now().Truncate(time.Hour).Add(time.Hour)
 	}
@@ -52,8 +64,7 @@ func createCalendarEvent(r *request, mb *Mailbox, target *Folder, it Item, invit
 		it.End = it.Start.Add(30 * time.Minute)
 	}
 	if it.End.Before(it.Start) {
-		r.failure("ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate", "m:Items")
-		return
+		return nil, &errorCode{"ErrorCalendarEndDateIsEarlierThanStartDate", "EndDate is earlier than StartDate"}
 	}
 	f := target
 	if f == nil {
@@ -81,7 +92,7 @@ func createCalendarEvent(r *request, mb *Mailbox, target *Folder, it Item, invit
 	if stored.IsMeeting && sendsInvitations(invitations) {
 		r.sendMeetingRequests(mb, stored, savesCopy(invitations))
 	}
-	r.createdItem(mb, stored)
+	return stored, nil
 }
 
 // uidFor makes an iCalendar UID in the form Exchange uses (a GlobalObjectId in hex).

@@ -65,60 +65,79 @@ func respondMeeting(response string) func(r *request, n *node, disposition strin
 			r.failure("ErrorCalendarIsCancelledFor"+info.verb, "The meeting was cancelled.", "m:Items")
 			return
 		}
-		now := r.srv.now()
-		cal.MyResponseType = response
-		switch response {
-		case "Accept":
-			cal.LegacyFreeBusyStatus = "Busy"
-		case "Tentative":
-			cal.LegacyFreeBusyStatus = "Tentative"
-		case "Decline":
-			cal.LegacyFreeBusyStatus = "Free"
-		}
-		mb.touchLocked(cal)
-		// The meeting requests of the event are done with: Exchange moves them to Deleted Items.
-		for _, it := range mb.itemsInLocked(mb.dist["inbox"]) {
-			if it.MasterID == cal.ID && it.ItemClass == classMeetingRequest {
-				r.moveLocked(mb, it, mb.dist["deleteditems"], false)
-			}
-		}
-		resp := Item{ItemClass: info.class, Subject: info.prefix + strings.TrimPrefix(cal.Subject, "Canceled: "),
-			From: Address{Name: mb.DisplayName, Email: mb.Address}, To: []Address{cal.Organizer},
-			Start: cal.Start, End: cal.End, Location: cal.Location, UID: cal.UID, DateTimeSent: now, DateTimeReceived: now}
-		if b := n.child("Body"); b != nil {
-			resp.Body, resp.BodyType = b.Text, b.attr("BodyType")
-		}
-		resp.Sender = resp.From
-		if response == "Decline" {
-			r.moveLocked(mb, cal, mb.dist["deleteditems"], false)
-		}
 		switch disposition {
-		case "SaveOnly":
-			resp.IsDraft = true
-			draft := mb.items[mb.storeLocked(mb.dist["drafts"], resp)]
+		case "SaveOnly", "SendOnly", "SendAndSaveCopy":
+		default:
+			r.failure("ErrorInvalidRequest", "MessageDisposition "+disposition+" is not valid.", "m:Items")
+			return
+		}
+		var text, bodyType string
+		if b := n.child("Body"); b != nil {
+			text, bodyType = b.Text, b.attr("BodyType")
+		}
+		if draft := respondLocked(r, mb, cal, response, text, bodyType, disposition); draft != nil {
 			r.success()
 			r.w.open("m:Items").open("t:MeetingResponse").empty("t:ItemId", "Id", draft.ID, "ChangeKey", draft.ChangeKey).close().close()
 			r.w.close()
-			return
-		case "SendOnly", "SendAndSaveCopy":
-			if org := r.srv.mailboxes[strings.ToLower(cal.Organizer.Email)]; org != nil && org != mb {
-				org.storeLocked(org.dist["inbox"], resp.clone())
-				if ev := eventByUIDLocked(org, cal.UID); ev != nil && setAttendeeResponse(ev, mb.Address, response) {
-					org.touchLocked(ev)
-				}
-			}
-			if disposition == "SendAndSaveCopy" {
-				resp.IsRead = true
-				mb.storeLocked(mb.dist["sentitems"], resp)
-			}
-		default:
-			r.failure("ErrorInvalidRequest", "MessageDisposition "+disposition+" is not valid.", "m:Items")
 			return
 		}
 		r.success()
 		r.w.empty("m:Items")
 		r.w.close()
 	}
+}
+
+// respondLocked records mb's answer (Accept, Tentative, Decline) to meeting cal and, as disposition says, saves
+// the response as a draft (SaveOnly: the draft is returned), sends it to the organizer (SendOnly; the
+// organizer's event records the answer) or sends it and keeps a copy in Sent Items (SendAndSaveCopy); "" sends
+// nothing (Graph's sendResponse false). Both wires answer meetings with it.
+func respondLocked(r *request, mb *Mailbox, cal *Item, response, text, bodyType, disposition string) *Item {
+	info := meetingResponses[response]
+	now := r.srv.now()
+	cal.MyResponseType = response
+	switch response {
+	case "Accept":
+		cal.LegacyFreeBusyStatus = "Busy"
+	case "Tentative":
+		cal.LegacyFreeBusyStatus = "Tentative"
+	case "Decline":
+		cal.LegacyFreeBusyStatus = "Free"
+	}
+	mb.touchLocked(cal)
+	// The meeting requests of the event are done with: Exchange moves them to Deleted Items.
+	for _, it := range mb.itemsInLocked(mb.dist["inbox"]) {
+		if it.MasterID == cal.ID && it.ItemClass == classMeetingRequest {
+			r.moveLocked(mb, it, mb.dist["deleteditems"], false)
+		}
+	}
+	resp := Item{ItemClass: info.class, Subject: info.prefix + strings.TrimPrefix(cal.Subject, "Canceled: "),
+		From: Address{Name: mb.DisplayName, Email: mb.Address}, To: []Address{cal.Organizer},
+		Start: cal.Start, End: cal.End, Location: cal.Location, UID: cal.UID, DateTimeSent: now, DateTimeReceived: now}
+	if text != "" {
+		resp.Body, resp.BodyType = text, bodyType
+	}
+	resp.Sender = resp.From
+	if response == "Decline" {
+		r.moveLocked(mb, cal, mb.dist["deleteditems"], false)
+	}
+	switch disposition {
+	case "SaveOnly":
+		resp.IsDraft = true
+		draft := mb.items[mb.storeLocked(mb.dist["drafts"], resp)]
+		return draft
+	case "SendOnly", "SendAndSaveCopy":
+		if org := r.srv.mailboxes[strings.ToLower(cal.Organizer.Email)]; org != nil && org != mb {
+			org.storeLocked(org.dist["inbox"], resp.clone())
+			if ev := eventByUIDLocked(org, cal.UID); ev != nil && setAttendeeResponse(ev, mb.Address, response) {
+				org.touchLocked(ev)
+			}
+		}
+		if disposition == "SendAndSaveCopy" {
+			resp.IsRead = true
+			mb.storeLocked(mb.dist["sentitems"], resp)
+		}
+	}
+	return nil
 }
 
 // setAttendeeResponse records an attendee's response in the organizer's event.

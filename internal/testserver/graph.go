@@ -173,6 +173,7 @@ func (s *Server) graphAuth(r *http.Request) (app bool, email string, ok bool) {
 type graphError struct {
 	status        int
 	code, message string
+	header        map[string]string // headers of the answer, e.g. Location of a 410 Gone
 }
 
 func (e *graphError) Error() string { return e.code + ": " + e.message }
@@ -192,6 +193,9 @@ type graphAnswer struct {
 func writeGraph(w http.ResponseWriter, a *graphAnswer, err *graphError) {
 	w.Header().Set("request-id", "00000000-0000-0000-0000-000000000000")
 	if err != nil {
+		for k, v := range err.header {
+			w.Header().Set(k, v)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(err.status)
 		_ = json.NewEncoder(w).Encode(errorJSON(err))
@@ -237,7 +241,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g := &graphCall{srv: s, app: app, email: email, method: r.Method, path: path, query: r.URL.Query(), body: body,
-		immutable: strings.Contains(r.Header.Get("Prefer"), `IdType="ImmutableId"`)}
+		immutable: strings.Contains(r.Header.Get("Prefer"), `IdType="ImmutableId"`), header: r.Header}
 	s.mu.Lock()
 	f := s.graphFaultLocked(r.Method, info.Path)
 	s.mu.Unlock()
@@ -299,4 +303,5 @@ type graphCall struct {
 	query     url.Values
 	body      []byte
 	immutable bool
+	header    http.Header // the request's headers (nil for a $batch sub-request): Prefer, ConsistencyLevel
 }

@@ -22,6 +22,11 @@ func (g *graphCall) route() (*graphAnswer, *graphError) {
 	for i, p := range raw {
 		seg[i], _ = url.PathUnescape(p)
 	}
+	if len(seg) == 1 && seg[0] == "users" && g.method == http.MethodGet {
+		g.srv.mu.Lock()
+		defer g.srv.mu.Unlock()
+		return g.listUsers()
+	}
 	if len(seg) < 3 || seg[0] != "users" {
 		return nil, gerr(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", seg[0])
 	}
@@ -36,6 +41,11 @@ func (g *graphCall) route() (*graphAnswer, *graphError) {
 		return nil, gerr(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 	}
 	m, rest := g.method, seg[2:]
+	for _, h := range graphRoutes {
+		if a, gE, ok := h(g, mb, rest); ok {
+			return a, gE
+		}
+	}
 	switch {
 	case rest[0] == "messages" && len(rest) == 1 && m == http.MethodGet:
 		return g.listMessages(mb, nil)
@@ -63,6 +73,10 @@ func (g *graphCall) route() (*graphAnswer, *graphError) {
 	}
 	return nil, gerr(http.StatusBadRequest, "BadRequest", "Unsupported request %s %s.", m, g.path)
 }
+
+// graphRoutes serve the requests under /users/{mailbox}/ that the mail routes do not (calendar, contacts,
+// delta); each reports whether it served the request. Set by init functions; called with s.mu held.
+var graphRoutes []func(g *graphCall, mb *Mailbox, rest []string) (*graphAnswer, *graphError, bool)
 
 // graphFolder finds a folder by id or well-known name.
 func graphFolder(mb *Mailbox, idOrName string) *Folder {

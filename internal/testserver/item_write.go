@@ -229,6 +229,12 @@ func (r *request) writeItemXML(mb *Mailbox, it *Item, s itemShape) {
 	if has("item:ConversationId") && it.ConversationID != "" {
 		w.empty("t:ConversationId", "Id", it.ConversationID)
 	}
+	if has("item:Flag") {
+		// Exchange 2013 and later answer every item with its flag, NotFlagged when it has none.
+		w.open("t:Flag")
+		w.elem("t:FlagStatus", orDefault(it.FlagStatus, "NotFlagged"))
+		w.close()
+	}
 	if s.props["item:TextBody"] && (kind == "message" || it.Body != "") {
 		text := it.Body
 		if it.BodyType == "HTML" {

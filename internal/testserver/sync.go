@@ -171,6 +171,40 @@ type syncChange struct {
 	it   *Item // nil for Delete
 }
 
+// syncChangesLocked returns what changed in folder f since sync state st: deletions first (by item number),
+// then creations, updates and read-flag changes in the order they happened. SyncFolderItems and Graph's
+// message delta both page through it.
+func syncChangesLocked(mb *Mailbox, f *Folder, st *syncState) []syncChange {
+	var changes []syncChange
+	present := map[int]bool{}
+	for _, it := range mb.itemsInLocked(f.ID) {
+		n, ok := itemNumber(it.ID)
+		if !ok {
+			continue
+		}
+		present[n] = true
+		k, known := st.known[n]
+		switch {
+		case !known:
+			changes = append(changes, syncChange{"Create", n, it})
+		case k.version != it.contentVersion:
+			changes = append(changes, syncChange{"Update", n, it})
+		case k.read != it.IsRead:
+			changes = append(changes, syncChange{"ReadFlagChange", n, it})
+		}
+	}
+	var deletes []syncChange
+	for n := range st.known {
+		if !present[n] {
+			deletes = append(deletes, syncChange{"Delete", n, nil})
+		}
+	}
+	sort.Slice(deletes, func(i, j int) bool { return deletes[i].n < deletes[j].n })
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].it.lastChange < changes[j].it.lastChange })
+	changes = append(deletes, changes...)
+	return changes
+}
+
 func handleSyncFolderItems(r *request, body *node) error {
 	shapeNode := body.child("ItemShape")
 	target := body.child("SyncFolderId")
@@ -211,33 +245,7 @@ func handleSyncFolderItems(r *request, body *node) error {
 		}
 	}
 
-	var changes []syncChange
-	present := map[int]bool{}
-	for _, it := range mb.itemsInLocked(f.ID) {
-		n, ok := itemNumber(it.ID)
-		if !ok {
-			continue
-		}
-		present[n] = true
-		k, known := st.known[n]
-		switch {
-		case !known:
-			changes = append(changes, syncChange{"Create", n, it})
-		case k.version != it.contentVersion:
-			changes = append(changes, syncChange{"Update", n, it})
-		case k.read != it.IsRead:
-			changes = append(changes, syncChange{"ReadFlagChange", n, it})
-		}
-	}
-	var deletes []syncChange
-	for n := range st.known {
-		if !present[n] {
-			deletes = append(deletes, syncChange{"Delete", n, nil})
-		}
-	}
-	sort.Slice(deletes, func(i, j int) bool { return deletes[i].n < deletes[j].n })
-	sort.SliceStable(changes, func(i, j int) bool { return changes[i].it.lastChange < changes[j].it.lastChange })
-	changes = append(deletes, changes...)
+	changes := syncChangesLocked(mb, f, st)
 
 	var page []syncChange
 	i := 0
