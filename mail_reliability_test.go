@@ -246,6 +246,7 @@ func TestMailSendThroughDraftUnderFaults(t *testing.T) {
 			srv := testserver.New(t, testserver.WithFaults(tt.fault.For(tt.op).Times(1)))
 			bob := srv.AddMailbox("bob@example.com", "Bob")
 			c := retryClient(t, srv, newFakeClock(), nil)
+			settleVersion(t, srv, c) // the fault is for the send's operations, not for a version refusal
 			sent, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "evidence",
 				Attachments: []Attachment{{Name: "ioc.txt", Content: []byte("1.2.3.4")}}})
 			if tt.unknown != errors.Is(err, ErrOutcomeUnknown) || !tt.unknown && err != nil {
