@@ -246,7 +246,6 @@ func TestMailSendThroughDraftUnderFaults(t *testing.T) {
 			srv := testserver.New(t, testserver.WithFaults(tt.fault.For(tt.op).Times(1)))
 			bob := srv.AddMailbox("bob@example.com", "Bob")
 			c := retryClient(t, srv, newFakeClock(), nil)
-			settleVersion(t, srv, c) // the fault is for the send's operations, not for a version refusal
 			sent, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: "evidence",
 				Attachments: []Attachment{{Name: "ioc.txt", Content: []byte("1.2.3.4")}}})
 			if tt.unknown != errors.Is(err, ErrOutcomeUnknown) || !tt.unknown && err != nil {
@@ -265,7 +264,16 @@ func TestMailSendThroughDraftUnderFaults(t *testing.T) {
 			if tt.delivered == 1 && (len(in[0].Attachments) != 1 || string(in[0].Attachments[0].Content) != "1.2.3.4") {
 				t.Errorf("bob received %+v", in[0])
 			}
-			if all, _ := ops(srv, tt.op); all != map[bool]int{true: 1, false: 2}[tt.unknown] {
+			// Every request counts, those refused for their RequestServerVersion too: before the version is known
+			// (sends with attachments then go through a draft) the fault may strike such a refusal, which the
+			// client cannot tell from a request carried out, so it must not be sent again either.
+			all := 0
+			for _, r := range srv.Requests() {
+				if r.Operation == tt.op {
+					all++
+				}
+			}
+			if all != map[bool]int{true: 1, false: 2}[tt.unknown] {
 				t.Errorf("server received %d %s, want no resend after an unknown outcome", all, tt.op)
 			}
 		})
