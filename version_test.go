@@ -327,6 +327,11 @@ func TestVersionTableMatchesSchemas(t *testing.T) {
 		if has, in := versionHas(s.version, featTimeZoneContext), strings.Contains(types, `name="TimeZoneContext"`); has != in {
 			t.Errorf("%s: table says TimeZoneContext %v, schema %v", s.version, has, in)
 		}
+		for op, f := range opFeatures {
+			if has, in := versionHas(s.version, f), strings.Contains(messages, `<xs:element name="`+op+`" `); has != in {
+				t.Errorf("%s: table says operation %s %v, schema %v", s.version, op, has, in)
+			}
+		}
 		names := map[string]bool{}
 		for _, n := range enum(types, "DistinguishedFolderIdNameType") {
 			names[n] = true
