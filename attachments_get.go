@@ -44,11 +44,8 @@ type AttachmentData struct {
 	Skipped string
 }
 
-// GetAttachments downloads every attachment of a message (an ItemId or an Internet Message-ID; a Message-ID
-// that names several copies uses the first one found): file attachments as bytes with their SHA-256, item
-// attachments (a message attached to a message, as users report phishing) as the decoded message and as MIME,
-// with their own attachments, recursively, within opts' bounds. One GetAttachment is sent per attachment.
-func (s *MailService) GetAttachments(ctx context.Context, id string, opts AttachmentOptions) ([]*AttachmentData, error) {
+// getAttachments is GetAttachments over EWS.
+func (s ewsMail) getAttachments(ctx context.Context, id string, opts AttachmentOptions) ([]*AttachmentData, error) {
 	if opts.MaxDepth < 0 {
 		return nil, inputErr("AttachmentOptions.MaxDepth", "%d is negative", opts.MaxDepth)
 	}

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ewsgo/ews/internal/graph"
 	"github.com/ewsgo/ews/internal/soap"
 	"github.com/ewsgo/ews/internal/wintz"
 	"golang.org/x/oauth2"
@@ -147,6 +148,23 @@ type Config struct {
 	// domains, URLs and versions, never credentials or addresses.
 	AutodiscoverCacheFile string
 
+	// Backend is the wire: BackendEWS (the default), BackendGraph (Microsoft Graph, for Exchange Online after
+	// EWS there ends) or BackendAuto (Graph for Exchange Online hosts, EWS elsewhere). With BackendGraph, Host is
+	// not needed; EmailAddress names the mailbox, and authentication is OAuth2 (TokenSource or App) with tokens
+	// for Graph. With BackendAuto, set App rather than TokenSource: App's token gets the scope of the backend
+	// chosen, while a TokenSource's tokens are for the one audience it was made for.
+	Backend Backend
+	// GraphEndpoint is the Graph service root; empty means https://graph.microsoft.com. National clouds have
+	// their own (see Clouds and Cloud.Apply); a test server's URL points the client at it.
+	GraphEndpoint string
+	// AuthorityHost is the sign-in host App's tokens are asked of, at {AuthorityHost}/{TenantID}/oauth2/v2.0/token;
+	// empty means https://login.microsoftonline.com.
+	AuthorityHost string
+	// App, with AuthOAuth2 (the default when App is set) and no TokenSource, is the application registration whose
+	// app-only tokens the client uses: the client-credentials grant at AuthorityHost, with the ".default" scope
+	// of GraphEndpoint (graph backend) or of the EWS host (EWS backend), unless App sets TokenURL or Scope.
+	App *OAuth2App
+
 	// dial replaces the dialer (tests).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// adHooks replaces autodiscover's resolver, clock, cache and probe timeout (tests).
@@ -164,6 +182,8 @@ type Client struct {
 	mail     *MailService
 	calendar *CalendarService
 	contacts *ContactsService
+	// graph is the Graph wire when the backend is BackendGraph; nil for EWS.
+	graph *graph.Client
 }
 
 // shared is the state a Client shares with the clients ForMailbox derives from it.
@@ -201,11 +221,23 @@ const defaultUserAgent = "ewsgo/0.1"
 
 // New checks cfg and returns a client. It makes no request; the first operation connects.
 func New(cfg Config) (*Client, error) {
-	u, err := endpointURL(cfg)
-	if cfg.Autodiscover || cfg.AutodiscoverURL != "" {
-		u, err = "", checkAutodiscoverHost(cfg)
+	backend, err := resolveBackend(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	var u string
+	if backend == BackendGraph {
+		err = checkGraphConfig(&cfg)
+	} else {
+		u, err = endpointURL(cfg)
+		if cfg.Autodiscover || cfg.AutodiscoverURL != "" {
+			u, err = "", checkAutodiscoverHost(cfg)
+		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := appTokens(&cfg, backend, u); err != nil {
 		return nil, err
 	}
 	if cfg.AccessType == "" {
@@ -232,7 +264,7 @@ func New(cfg Config) (*Client, error) {
 		}
 	case AuthOAuth2:
 		if cfg.HTTPClient == nil && cfg.TokenSource == nil {
-			return nil, errors.New("ews: Config.TokenSource is nil (required with AuthOAuth2)")
+			return nil, errors.New("ews: Config.TokenSource is nil (required with AuthOAuth2; or set Config.App)")
 		}
 	case AuthKerberos:
 		if cfg.HTTPClient == nil {
@@ -291,26 +323,31 @@ func New(cfg Config) (*Client, error) {
 	}
 	sec := clientSecrets(cfg)
 	cfg.Logger, cfg.TokenSource = redactLogger(cfg, sec)
+	tc := soap.TransportConfig{
+		Method:             string(cfg.Auth),
+		Username:           cfg.Username,
+		Password:           cfg.Password,
+		TokenSource:        cfg.TokenSource,
+		HTTPS:              strings.HasPrefix(u, "https://") || cfg.Autodiscover,
+		InsecureSkipVerify: cfg.InsecureSkipVerify,
+		RootCAs:            cfg.RootCAs,
+		MaxConnsPerHost:    cfg.MaxConcurrency,
+		Timeout:            0, // each attempt is bounded by a context of Config.Timeout (see attempt)
+		DialContext:        cfg.dial,
+		Base:               cfg.Transport,
+		Proxy:              cfg.Proxy,
+		Kerberos:           autoKerberos(cfg),
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		if cfg.InsecureSkipVerify && cfg.Logger != nil {
-			cfg.Logger.Warn("ews: TLS certificate verification is turned off", slog.String("url", u))
+			where := u
+			if backend == BackendGraph {
+				where = cfg.GraphEndpoint
+			}
+			cfg.Logger.Warn("ews: TLS certificate verification is turned off", slog.String("url", where))
 		}
-		hc = soap.NewHTTPClient(soap.TransportConfig{
-			Method:             string(cfg.Auth),
-			Username:           cfg.Username,
-			Password:           cfg.Password,
-			TokenSource:        cfg.TokenSource,
-			HTTPS:              strings.HasPrefix(u, "https://") || cfg.Autodiscover,
-			InsecureSkipVerify: cfg.InsecureSkipVerify,
-			RootCAs:            cfg.RootCAs,
-			MaxConnsPerHost:    cfg.MaxConcurrency,
-			Timeout:            0, // each attempt is bounded by a context of Config.Timeout (see attempt)
-			DialContext:        cfg.dial,
-			Base:               cfg.Transport,
-			Proxy:              cfg.Proxy,
-			Kerberos:           autoKerberos(cfg),
-		})
+		hc = soap.NewHTTPClient(tc)
 	}
 	c := &Client{
 		cfg:     cfg,
@@ -336,6 +373,11 @@ func New(cfg Config) (*Client, error) {
 		c.wire.AnchorMailbox = cfg.EmailAddress
 	}
 	c.affinity = &soap.Affinity{Anchor: cfg.EmailAddress}
+	if backend == BackendGraph {
+		if c.graph, err = c.newGraphWire(tc); err != nil {
+			return nil, fmt.Errorf("ews: Config.GraphEndpoint: %w", err)
+		}
+	}
 	c.initServices()
 	return c, nil
 }
@@ -348,6 +390,9 @@ func (c *Client) initServices() {
 
 // URL returns the EWS endpoint the client talks to ("" while Autodiscover has not found it yet).
 func (c *Client) URL() string {
+	if c.graph != nil {
+		return c.cfg.GraphEndpoint + "/v1.0"
+	}
 	if c.cfg.Autodiscover {
 		return c.shared.disc.url()
 	}
@@ -356,7 +401,12 @@ func (c *Client) URL() string {
 
 // CloseIdleConnections closes the connections the client keeps open for reuse (and that NTLM authenticated).
 // Requests in flight are not affected; a later request opens a new connection.
-func (c *Client) CloseIdleConnections() { c.wire.HTTP.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	c.wire.HTTP.CloseIdleConnections()
+	if c.graph != nil {
+		c.graph.CloseIdleConnections()
+	}
+}
 
 // Mailbox returns the address of the mailbox the client acts on ("" means the account's own).
 func (c *Client) Mailbox() string { return c.mailbox }
@@ -385,6 +435,13 @@ func (c *Client) ForMailbox(emailAddress string) (*Client, error) {
 		d.wire = &w
 	}
 	d.affinity = &soap.Affinity{Anchor: emailAddress}
+	if c.graph != nil {
+		g, err := c.graph.ForMailbox(emailAddress)
+		if err != nil {
+			return nil, err
+		}
+		d.graph = g
+	}
 	d.initServices()
 	return &d, nil
 }

@@ -35,6 +35,9 @@ func do[Req soap.Request[R], R any, PR response[R]](ctx context.Context, c *Clie
 // responses of the same shape).
 func doInto[R any, PR response[R]](ctx context.Context, c *Client, req soap.Request[R], resp PR) error {
 	op := req.Op()
+	if c.graph != nil {
+		return ewsOnly(op.Name)
+	}
 	if err := send[R](ctx, c, req, resp); err != nil {
 		return opErr(op.Name, err)
 	}

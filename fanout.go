@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // MailboxResult is the outcome of Client.FanOut for one mailbox.
@@ -13,7 +15,7 @@ type MailboxResult struct {
 	Mailbox string
 	// Err is what the function returned for the mailbox; an *InputError when the address or the concurrency is
 	// not valid; an error matching ErrNotAttempted (and the context's error) when the context ended before the
-	// mailbox's turn came.
+	// mailbox's turn came; an error matching ErrInternal (a *PanicError) when fn panicked.
 	Err error
 }
 
@@ -26,6 +28,9 @@ type MailboxResult struct {
 // mailbox), its concurrency limit and its back-off: when the server throttles (ErrorServerBusy with a back-off,
 // HTTP 503 or 429), every mailbox's requests wait as it asked, and a server that reports too many connections
 // lowers the limit for all of them, so that a sweep over thousands of mailboxes slows down instead of failing.
+//
+// A panic in fn is recovered and becomes the mailbox's Err (a *PanicError, matching ErrInternal); the other
+// mailboxes go on.
 //
 // A typical use is search and purge: find a phishing message by its Message-ID in every mailbox and delete it.
 func (c *Client) FanOut(ctx context.Context, mailboxes []string, concurrency int, fn func(ctx context.Context, mc *Client) error) []MailboxResult {
@@ -67,6 +72,12 @@ func (c *Client) FanOut(ctx context.Context, mailboxes []string, concurrency int
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				if v := recover(); v != nil { // fn's or the SDK's: an error for this mailbox, not the process's end
+					results[i].Err = c.panicErr("FanOut", v)
+				}
+			}()
+			testhook.Point("FanOut")
 			mc, err := c.ForMailbox(strings.TrimSpace(mailboxes[i]))
 			if err != nil {
 				results[i].Err = inputErr(fmt.Sprintf("mailboxes[%d]", i), "%q is not an email address", mailboxes[i])

@@ -280,6 +280,9 @@ var folderShape = soap.FolderShape{BaseShape: "Default", AdditionalProperties: [
 
 // GetFolder returns a folder's properties (display name, class, counts).
 func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
+	if c.graph != nil {
+		return c.graphGetFolder(ctx, f)
+	}
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
 		return nil, err

@@ -124,6 +124,16 @@ func BenchmarkHostile(b *testing.B) {
 			wg.Wait()
 		})
 	})
+	for _, hs := range hostileStreams { // GetStreamingEvents: a keep-alive, then an envelope without end
+		b.Run("stream-"+hs.name, func(b *testing.B) {
+			c := hostileServer(b, func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.WriteString(w, keepAlive)
+				w.(http.Flusher).Flush()
+				endless(w, hs.head, hs.chunk, 1<<30)
+			})
+			peakOf(b, func() { wantTooLarge(b, readHostileStream(ctx, c)) })
+		})
+	}
 	b.Run("endless-SyncFolderItems", func(b *testing.B) { // a new change and state on every page, never the last
 		var mu sync.Mutex
 		n := 0

@@ -12,9 +12,8 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// Attachments lists the attachments of a message (inline ones included) without their content. The message is
-// an ItemId or an Internet Message-ID; a Message-ID that names several copies uses the first one found.
-func (s *MailService) Attachments(ctx context.Context, id string) ([]AttachmentInfo, error) {
+// attachments is Attachments over EWS.
+func (s ewsMail) attachments(ctx context.Context, id string) ([]AttachmentInfo, error) {
 	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly",
 		AdditionalProperties: soap.PathList{{FieldURI: "item:Attachments"}, {FieldURI: "item:HasAttachments"}}})
 	if err != nil {
@@ -29,10 +28,8 @@ func (s *MailService) Attachments(ctx context.Context, id string) ([]AttachmentI
 	return out, nil
 }
 
-// AttachmentContent downloads an attachment by its id (AttachmentInfo.ID) and returns its content and
-// description. A file attachment gives the file's bytes; an item attachment (an attached message) gives the
-// item as MIME (.eml), ready for analysis tools.
-func (s *MailService) AttachmentContent(ctx context.Context, attachmentID string) ([]byte, *AttachmentInfo, error) {
+// attachmentContent is AttachmentContent over EWS.
+func (s ewsMail) attachmentContent(ctx context.Context, attachmentID string) ([]byte, *AttachmentInfo, error) {
 	if err := checkAttachmentID(attachmentID); err != nil {
 		return nil, nil, err
 	}
@@ -78,10 +75,8 @@ func (s *MailService) OpenAttachment(ctx context.Context, attachmentID string) (
 	return io.NopCloser(bytes.NewReader(content)), info, nil
 }
 
-// ExportMIME returns a message as MIME (RFC 5322, the content of an .eml file), headers and attachments
-// included, for analysis tools. The message is an ItemId or an Internet Message-ID; a Message-ID that names
-// several copies uses the first one found.
-func (s *MailService) ExportMIME(ctx context.Context, id string) ([]byte, error) {
+// exportMIME is ExportMIME over EWS.
+func (s ewsMail) exportMIME(ctx context.Context, id string) ([]byte, error) {
 	it, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: Ptr(true)})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // Batch limits.
@@ -82,7 +84,15 @@ func eachBatch(ctx context.Context, c *Client, o BatchOptions, targets []target,
 		wg.Add(1)
 		go func(lo int, batch []target) {
 			defer func() { <-sem; wg.Done() }()
-			errs, err := fn(ctx, lo, batch)
+			errs, err := func() (errs []error, err error) {
+				defer func() {
+					if v := recover(); v != nil {
+						errs, err = nil, c.panicErr("batch request", v)
+					}
+				}()
+				testhook.Point("batch request")
+				return fn(ctx, lo, batch)
+			}()
 			if err != nil {
 				stopped.Store(true)
 				for _, t := range batch {

@@ -7,12 +7,8 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// FindByMessageID returns the messages whose Internet Message-ID is messageID ("<abc@example.com>"; the angle
-// brackets may be left out), with every property of Message. It searches the folders given or, with none, every
-// mail folder of the mailbox (the folders below the top of the mailbox, found with FindFolder, searched with
-// FindItem a batch of folders at a time, since FindItem cannot search a folder tree). Several messages come back
-// when copies sit in several folders; none is not an error.
-func (s *MailService) FindByMessageID(ctx context.Context, messageID string, folders ...FolderRef) ([]*Message, error) {
+// findByMessageID is FindByMessageID over EWS.
+func (s ewsMail) findByMessageID(ctx context.Context, messageID string, folders ...FolderRef) ([]*Message, error) {
 	mid, err := normalizeMessageID("messageID", messageID)
 	if err != nil {
 		return nil, err

@@ -30,12 +30,8 @@ func (s *MailService) messageShape() soap.ItemShape {
 	return soap.ItemShape{BaseShape: "IdOnly", BodyType: "Best", AdditionalProperties: props}
 }
 
-// Get returns the messages with the given ids, with every property of Message: recipients, times, bodies,
-// Internet headers and attachment metadata. An id is an ItemId or an Internet Message-ID (see MailService for
-// references); a Message-ID that names several items returns each of them. Messages come back in the order of
-// ids. Ids that fail (not found, access denied) are reported in a *BatchError and do not keep the others from
-// being returned.
-func (s *MailService) Get(ctx context.Context, ids ...string) ([]*Message, error) {
+// get is Get over EWS.
+func (s ewsMail) get(ctx context.Context, ids ...string) ([]*Message, error) {
 	o, err := s.batchOptions()
 	if err != nil {
 		return nil, err

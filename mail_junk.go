@@ -14,11 +14,8 @@ type JunkOptions struct {
 	KeepInPlace bool
 }
 
-// MarkAsJunk moves messages to Junk Email and adds their senders to the mailbox's blocked senders list (or the
-// reverse with NotJunk), with MarkAsJunk, and returns the messages' new ids. It needs Exchange 2013 or later:
-// on older servers it fails with an error matching ErrInvalidServerVersion before anything is changed (move the
-// messages with Move instead). Messages that fail are reported in a *BatchError; the others are marked.
-func (s *MailService) MarkAsJunk(ctx context.Context, opts JunkOptions, ids ...string) ([]Moved, error) {
+// markAsJunk is MarkAsJunk over EWS.
+func (s ewsMail) markAsJunk(ctx context.Context, opts JunkOptions, ids ...string) ([]Moved, error) {
 	o, err := s.batchOptions()
 	if err != nil {
 		return nil, err

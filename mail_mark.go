@@ -6,16 +6,13 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// MarkRead marks messages read, in batched UpdateItem calls. From Exchange 2013 SP1 on it suppresses the read
-// receipts senders asked for, so that marking mail read never tells a sender (such as a phisher) that it was
-// opened. Messages that fail are reported in a *BatchError; the others are marked.
-func (s *MailService) MarkRead(ctx context.Context, ids ...string) error {
+// markRead is MarkRead over EWS.
+func (s ewsMail) markRead(ctx context.Context, ids ...string) error {
 	return s.mark(ctx, ids, true)
 }
 
-// MarkUnread marks messages unread, in batched UpdateItem calls. Messages that fail are reported in a
-// *BatchError; the others are marked.
-func (s *MailService) MarkUnread(ctx context.Context, ids ...string) error {
+// markUnread is MarkUnread over EWS.
+func (s ewsMail) markUnread(ctx context.Context, ids ...string) error {
 	return s.mark(ctx, ids, false)
 }
 

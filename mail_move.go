@@ -18,15 +18,13 @@ type Moved struct {
 	NewID string
 }
 
-// Move moves messages to a folder (by well-known name, path or id) and returns their new ids, in the order of
-// ids. Messages that fail are reported in a *BatchError; the others are moved.
-func (s *MailService) Move(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+// move is Move over EWS.
+func (s ewsMail) move(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	return s.moveCopy(ctx, to, ids, false)
 }
 
-// Copy copies messages to a folder (by well-known name, path or id) and returns the copies' ids, in the order of
-// ids. Messages that fail are reported in a *BatchError; the others are copied.
-func (s *MailService) Copy(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+// copy is Copy over EWS.
+func (s ewsMail) copy(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	return s.moveCopy(ctx, to, ids, true)
 }
 
@@ -96,10 +94,8 @@ func (s *MailService) moveCopy(ctx context.Context, to FolderRef, ids []string, 
 	return out, res.err()
 }
 
-// Delete deletes messages (by ItemId or Internet Message-ID), in batches, the way opts.How says. From Exchange
-// 2013 SP1 on it suppresses the read receipts of unread messages, so that deleting mail never notifies its
-// sender. Messages that fail are reported in a *BatchError; the others are deleted.
-func (s *MailService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+// delete is Delete over EWS.
+func (s ewsMail) delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
 	how, err := opts.How.check()
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // The pager runs as a pipeline: a producer goroutine pages with FindItem and starts one goroutine per GetItem
@@ -13,9 +14,10 @@ import (
 // with concurrency n at most n batches are in flight or waiting. With n = 1 each request is sent when the loop
 // needs it, as a plain loop would. A page's next page is asked for once every batch of the page is back, because
 // the offset of the next page depends on how many of its messages were deleted meanwhile (and, for Unread with
-// MarkRead, on how many the loop body marked read, which the credits carry back). Messages the pager cannot know
-// of leaving the view (the loop body deletes or moves the messages it gets) show in TotalItemsInView: see
-// produce.
+// MarkRead, on how many the loop body marked read, which the credits carry back: there the next page waits
+// until the loop body has handled every batch of the page, whose batches are still fetched ahead of it).
+// Messages the pager cannot know of leaving the view (the loop body deletes or moves the messages it gets) show
+// in TotalItemsInView: see produce.
 
 // pager walks the pages of one FindItem query.
 type pager struct {
@@ -30,6 +32,11 @@ type pager struct {
 	gets                       freeList[soap.GetItemResponse, *soap.GetItemResponse]
 	// never is set for a query that matches nothing: no request is needed.
 	never bool
+	// query is the whole query (the filters of SearchOptions and its Query), field and ascending its sort, for
+	// a wire that renders them itself (Graph).
+	query     Q
+	field     SortField
+	ascending bool
 	// after runs when the loop body has handled a message; removed reports that the message left the view.
 	after func(ctx context.Context, m *Message) (removed bool, err error)
 }
@@ -85,7 +92,8 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 		qs = append(qs, Where("is_read", false))
 	}
 	var err error
-	if p.restriction, p.never, err = And(qs...).restriction(); err != nil {
+	p.query = And(qs...)
+	if p.restriction, p.never, err = p.query.restriction(); err != nil {
 		return nil, err
 	}
 	field := o.SortBy
@@ -96,6 +104,7 @@ func (s *MailService) newPager(opt string, o SearchOptions) (*pager, error) {
 	default:
 		return nil, inputErr(opt+".SortBy", "%q is not a sort field (use SortByReceived, SortBySent, SortBySubject, SortBySize or SortByImportance)", string(field))
 	}
+	p.field, p.ascending = field, o.Ascending
 	order := "Descending"
 	if o.Ascending {
 		order = "Ascending"
@@ -117,9 +126,6 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 	p.finds = newFreeList[soap.FindItemResponse](2)
 	p.gets = newFreeList[soap.GetItemResponse](p.concurrency + 1)
 	window := p.concurrency
-	if p.after != nil {
-		window = 1 // the next page's offset depends on what the loop body did
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
@@ -136,6 +142,12 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 	go func() {
 		defer wg.Done()
 		defer close(results)
+		defer func() {
+			if v := recover(); v != nil {
+				cut = p.s.c.panicErr("search pager", v)
+			}
+		}()
+		testhook.Point("search pager")
 		cut = p.produce(ctx, &wg, credits, results)
 	}()
 	n := 0
@@ -189,7 +201,7 @@ func (p *pager) run(ctx context.Context, yield func(*Message, error) bool) {
 // A page whose TotalItemsInView shows that more messages left the view than it was stepped back for is asked
 // for again further back, and the ids handed out recently are dropped from each page: messages removed or
 // added while the search runs neither skip nor repeat the others.
-func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan int, results chan<- chan fetched) error {
+func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits chan int, results chan<- chan fetched) error {
 	s := p.s
 	shape := s.messageShape()
 	if p.shape != nil {
@@ -238,22 +250,29 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !acquire(pctx) {
-				r.done <- pageResult{err: pctx.Err()}
-				return
-			}
-			defer func() { <-inFlight }()
-			resp := p.finds.get()
-			resp.Reset()
-			root, err := s.findPageInto(pctx, &soap.FindItem{
-				Traversal:       "Shallow",
-				ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
-				IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
-				Restriction:     p.restriction,
-				SortOrder:       p.sort,
-				ParentFolderIDs: []soap.FolderRef{p.parent},
-			}, resp)
-			r.done <- pageResult{root, resp, err}
+			r.done <- func() (pr pageResult) {
+				defer func() {
+					if v := recover(); v != nil {
+						pr = pageResult{err: s.c.panicErr("FindItem page", v)}
+					}
+				}()
+				if !acquire(pctx) {
+					return pageResult{err: pctx.Err()}
+				}
+				defer func() { <-inFlight }()
+				testhook.Point("FindItem page")
+				resp := p.finds.get()
+				resp.Reset()
+				root, err := s.findPageInto(pctx, &soap.FindItem{
+					Traversal:       "Shallow",
+					ItemShape:       soap.ItemShape{BaseShape: "IdOnly"},
+					IndexedPageView: &soap.IndexedPageView{MaxEntriesReturned: size, Offset: offset, BasePoint: "Beginning"},
+					Restriction:     p.restriction,
+					SortOrder:       p.sort,
+					ParentFolderIDs: []soap.FolderRef{p.parent},
+				}, resp)
+				return pageResult{root, resp, err}
+			}()
 		}()
 		return r
 	}
@@ -344,7 +363,7 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 				defer batchW.Done()
 				var f fetched
 				if acquire(ctx) {
-					f = p.fetch(ctx, batch, shape)
+					f = p.fetchRecovered(ctx, batch, shape)
 					<-inFlight
 				} else {
 					f.err = ctx.Err()
@@ -377,6 +396,18 @@ func (p *pager) produce(ctx context.Context, wg *sync.WaitGroup, credits <-chan 
 			return ctx.Err()
 		}
 		held = true
+		if p.after != nil {
+			// The next page's offset depends on what the loop body did with this page's messages: wait until it
+			// has handled every batch (every credit is back), then hand back the credits beyond the one held.
+			for range p.concurrency - 1 {
+				if !take() {
+					return ctx.Err()
+				}
+			}
+			for range p.concurrency - 1 {
+				credits <- 0
+			}
+		}
 		next, size := cur.next(pagingOffset, notFound, removed)
 		removed = 0
 		if spec != nil && spec.offset == next && spec.size == size {
@@ -432,6 +463,17 @@ func (f freeList[T, P]) put(r P) {
 	case f.ch <- r:
 	default:
 	}
+}
+
+// fetchRecovered is fetch, with a panic delivered as the batch's error.
+func (p *pager) fetchRecovered(ctx context.Context, batch []target, shape soap.ItemShape) (f fetched) {
+	defer func() {
+		if v := recover(); v != nil {
+			f = fetched{batch: batch, err: p.s.c.panicErr("GetItem batch", v)}
+		}
+	}()
+	testhook.Point("GetItem batch")
+	return p.fetch(ctx, batch, shape)
 }
 
 // fetch gets one batch with GetItem and converts its messages; those deleted since FindItem are left nil without

@@ -282,3 +282,71 @@ func TestSearchOnly(t *testing.T) {
 	}
 	noRequests(t, srv, before)
 }
+
+// Unread with Concurrency returns what it returns one request at a time, marks the same messages read, and
+// fetches a page's batches ahead of the loop body; with MarkRead the next page waits until the loop body has
+// handled (marked) the whole page.
+func TestUnreadPipelined(t *testing.T) {
+	read := func(i int, it *testserver.Item) { it.IsRead = i%7 == 3 }
+	run := func(t *testing.T, conc int, markRead bool) (*testserver.Server, []string) {
+		srv, c := setup(t)
+		seedMessages(srv, "inbox", 730, read)
+		var got []string
+		for m, err := range c.Mail().Unread(testCtx(t), UnreadOptions{MarkRead: markRead, BatchSize: 25, Concurrency: conc}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 && conc > 1 {
+				// While the loop body holds the first message, the other batches of the first page are fetched.
+				if !waitFor(func() bool { return mailCountOp(srv, "GetItem") == conc }) {
+					t.Fatalf("%d GetItem requests while the loop body runs, want %d", mailCountOp(srv, "GetItem"), conc)
+				}
+				if n := mailCountOp(srv, "FindItem"); markRead && n != 1 {
+					t.Fatalf("%d FindItem requests before the first page is marked read, want 1", n)
+				}
+			}
+			if it, _ := srv.Item(m.ID); markRead && it.IsRead {
+				t.Fatalf("%s marked read before the loop body ran", m.Subject)
+			}
+			got = append(got, m.Subject)
+		}
+		return srv, got
+	}
+	var want []string
+	for i := range 730 {
+		if i%7 != 3 {
+			want = append(want, fmt.Sprintf("msg %04d", i))
+		}
+	}
+	for _, markRead := range []bool{true, false} {
+		t.Run(fmt.Sprintf("MarkRead=%v", markRead), func(t *testing.T) {
+			_, one := run(t, 1, markRead)
+			srv, four := run(t, 4, markRead)
+			if !slices.Equal(one, want) || !slices.Equal(four, one) {
+				t.Fatalf("Concurrency 1: %d messages, 4: %d; want the same %d unread ones oldest first, each once", len(one), len(four), len(want))
+			}
+			unread := 0
+			for _, it := range srv.Default().Items("inbox") {
+				if !it.IsRead {
+					unread++
+				}
+			}
+			if wantUnread := map[bool]int{true: 0, false: len(want)}[markRead]; unread != wantUnread {
+				t.Errorf("%d messages unread after the loop, want %d", unread, wantUnread)
+			}
+			if n := srv.MaxInFlight(); n < 2 || n > 4 {
+				t.Errorf("at most %d requests in flight, want 2 to 4", n)
+			}
+			// With MarkRead each page starts at 0: the page before it was all marked read, and nothing else moved.
+			for _, pg := range pageRequests(srv) {
+				if markRead && pg[0] != 0 {
+					t.Errorf("pages %v, want each at offset 0 (the next page asked for before the loop body marked the last)", pageRequests(srv))
+					break
+				}
+			}
+			if !waitFor(func() bool { return pagerGoroutines() == 0 }) {
+				t.Errorf("%d pipeline goroutines left", pagerGoroutines())
+			}
+		})
+	}
+}

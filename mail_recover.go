@@ -6,15 +6,9 @@ import (
 	"strings"
 )
 
-// Recover moves deleted messages back out of the Recoverable Items (the dumpster, where soft-deleted mail and
-// mail deleted from Deleted Items goes) to a folder (the zero value is the Inbox), undoing a wrong purge, and
-// returns their new ids. The messages are ItemIds, or Internet Message-IDs looked up in the Recoverable Items
-// deletions (every copy there is recovered). List what can be recovered with Search in
-// RecoverableItemsDeletions. Messages that fail are reported in a *BatchError; the others are moved.
-//
-// Exchange 2007 keeps its dumpster out of EWS (its schema has no Recoverable Items folders): there Recover
-// fails with an error matching ErrInvalidServerVersion before anything is moved.
-func (s *MailService) Recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+// recover is Recover over EWS. Exchange 2007 has no Recoverable Items folders in EWS: there it is refused before
+// any request for them.
+func (s ewsMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	if err := checkRefs(ids); err != nil {
 		return nil, err
 	}
@@ -24,13 +18,30 @@ func (s *MailService) Recover(ctx context.Context, to FolderRef, ids ...string) 
 	if err := s.c.requireFeature(ctx, featDumpsterFolders, "Recover (the Recoverable Items folders)"); err != nil {
 		return nil, err
 	}
+	return s.recoverMessages(ctx, to, ids, parseRef)
+}
+
+// recover is Recover over Graph: the same steps, through the graph wire's FindByMessageID and Move.
+func (s graphMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
+	if len(ids) == 0 {
+		return nil, inputErr("ids", "no message given")
+	}
+	return s.recoverMessages(ctx, to, ids, graphRef)
+}
+
+// recoverMessages finds the Message-IDs among ids in the Recoverable Items (FindByMessageID) and moves the
+// messages to to (the Inbox by default); parse checks a reference for the wire in use.
+func (s *MailService) recoverMessages(ctx context.Context, to FolderRef, ids []string, parse func(field, s string) (refKind, string, error)) ([]Moved, error) {
+	if err := to.check("to"); err != nil {
+		return nil, err
+	}
 	if to.IsZero() {
 		to = Inbox
 	}
 	var itemIDs []string
 	refOf := map[string]string{}
 	for i, ref := range ids {
-		kind, v, err := parseRef(fmt.Sprintf("ids[%d]", i), ref)
+		kind, v, err := parse(fmt.Sprintf("ids[%d]", i), ref)
 		if err != nil {
 			return nil, err
 		}

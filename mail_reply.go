@@ -20,10 +20,8 @@ type ReplyOptions struct {
 	Cc, Bcc []string
 }
 
-// Reply answers a message (an ItemId or an Internet Message-ID) with Body above the quoted original, keeping
-// the thread (In-Reply-To, References), and saves a copy in Sent Items. The server writes the recipients (the
-// original's Reply-To or sender; with All its other recipients too) and the "RE:" subject.
-func (s *MailService) Reply(ctx context.Context, id string, opts ReplyOptions) error {
+// reply is Reply over EWS.
+func (s ewsMail) reply(ctx context.Context, id string, opts ReplyOptions) error {
 	name := soap.ReplyToItemName
 	if opts.All {
 		name = soap.ReplyAllToItemName
@@ -43,9 +41,8 @@ type ForwardOptions struct {
 	AsAttachment bool
 }
 
-// Forward forwards a message (an ItemId or an Internet Message-ID) and saves a copy in Sent Items: inline, with
-// the original's attachments, as Exchange forwards; or with AsAttachment as an attached .eml file.
-func (s *MailService) Forward(ctx context.Context, id string, opts ForwardOptions) error {
+// forward is Forward over EWS.
+func (s ewsMail) forward(ctx context.Context, id string, opts ForwardOptions) error {
 	if len(opts.To)+len(opts.Cc)+len(opts.Bcc) == 0 {
 		return inputErr("ForwardOptions.To", "no recipient: give at least one of To, Cc and Bcc")
 	}

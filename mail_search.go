@@ -61,16 +61,8 @@ type SearchOptions struct {
 	Concurrency int
 }
 
-// Search returns an iterator over the messages that match opts, with every property of Message. It pages with
-// FindItem (IndexedPageItemView) and fetches the messages of each page with GetItem in batches, so memory stays
-// flat whatever the folder's size. Breaking out of the loop stops all further requests.
-//
-// An error of the search as a whole (bad options, unknown folder, a failed request) is yielded once and ends
-// the iteration. A message that cannot be fetched is yielded as an *ItemError and the iteration goes on;
-// messages deleted while the search runs are skipped. The loop body may delete or move the messages it gets
-// (search and purge): the paging follows the folder as it shrinks, so no message is skipped, and messages
-// arriving meanwhile never make one come twice.
-func (s *MailService) Search(ctx context.Context, opts SearchOptions) iter.Seq2[*Message, error] {
+// search is Search over EWS.
+func (s ewsMail) search(ctx context.Context, opts SearchOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		p, err := s.newPager("SearchOptions", opts)
 		if err != nil {
@@ -104,16 +96,19 @@ type UnreadOptions struct {
 	// PageSize and BatchSize are as in SearchOptions.
 	PageSize  int
 	BatchSize int
+	// Concurrency is the number of requests kept in flight, as in SearchOptions: the next GetItem batches are
+	// fetched while the loop body handles a batch, and at most Concurrency batches are fetched ahead of it. With
+	// MarkRead the next FindItem page is asked for once the loop body has handled (and marked read) every
+	// message of the page, since the page's offset depends on them; the batches of a page are still fetched
+	// ahead. 0 means 1.
+	Concurrency int
 }
 
-// Unread returns an iterator over the unread messages of a folder, oldest first, with every property of
-// Message. With MarkRead, each message is marked read (without a read receipt where the server allows) after the
-// loop body has handled it; a failure to mark it is yielded as an error after the message. Breaking out of the
-// loop stops all further requests.
-func (s *MailService) Unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
+// unread is Unread over EWS.
+func (s ewsMail) unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		p, err := s.newPager("UnreadOptions", SearchOptions{Folder: opts.Folder, UnreadOnly: true, Ascending: true, Limit: opts.Limit,
-			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query})
+			PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query, Concurrency: opts.Concurrency})
 		if err != nil {
 			yield(nil, err)
 			return

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // SearchAllOptions select the messages of MailService.SearchAll and Client.SearchMailboxes.
@@ -29,10 +31,8 @@ type Found struct {
 	Folder string
 }
 
-// SearchAll searches every mail folder of the mailbox (the whole folder tree, not only one folder; with
-// RecoverableItems the dumpster too), folder by folder, and yields each match with the folder it is in. Errors
-// are yielded as in Search: an error of the search as a whole ends the iteration.
-func (s *MailService) SearchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2[*Found, error] {
+// searchAll is SearchAll over EWS.
+func (s ewsMail) searchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2[*Found, error] {
 	return func(yield func(*Found, error) bool) {
 		o := opts.SearchOptions
 		o.Folder = FolderRef{}
@@ -150,7 +150,20 @@ func (c *Client) SearchMailboxes(ctx context.Context, mailboxes []string, opts S
 		ch := make(chan match)
 		done := make(chan []MailboxResult, 1)
 		go func() {
-			done <- c.FanOut(ctx, mailboxes, opts.Concurrency, func(ctx context.Context, mc *Client) error {
+			var results []MailboxResult
+			defer func() {
+				if v := recover(); v != nil {
+					err := c.panicErr("SearchMailboxes", v)
+					results = make([]MailboxResult, len(mailboxes))
+					for i, m := range mailboxes {
+						results[i] = MailboxResult{Mailbox: m, Err: err}
+					}
+				}
+				done <- results
+				close(ch)
+			}()
+			testhook.Point("SearchMailboxes")
+			results = c.FanOut(ctx, mailboxes, opts.Concurrency, func(ctx context.Context, mc *Client) error {
 				for f, err := range mc.Mail().SearchAll(ctx, opts.Search) {
 					var ie *ItemError
 					if err != nil && !errors.As(err, &ie) {
@@ -164,7 +177,6 @@ func (c *Client) SearchMailboxes(ctx context.Context, mailboxes []string, opts S
 				}
 				return nil
 			})
-			close(ch)
 		}()
 		stopped := false
 		for m := range ch {

@@ -71,19 +71,8 @@ type SentMessage struct {
 // sentCopyWaits are the pauses between the searches for the saved copy of a sent message.
 var sentCopyWaits = []time.Duration{0, 100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second}
 
-// Send sends a message and returns its Message-ID and the id of the copy saved in Sent Items. Everything is
-// checked before anything is sent: a Draft without recipients, with a bad address or a bad attachment is an
-// *InputError and sends nothing.
-//
-// Once requests have started, an error comes with a SentMessage that carries the Message-ID the message was
-// given: when errors.Is(err, ErrOutcomeUnknown), FindByMessageID tells whether it went out (set
-// Draft.InternetMessageID to make retries of the same message recognisable).
-//
-// A message without attachments is sent with one CreateItem. Attachments go in the same CreateItem from
-// Exchange 2010 on; older servers (or a server whose version is not yet known), and sends from another mailbox
-// without a copy (which CreateItem cannot do for a delegate), go through a draft: CreateItem saves it,
-// CreateAttachment adds each attachment, SendItem sends it. A draft left by a failure is deleted.
-func (s *MailService) Send(ctx context.Context, d Draft) (*SentMessage, error) {
+// send is Send over EWS.
+func (s ewsMail) send(ctx context.Context, d Draft) (*SentMessage, error) {
 	msg, atts, err := s.buildMessage(d)
 	if err != nil {
 		return nil, err

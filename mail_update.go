@@ -30,9 +30,8 @@ type MessageUpdate struct {
 	IsRead *bool
 }
 
-// Update changes categories, flag, importance and read state of messages in one UpdateItem per batch, for
-// triage tagging. Messages that fail are reported in a *BatchError; the others are updated.
-func (s *MailService) Update(ctx context.Context, u MessageUpdate, ids ...string) error {
+// update is Update over EWS.
+func (s ewsMail) update(ctx context.Context, u MessageUpdate, ids ...string) error {
 	updates, err := s.c.messageUpdates(ctx, u)
 	if err != nil {
 		return err

@@ -70,6 +70,9 @@ type eventStream struct {
 // connection for its whole life, outside the client's MaxConcurrency count.
 func (c *Client) openStream(ctx context.Context, id string, minutes int) (*eventStream, error) {
 	req := &soap.GetStreamingEvents{SubscriptionIDs: []string{id}, ConnectionTimeout: minutes}
+	if c.graph != nil {
+		return nil, ewsOnly(req.Op().Name)
+	}
 	s, err := c.wire.Stream(c.withAffinity(ctx), c.header(c.versionInUse()), req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -83,8 +86,8 @@ func (c *Client) openStream(ctx context.Context, id string, minutes int) (*event
 // next returns the next response message of the stream: notifications, a keep-alive or the closing status. A
 // subscription the server no longer knows is an error (ErrSubscriptionNotFound); the clean end of the stream is
 // io.EOF.
-func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsResponseMessage, error) {
-	var resp soap.GetStreamingEventsResponse
+func (e *eventStream) next(ctx context.Context) (*soap.StreamingMessageDigest, error) {
+	var resp soap.StreamingDigest // the notifications counted: memory does not grow with them
 	svi, err := e.s.Next(&resp)
 	if svi != nil {
 		e.c.noteVersion(e.c.versionKey(), svi)
@@ -95,10 +98,10 @@ func (e *eventStream) next(ctx context.Context) (*soap.GetStreamingEventsRespons
 		}
 		return nil, opErr(e.req.Op().Name, e.c.convertError(err))
 	}
-	if err := countErr(e.req.Op().Name, len(resp.ResponseMessages), 1); err != nil {
+	if err := countErr(e.req.Op().Name, resp.Messages, 1); err != nil {
 		return nil, err
 	}
-	m := &resp.ResponseMessages[0]
+	m := resp.First
 	if err := e.c.itemErr(e.req, &m.ResponseMessage); err != nil {
 		return nil, err
 	}

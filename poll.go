@@ -113,8 +113,14 @@ type PollerOptions struct {
 	// no GetItem is sent for them.
 	SummaryOnly bool
 	// PageSize is the number of changes asked for per SyncFolderItems request (MaxChangesReturned), 1 to 512;
-	// 0 means 100.
+	// 0 means 100, or BatchSize times Concurrency when that is larger (at most 512).
 	PageSize int
+	// BatchSize is the number of messages one GetItem reads in full; 0 means DefaultBatchSize (100).
+	BatchSize int
+	// Concurrency is the number of GetItem requests in flight while a page's messages are read (its batches are
+	// read in parallel; the page's events are delivered in order once all are read, so memory holds one page's
+	// messages). 0 means 1. The client's MaxConcurrency bounds it as well.
+	Concurrency int
 	// RecentIDs is how many identities of delivered messages each folder's state keeps to remove duplicates;
 	// 0 means 1000.
 	RecentIDs int
@@ -168,8 +174,19 @@ type watchedFolder struct {
 
 // NewPoller returns a poller of the folders and mailboxes opts names. It checks opts and makes no request.
 func (c *Client) NewPoller(opts PollerOptions) (*Poller, error) {
+	if opts.BatchSize < 0 || opts.BatchSize > maxBatchSize {
+		return nil, inputErr("PollerOptions.BatchSize", "%d is not between 1 and %d (0 means %d)", opts.BatchSize, maxBatchSize, DefaultBatchSize)
+	}
+	if opts.Concurrency < 0 {
+		return nil, inputErr("PollerOptions.Concurrency", "%d is negative", opts.Concurrency)
+	}
 	if opts.PageSize == 0 {
-		opts.PageSize = 100
+		// A page holds a batch for each request in flight.
+		batch := opts.BatchSize
+		if batch == 0 {
+			batch = DefaultBatchSize
+		}
+		opts.PageSize = min(512, max(100, batch*opts.Concurrency))
 	}
 	if opts.PageSize < 1 || opts.PageSize > 512 {
 		return nil, fmt.Errorf("ews: PollerOptions.PageSize %d is not between 1 and 512", opts.PageSize)
@@ -340,6 +357,13 @@ func (p *Poller) commit(ctx context.Context, f *watchedFolder) error {
 	return nil
 }
 
+// commitLocked is commit under deliverMu (released also if the StateStore panics).
+func (p *Poller) commitLocked(ctx context.Context, f *watchedFolder) error {
+	p.deliverMu.Lock()
+	defer p.deliverMu.Unlock()
+	return p.commit(ctx, f)
+}
+
 // stateError is a failure of the StateStore; Watch does not retry it.
 type stateError struct {
 	key string
@@ -375,10 +399,7 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 				if f.st.Phase == "" {
 					f.st.Phase, f.st.ResyncFrom = phaseResync, f.st.HighWater
 				}
-				p.deliverMu.Lock()
-				err := p.commit(ctx, f)
-				p.deliverMu.Unlock()
-				if err != nil {
+				if err := p.commitLocked(ctx, f); err != nil {
 					return err
 				}
 				continue
@@ -479,7 +500,8 @@ func (f *watchedFolder) noteReceived(ev *MailEvent) {
 	}
 }
 
-// fetch reads the full messages of created and updated events with MailService.Get, one batch per page.
+// fetch reads the full messages of created and updated events with MailService.Get, in batches of
+// PollerOptions.BatchSize, Concurrency at a time.
 // Items that are gone by now keep a nil Message; any other failure to read one is the page's error, so that no
 // event is committed without its message.
 func (p *Poller) fetch(ctx context.Context, f *watchedFolder, evs []*MailEvent) error {
@@ -492,7 +514,7 @@ func (p *Poller) fetch(ctx context.Context, f *watchedFolder, evs []*MailEvent) 
 	if len(ids) == 0 {
 		return nil
 	}
-	msgs, err := f.c.Mail().Get(ctx, ids...)
+	msgs, err := f.c.Mail().WithBatch(BatchOptions{Size: p.opts.BatchSize, Concurrency: p.opts.Concurrency}).Get(ctx, ids...)
 	var be *BatchError
 	if err != nil && !errors.As(err, &be) {
 		return err

@@ -31,7 +31,7 @@ func lockState(ctx context.Context, path string, wait time.Duration) (*stateLock
 	name := path + ".lock"
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("ews: poll state lock: %w", err)
+		return nil, fmt.Errorf("%w: lock: %w", ErrStateFile, err)
 	}
 	deadline := time.Now().Add(wait)
 	delay := 5 * time.Millisecond
@@ -39,7 +39,7 @@ func lockState(ctx context.Context, path string, wait time.Duration) (*stateLock
 		ok, err := tryLock(f)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("ews: poll state lock %s: %w", name, err)
+			return nil, fmt.Errorf("%w: lock %s: %w", ErrStateFile, name, err)
 		}
 		if ok {
 			return &stateLock{f: f}, nil

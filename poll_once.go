@@ -74,6 +74,10 @@ type PollOnceOptions struct {
 	// MaxEvents bounds the events of a batch (default 1000), and so the memory a batch takes whatever the server
 	// sends; PollBatch.More tells that more are waiting.
 	MaxEvents int
+	// BatchSize and Concurrency read the messages of each page of changes as in PollerOptions: in GetItem
+	// batches of BatchSize (0 means 100), Concurrency in flight (0 means 1).
+	BatchSize   int
+	Concurrency int
 	// LockWait bounds the wait for another process polling the same state file (default 2 minutes); then
 	// PollOnce fails with ErrStateLocked.
 	LockWait time.Duration
@@ -118,7 +122,8 @@ func (c *Client) PollOnce(ctx context.Context, opts PollOnceOptions) (_ *PollBat
 		return nil, err
 	}
 	buf := &bufferedStore{base: fs}
-	p, err := c.NewPoller(PollerOptions{Folders: []FolderRef{folder}, Store: buf, IncludeExisting: opts.IncludeExisting})
+	p, err := c.NewPoller(PollerOptions{Folders: []FolderRef{folder}, Store: buf, IncludeExisting: opts.IncludeExisting,
+		BatchSize: opts.BatchSize, Concurrency: opts.Concurrency})
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,11 @@ type stateFile struct {
 	States  map[string]*PollState `json:"states"`
 }
 
+// ErrStateFile is matched (errors.Is) when a poll state file could not be read, locked or written: a full disk,
+// a read-only directory, missing rights. The error also matches the system's (syscall.ENOSPC, syscall.EROFS,
+// ...). Nothing of the batch is recorded: it comes again once the file can be written.
+var ErrStateFile = errors.New("ews: poll state file")
+
 // ErrCorruptState is matched (errors.Is) when a state file cannot be read as one.
 var ErrCorruptState = errors.New("ews: corrupt poll state")
 
@@ -132,7 +137,7 @@ func (f *FileStateStore) loadLocked() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("ews: read state file: %w", err)
+		return fmt.Errorf("%w: read: %w", ErrStateFile, err)
 	}
 	var sf stateFile
 	if err := json.Unmarshal(b, &sf); err != nil {
@@ -203,7 +208,7 @@ func (f *FileStateStore) stage(changes map[string]*PollState) (*stagedWrite, err
 	}
 	tmp, err := writeTemp(f.path, b.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("ews: write state file: %w", err)
+		return nil, fmt.Errorf("%w: write: %w", ErrStateFile, err)
 	}
 	return &stagedWrite{f: f, tmp: tmp, next: next}, nil
 }
@@ -219,11 +224,11 @@ func (w *stagedWrite) commit() error {
 	w.tmp = ""
 	if err := os.Rename(tmp, w.f.path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("ews: write state file: %w", err)
+		return fmt.Errorf("%w: write: %w", ErrStateFile, err)
 	}
 	w.f.states = w.next
 	if err := syncDir(filepath.Dir(w.f.path)); err != nil {
-		return fmt.Errorf("ews: write state file: %w", err)
+		return fmt.Errorf("%w: write: %w", ErrStateFile, err)
 	}
 	return nil
 }

@@ -301,6 +301,8 @@ func TestNewPollerChecksOptions(t *testing.T) {
 	}{
 		{PollerOptions{PageSize: 513}, "PageSize 513"},
 		{PollerOptions{RecentIDs: -1}, "RecentIDs -1"},
+		{PollerOptions{BatchSize: 1001}, "PollerOptions.BatchSize: 1001 is not between 1 and 1000"},
+		{PollerOptions{Concurrency: -2}, "PollerOptions.Concurrency: -2 is negative"},
 		{PollerOptions{StreamMinutes: 31}, "StreamMinutes 31"},
 		{PollerOptions{Interval: -1}, "Interval"},
 		{PollerOptions{Notifications: "push"}, `Notifications "push"`},

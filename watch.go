@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/soap"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // Watch delivers changes to h as they happen, until ctx ends. It synchronises every folder first, then waits
@@ -32,7 +33,7 @@ func (p *Poller) Watch(ctx context.Context, h MailHandler) error {
 	defer cancel()
 	errc := make(chan error, len(p.mailboxes))
 	for _, mb := range p.mailboxes {
-		go func() { errc <- p.watchMailbox(ctx, mb, h) }()
+		go func() { errc <- p.watchMailboxRecovered(ctx, mb, h) }()
 	}
 	var first error
 	for range p.mailboxes {
@@ -63,7 +64,14 @@ func (p *Poller) Events(ctx context.Context) iter.Seq2[*MailEvent, error] {
 		ch := make(chan delivery)
 		errc := make(chan error, 1)
 		go func() {
-			errc <- p.Watch(ctx, func(hctx context.Context, ev *MailEvent) error {
+			var err error
+			defer func() {
+				if v := recover(); v != nil {
+					err = p.panicErr("Events", v)
+				}
+				errc <- err
+			}()
+			err = p.Watch(ctx, func(hctx context.Context, ev *MailEvent) error {
 				d := delivery{ev, make(chan error, 1)}
 				select {
 				case ch <- d:
@@ -102,6 +110,26 @@ func (p *Poller) Events(ctx context.Context) iter.Seq2[*MailEvent, error] {
 			}
 		}
 	}
+}
+
+// watchMailboxRecovered is watchMailbox, with a panic (of the handler or of the SDK) returned as a *PanicError:
+// Watch stops with it, and the event being handled is not recorded as delivered.
+func (p *Poller) watchMailboxRecovered(ctx context.Context, mb *watchedMailbox, h MailHandler) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = mb.c.panicErr("Watch", v)
+		}
+	}()
+	testhook.Point("Watch")
+	return p.watchMailbox(ctx, mb, h)
+}
+
+// panicErr is the error for a panic recovered in one of the poller's goroutines.
+func (p *Poller) panicErr(where string, v any) error {
+	if len(p.mailboxes) > 0 {
+		return p.mailboxes[0].c.panicErr(where, v)
+	}
+	return newPanicError(where, v)
 }
 
 // errFallBackToPull tells watchMailbox that the server refused a streaming subscription.
@@ -325,7 +353,7 @@ func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID strin
 			}
 			return connected, err
 		}
-		doSync := len(m.Notifications) > 0
+		doSync := m.Notifications > 0
 		if !connected {
 			connected, doSync = true, true
 			bo.reset()

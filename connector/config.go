@@ -39,8 +39,12 @@ type Config struct {
 	TenantID        string `json:"tenant_id" help:"oauth2: the Azure AD (Entra ID) tenant id or domain"`
 	ClientID        string `json:"client_id" help:"oauth2: the application (client) id"`
 	ClientSecret    string `json:"client_secret" help:"oauth2: the client secret"`
-	TokenURL        string `json:"token_url" help:"oauth2: token endpoint; default https://login.microsoftonline.com/<tenant_id>/oauth2/v2.0/token"`
-	Scope           string `json:"scope" help:"oauth2: scope asked for; default https://<host>/.default"`
+	TokenURL        string `json:"token_url" help:"oauth2: token endpoint; default <authority_host>/<tenant_id>/oauth2/v2.0/token"`
+	Scope           string `json:"scope" help:"oauth2: scope asked for; default https://<host>/.default, <graph_endpoint>/.default with backend graph"`
+	Backend         string `json:"backend" choices:"ews|graph|auto" help:"the wire (default ews): ews (Exchange Web Services), graph (Microsoft Graph, for Exchange Online after EWS ends there on 1 April 2027; needs auth_type oauth2), auto (graph for Exchange Online hosts such as outlook.office365.com, ews elsewhere)"`
+	GraphEndpoint   string `json:"graph_endpoint" help:"backend graph: the Graph service root; default https://graph.microsoft.com (or the cloud's)"`
+	AuthorityHost   string `json:"authority_host" help:"oauth2: the sign-in host tokens are asked of; default https://login.microsoftonline.com (or the cloud's)"`
+	Cloud           string `json:"cloud" choices:"global|gcchigh|dod|china" help:"a national cloud's graph_endpoint and authority_host: gcchigh (US Government L4), dod (US Government L5), china (21Vianet); default global"`
 	Timezone        string `json:"timezone" help:"IANA time zone of dates given without an offset and of the times returned; default UTC"`
 	MaxAttempts     int    `json:"max_attempts" help:"attempts per request, retries of passing failures (server busy, broken connections) included; default 8; 1 turns retries off"`
 	Timeout         int    `json:"timeout" help:"seconds one HTTP request may take; default 120"`
@@ -113,7 +117,8 @@ func configErr(key, format string, args ...any) *Error {
 // sdkNames maps the SDK's Config field names in its errors to the connector's keys.
 var sdkNames = strings.NewReplacer("Config.Host", "host", "Config.Username", "username", "Config.Password", "password",
 	"Config.EmailAddress", "email_address", "Config.AccessType", "access_type", "Config.Protocol", "protocol",
-	"Config.Auth", "auth_type", "Config.TokenSource", "oauth2 token", "Config.Autodiscover", "use_autodiscover")
+	"Config.AuthorityHost", "authority_host", "Config.Auth", "auth_type", "Config.TokenSource", "oauth2 token",
+	"Config.Autodiscover", "use_autodiscover", "Config.Backend", "backend", "Config.GraphEndpoint", "graph_endpoint")
 
 // NewClient checks the configuration and makes an SDK client from it; it makes no request. Errors are *Error
 // values with Code CodeInvalidConfig that name the key.
@@ -175,6 +180,13 @@ func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 			return ews.Config{}, configErr("protocol", "protocol %q is not https or http", c.Protocol)
 		}
 	}
+	backend, err := c.backend(&ec, auth)
+	if err != nil {
+		return ews.Config{}, err
+	}
+	if backend == ews.BackendGraph {
+		return c.graphConfig(ec, access, sec)
+	}
 	if c.UseAutodiscover {
 		ec.Host = ""
 		if ec.EmailAddress == "" && !strings.Contains(ec.Username, "@") {
@@ -196,7 +208,7 @@ func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 		if access == "" {
 			access = string(ews.Impersonation)
 		}
-		ts, err := c.tokenSource(ec.Host, sec)
+		ts, err := c.tokenSource(ec.Host, "", ec.AuthorityHost, sec)
 		if err != nil {
 			return ews.Config{}, err
 		}
@@ -228,7 +240,7 @@ func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 }
 
 // tokenSource makes the OAuth2 client-credentials token source of Microsoft's identity platform.
-func (c *Config) tokenSource(host string, sec *redact.Set) (oauth2.TokenSource, error) {
+func (c *Config) tokenSource(host, defaultScope, authority string, sec *redact.Set) (oauth2.TokenSource, error) {
 	if c.ClientID == "" {
 		return nil, configErr("client_id", "client_id is required with auth_type oauth2")
 	}
@@ -243,11 +255,17 @@ func (c *Config) tokenSource(host string, sec *redact.Set) (oauth2.TokenSource, 
 		if strings.ContainsAny(c.TenantID, "/?#@ ") {
 			return nil, configErr("tenant_id", "tenant_id %q is not a tenant id or domain", c.TenantID)
 		}
-		tokenURL = "https://login.microsoftonline.com/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token"
+		if authority == "" {
+			authority = ews.CloudGlobal.AuthorityHost
+		}
+		tokenURL = strings.TrimRight(authority, "/") + "/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token"
 	} else if err := checkTokenURL(tokenURL); err != nil {
 		return nil, err
 	}
 	scope := c.Scope
+	if scope == "" {
+		scope = defaultScope
+	}
 	if scope == "" {
 		h := DefaultOffice365Host
 		if host != "" {

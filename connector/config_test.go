@@ -46,6 +46,8 @@ func TestParseConfig(t *testing.T) {
 		{`{"auth_type": "spnego"}`, "auth_type", "spnego"},
 		{`{"access_type": "Owner"}`, "access_type", "Owner"},
 		{`{"protocol": "ftp"}`, "protocol", "ftp"},
+		{`{"backend": "rest"}`, "backend", "rest"},
+		{`{"cloud": "mars"}`, "cloud", "mars"},
 		{`[1]`, "", "JSON object"},
 	} {
 		_, err := connector.ParseConfig([]byte(c.json))
@@ -54,7 +56,7 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("ParseConfig(%s) = %v, want InvalidConfig naming %q with %q", c.json, err, c.key, c.msg)
 		}
 	}
-	if keys := connector.ConfigKeys(); len(keys) != 20 || keys[0].Name != "host" {
+	if keys := connector.ConfigKeys(); len(keys) != 24 || keys[0].Name != "host" {
 		t.Errorf("ConfigKeys() = %d keys starting with %+v", len(keys), keys[0])
 	}
 }

@@ -64,21 +64,23 @@ func TestGetAttachmentsOperation(t *testing.T) {
 }
 
 func TestGetEmailEML(t *testing.T) {
-	srv, cfg := setup(t)
-	id := srv.Default().AddItem("inbox", reportedPhish(srv.Email()))
-	var out connector.EmailEML
-	execOK(t, cfg, "get_email_eml", `{"message_id": "`+id+`"}`, &out)
-	eml, err := base64.StdEncoding.DecodeString(out.Content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mail.ReadMessage(bytes.NewReader(eml))
-	if err != nil || m.Header.Get("Subject") != "Phishing report" || m.Header.Get("Message-Id") != "<report-1@example.com>" {
-		t.Fatalf("eml: %v\n%s", err, eml)
-	}
-	sum := sha256.Sum256(eml)
-	if out.ID != id || out.Size != len(eml) || out.SHA256 != hex.EncodeToString(sum[:]) {
-		t.Errorf("result = %+v", out)
-	}
-	execFail(t, cfg, "get_email_eml", `{}`, "InvalidParameter", "message_id")
+	overBackends(t, func(t *testing.T, setup setupFunc) {
+		srv, cfg := setup(t)
+		id := srv.Default().AddItem("inbox", reportedPhish(srv.Email()))
+		var out connector.EmailEML
+		execOK(t, cfg, "get_email_eml", `{"message_id": "`+id+`"}`, &out)
+		eml, err := base64.StdEncoding.DecodeString(out.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(eml))
+		if err != nil || m.Header.Get("Subject") != "Phishing report" || m.Header.Get("Message-Id") != "<report-1@example.com>" {
+			t.Fatalf("eml: %v\n%s", err, eml)
+		}
+		sum := sha256.Sum256(eml)
+		if out.ID != id || out.Size != len(eml) || out.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("result = %+v", out)
+		}
+		execFail(t, cfg, "get_email_eml", `{}`, "InvalidParameter", "message_id")
+	})
 }

@@ -35,8 +35,17 @@ func TestMarkAsJunkOldServer(t *testing.T) {
 }
 
 func TestReplyForwardOperations(t *testing.T) {
-	srv, cfg := setupImpersonation(t, "bob@example.com", "abuse@example.com")
-	bob := srv.Mailbox("bob@example.com")
+	overBackends(t, testReplyForwardOperations)
+}
+
+func testReplyForwardOperations(t *testing.T, setup setupFunc) {
+	srv, cfg := setup(t, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Secret-Passw0rd!",
+		Email: "soc@example.com", CanImpersonate: true}))
+	if cfg.Backend != "graph" {
+		cfg.AccessType = "Impersonation"
+	}
+	bob := srv.AddMailbox("bob@example.com", "")
+	srv.AddMailbox("abuse@example.com", "")
 	srv.Default().AddItem("inbox", testserver.Item{Subject: "Phishing?", Body: "look", From: testserver.Address{Email: "bob@example.com"},
 		To: []testserver.Address{{Email: "soc@example.com"}}, InternetMessageID: "<q@example.com>"})
 	var r connector.Replied
@@ -54,24 +63,31 @@ func TestReplyForwardOperations(t *testing.T) {
 }
 
 func TestRecoverEmailOperation(t *testing.T) {
-	srv, cfg := setupImpersonation(t, "bob@example.com")
-	bob := srv.Mailbox("bob@example.com")
-	bob.AddItem("recoverableitemsdeletions", testserver.Item{ItemClass: "IPM.Note", Subject: "purged by mistake", InternetMessageID: "<oops@example.com>"})
+	overBackends(t, func(t *testing.T, setup setupFunc) {
+		// The service account reaches bob's mailbox by impersonation over EWS, with its app-only token over Graph.
+		srv, cfg := setup(t, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Secret-Passw0rd!",
+			Email: "soc@example.com", CanImpersonate: true}))
+		if cfg.Backend != "graph" {
+			cfg.AccessType = "Impersonation"
+		}
+		bob := srv.AddMailbox("bob@example.com", "")
+		bob.AddItem("recoverableitemsdeletions", testserver.Item{ItemClass: "IPM.Note", Subject: "purged by mistake", InternetMessageID: "<oops@example.com>"})
 
-	var listed []connector.Email
-	execOK(t, cfg, "search_query", `{"folder_name": "Recoverable Items", "subject": "mistake"}`, &listed)
-	if len(listed) != 0 {
-		t.Errorf("search_query without mailbox looked in bob's mailbox")
-	}
-	var moved connector.MovedEmail
-	execOK(t, cfg, "recover_email", `{"message_id": "<oops@example.com>", "mailbox": "bob@example.com"}`, &moved)
-	if len(moved.NewIDs) != 1 || moved.DestinationFolder != "Inbox" {
-		t.Fatalf("recover_email = %+v", moved)
-	}
-	if in := bob.Items("inbox"); len(in) != 1 || in[0].Subject != "purged by mistake" || len(bob.Items("recoverableitemsdeletions")) != 0 {
-		t.Errorf("bob's inbox after recover_email: %+v", in)
-	}
-	execFail(t, cfg, "recover_email", `{"message_id": "<oops@example.com>", "mailbox": "bob@example.com"}`, "ErrorItemNotFound", "Recoverable Items")
+		var listed []connector.Email
+		execOK(t, cfg, "search_query", `{"folder_name": "Recoverable Items", "subject": "mistake"}`, &listed)
+		if len(listed) != 0 {
+			t.Errorf("search_query without mailbox looked in bob's mailbox")
+		}
+		var moved connector.MovedEmail
+		execOK(t, cfg, "recover_email", `{"message_id": "<oops@example.com>", "mailbox": "bob@example.com"}`, &moved)
+		if len(moved.NewIDs) != 1 || moved.DestinationFolder != "Inbox" {
+			t.Fatalf("recover_email = %+v", moved)
+		}
+		if in := bob.Items("inbox"); len(in) != 1 || in[0].Subject != "purged by mistake" || len(bob.Items("recoverableitemsdeletions")) != 0 {
+			t.Errorf("bob's inbox after recover_email: %+v", in)
+		}
+		execFail(t, cfg, "recover_email", `{"message_id": "<oops@example.com>", "mailbox": "bob@example.com"}`, "ErrorItemNotFound", "Recoverable Items")
+	})
 }
 
 func TestSearchQueryRecoverableItems(t *testing.T) {

@@ -19,10 +19,12 @@ type GetEmailParams struct {
 }
 
 // GetEmail returns the unread messages of the Inbox, oldest first, and marks each read after it has been
-// returned unless MarkAsRead is false.
+// returned unless MarkAsRead is false. The messages are read with the pipelined search (see ReadConcurrency), so
+// memory stays flat whatever their number.
 func GetEmail(ctx context.Context, c *ews.Client, p GetEmailParams) iter.Seq2[*Email, error] {
 	return func(yield func(*Email, error) bool) {
-		opts := ews.UnreadOptions{Folder: ews.Inbox, MarkRead: p.MarkAsRead == nil || *p.MarkAsRead}
+		opts := ews.UnreadOptions{Folder: ews.Inbox, MarkRead: p.MarkAsRead == nil || *p.MarkAsRead,
+			Concurrency: readConcurrency, BatchSize: readBatchSize}
 		for m, err := range c.Mail().Unread(ctx, opts) {
 			if err != nil {
 				yield(nil, err)
@@ -183,13 +185,20 @@ type SearchQueryParams struct {
 var searchQueryFields = map[string]string{"SearchOptions.Folder": "folder_name", "SearchOptions.Sender": "email_address",
 	"SearchOptions.Subject": "subject", "SearchOptions.Body": "body", "SearchOptions.Limit": "range"}
 
-// Read operations fetch messages with the SDK's pipelined search: ReadConcurrency requests in flight, each
-// fetching ReadBatchSize messages in full. The messages held in memory at once are bounded by their product
-// (the batches fetched ahead, plus the one being written), whatever the number of messages that match.
+// Read operations fetch messages with the SDK's pipelined search (search_query, get_email) or, for poll, read
+// each page of changes in parallel batches: ReadConcurrency requests in flight, each fetching ReadBatchSize
+// messages in full. The messages held in memory at once by search_query and get_email are bounded by their
+// product (the batches fetched ahead, plus the one being written), whatever the number of messages that match;
+// poll returns a batch of at most 1,000 messages at once, read a page of changes (ReadConcurrency times
+// ReadBatchSize) at a time.
 const (
 	ReadConcurrency = 4
 	ReadBatchSize   = 50
 )
+
+// readConcurrency and readBatchSize are what the operations use (tests compare with 1 and DefaultBatchSize:
+// the requests one at a time, as before the pipeline).
+var readConcurrency, readBatchSize = ReadConcurrency, ReadBatchSize
 
 // SearchQuery returns the messages of a folder that match every condition given, newest first: every match
 // unless Range is given, streamed (memory stays flat; see ReadConcurrency).
@@ -226,7 +235,7 @@ func SearchQuery(ctx context.Context, c *ews.Client, p SearchQueryParams) iter.S
 			return
 		}
 		opts := ews.SearchOptions{Folder: folder, Sender: p.EmailAddress, Subject: p.Subject, Body: p.Body, Query: p.Query.Q, Limit: p.Range,
-			Concurrency: ReadConcurrency, BatchSize: ReadBatchSize}
+			Concurrency: readConcurrency, BatchSize: readBatchSize}
 		for m, err := range c.Mail().Search(ctx, opts) {
 			if err != nil {
 				yield(nil, inputParamOf(err, "query", searchQueryFields))

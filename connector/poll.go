@@ -55,7 +55,8 @@ func Poll(ctx context.Context, c *ews.Client, p PollParams) (*Polled, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.PollOnce(ctx, ews.PollOnceOptions{Folder: folder, StateFile: p.StateFile, IncludeExisting: p.IncludeExisting, Ack: p.Ack})
+	b, err := c.PollOnce(ctx, ews.PollOnceOptions{Folder: folder, StateFile: p.StateFile, IncludeExisting: p.IncludeExisting, Ack: p.Ack,
+		BatchSize: readBatchSize, Concurrency: readConcurrency})
 	if err != nil {
 		if errors.Is(err, ews.ErrCorruptState) {
 			return nil, &Error{Code: CodeInvalidParameter, Param: "state_file", Message: "parameter \"state_file\": " + strings.TrimPrefix(err.Error(), "ews: "), Err: err}

@@ -102,6 +102,12 @@ const (
 	CodeCancelled = "Cancelled"
 	// CodeStateError: the poll state could not be read, locked or saved.
 	CodeStateError = "StateError"
+	// CodeNotSupportedByBackend: the backend in use (backend graph) cannot do what was asked; docs/GRAPH.md lists
+	// what each backend supports.
+	CodeNotSupportedByBackend = "NotSupportedByBackend"
+	// CodeInternal: a panic in the SDK or the connector (a bug), recovered; what was returned before is
+	// incomplete. The command line exits with status 70 for it.
+	CodeInternal = "InternalError"
 	// CodeError: any other failure.
 	CodeError = "Error"
 )
@@ -172,8 +178,12 @@ func ErrorOf(err error) *Error {
 		out.Code = CodeCancelled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		out.Code = CodeTimeout
-	case errors.Is(err, ews.ErrStateLocked):
+	case errors.Is(err, ews.ErrInternal):
+		out.Code = CodeInternal
+	case errors.Is(err, ews.ErrStateLocked), errors.Is(err, ews.ErrStateFile):
 		out.Code = CodeStateError
+	case errors.Is(err, ews.ErrNotSupportedByBackend):
+		out.Code = CodeNotSupportedByBackend
 	case errors.As(err, &oe), errors.As(err, &ue):
 		out.Code = CodeConnectionError
 	case errors.Is(err, ews.ErrInvalidQuery), errors.Is(err, ews.ErrInvalidInput), errors.Is(err, ews.ErrInvalidFolder):

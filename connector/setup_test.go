@@ -101,3 +101,50 @@ func noRequests(t *testing.T, srv *testserver.Server, what string) {
 		}
 	}
 }
+
+// setupFunc starts a fake server and returns it with a configuration for its default user.
+type setupFunc func(t *testing.T, opts ...testserver.Option) (*testserver.Server, connector.Config)
+
+// testGraphApp is the application registration the fake server's token endpoint knows in the tests.
+var testGraphApp = testserver.GraphApp{TenantID: "contoso.onmicrosoft.com", ClientID: "app-1", ClientSecret: "s3cret-value"}
+
+// setupGraph is setup for the graph backend: app-only OAuth2 from the fake server's token endpoint
+// (authority_host) to its Graph endpoint (graph_endpoint), which serves the same mailboxes as its EWS endpoint.
+func setupGraph(t *testing.T, opts ...testserver.Option) (*testserver.Server, connector.Config) {
+	t.Helper()
+	srv := testserver.New(t, append([]testserver.Option{testserver.WithGraphApp(testGraphApp)}, opts...)...)
+	return srv, connector.Config{Backend: "graph", GraphEndpoint: srv.GraphURL(), AuthorityHost: srv.GraphURL(),
+		TenantID: testGraphApp.TenantID, ClientID: testGraphApp.ClientID, ClientSecret: testGraphApp.ClientSecret,
+		EmailAddress: srv.Email()}
+}
+
+// overBackends runs fn as a subtest over each backend, "ews" and "graph"; fn's setup makes the server and the
+// configuration of that backend. Each backend must speak its own wire only.
+func overBackends(t *testing.T, fn func(t *testing.T, setup setupFunc)) {
+	t.Helper()
+	for _, b := range []struct {
+		name  string
+		setup setupFunc
+	}{{"ews", setup}, {"graph", setupGraph}} {
+		t.Run(b.name, func(t *testing.T) {
+			var srv *testserver.Server
+			fn(t, func(t *testing.T, opts ...testserver.Option) (*testserver.Server, connector.Config) {
+				s, cfg := b.setup(t, opts...)
+				srv = s
+				return s, cfg
+			})
+			if srv == nil {
+				t.Fatal("the test did not start its server with the backend's setup")
+			}
+			ewsOps := 0
+			for _, r := range srv.Requests() {
+				if r.Operation != "" {
+					ewsOps++
+				}
+			}
+			if gr := len(srv.GraphRequests()); b.name == "graph" && (ewsOps != 0 || gr == 0) || b.name == "ews" && gr != 0 {
+				t.Errorf("backend %s sent %d EWS and %d Graph requests", b.name, ewsOps, gr)
+			}
+		})
+	}
+}

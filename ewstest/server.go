@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ewsgo/ews"
@@ -33,10 +34,11 @@ type TB interface {
 // Server is a fake EWS server with one user (CORP\alice, mailbox alice@example.com, unless WithUser says
 // otherwise). Its methods are safe for concurrent use, also while clients talk to it.
 type Server struct {
-	srv   *testserver.Server
-	auth  Auth
-	token string
-	t     TB
+	srv      *testserver.Server
+	auth     Auth
+	token    string
+	t        TB
+	graphApp sync.Once
 }
 
 // NewServer starts a server configured by opts. With t it is closed when the test ends (t.Cleanup); t may be

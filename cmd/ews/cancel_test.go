@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ewsgo/ews/connector"
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
@@ -54,7 +55,9 @@ func TestCLIInterruptedNeverSucceeds(t *testing.T) {
 		before func(srv *testserver.Server, g []string, env []string)
 	}{
 		{"FindItem page", testserver.Delay(time.Minute).For("FindItem"), []string{"--output", "ndjson", "search_query", "--subject", "Invoice"}, "Cancelled", nil},
-		{"GetItem batch", testserver.Delay(time.Minute).For("GetItem").Every(2), []string{"--output", "ndjson", "get_email", "--mark_as_read=false"}, "Cancelled", nil},
+		// get_email reads ReadConcurrency batches at once: the one after them waits until the first is written, so
+		// holding it interrupts a list with messages before it.
+		{"GetItem batch", testserver.Delay(time.Minute).For("GetItem").Every(connector.ReadConcurrency + 1), []string{"--output", "ndjson", "get_email", "--mark_as_read=false"}, "Cancelled", nil},
 		{"GetItem batch json", testserver.Delay(time.Minute).For("GetItem").Every(2), []string{"get_email", "--mark_as_read=false"}, "Cancelled", nil},
 		{"SyncFolderItems", testserver.Delay(time.Minute).For("SyncFolderItems"), []string{"--output", "ndjson", "poll", "--state_file", state}, "Cancelled",
 			func(srv *testserver.Server, g, env []string) {
@@ -103,5 +106,33 @@ func TestCLIInterruptedNeverSucceeds(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A read whose request outlives --timeout fails with code Timeout, whichever request of the pipeline it is, and
+// with --output json prints nothing but that error.
+func TestCLIReadTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		op    string
+		held  string
+		every int
+	}{{"search_query", "GetItem", 3}, {"get_email", "GetItem", 3}, {"get_contacts", "FindItem", 1}} {
+		t.Run(tc.op, func(t *testing.T) {
+			srv := testserver.New(t)
+			for i := range 300 {
+				addMail(srv, "inbox", fmt.Sprintf("m%d", i), "x@example.com", false, t0.Add(time.Duration(i)*time.Minute))
+			}
+			srv.AddFault(testserver.Delay(time.Minute).For(tc.held).Every(tc.every))
+			g, env := conn(srv)
+			start := time.Now()
+			c := runCLI(t, env, "", append(g, "--timeout", "1", "--max-attempts", "1", tc.op)...)
+			c.failed(t, exitFail, connector.CodeTimeout, "")
+			if strings.Count(c.stdout, "\n") != 1 {
+				t.Errorf("stdout holds more than the error: %.300s", c.stdout)
+			}
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("the timeout took %v to end the run", d)
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // console is stderr as the command's messages for people share it: log lines (--verbose, --trace) and a
@@ -90,6 +92,14 @@ func newProgress(c *console, op string, list bool) *progress {
 
 func (p *progress) loop() {
 	defer close(p.done)
+	defer func() {
+		// The status line is for people only: a panic in it stops it and says so, and leaves the operation and
+		// its result alone (they do not depend on it), instead of ending the process.
+		if r := recover(); r != nil {
+			p.c.logLine(fmt.Sprintf("ews: internal error in the progress display (no more progress is shown): %v", r))
+		}
+	}()
+	testhook.Point("progress")
 	first := progressDelay
 	if !p.c.tty {
 		first = p.every

@@ -46,6 +46,7 @@ type globals struct {
 	config, host, username, password, passwordFile, email, accessType, protocol, auth strFlag
 	tenantID, clientID, clientSecretFile, tokenURL, timezone, output                  strFlag
 	maxAttempts, timeout, attachmentsDir                                              strFlag
+	backend, graphEndpoint, authorityHost, cloud                                      strFlag
 	autodiscover, insecure, verbose, trace, progress, version                         boolFlag
 }
 
@@ -73,6 +74,10 @@ func (g *globals) flags() []struct {
 		{"client-id", "ID", "oauth2: application (client) id", &g.clientID},
 		{"client-secret-file", "FILE", "oauth2: file holding the client secret; or set EWS_CLIENT_SECRET", &g.clientSecretFile},
 		{"token-url", "URL", "oauth2: token endpoint instead of Microsoft's (national clouds)", &g.tokenURL},
+		{"backend", "WIRE", "ews (default), graph (Microsoft Graph, for Exchange Online after April 2027; needs --auth oauth2) or auto", &g.backend},
+		{"graph-endpoint", "URL", "backend graph: Graph service root (default https://graph.microsoft.com)", &g.graphEndpoint},
+		{"authority-host", "URL", "oauth2: sign-in host tokens are asked of (default https://login.microsoftonline.com)", &g.authorityHost},
+		{"cloud", "NAME", "national cloud: global (default), gcchigh, dod or china (sets graph endpoint and sign-in host)", &g.cloud},
 		{"timezone", "ZONE", "IANA time zone of dates without an offset and of returned times (default UTC)", &g.timezone},
 		{"max-attempts", "N", "attempts per request, retries of passing failures included (default 8; 1: no retries)", &g.maxAttempts},
 		{"timeout", "SECONDS", "time one HTTP request may take (default 120)", &g.timeout},
@@ -135,7 +140,9 @@ func (g *globals) buildConfig(e *env) (connector.Config, error) {
 		dst *string
 	}{{&g.host, &cfg.Host}, {&g.username, &cfg.Username}, {&g.email, &cfg.EmailAddress}, {&g.accessType, &cfg.AccessType},
 		{&g.protocol, &cfg.Protocol}, {&g.auth, &cfg.AuthType}, {&g.tenantID, &cfg.TenantID}, {&g.clientID, &cfg.ClientID},
-		{&g.tokenURL, &cfg.TokenURL}, {&g.timezone, &cfg.Timezone}, {&g.attachmentsDir, &cfg.AttachmentsDir}} {
+		{&g.tokenURL, &cfg.TokenURL}, {&g.timezone, &cfg.Timezone}, {&g.attachmentsDir, &cfg.AttachmentsDir},
+		{&g.backend, &cfg.Backend}, {&g.graphEndpoint, &cfg.GraphEndpoint}, {&g.authorityHost, &cfg.AuthorityHost},
+		{&g.cloud, &cfg.Cloud}} {
 		if s.f.set {
 			*s.dst = s.f.v
 		}

@@ -47,7 +47,7 @@ func runGuarded(ctx context.Context, args []string, e *env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(e.stderr, "ews: internal error: %v\n%s", r, debug.Stack())
-			writeJSON(e.stdout, connector.Failure(&connector.Error{Code: connector.CodeError, Message: fmt.Sprintf("internal error: %v", r)}))
+			writeJSON(e.stdout, connector.Failure(&connector.Error{Code: connector.CodeInternal, Message: fmt.Sprintf("internal error: %v", r)}))
 			code = exitCrash
 		}
 	}()

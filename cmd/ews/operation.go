@@ -13,6 +13,7 @@ import (
 	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/connector"
 	"github.com/ewsgo/ews/internal/suggest"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // paramFlag is an operation parameter given as a flag; its value is turned into JSON.
@@ -108,6 +109,7 @@ func runOperation(ctx context.Context, g *globals, name string, args []string, e
 	out := newOutput(e.stdout, g.output.v == "ndjson", info.List)
 	prog := g.watch(&cfg, name, info.List, e)
 	out.prog = prog
+	testhook.Point("operation")
 	err = connector.Run(ctx, cfg, name, raw, out)
 	if prog != nil {
 		prog.finish()
@@ -180,8 +182,11 @@ func fail(e *env, err error) int {
 	ce := connector.ErrorOf(err)
 	writeJSON(e.stdout, connector.Failure(ce))
 	fmt.Fprintf(e.stderr, "ews: %s: %s\n", ce.Code, ce.Message)
-	if ce.Usage() {
+	switch {
+	case ce.Usage():
 		return exitUsage
+	case ce.Code == connector.CodeInternal:
+		return exitCrash
 	}
 	return exitFail
 }

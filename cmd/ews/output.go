@@ -4,18 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/ewsgo/ews/connector"
+	"github.com/ewsgo/ews/internal/testhook"
 )
 
 // output writes an operation's result.
 //
 // With json (the default) it is one result object, written once the operation has succeeded (a failure
-// replaces it with the error result): the items of a list are encoded as they come into a buffer, and the
-// object is written around them at the end.
+// replaces it with the error result): the items of a list are encoded as they come into a spill buffer (memory,
+// then a temporary file), and the object is written around them at the end. Emails are encoded by appendEmail,
+// anything else by encoding/json.
 //
 // With ndjson each item of a list is a line (a result that is one object: its data on one line), written as
 // it comes: lines are buffered and written when the buffer fills or ndjsonDelay after the first line not yet
@@ -28,8 +31,9 @@ type output struct {
 	prog   *progress // counts the items, if set
 
 	items *spill        // json list: the items encoded so far, separated by commas
-	tmp   bytes.Buffer  // json list: the item being encoded
-	enc   *json.Encoder // encodes into tmp (json list) or w (ndjson)
+	buf   []byte        // the item being encoded (reused)
+	tmp   bytes.Buffer  // what enc encodes
+	enc   *json.Encoder // encodes the items appendEmail does not
 	n     int           // items encoded
 	one   any           // json, one object: the data
 
@@ -46,17 +50,29 @@ const ndjsonDelay = 50 * time.Millisecond
 
 func newOutput(w io.Writer, ndjson, list bool) *output {
 	o := &output{w: bufio.NewWriterSize(w, 64<<10), ndjson: ndjson, list: list}
-	switch {
-	case ndjson:
-		o.enc = json.NewEncoder(o.w)
-	case list:
+	if list && !ndjson {
 		o.items = &spill{}
-		o.enc = json.NewEncoder(&o.tmp)
 	}
-	if o.enc != nil {
-		o.enc.SetEscapeHTML(false)
-	}
+	o.enc = json.NewEncoder(&o.tmp)
+	o.enc.SetEscapeHTML(false)
 	return o
+}
+
+// encode encodes an item of a list or an ndjson line into o.buf, without a newline: an email by appendEmail
+// (most of what a large result holds), anything else by encoding/json.
+func (o *output) encode(v any) error {
+	if e, ok := v.(*connector.Email); ok && e != nil {
+		if b, ok := appendEmail(o.buf[:0], e); ok {
+			o.buf = b
+			return nil
+		}
+	}
+	o.tmp.Reset()
+	if err := o.enc.Encode(v); err != nil {
+		return err
+	}
+	o.buf = append(o.buf[:0], bytes.TrimSuffix(o.tmp.Bytes(), []byte("\n"))...)
+	return nil
 }
 
 // Write implements connector.Output.
@@ -71,7 +87,11 @@ func (o *output) Write(v any) error {
 		if o.err != nil {
 			return o.err
 		}
-		if err := o.enc.Encode(v); err != nil { // the line and its "\n"
+		if err := o.encode(v); err != nil {
+			return err
+		}
+		o.buf = append(o.buf, '\n')
+		if _, err := o.w.Write(o.buf); err != nil {
 			return err
 		}
 		if o.timer == nil && o.w.Buffered() > 0 {
@@ -79,15 +99,16 @@ func (o *output) Write(v any) error {
 		}
 		return nil
 	case o.list:
-		o.tmp.Reset()
 		if o.n > 0 {
-			o.tmp.WriteByte(',')
+			if _, err := o.items.Write([]byte{','}); err != nil {
+				return err
+			}
 		}
-		if err := o.enc.Encode(v); err != nil {
+		if err := o.encode(v); err != nil {
 			return err
 		}
 		o.n++
-		_, err := o.items.Write(o.tmp.Bytes()[:o.tmp.Len()-1]) // without Encode's newline
+		_, err := o.items.Write(o.buf)
 		return err
 	}
 	o.one = v
@@ -98,7 +119,15 @@ func (o *output) Write(v any) error {
 func (o *output) timedFlush() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer func() {
+		// A panic here, on the timer's goroutine, would end the process: it fails the output instead, and so
+		// the operation, with an internal error.
+		if r := recover(); r != nil && o.err == nil {
+			o.err = &connector.Error{Code: connector.CodeInternal, Message: fmt.Sprintf("internal error: panic writing the output: %v", r)}
+		}
+	}()
 	o.timer = nil
+	testhook.Point("ndjson flush")
 	if err := o.w.Flush(); err != nil && o.err == nil {
 		o.err = err
 	}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -310,13 +313,27 @@ c ews fake-server --config-
 }
 
 func TestCLINDJSONErrorComesLast(t *testing.T) {
-	// The 8th GetItem the server receives fails. With ReadConcurrency requests in flight, a batch's request is
-	// sent only once the batch ReadConcurrency before it has been written, so the failing one comes after the
-	// first batch at least: its messages are out before the error.
-	srv := testserver.New(t, testserver.WithFaults(testserver.HTMLPage(500).For("GetItem").Every(8).Times(1)))
+	// The GetItem of the fifth batch fails, whatever the order the pipelined requests reach the server in: the
+	// server fails the request that asks for one message of it. The four batches before it are written, in
+	// order, then the error line.
+	srv := testserver.New(t)
+	var ids []string
 	for i := 0; i < 500; i++ {
-		addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute))
+		ids = append(ids, addMail(srv, "inbox", fmt.Sprintf("m%03d", i), "bob@example.com", true, t0.Add(time.Duration(i)*time.Minute)))
 	}
+	// Newest first: batch 5 holds m299 to m250.
+	poison := []byte(`Id="` + ids[280] + `"`)
+	srv.AddHook(func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte("<m:GetItem")) || !bytes.Contains(body, poison) {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "<html><body>Internal Server Error</body></html>")
+		return true
+	})
 	g, env := conn(srv)
 	c := runCLI(t, env, "", append(g, "--output", "ndjson", "--max-attempts", "1", "search_query")...)
 	lines := strings.Split(strings.TrimSuffix(c.stdout, "\n"), "\n")
@@ -324,13 +341,13 @@ func TestCLINDJSONErrorComesLast(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Status != "Error" || c.code != 1 {
 		t.Fatalf("exit %d, last line %q (%v); want the error result last", c.code, lines[len(lines)-1], err)
 	}
-	if n := len(lines) - 1; n < connector.ReadBatchSize || n >= 500 {
-		t.Errorf("%d lines before the error, want the messages of the batches before it", n)
+	if n := len(lines) - 1; n != 4*connector.ReadBatchSize {
+		t.Fatalf("%d lines before the error, want the %d messages of the four batches before the failed one", n, 4*connector.ReadBatchSize)
 	}
-	for _, l := range lines[:len(lines)-1] {
+	for i, l := range lines[:len(lines)-1] {
 		var e connector.Email
-		if err := json.Unmarshal([]byte(l), &e); err != nil || e.ID == "" {
-			t.Fatalf("line %q before the error is not a message", l)
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Subject != fmt.Sprintf("m%03d", 499-i) {
+			t.Fatalf("line %d before the error is %q, want message m%03d", i, l, 499-i)
 		}
 	}
 }

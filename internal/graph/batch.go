@@ -133,3 +133,32 @@ func subError(req batchRequest, r batchResponse) error {
 	}
 	return e
 }
+
+// PermanentDeleteMany deletes messages for good (permanentDelete), MaxBatch per $batch request.
+func (c *Client) PermanentDeleteMany(ctx context.Context, ids []string) ([]BatchResult, error) {
+	return c.bulk(ctx, ids, func(id string) batchRequest {
+		return batchRequest{Method: http.MethodPost, URL: c.user + "/messages/" + url.PathEscape(id) + "/permanentDelete"}
+	})
+}
+
+// MarkReadMany sets the read flag of messages (PATCH isRead), MaxBatch per $batch request.
+func (c *Client) MarkReadMany(ctx context.Context, ids []string, read bool) ([]BatchResult, error) {
+	return c.PatchMany(ctx, ids, readPatch{read})
+}
+
+// PatchMany updates messages with the same patch (PATCH of the properties patch holds, marshalled to JSON),
+// MaxBatch per $batch request.
+func (c *Client) PatchMany(ctx context.Context, ids []string, patch any) ([]BatchResult, error) {
+	return c.bulk(ctx, ids, func(id string) batchRequest {
+		return batchRequest{Method: http.MethodPatch, URL: c.user + "/messages/" + url.PathEscape(id),
+			Body: patch, Headers: map[string]string{"Content-Type": "application/json"}}
+	})
+}
+
+// CopyMany copies messages to a folder, MaxBatch per $batch request; a result's ID is the copy's id.
+func (c *Client) CopyMany(ctx context.Context, ids []string, dest string) ([]BatchResult, error) {
+	return c.bulk(ctx, ids, func(id string) batchRequest {
+		return batchRequest{Method: http.MethodPost, URL: c.user + "/messages/" + url.PathEscape(id) + "/copy",
+			Body: destination{dest}, Headers: map[string]string{"Content-Type": "application/json"}}
+	})
+}

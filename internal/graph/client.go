@@ -46,6 +46,22 @@ type Config struct {
 	UserAgent string
 	// Sleep replaces the waits between attempts (tests); nil sleeps.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	// The hooks below let the SDK's Client share its concurrency limit and back-off pause with the Graph wire;
+	// each may be nil.
+
+	// Acquire is called before each attempt (a $batch counts as one) and returns the function that ends it: the
+	// SDK's limit of requests in flight.
+	Acquire func(ctx context.Context) (release func(), err error)
+	// PauseLeft returns how long no request may still be sent because Graph asked another request to back off.
+	PauseLeft func() time.Duration
+	// Throttled is told of every back-off Graph asks for (Retry-After of a 429 or 503), so that the other
+	// requests of the SDK's client wait too.
+	Throttled func(d time.Duration, err error)
+	// Observe, if set, is told of every attempt once it ends: the method, the path (without query; "(next
+	// page)" for a nextLink), the HTTP status (0 without an answer), its duration and its error. It never sees a
+	// token.
+	Observe func(ctx context.Context, method, path string, status int, elapsed time.Duration, err error)
 }
 
 // Client sends Graph requests for one mailbox. It is safe for concurrent use.
@@ -94,6 +110,23 @@ func New(cfg Config) (*Client, error) {
 	u.Path += "/v1.0"
 	return &Client{cfg: cfg, base: u, user: "/users/" + url.PathEscape(cfg.Mailbox)}, nil
 }
+
+// ForMailbox returns a client for another mailbox that shares c's endpoint, HTTP client, token and hooks.
+func (c *Client) ForMailbox(mailbox string) (*Client, error) {
+	if mailbox == "" {
+		return nil, errors.New("graph: the mailbox is empty")
+	}
+	d := *c
+	d.cfg.Mailbox = mailbox
+	d.user = "/users/" + url.PathEscape(mailbox)
+	return &d, nil
+}
+
+// CloseIdleConnections closes the idle connections of the client's HTTP client.
+func (c *Client) CloseIdleConnections() { c.cfg.HTTPClient.CloseIdleConnections() }
+
+// Mailbox returns the mailbox the client acts on.
+func (c *Client) Mailbox() string { return c.cfg.Mailbox }
 
 // request is one Graph request: a path under /v1.0 (or the absolute nextLink of a page), its query, its JSON
 // body and its retry class.
@@ -149,11 +182,40 @@ func (c *Client) do(ctx context.Context, r *request) (*answer, error) {
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
+		if c.cfg.PauseLeft != nil && c.cfg.MaxAttempts > 1 {
+			if d := c.cfg.PauseLeft(); d > 0 {
+				if waited+d > c.cfg.MaxWait {
+					return nil, fmt.Errorf("graph: %s %s: not sent: Graph asked the client to back off for %v", r.method, r.path, d)
+				}
+				if err := c.cfg.Sleep(ctx, d); err != nil {
+					return nil, err
+				}
+				waited += d
+			}
+		}
+		start := time.Now()
 		a, err := c.attempt(ctx, r, target, body)
+		if c.cfg.Observe != nil {
+			path, status := r.path, 0
+			if r.link != "" {
+				path = "(next page)"
+			}
+			var ge *Error
+			switch {
+			case a != nil:
+				status = a.status
+			case errors.As(err, &ge):
+				status = ge.StatusCode
+			}
+			c.cfg.Observe(ctx, r.method, path, status, time.Since(start), err)
+		}
 		if err == nil {
 			return a, nil
 		}
 		v := judge(err)
+		if v.wait > 0 && c.cfg.Throttled != nil && c.cfg.MaxAttempts > 1 {
+			c.cfg.Throttled(v.wait, err)
+		}
 		if ctx.Err() != nil {
 			if !r.idempotent && v.unknown {
 				return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, ctx.Err())
@@ -194,6 +256,13 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, body []
 	}
 	rqErr := func(sent bool, err error) error {
 		return &RequestError{Method: r.method, Path: path, Sent: sent, Err: err}
+	}
+	if c.cfg.Acquire != nil {
+		release, err := c.cfg.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()

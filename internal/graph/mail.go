@@ -245,3 +245,54 @@ func (c *Client) MIME(ctx context.Context, id string) ([]byte, error) {
 	}
 	return a.body, nil
 }
+
+// AttachmentInfos lists a message's attachments without their content.
+func (c *Client) AttachmentInfos(ctx context.Context, id string) ([]Attachment, error) {
+	if id == "" {
+		return nil, errors.New("graph: the message id is empty")
+	}
+	q := url.Values{"$select": {"id,name,contentType,size,isInline,lastModifiedDateTime"}}
+	p, err := getPage[Attachment](ctx, c, &request{method: http.MethodGet, path: c.messagePath(id) + "/attachments",
+		query: q, idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	return p.Value, nil
+}
+
+// AttachmentValue returns the raw contents of an attachment (GET .../attachments/{id}/$value): a file's bytes,
+// or an attached message as MIME.
+func (c *Client) AttachmentValue(ctx context.Context, id, attachmentID string) ([]byte, error) {
+	if id == "" || attachmentID == "" {
+		return nil, errors.New("graph: the message id or the attachment id is empty")
+	}
+	a, err := c.do(ctx, &request{method: http.MethodGet, idempotent: true, accept: "*/*",
+		path: c.messagePath(id) + "/attachments/" + url.PathEscape(attachmentID) + "/$value"})
+	if err != nil {
+		return nil, err
+	}
+	return a.body, nil
+}
+
+// MessageResponse is the body of reply, replyAll and forward: a comment (text written above the original) or a
+// Message holding the new body, and the recipients added. Graph refuses a comment together with a body.
+type MessageResponse struct {
+	Message      *Message    `json:"message,omitempty"`
+	Comment      string      `json:"comment,omitempty"`
+	ToRecipients []Recipient `json:"toRecipients,omitempty"`
+}
+
+// RespondToMessage replies to a message, replies to all, or forwards it (action "reply", "replyAll" or "forward"); the
+// answer is sent and kept in Sent Items. Not idempotent.
+func (c *Client) RespondToMessage(ctx context.Context, id, action string, r MessageResponse) error {
+	if id == "" {
+		return errors.New("graph: the message id is empty")
+	}
+	switch action {
+	case "reply", "replyAll", "forward":
+	default:
+		return fmt.Errorf("graph: %q is not reply, replyAll or forward", action)
+	}
+	_, err := c.do(ctx, &request{method: http.MethodPost, path: c.messagePath(id) + "/" + action, body: r})
+	return err
+}

@@ -57,6 +57,12 @@ type Message struct {
 	BccRecipients          []Recipient             `json:"bccRecipients,omitempty"`
 	ReplyTo                []Recipient             `json:"replyTo,omitempty"`
 	Attachments            []Attachment            `json:"attachments,omitempty"`
+	Flag                   *FollowupFlag           `json:"flag,omitempty"`
+}
+
+// FollowupFlag is Graph's followupFlag resource; FlagStatus is "notFlagged", "flagged" or "complete".
+type FollowupFlag struct {
+	FlagStatus string `json:"flagStatus"`
 }
 
 // Attachment is Graph's fileAttachment or itemAttachment resource (ODataType tells which).
@@ -69,6 +75,8 @@ type Attachment struct {
 	IsInline     bool   `json:"isInline"`
 	ContentID    string `json:"contentId,omitempty"`
 	ContentBytes []byte `json:"contentBytes,omitempty"` // base64 in JSON, as Graph's Edm.Binary
+	// LastModifiedDateTime is when the attachment last changed (read only).
+	LastModifiedDateTime *time.Time `json:"lastModifiedDateTime,omitempty"`
 }
 
 // FileAttachmentType is the @odata.type of a file attachment.

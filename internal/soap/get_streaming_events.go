@@ -35,3 +35,82 @@ type GetStreamingEventsResponseMessage struct {
 
 // Op names GetStreamingEvents. It is read with Client.Stream, which does not retry.
 func (*GetStreamingEvents) Op() Op { return Op{Name: "GetStreamingEvents", Idempotent: true} }
+
+// StreamingDigest is one envelope of a GetStreamingEvents stream read for what a watcher needs of it: its first
+// response message, with its notifications counted, not kept, and the number of response messages. A watcher
+// synchronises on any notification (what it delivers comes from SyncFolderItems), so nothing is lost, and what
+// decoding an envelope costs does not grow with the notifications or messages a server puts in it.
+type StreamingDigest struct {
+	// First is the first response message; nil when there is none.
+	First *StreamingMessageDigest
+	// Messages is the number of response messages.
+	Messages int
+}
+
+// StreamingMessageDigest is a GetStreamingEventsResponseMessage with its notifications counted.
+type StreamingMessageDigest struct {
+	ResponseMessage
+	// Notifications is the number of notifications.
+	Notifications Count `xml:"Notifications>Notification"`
+	// ConnectionStatus is OK or Closed, when the message tells.
+	ConnectionStatus string `xml:"ConnectionStatus"`
+}
+
+// Count counts the elements it is decoded from, skipping their contents.
+type Count int
+
+// UnmarshalXML counts start and skips its element.
+func (n *Count) UnmarshalXML(d *xml.Decoder, _ xml.StartElement) error {
+	*n++
+	return d.Skip()
+}
+
+// UnmarshalXML decodes a GetStreamingEventsResponse: the first of its ResponseMessages, and their number.
+func (g *StreamingDigest) UnmarshalXML(d *xml.Decoder, _ xml.StartElement) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			if t.Name.Local != "ResponseMessages" {
+				if err := d.Skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := g.messages(d); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// messages reads the children of ResponseMessages.
+func (g *StreamingDigest) messages(d *xml.Decoder) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			g.Messages++
+			if g.First == nil {
+				g.First = new(StreamingMessageDigest)
+				if err := d.DecodeElement(g.First, &t); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -225,6 +225,13 @@ func (b *Budget) take(n, mine int64) error {
 	return nil
 }
 
+// InUse returns the bytes the responses being read hold now.
+func (b *Budget) InUse() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.inUse
+}
+
 func (b *Budget) give(n int64) {
 	b.mu.Lock()
 	b.inUse -= n

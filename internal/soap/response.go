@@ -48,7 +48,11 @@ type MessageXML struct {
 	Values map[string]string
 }
 
-// UnmarshalXML decodes any children into Values.
+// maxMessageXMLValues bounds the details kept of one MessageXml (Exchange sends one to three): a server that sends
+// endless ones costs no more than their count.
+const maxMessageXMLValues = 32
+
+// UnmarshalXML decodes any children into Values (the first maxMessageXMLValues names).
 func (m *MessageXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	for {
 		tok, err := d.Token()
@@ -71,7 +75,9 @@ func (m *MessageXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error 
 			if m.Values == nil {
 				m.Values = make(map[string]string)
 			}
-			m.Values[key] = strings.TrimSpace(v.Inner)
+			if _, ok := m.Values[key]; ok || len(m.Values) < maxMessageXMLValues {
+				m.Values[key] = strings.TrimSpace(v.Inner)
+			}
 		case xml.EndElement:
 			return nil
 		}

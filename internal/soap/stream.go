@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,24 +15,43 @@ import (
 // EnvelopeStream reads the SOAP envelopes of one response that carries several of them, one after another, as
 // the server writes them (GetStreamingEvents: the server keeps the HTTP response open and writes an envelope for
 // each batch of notifications and for each keep-alive). It is not safe for concurrent use.
+//
+// A stream is under the limits of any response (see limits.go), which a hostile server would otherwise escape
+// by never ending its answer: each envelope may be at most the limit's bytes, no element may nest deeper than
+// MaxDepth and no text, tag or CDATA section be longer than half of the limit, and the bytes of the envelope
+// being read count against the client's shared Budget until it is decoded. Passing any of them ends the stream
+// with an error matching ErrResponseTooLarge.
 type EnvelopeStream struct {
-	src   *streamReader
-	d     *xml.Decoder
-	close func() error
-	limit int64
+	src    *streamReader
+	lr     *limitReader
+	budget *budgetReader // nil without a budget
+	d      *xml.Decoder
+	close  func() error
+	limit  int64
 }
 
 // DecodeStream returns a stream of the envelopes read from r. Each envelope may be at most limit bytes
-// (DefaultMaxResponseBytes when limit is 0).
+// (DefaultMaxResponseBytes when limit is 0), with the nesting and text limits of any response.
 func DecodeStream(r io.Reader, limit int64) *EnvelopeStream {
+	return decodeStream(r, limit, nil)
+}
+
+// decodeStream is DecodeStream, counting the bytes of each envelope against budget (when not nil).
+func decodeStream(r io.Reader, limit int64, budget *Budget) *EnvelopeStream {
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	src := &streamReader{r: r}
-	s := &EnvelopeStream{src: src, d: newDecoder(src), limit: limit, close: func() error { return nil }}
+	s := &EnvelopeStream{limit: limit, close: func() error { return nil }}
 	if c, ok := r.(io.Closer); ok {
 		s.close = c.Close
 	}
+	if budget != nil {
+		s.budget = &budgetReader{r: r, b: budget}
+		r = s.budget
+	}
+	s.src = &streamReader{r: r}
+	s.lr = newLimitReader(s.src, limit)
+	s.d = newDecoder(s.lr)
 	return s
 }
 
@@ -42,10 +62,18 @@ func DecodeStream(r io.Reader, limit int64) *EnvelopeStream {
 // io.ErrUnexpectedEOF or the context's error), not ErrMalformed.
 func (s *EnvelopeStream) Next(out any) (*ServerVersionInfo, error) {
 	s.src.remaining = s.limit
+	if s.budget != nil {
+		defer s.budget.release() // the envelope is decoded (or the stream failed): its bytes are no longer held
+	}
 	svi, err := decodeEnvelope(s.d, out, true)
+	var le *LimitError
 	switch {
 	case s.src.exceeded:
 		return svi, ErrResponseTooLarge
+	case s.lr.err != nil:
+		return svi, s.lr.err
+	case errors.As(s.src.err, &le):
+		return svi, le
 	case err == nil || err == io.EOF || isFault(err):
 		return svi, err
 	case s.src.err != nil && s.src.err != io.EOF:
@@ -130,7 +158,7 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 		limit = DefaultMaxResponseBytes
 	}
 	if resp.StatusCode == http.StatusOK {
-		s := DecodeStream(resp.Body, limit)
+		s := decodeStream(resp.Body, limit, c.Budget)
 		s.close = func() error {
 			err := resp.Body.Close()
 			ex.done()

@@ -39,6 +39,14 @@ func WithGraphApp(app GraphApp) Option {
 	}
 }
 
+// AddGraphApp registers an application for the token endpoint of a running server (see WithGraphApp); the
+// authentication schemes of the EWS endpoint are left as they are.
+func (s *Server) AddGraphApp(app GraphApp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.graphApps = append(s.graphApps, app)
+}
+
 // GraphRequest records one request to the Graph endpoint (a sub-request of a $batch is recorded too, with
 // Batch set).
 type GraphRequest struct {

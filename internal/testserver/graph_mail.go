@@ -309,7 +309,7 @@ func messageJSON(mb *Mailbox, it *Item, sel map[string]bool) map[string]any {
 		"ccRecipients":               recipientsJSON(it.Cc),
 		"bccRecipients":              recipientsJSON(it.Bcc),
 		"replyTo":                    recipientsJSON(it.ReplyTo),
-		"flag":                       map[string]any{"flagStatus": "notFlagged"},
+		"flag":                       map[string]any{"flagStatus": graphFlag(it.FlagStatus)},
 	}
 	if sel == nil {
 		return m
@@ -376,6 +376,21 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 				if err := json.Unmarshal(v, &it.Categories); err != nil {
 					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "categories must be a list of strings.")
 				}
+			case "importance":
+				var imp string
+				if json.Unmarshal(v, &imp) != nil || (imp != "low" && imp != "normal" && imp != "high") {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for importance.", v)
+				}
+				it.Importance = strings.ToUpper(imp[:1]) + imp[1:]
+			case "flag":
+				var f struct {
+					FlagStatus string `json:"flagStatus"`
+				}
+				st := map[string]string{"notFlagged": "NotFlagged", "flagged": "Flagged", "complete": "Complete"}
+				if json.Unmarshal(v, &f) != nil || st[f.FlagStatus] == "" {
+					return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "The value '%s' is not valid for flag.", v)
+				}
+				it.FlagStatus = st[f.FlagStatus]
 			default:
 				return nil, gerr(http.StatusBadRequest, "ErrorInvalidProperty", "The property '%s' cannot be updated by the fake server.", k)
 			}
@@ -408,8 +423,12 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 			n = g.moveLocked(mb, it, f.ID)
 		}
 		return &graphAnswer{status: http.StatusCreated, json: messageJSON(mb, n, nil)}, nil
+	case len(rest) == 1 && m == http.MethodPost && (rest[0] == "reply" || rest[0] == "replyAll" || rest[0] == "forward"):
+		return g.respond(mb, it, rest[0])
 	case len(rest) == 1 && m == http.MethodPost && rest[0] == "permanentDelete":
-		g.moveLocked(mb, it, mb.dist["recoverableitemsdeletions"])
+		// To the purges folder of Recoverable Items, which neither the user nor a folder list sees: gone, as
+		// EWS HardDelete leaves it.
+		mb.removeLocked(it)
 		return &graphAnswer{status: http.StatusNoContent}, nil
 	case len(rest) == 1 && m == http.MethodGet && rest[0] == "$value":
 		return &graphAnswer{status: http.StatusOK, raw: mimeOf(it), contentType: "text/plain"}, nil
@@ -419,6 +438,17 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 			out = append(out, attachmentJSON(&it.Attachments[i], true))
 		}
 		return &graphAnswer{status: http.StatusOK, json: map[string]any{"value": out}}, nil
+	case len(rest) == 3 && m == http.MethodGet && rest[0] == "attachments" && rest[2] == "$value":
+		// The raw contents of an attachment: a file's bytes, an attached item's MIME.
+		for i := range it.Attachments {
+			if a := &it.Attachments[i]; a.ID == rest[1] {
+				if a.Item != nil {
+					return &graphAnswer{status: http.StatusOK, raw: mimeOf(a.Item), contentType: "message/rfc822"}, nil
+				}
+				return &graphAnswer{status: http.StatusOK, raw: a.Content, contentType: orDefault(a.ContentType, "application/octet-stream")}, nil
+			}
+		}
+		return nil, errNotFound()
 	case len(rest) == 2 && m == http.MethodGet && rest[0] == "attachments":
 		for i := range it.Attachments {
 			if it.Attachments[i].ID == rest[1] {
@@ -476,7 +506,11 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 			ToRecipients  []graphRecipient `json:"toRecipients"`
 			CcRecipients  []graphRecipient `json:"ccRecipients"`
 			BccRecipients []graphRecipient `json:"bccRecipients"`
+			ReplyTo       []graphRecipient `json:"replyTo"`
 			Importance    string           `json:"importance"`
+			Categories    []string         `json:"categories"`
+			ReadReceipt   bool             `json:"isReadReceiptRequested"`
+			MessageID     string           `json:"internetMessageId"`
 			Attachments   []struct {
 				ODataType    string `json:"@odata.type"`
 				Name         string `json:"name"`
@@ -493,12 +527,13 @@ func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 	}
 	msg := req.Message
 	it := Item{ItemClass: "IPM.Note", Subject: msg.Subject, To: addressesOf(msg.ToRecipients),
-		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients)}
+		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients), ReplyTo: addressesOf(msg.ReplyTo),
+		Categories: msg.Categories, IsReadReceiptRequested: msg.ReadReceipt, InternetMessageID: msg.MessageID}
 	if msg.Importance != "" {
 		it.Importance = strings.ToUpper(msg.Importance[:1]) + msg.Importance[1:]
 	}
 	if msg.Body != nil {
-		it.Body = msg.Body.Content
+		it.Body, it.BodyType = msg.Body.Content, "Text"
 		if strings.EqualFold(msg.Body.ContentType, "html") {
 			it.BodyType = "HTML"
 		}
@@ -541,4 +576,94 @@ func filterOrderRule(filter, orderBy string) *graphError {
 		}
 	}
 	return nil
+}
+
+// graphFlag is the flagStatus of an item's follow-up flag.
+func graphFlag(status string) string {
+	switch status {
+	case "Flagged":
+		return "flagged"
+	case "Complete":
+		return "complete"
+	}
+	return "notFlagged"
+}
+
+// respond serves reply, replyAll and forward (202 Accepted): the answer, built as the EWS side builds a
+// ReplyToItem, ReplyAllToItem or ForwardItem, is delivered and kept in Sent Items.
+func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswer, *graphError) {
+	var req struct {
+		Comment      *string          `json:"comment"`
+		ToRecipients []graphRecipient `json:"toRecipients"`
+		Message      *struct {
+			Body *struct {
+				ContentType string `json:"contentType"`
+				Content     string `json:"content"`
+			} `json:"body"`
+			ToRecipients  []graphRecipient `json:"toRecipients"`
+			CcRecipients  []graphRecipient `json:"ccRecipients"`
+			BccRecipients []graphRecipient `json:"bccRecipients"`
+		} `json:"message"`
+	}
+	if len(g.body) > 0 {
+		if err := json.Unmarshal(g.body, &req); err != nil {
+			return nil, gerr(http.StatusBadRequest, "RequestBodyRead", "Invalid JSON in the request body.")
+		}
+	}
+	if req.Comment != nil && *req.Comment != "" && req.Message != nil && req.Message.Body != nil {
+		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "A comment and a message body cannot be given together.")
+	}
+	it := Item{ItemClass: "IPM.Note", InReplyTo: orig.InternetMessageID,
+		References: strings.TrimSpace(orig.References + " " + orig.InternetMessageID), ConversationID: orig.ConversationID}
+	self := strings.ToLower(mb.Address)
+	add := func(list *[]Address, as ...Address) {
+		for _, a := range as {
+			if a.Email != "" && strings.ToLower(a.Email) != self {
+				*list = append(*list, a)
+			}
+		}
+	}
+	prefix := "RE: "
+	switch action {
+	case "reply", "replyAll":
+		if len(orig.ReplyTo) > 0 {
+			add(&it.To, orig.ReplyTo...)
+		} else {
+			add(&it.To, orig.From)
+		}
+		if action == "replyAll" {
+			add(&it.To, orig.To...)
+			add(&it.Cc, orig.Cc...)
+		}
+	case "forward":
+		prefix = "FW: "
+		it.Attachments = append([]Attachment(nil), orig.Attachments...)
+	}
+	it.To = append(it.To, addressesOf(req.ToRecipients)...)
+	text, html := "", false
+	if req.Comment != nil {
+		text = *req.Comment
+	}
+	if req.Message != nil {
+		it.To = append(it.To, addressesOf(req.Message.ToRecipients)...)
+		it.Cc = append(it.Cc, addressesOf(req.Message.CcRecipients)...)
+		it.Bcc = append(it.Bcc, addressesOf(req.Message.BccRecipients)...)
+		if b := req.Message.Body; b != nil {
+			text, html = b.Content, strings.EqualFold(b.ContentType, "html")
+		}
+	}
+	if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
+		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
+	}
+	it.Subject = prefix + orig.Subject
+	quoted := "From: " + orig.From.Email + "\r\nSent: " + orig.DateTimeSent.Format("Monday, January 2, 2006 3:04 PM") +
+		"\r\nSubject: " + orig.Subject + "\r\n\r\n" + orig.Body
+	it.Body, it.BodyType = text+"\r\n\r\n"+quoted, "Text"
+	if html || orig.BodyType == "HTML" {
+		it.Body, it.BodyType = text+"<hr>"+escape(quoted), "HTML"
+	}
+	sent := (&request{srv: g.srv}).deliver(mb, it)
+	sent.IsRead = true
+	mb.storeLocked(mb.dist["sentitems"], sent)
+	return &graphAnswer{status: http.StatusAccepted}, nil
 }
