@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ewsgo/ews/internal/testserver"
 	"golang.org/x/oauth2"
@@ -154,8 +155,11 @@ func TestGraphNotSupported(t *testing.T) {
 	check("MarkAsJunk", err)
 	_, err = c.Mail().Recover(ctx, Inbox, "not an id")
 	wantInputErr(t, err, "ids[0]")
-	_, err = c.Calendar().Get(ctx, ids[0])
-	check("Calendar().Get (an EWS operation)", err)
+	_, err = c.Contacts().ExpandDL(ctx, "soc@corp.example")
+	check("Contacts().ExpandDL", err)
+	_, err = c.Calendar().Create(ctx, NewEvent{Subject: "x", Start: backendsBase, End: backendsBase.Add(time.Hour)},
+		EventCreateOptions{Folder: FolderByPath("Calendar/Team")})
+	check("an event in another calendar", err)
 	for _, err := range c.Mail().Search(ctx, SearchOptions{Query: Where("subject__contains", "x").Or(Where("is_read", true))}) {
 		check("subject__contains in an or", err)
 	}

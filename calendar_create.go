@@ -91,7 +91,7 @@ type EventCreateOptions struct {
 
 // Create creates an event and returns its id. With attendees and invitations it is a meeting: the
 // attendees get meeting requests.
-func (s *CalendarService) Create(ctx context.Context, ev NewEvent, opts EventCreateOptions) (string, error) {
+func (s ewsCalendar) create(ctx context.Context, ev NewEvent, opts EventCreateOptions) (string, error) {
 	c := s.c
 	mode, err := opts.SendInvitations.check("EventCreateOptions.SendInvitations", false)
 	if err != nil {

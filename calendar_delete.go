@@ -9,7 +9,7 @@ import (
 // Delete deletes events, occurrences of a series (the series loses that occurrence) or whole series (given
 // their recurring master's id), in batches, the way opts says. Events that fail are reported in a *BatchError;
 // the others are deleted.
-func (s *CalendarService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+func (s ewsCalendar) delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
 	how, err := opts.How.check()
 	if err != nil {
 		return err
@@ -23,7 +23,7 @@ func (s *CalendarService) Delete(ctx context.Context, opts DeleteOptions, ids ..
 
 // Cancel cancels a meeting you organize: the attendees get a cancellation with message as its body (may be
 // empty), a copy is saved in Sent Items, and the meeting leaves your calendar.
-func (s *CalendarService) Cancel(ctx context.Context, id, message string) error {
+func (s ewsCalendar) cancel(ctx context.Context, id, message string) error {
 	if err := firstErr(checkID(id), checkText("message", message)); err != nil {
 		return err
 	}

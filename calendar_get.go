@@ -18,7 +18,7 @@ func (s *CalendarService) eventShape() soap.ItemShape {
 }
 
 // Get returns an event (or an occurrence, exception or recurring master) by id.
-func (s *CalendarService) Get(ctx context.Context, id string) (*Event, error) {
+func (s ewsCalendar) get(ctx context.Context, id string) (*Event, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}

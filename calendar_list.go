@@ -37,7 +37,7 @@ type EventListOptions struct {
 // When the server has more events in the range than a page holds, or refuses the range as too big, List
 // splits the range in halves and reads each, so any range can be listed. Each page's details (attendees, body,
 // ...) are fetched with GetItem. Breaking out of the loop stops the requests.
-func (s *CalendarService) List(ctx context.Context, start, end time.Time, opts EventListOptions) iter.Seq2[*Event, error] {
+func (s ewsCalendar) list(ctx context.Context, start, end time.Time, opts EventListOptions) iter.Seq2[*Event, error] {
 	return func(yield func(*Event, error) bool) {
 		c := s.c
 		if start.IsZero() {

@@ -17,7 +17,7 @@ type RespondOptions struct {
 
 // Accept accepts a meeting: id is the meeting request's id or the id of the meeting in your calendar. The
 // organizer gets the response (unless opts.DontSend), and the meeting shows as busy in your calendar.
-func (s *CalendarService) Accept(ctx context.Context, id string, opts RespondOptions) error {
+func (s ewsCalendar) accept(ctx context.Context, id string, opts RespondOptions) error {
 	body, ref, err := responseParts("Accept", id, opts)
 	if err != nil {
 		return err
@@ -26,7 +26,7 @@ func (s *CalendarService) Accept(ctx context.Context, id string, opts RespondOpt
 }
 
 // TentativelyAccept accepts a meeting tentatively (see Accept).
-func (s *CalendarService) TentativelyAccept(ctx context.Context, id string, opts RespondOptions) error {
+func (s ewsCalendar) tentativelyAccept(ctx context.Context, id string, opts RespondOptions) error {
 	body, ref, err := responseParts("TentativelyAccept", id, opts)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (s *CalendarService) TentativelyAccept(ctx context.Context, id string, opts
 }
 
 // Decline declines a meeting (see Accept); the meeting leaves your calendar.
-func (s *CalendarService) Decline(ctx context.Context, id string, opts RespondOptions) error {
+func (s ewsCalendar) decline(ctx context.Context, id string, opts RespondOptions) error {
 	body, ref, err := responseParts("Decline", id, opts)
 	if err != nil {
 		return err

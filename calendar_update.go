@@ -46,7 +46,7 @@ type EventUpdateOptions struct {
 
 // Update changes an event (for a meeting you organize, the attendees get an update as SendUpdates says).
 // Only the fields set in ch are sent.
-func (s *CalendarService) Update(ctx context.Context, id string, ch EventChanges, opts EventUpdateOptions) error {
+func (s ewsCalendar) update(ctx context.Context, id string, ch EventChanges, opts EventUpdateOptions) error {
 	c := s.c
 	if err := checkID(id); err != nil {
 		return err

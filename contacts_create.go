@@ -13,7 +13,7 @@ type ContactCreateOptions struct {
 }
 
 // Create creates a contact and returns its id.
-func (s *ContactsService) Create(ctx context.Context, ct Contact, opts ContactCreateOptions) (string, error) {
+func (s ewsContacts) create(ctx context.Context, ct Contact, opts ContactCreateOptions) (string, error) {
 	c := s.c
 	w, err := wireContact("Contact", &ct)
 	if err != nil {

@@ -18,7 +18,7 @@ type ContactListOptions struct {
 // List returns every contact of a contacts folder, sorted by display name, a page at a time; each page's
 // details are fetched with GetItem. Distribution lists in the folder are skipped. Breaking out of the loop stops
 // the requests.
-func (s *ContactsService) List(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
+func (s ewsContacts) list(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
 	return func(yield func(*Contact, error) bool) {
 		c := s.c
 		size, err := pageSize("ContactListOptions.PageSize", opts.PageSize)
@@ -67,7 +67,7 @@ func (s *ContactsService) List(ctx context.Context, opts ContactListOptions) ite
 }
 
 // Get returns a contact by id.
-func (s *ContactsService) Get(ctx context.Context, id string) (*Contact, error) {
+func (s ewsContacts) get(ctx context.Context, id string) (*Contact, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}

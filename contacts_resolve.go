@@ -65,7 +65,7 @@ type Resolution struct {
 // directory and the contacts folder, as Outlook's "Check Names" does. A unique name gives one resolution, an
 // ambiguous one several (at most 100); prefix an address with "smtp:" to match only that address exactly. When
 // nothing matches, the error matches ErrNameResolutionNoResults.
-func (s *ContactsService) ResolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
+func (s ewsContacts) resolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
 	c := s.c
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -131,7 +131,7 @@ type DistributionList struct {
 
 // ExpandDL returns the members of a distribution list of the directory, given its address. An unknown list
 // gives an error matching ErrNameResolutionNoResults.
-func (s *ContactsService) ExpandDL(ctx context.Context, address string) (*DistributionList, error) {
+func (s ewsContacts) expandDL(ctx context.Context, address string) (*DistributionList, error) {
 	c := s.c
 	m, err := parseAddress("ExpandDL address", address)
 	if err != nil {

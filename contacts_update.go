@@ -24,7 +24,7 @@ type ContactChanges struct {
 }
 
 // Update changes a contact. Only the fields set in ch are sent.
-func (s *ContactsService) Update(ctx context.Context, id string, ch ContactChanges) error {
+func (s ewsContacts) update(ctx context.Context, id string, ch ContactChanges) error {
 	c := s.c
 	if err := checkID(id); err != nil {
 		return err
@@ -160,7 +160,7 @@ func contactUpdates(ch *ContactChanges) ([]soap.Update, error) {
 
 // Delete deletes contacts, in batches, the way opts.How says. Contacts that fail are reported in a
 // *BatchError; the others are deleted.
-func (s *ContactsService) Delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+func (s ewsContacts) delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
 	how, err := opts.How.check()
 	if err != nil {
 		return err

@@ -378,6 +378,9 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 	if err := p.load(ctx, f); err != nil {
 		return err
 	}
+	if f.c.graph != nil {
+		return p.graphSyncFolder(ctx, f, h)
+	}
 	ref, err := f.c.wireFolder(ctx, "PollerOptions.Folders", f.folder)
 	if err != nil {
 		return err
@@ -430,12 +433,20 @@ func (p *Poller) syncFolder(ctx context.Context, f *watchedFolder, h MailHandler
 
 // deliverPage delivers the changes of one page, then commits the page's sync state.
 func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.SyncFolderItemsResponseMessage, h MailHandler) error {
-	var todo []*MailEvent
+	evs := make([]*MailEvent, 0, len(m.Changes.Changes))
 	for i := range m.Changes.Changes {
-		ev := f.event(&m.Changes.Changes[i])
-		if ev == nil {
-			continue
+		if ev := f.event(&m.Changes.Changes[i]); ev != nil {
+			evs = append(evs, ev)
 		}
+	}
+	return p.deliverEvents(ctx, f, evs, m.SyncState, m.IncludesLastItemInRange, h)
+}
+
+// deliverEvents delivers the changes of one page of either wire, then commits the state after the page
+// (state; last when the page ends the synchronisation).
+func (p *Poller) deliverEvents(ctx context.Context, f *watchedFolder, evs []*MailEvent, state string, last bool, h MailHandler) error {
+	var todo []*MailEvent
+	for _, ev := range evs {
 		id := ev.identity()
 		switch {
 		case f.st.Phase == phaseBaseline:
@@ -486,8 +497,8 @@ func (p *Poller) deliverPage(ctx context.Context, f *watchedFolder, m *soap.Sync
 			return err
 		}
 	}
-	f.st.SyncState = m.SyncState
-	if m.IncludesLastItemInRange {
+	f.st.SyncState = state
+	if last {
 		f.st.Phase, f.st.ResyncFrom = "", time.Time{}
 	}
 	return p.commit(ctx, f)

@@ -48,10 +48,23 @@ func (s *crashingStore) Put(ctx context.Context, key string, st *PollState) erro
 // server closes every few milliseconds. The state lives in a file. The handler must see each message once, and
 // nothing that was in the folder before the first poll.
 func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
+	for _, backend := range []Backend{BackendEWS, BackendGraph} {
+		t.Run(string(backend), func(t *testing.T) { pollerExactlyOnceAcrossRestarts(t, backend) })
+	}
+}
+
+// pollerExactlyOnceAcrossRestarts is TestPollerExactlyOnceAcrossRestarts over one backend. Over Graph, requests
+// are cut off by a watcher of the server's Graph requests (the server's hooks see EWS requests only), and Watch
+// synchronises every Interval whatever the notification mode.
+func pollerExactlyOnceAcrossRestarts(t *testing.T, backend Backend) {
 	const total = 1000
-	srv := testserver.New(t, testserver.WithStreamingMinute(20*time.Millisecond))
+	srv := testserver.New(t, testserver.WithStreamingMinute(20*time.Millisecond), testserver.WithGraphApp(testGraphApp))
 	c := newTestClient(t, srv, nil)
+	if backend == BackendGraph {
+		c = newGraphClient(t, srv, nil)
+	}
 	ctx := testCtx(t)
+	requests := func() int { return len(srv.Requests()) + len(srv.GraphRequests()) }
 	rng := rand.New(rand.NewPCG(9, 1000))
 	store := &crashingStore{base: newTestFileStore(t, filepath.Join(t.TempDir(), "state.json")), rng: rand.New(rand.NewPCG(1, 2)), rate: 0.05}
 
@@ -101,15 +114,28 @@ func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
 	var hookMu sync.Mutex
 	var hookCancel context.CancelFunc
 	hookAt := 0
-	srv.AddHook(func(_ http.ResponseWriter, _ *http.Request, n int) bool {
+	cutAt := func(n int) {
 		hookMu.Lock()
 		defer hookMu.Unlock()
 		if hookCancel != nil && n >= hookAt {
 			hookCancel()
 			hookCancel = nil
 		}
+	}
+	srv.AddHook(func(_ http.ResponseWriter, _ *http.Request, n int) bool {
+		cutAt(n)
 		return false
 	})
+	if backend == BackendGraph {
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go func() {
+			for watchCtx.Err() == nil {
+				cutAt(requests())
+				time.Sleep(200 * time.Microsecond)
+			}
+		}()
+	}
 
 	modes := []NotifyMode{NotifyStreaming, NotifyPull, NotifyNone}
 	if !streams(srv) {
@@ -128,7 +154,7 @@ func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
 		}
 		rctx, cancel := context.WithCancel(ctx)
 		hookMu.Lock()
-		hookCancel, hookAt = cancel, len(srv.Requests())+2+rng.IntN(40)
+		hookCancel, hookAt = cancel, requests()+2+rng.IntN(40)
 		hookMu.Unlock()
 		stopAfter, failAt, calls := 1+rng.IntN(60), -1, 0
 		if rng.IntN(4) == 0 {
@@ -211,8 +237,8 @@ func TestPollerExactlyOnceAcrossRestarts(t *testing.T) {
 			t.Errorf("item %q: delivered %v, baseline %v", it.Subject, ids[it.ID], baseline[it.ID])
 		}
 	}
-	t.Logf("%d runs: %d stopped by the handler, %d cut off mid-request, %d handler failures, %d crashes before a commit; %d SyncFolderItems, %d GetStreamingEvents, %d GetEvents",
-		runs, handlerStops, cutOff, handlerFailures, crashes, opCount(srv, "SyncFolderItems"), opCount(srv, "GetStreamingEvents"), opCount(srv, "GetEvents"))
+	t.Logf("%d runs: %d stopped by the handler, %d cut off mid-request, %d handler failures, %d crashes before a commit; %d SyncFolderItems or message delta requests, %d GetStreamingEvents, %d GetEvents",
+		runs, handlerStops, cutOff, handlerFailures, crashes, syncRequests(srv, c), opCount(srv, "GetStreamingEvents"), opCount(srv, "GetEvents"))
 	if handlerStops == 0 || cutOff == 0 || handlerFailures == 0 || crashes == 0 {
 		t.Errorf("not every kind of stop happened: %d %d %d %d", handlerStops, cutOff, handlerFailures, crashes)
 	}

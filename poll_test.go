@@ -58,71 +58,75 @@ func opCount(srv *testserver.Server, op string) int {
 }
 
 func TestPollBaselineThenNewMail(t *testing.T) {
-	srv, c := setup(t)
-	ctx := testCtx(t)
-	for i := 0; i < 3; i++ {
-		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("old %d", i)})
-	}
-	path := filepath.Join(t.TempDir(), "poll.json")
-	p, err := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path), PageSize: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got eventCollector
-	if err := p.Poll(ctx, got.handle); err != nil {
-		t.Fatal(err)
-	}
-	if len(got.events) != 0 {
-		t.Fatalf("baseline delivered %v", got.subjects())
-	}
-	if n := opCount(srv, "SyncFolderItems"); n != 2 {
-		t.Errorf("baseline of 3 items with PageSize 2 took %d SyncFolderItems, want 2", n)
-	}
-	id := srv.AddMessage("inbox", testserver.Item{Subject: "new </t:Subject>]]>", From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"},
-		To: []testserver.Address{{Email: "alice@example.com"}}, Body: "click here", Headers: []testserver.InternetHeader{{Name: "X-Spam", Value: "yes"}}})
-	srv.AddMessage("sentitems", testserver.Item{Subject: "not watched"})
-	if err := p.Poll(ctx, got.handle); err != nil {
-		t.Fatal(err)
-	}
-	it, _ := srv.Item(id)
-	if len(got.events) != 1 {
-		t.Fatalf("delivered %v, want the new message", got.subjects())
-	}
-	ev := got.events[0]
-	want := MailEvent{Kind: ChangeCreated, Mailbox: srv.Email(), Folder: Inbox, ItemID: id, ChangeKey: it.ChangeKey,
-		InternetMessageID: it.InternetMessageID, Subject: it.Subject, From: "mallory@evil.example", FromName: "Mallory",
-		ItemClass: "IPM.Note", Size: int64(it.Size())}
-	ev2 := *ev
-	ev2.Received, ev2.Message = want.Received, nil
-	if ev2 != want || !ev.Received.Equal(it.DateTimeReceived) {
-		t.Errorf("event = %+v\nwant    %+v (received %v)", *ev, want, it.DateTimeReceived)
-	}
-	// The event carries the whole message, read with MailService.Get.
-	if m := ev.Message; m == nil || m.ID != id || m.Subject != it.Subject || m.Body != "click here" || len(m.To) != 1 ||
-		m.To[0].Email != "alice@example.com" || m.From.Email != "mallory@evil.example" || len(m.Headers) == 0 {
-		t.Errorf("Message = %+v", ev.Message)
-	}
-	// Nothing new: nothing delivered, and a fresh poller on the same file agrees.
-	if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 1 {
-		t.Fatalf("second poll: %v %v", err, got.subjects())
-	}
-	p2, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path)})
-	srv.AddMessage("inbox", testserver.Item{Subject: "after restart"})
-	if err := p2.Poll(ctx, got.handle); err != nil || len(got.events) != 2 || got.events[1].Subject != "after restart" {
-		t.Fatalf("after restart: %v %v", err, got.subjects())
-	}
-	// The state file is private and holds the sync state and the delivered identities, not the password.
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("state file: %v %v", fi, err)
-	}
-	b, _ := os.ReadFile(path)
-	if !strings.Contains(string(b), `"sync_state"`) || !strings.Contains(string(b), it.InternetMessageID) || strings.Contains(string(b), srv.Password()) {
-		t.Errorf("state file = %s", b)
-	}
-	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(matches) != 0 {
-		t.Errorf("temporary files left: %v", matches)
-	}
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		for i := 0; i < 3; i++ {
+			srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("old %d", i)})
+		}
+		path := filepath.Join(t.TempDir(), "poll.json")
+		p, err := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path), PageSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got eventCollector
+		if err := p.Poll(ctx, got.handle); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.events) != 0 {
+			t.Fatalf("baseline delivered %v", got.subjects())
+		}
+		if n := syncRequests(srv, c); n != 2 {
+			t.Errorf("baseline of 3 items with PageSize 2 took %d SyncFolderItems, want 2", n)
+		}
+		id := srv.AddMessage("inbox", testserver.Item{Subject: "new </t:Subject>]]>", From: testserver.Address{Name: "Mallory", Email: "mallory@evil.example"},
+			To: []testserver.Address{{Email: "alice@example.com"}}, Body: "click here", Headers: []testserver.InternetHeader{{Name: "X-Spam", Value: "yes"}}})
+		srv.AddMessage("sentitems", testserver.Item{Subject: "not watched"})
+		if err := p.Poll(ctx, got.handle); err != nil {
+			t.Fatal(err)
+		}
+		it, _ := srv.Item(id)
+		if len(got.events) != 1 {
+			t.Fatalf("delivered %v, want the new message", got.subjects())
+		}
+		ev := got.events[0]
+		want := MailEvent{Kind: ChangeCreated, Mailbox: srv.Email(), Folder: Inbox, ItemID: id, ChangeKey: it.ChangeKey,
+			InternetMessageID: it.InternetMessageID, Subject: it.Subject, From: "mallory@evil.example", FromName: "Mallory",
+			ItemClass: "IPM.Note", Size: int64(it.Size())}
+		if c.Backend() == BackendGraph {
+			want.Size = 0 // Graph's message has no size
+		}
+		ev2 := *ev
+		ev2.Received, ev2.Message = want.Received, nil
+		if ev2 != want || !ev.Received.Equal(it.DateTimeReceived) {
+			t.Errorf("event = %+v\nwant    %+v (received %v)", *ev, want, it.DateTimeReceived)
+		}
+		// The event carries the whole message, read with MailService.Get.
+		if m := ev.Message; m == nil || m.ID != id || m.Subject != it.Subject || m.Body != "click here" || len(m.To) != 1 ||
+			m.To[0].Email != "alice@example.com" || m.From.Email != "mallory@evil.example" || len(m.Headers) == 0 {
+			t.Errorf("Message = %+v", ev.Message)
+		}
+		// Nothing new: nothing delivered, and a fresh poller on the same file agrees.
+		if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 1 {
+			t.Fatalf("second poll: %v %v", err, got.subjects())
+		}
+		p2, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, path)})
+		srv.AddMessage("inbox", testserver.Item{Subject: "after restart"})
+		if err := p2.Poll(ctx, got.handle); err != nil || len(got.events) != 2 || got.events[1].Subject != "after restart" {
+			t.Fatalf("after restart: %v %v", err, got.subjects())
+		}
+		// The state file is private and holds the sync state and the delivered identities, not the password.
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("state file: %v %v", fi, err)
+		}
+		b, _ := os.ReadFile(path)
+		if !strings.Contains(string(b), `"sync_state"`) || !strings.Contains(string(b), it.InternetMessageID) || strings.Contains(string(b), srv.Password()) {
+			t.Errorf("state file = %s", b)
+		}
+		if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(matches) != 0 {
+			t.Errorf("temporary files left: %v", matches)
+		}
+	})
 }
 
 // update changes an item through the server's UpdateItem.
@@ -180,117 +184,120 @@ func TestPollIncludeExistingUpdatesDeletes(t *testing.T) {
 }
 
 func TestPollHandlerErrorRedelivers(t *testing.T) {
-	srv, c := setup(t)
-	ctx := testCtx(t)
-	p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))})
-	if err := p.Poll(ctx, (&eventCollector{}).handle); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{"one", "two", "three"} {
-		srv.AddMessage("inbox", testserver.Item{Subject: s})
-	}
-	boom := errors.New("downstream unavailable")
-	var calls []string
-	failOn := "two"
-	h := func(_ context.Context, ev *MailEvent) error {
-		calls = append(calls, ev.Subject)
-		if ev.Subject == failOn {
-			return boom
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))})
+		if err := p.Poll(ctx, (&eventCollector{}).handle); err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	}
-	err := p.Poll(ctx, h)
-	var he *HandlerError
-	if !errors.Is(err, boom) || !errors.As(err, &he) || he.Event.Subject != "two" {
-		t.Fatalf("Poll = %v, want the handler's error", err)
-	}
-	failOn = ""
-	// A new poller from the same file (a restart) redelivers "two" and goes on, and never "one" again.
-	p2, _ := c.NewPoller(PollerOptions{Store: p.store})
-	if err := p2.Poll(ctx, h); err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(calls) != "[one two two three]" {
-		t.Errorf("handler calls = %v", calls)
-	}
+		for _, s := range []string{"one", "two", "three"} {
+			srv.AddMessage("inbox", testserver.Item{Subject: s})
+		}
+		boom := errors.New("downstream unavailable")
+		var calls []string
+		failOn := "two"
+		h := func(_ context.Context, ev *MailEvent) error {
+			calls = append(calls, ev.Subject)
+			if ev.Subject == failOn {
+				return boom
+			}
+			return nil
+		}
+		err := p.Poll(ctx, h)
+		var he *HandlerError
+		if !errors.Is(err, boom) || !errors.As(err, &he) || he.Event.Subject != "two" {
+			t.Fatalf("Poll = %v, want the handler's error", err)
+		}
+		failOn = ""
+		// A new poller from the same file (a restart) redelivers "two" and goes on, and never "one" again.
+		p2, _ := c.NewPoller(PollerOptions{Store: p.store})
+		if err := p2.Poll(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(calls) != "[one two two three]" {
+			t.Errorf("handler calls = %v", calls)
+		}
+	})
 }
 
 func TestPollResyncAfterExpiredSyncState(t *testing.T) {
-	srv, c := setup(t)
-	ctx := testCtx(t)
-	for i := 0; i < 5; i++ {
-		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
-	}
-	var errs []error
-	p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json")), PageSize: 3,
-		OnError: func(err error) { errs = append(errs, err) }})
-	var got eventCollector
-	if err := p.Poll(ctx, got.handle); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 4; i++ {
-		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("delivered %d", i)})
-	}
-	if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 4 {
-		t.Fatalf("before expiry: %v %v", err, got.subjects())
-	}
-	srv.ExpireSyncStates()
-	srv.AddMessage("inbox", testserver.Item{Subject: "during outage 1"})
-	srv.AddMessage("inbox", testserver.Item{Subject: "during outage 2"})
-	before := opCount(srv, "SyncFolderItems")
-	if err := p.Poll(ctx, got.handle); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"created:delivered 0", "created:delivered 1", "created:delivered 2", "created:delivered 3", "created:during outage 1", "created:during outage 2"}
-	if !slices.Equal(got.subjects(), want) {
-		t.Errorf("after the server refused the sync state:\n got %v\nwant %v", got.subjects(), want)
-	}
-	// 11 items with PageSize 3: one refused request and four pages of the full re-sync.
-	if n := opCount(srv, "SyncFolderItems") - before; n != 5 {
-		t.Errorf("re-sync took %d SyncFolderItems, want 5", n)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidSyncStateData) {
-		t.Errorf("OnError got %v", errs)
-	}
-	srv.AddMessage("inbox", testserver.Item{Subject: "after"})
-	if err := p.Poll(ctx, got.handle); err != nil || got.subjects()[len(got.events)-1] != "created:after" || len(got.events) != 7 {
-		t.Errorf("after the re-sync: %v %v", err, got.subjects())
-	}
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		for i := 0; i < 5; i++ {
+			srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
+		}
+		var errs []error
+		p, _ := c.NewPoller(PollerOptions{Store: newTestFileStore(t, filepath.Join(t.TempDir(), "s.json")), PageSize: 3,
+			OnError: func(err error) { errs = append(errs, err) }})
+		var got eventCollector
+		if err := p.Poll(ctx, got.handle); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 4; i++ {
+			srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("delivered %d", i)})
+		}
+		if err := p.Poll(ctx, got.handle); err != nil || len(got.events) != 4 {
+			t.Fatalf("before expiry: %v %v", err, got.subjects())
+		}
+		srv.ExpireSyncStates()
+		srv.AddMessage("inbox", testserver.Item{Subject: "during outage 1"})
+		srv.AddMessage("inbox", testserver.Item{Subject: "during outage 2"})
+		before := syncRequests(srv, c)
+		if err := p.Poll(ctx, got.handle); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"created:delivered 0", "created:delivered 1", "created:delivered 2", "created:delivered 3", "created:during outage 1", "created:during outage 2"}
+		if !slices.Equal(got.subjects(), want) {
+			t.Errorf("after the server refused the sync state:\n got %v\nwant %v", got.subjects(), want)
+		}
+		// 11 items with PageSize 3: one refused request and four pages of the full re-sync.
+		if n := syncRequests(srv, c) - before; n != 5 {
+			t.Errorf("re-sync took %d SyncFolderItems, want 5", n)
+		}
+		if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidSyncStateData) {
+			t.Errorf("OnError got %v", errs)
+		}
+		srv.AddMessage("inbox", testserver.Item{Subject: "after"})
+		if err := p.Poll(ctx, got.handle); err != nil || got.subjects()[len(got.events)-1] != "created:after" || len(got.events) != 7 {
+			t.Errorf("after the re-sync: %v %v", err, got.subjects())
+		}
+	})
 }
 
 // TestPollResyncInterrupted stops a re-sync halfway (a handler error) and finishes it in a new poller: still no
 // duplicates, and the baseline is not delivered.
 func TestPollResyncInterrupted(t *testing.T) {
-	srv, c := setup(t)
-	ctx := testCtx(t)
-	store := newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))
-	for i := 0; i < 6; i++ {
-		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
-	}
-	p, _ := c.NewPoller(PollerOptions{Store: store, PageSize: 2})
-	var got eventCollector
-	_ = p.Poll(ctx, got.handle)
-	srv.ExpireSyncStates()
-	for i := 0; i < 3; i++ {
-		srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("new %d", i)})
-	}
-	fail := errors.New("stop")
-	err := p.Poll(ctx, func(ctx context.Context, ev *MailEvent) error {
-		if ev.Subject == "new 1" {
-			return fail
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		store := newTestFileStore(t, filepath.Join(t.TempDir(), "s.json"))
+		for i := 0; i < 6; i++ {
+			srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("baseline %d", i)})
 		}
-		return got.handle(ctx, ev)
+		p, _ := c.NewPoller(PollerOptions{Store: store, PageSize: 2})
+		var got eventCollector
+		_ = p.Poll(ctx, got.handle)
+		srv.ExpireSyncStates()
+		for i := 0; i < 3; i++ {
+			srv.AddMessage("inbox", testserver.Item{Subject: fmt.Sprintf("new %d", i)})
+		}
+		fail := errors.New("stop")
+		err := p.Poll(ctx, func(ctx context.Context, ev *MailEvent) error {
+			if ev.Subject == "new 1" {
+				return fail
+			}
+			return got.handle(ctx, ev)
+		})
+		if !errors.Is(err, fail) {
+			t.Fatalf("Poll = %v", err)
+		}
+		p2, _ := c.NewPoller(PollerOptions{Store: store, PageSize: 2})
+		if err := p2.Poll(ctx, got.handle); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.subjects()) != "[created:new 0 created:new 1 created:new 2]" {
+			t.Errorf("delivered %v", got.subjects())
+		}
 	})
-	if !errors.Is(err, fail) {
-		t.Fatalf("Poll = %v", err)
-	}
-	p2, _ := c.NewPoller(PollerOptions{Store: store, PageSize: 2})
-	if err := p2.Poll(ctx, got.handle); err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(got.subjects()) != "[created:new 0 created:new 1 created:new 2]" {
-		t.Errorf("delivered %v", got.subjects())
-	}
 }
 
 func TestNewPollerChecksOptions(t *testing.T) {

@@ -173,6 +173,11 @@ func (p *Poller) watchMailbox(ctx context.Context, mb *watchedMailbox, h MailHan
 
 // modeFor picks the notification mode for a mailbox's client.
 func (p *Poller) modeFor(c *Client) NotifyMode {
+	if c.graph != nil {
+		// Graph's change notifications need a public HTTPS endpoint (a webhook) the SDK does not run: over the
+		// graph backend Watch synchronises (one delta request per folder) every Interval.
+		return NotifyNone
+	}
 	if p.opts.Notifications != NotifyAuto {
 		return p.opts.Notifications
 	}

@@ -59,7 +59,7 @@ func TestGraphBackendRefusals(t *testing.T) {
 	id := addMail(srv, "inbox", "Alpha", "x@evil.example", false, t0, nil)
 	for _, c := range []struct{ op, params string }{
 		{"mark_as_junk", fmt.Sprintf(`{"message_id": %q}`, id)},
-		{"get_contacts", `{}`},
+		{"create_folder", `{"folder_name": "Quarantine"}`},
 	} {
 		execFail(t, cfg, c.op, c.params, connector.CodeNotSupportedByBackend, "graph backend")
 	}

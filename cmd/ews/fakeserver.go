@@ -15,7 +15,7 @@ import (
 
 func printFakeServerHelp(w io.Writer) {
 	fmt.Fprint(w, `Usage: ews fake-server [--addr 127.0.0.1:0] [--username U] [--password P] [--email E] [--messages N] [--seed S]
-                       [--config-out FILE] [--version NAME] [--poison]
+                       [--config-out FILE] [--version NAME] [--poison] [--backend ews|graph]
 
 Runs a fake EWS server (the one the SDK's tests use) with a seeded mailbox: N realistic messages (some unread,
 some with attachments, some phishing in Inbox and Inbox/Phishing), calendar events in the coming two weeks and
@@ -25,6 +25,11 @@ The first line on stdout is a configuration that ews --config (and the connector
   {"host": "http://127.0.0.1:PORT/EWS/Exchange.asmx", "username": "...", "password": "...",
    "email_address": "...", "auth_type": "ntlm"}
   ews fake-server --config-out fake.json &   # then: ews --config fake.json get_email
+With --backend graph the first line configures the connector for the same mailbox over Microsoft Graph:
+  {"backend": "graph", "auth_type": "oauth2", "email_address": "...", "tenant_id": "...", "client_id": "...",
+   "client_secret": "...", "graph_endpoint": "http://127.0.0.1:PORT", "authority_host": "http://127.0.0.1:PORT"}
+The server registers that application for its token endpoint (client credentials); both wires serve the same
+mailbox whichever --backend is given.
 The server runs until interrupted (Ctrl-C, SIGTERM). Its state lives in memory only.
 
 With --version it behaves as that release of Exchange: it reports the release's ServerVersionInfo, refuses a
@@ -46,6 +51,7 @@ Flags:
                      server accepts requests
   --version NAME     behave as an Exchange release: 2007sp1, 2010sp2, 2013, 2013sp1, 2016, 2019 (or se), online
                      (default: Exchange 2019 reported, every RequestServerVersion of the newest schema accepted)
+  --backend B        ews (default) or graph: the wire the first line configures
   --poison           add one poison message of each kind to the Inbox: control-character references
                      (&#x0; &#x1; &#xB;), huge headers, broken MIME
 `)
@@ -54,12 +60,24 @@ Flags:
 // fakeServerInfo is the first line the fake server prints: keys of the connector's configuration (see
 // connector.Config), so that --config reads it as it is.
 type fakeServerInfo struct {
-	Host         string `json:"host"`
-	Username     string `json:"username"`
-	Password     string `json:"password"`
-	EmailAddress string `json:"email_address"`
-	AuthType     string `json:"auth_type"`
+	Backend       string `json:"backend,omitempty"`
+	Host          string `json:"host,omitempty"`
+	Username      string `json:"username,omitempty"`
+	Password      string `json:"password,omitempty"`
+	EmailAddress  string `json:"email_address"`
+	AuthType      string `json:"auth_type"`
+	TenantID      string `json:"tenant_id,omitempty"`
+	ClientID      string `json:"client_id,omitempty"`
+	ClientSecret  string `json:"client_secret,omitempty"`
+	GraphEndpoint string `json:"graph_endpoint,omitempty"`
+	AuthorityHost string `json:"authority_host,omitempty"`
 }
+
+// The application the fake server registers for its token endpoint.
+const (
+	fakeTenantID = "fake-tenant.onmicrosoft.com"
+	fakeClientID = "00000000-0000-4000-8000-0000000fa4e1"
+)
 
 func runFakeServer(ctx context.Context, args []string, e *env) int {
 	fs := newFlagSet("fake-server")
@@ -72,6 +90,7 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	configOut := fs.String("config-out", "", "")
 	version := fs.String("version", "", "")
 	poison := fs.Bool("poison", false, "")
+	backend := fs.String("backend", "ews", "")
 	if err := fs.Parse(args); err != nil {
 		if isHelp(err) {
 			printFakeServerHelp(e.stdout)
@@ -102,10 +121,15 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "ews fake-server: --email %q is not an email address\n", *email)
 		return exitUsage
 	}
+	if *backend != "ews" && *backend != "graph" {
+		fmt.Fprintf(e.stderr, "ews fake-server: --backend %q is not ews or graph\n", *backend)
+		return exitUsage
+	}
 	if *password == "" {
 		*password = randomPassword()
 	}
-	opts := []testserver.Option{testserver.WithStateEndpoint()}
+	app := testserver.GraphApp{TenantID: fakeTenantID, ClientID: fakeClientID, ClientSecret: randomPassword()}
+	opts := []testserver.Option{testserver.WithStateEndpoint(), testserver.WithGraphApp(app)}
 	if *version != "" {
 		p, ok := testserver.PersonalityNamed(*version)
 		if !ok {
@@ -127,7 +151,12 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "ews fake-server: %v\n", err)
 		return exitFail
 	}
-	b, _ := json.Marshal(fakeServerInfo{Host: srv.URL, Username: *username, Password: *password, EmailAddress: *email, AuthType: "ntlm"})
+	info := fakeServerInfo{Host: srv.URL, Username: *username, Password: *password, EmailAddress: *email, AuthType: "ntlm"}
+	if *backend == "graph" {
+		info = fakeServerInfo{Backend: "graph", EmailAddress: *email, AuthType: "oauth2", TenantID: app.TenantID,
+			ClientID: app.ClientID, ClientSecret: app.ClientSecret, GraphEndpoint: srv.GraphURL(), AuthorityHost: srv.GraphURL()}
+	}
+	b, _ := json.Marshal(info)
 	b = append(b, '\n')
 	if *configOut != "" {
 		if err := writeFilePrivate(*configOut, b); err != nil {
@@ -142,8 +171,8 @@ func runFakeServer(ctx context.Context, args []string, e *env) int {
 	if p, ok := srv.Personality(); ok {
 		as = p.String()
 	}
-	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s as %s: %d messages (%d unread), %d events, %d contacts; NTLM and Basic; state at %s; Ctrl-C stops it\n",
-		*email, srv.URL, as, sum.Messages, sum.Unread, sum.Events, sum.Contacts, srv.HTTP.URL+testserver.StatePath)
+	fmt.Fprintf(e.stderr, "ews fake-server: serving %s at %s as %s: %d messages (%d unread), %d events, %d contacts; EWS with NTLM and Basic, Graph at %s; state at %s; Ctrl-C stops it\n",
+		*email, srv.URL, as, sum.Messages, sum.Unread, sum.Events, sum.Contacts, srv.GraphURL()+testserver.GraphPath, srv.HTTP.URL+testserver.StatePath)
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "ews fake-server: stopped")
 	return exitOK

@@ -194,3 +194,53 @@ func TestCLIFakeServerVersionPoisonState(t *testing.T) {
 		t.Errorf("--version 2003: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestCLIFakeServerGraph: with --backend graph the first line configures the connector over Microsoft Graph
+// (app-only OAuth2 from the fake's token endpoint), and the operations read the same seeded mailbox.
+func TestCLIFakeServerGraph(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "graph.json")
+	info, stop := startFakeServer(t, "--messages", "12", "--seed", "3", "--backend", "graph", "--config-out", cfgFile)
+	if info.Backend != "graph" || info.AuthType != "oauth2" || info.Host != "" || info.Password != "" ||
+		!strings.HasPrefix(info.GraphEndpoint, "http://127.0.0.1:") || info.AuthorityHost != info.GraphEndpoint ||
+		info.TenantID == "" || info.ClientID == "" || len(info.ClientSecret) < 12 || info.EmailAddress != "alice@example.com" {
+		t.Errorf("first line %+v", info)
+	}
+	b, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := connector.ParseConfig(b); err != nil {
+		t.Errorf("connector.ParseConfig(first line): %v", err)
+	}
+	var cts []connector.Contact
+	runCLI(t, nil, "", "--config", cfgFile, "get_contacts").ok(t, &cts)
+	if len(cts) != 8 {
+		t.Errorf("%d contacts over Graph, want 8", len(cts))
+	}
+	var evs []connector.Event
+	runCLI(t, nil, "", "--config", cfgFile, "get_events").ok(t, &evs)
+	if len(evs) != 6 {
+		t.Errorf("%d events over Graph in the next 30 days, want the 6 seeded", len(evs))
+	}
+	var msgs []connector.Email
+	runCLI(t, nil, "", "--config", cfgFile, "search_query").ok(t, &msgs)
+	if len(msgs) == 0 {
+		t.Error("search_query over Graph: no message")
+	}
+	// A wrong secret is refused by the token endpoint.
+	bad := strings.Replace(string(b), info.ClientSecret, "wrong-secret", 1)
+	badFile := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(badFile, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, nil, "", "--config", badFile, "get_contacts"); r.code == 0 {
+		t.Errorf("a wrong client secret succeeded: %s", r.stdout)
+	}
+	code, stderr := stop()
+	if code != 0 || !strings.Contains(stderr, "Graph at http://127.0.0.1:") {
+		t.Errorf("fake-server: exit %d, stderr %q", code, stderr)
+	}
+	if r := runCLI(t, nil, "", "fake-server", "--backend", "soap"); r.code == 0 || r.stdout != "" {
+		t.Errorf("--backend soap: exit %d, stdout %q", r.code, r.stdout)
+	}
+}

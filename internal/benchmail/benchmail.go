@@ -68,6 +68,16 @@ func Seed(srv *testserver.Server, n int) {
 	}
 }
 
+// GraphApp is the application the benchmark server registers for its Graph token endpoint (the same mailbox
+// over Microsoft Graph: GraphURL, app-only OAuth2).
+var GraphApp = testserver.GraphApp{TenantID: "bench.onmicrosoft.com", ClientID: "bench-app", ClientSecret: "bench-secret-value"}
+
+// GraphURL returns the Graph service root of the server (the host of its EWS URL).
+func (s *Server) GraphURL() string {
+	u, _, _ := strings.Cut(s.URL, "/EWS/")
+	return u
+}
+
 // EnvServe names the environment variable that makes a process that calls MaybeServe serve the benchmark
 // mailbox instead: "n" or "n,gzip".
 const EnvServe = "EWS_BENCHMAIL_SERVE"
@@ -97,7 +107,7 @@ func serve() {
 	if opt == "gzip" {
 		opts = append(opts, testserver.WithGzip())
 	}
-	srv := testserver.NewServer(opts...)
+	srv := testserver.NewServer(append(opts, testserver.WithGraphApp(GraphApp))...)
 	Seed(srv, n)
 	// EnvServerProfile names a file for a CPU profile of the server process, for looking into its share.
 	if path := os.Getenv(EnvServerProfile); path != "" {

@@ -294,7 +294,9 @@ func (g *graphCall) listContacts(mb *Mailbox, f *Folder) (*graphAnswer, *graphEr
 	values := []any{}
 	for _, it := range items {
 		cur = it
-		if it.Kind() == "contact" && match() {
+		// Graph v1.0's contacts are contacts only: a personal distribution list (IPM.DistList, a contact group)
+		// is not one of them.
+		if it.Kind() == "contact" && !strings.HasPrefix(it.ItemClass, "IPM.DistList") && match() {
 			values = append(values, contactJSON(it, sel))
 		}
 	}

@@ -1,0 +1,391 @@
+package ews
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/ewsgo/ews/internal/graph"
+)
+
+// graphContacts is the Microsoft Graph wire of ContactsService (see contacts_wire.go), over internal/graph: the
+// mailbox's contacts (/contacts), and name resolution over the directory (/users) and the contacts. Input is
+// checked with the EWS wire's rules, before any request. What Graph's contact cannot hold (phones other than
+// business, home and mobile; a contacts folder other than the default one) and what app-only Graph cannot do
+// (expanding a distribution list) is refused with a *NotSupportedError before any request.
+type graphContacts struct{ *ContactsService }
+
+func (s graphContacts) g() *graph.Client { return s.c.graph }
+
+// graphDefaultContacts refuses a contacts folder other than the default one.
+func graphDefaultContacts(field string, f FolderRef) error {
+	if f.IsZero() || (f.kind == 'd' && strings.EqualFold(f.value, "contacts")) {
+		return nil
+	}
+	if err := f.check(field); err != nil {
+		return err
+	}
+	return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
+		Msg: "the graph backend reads and writes the mailbox's default contacts only", Hint: "leave " + field + " empty"}
+}
+
+// graphPhoneKeys are the phones Graph's contact holds, and where.
+var graphPhoneKeys = map[PhoneKey]bool{PhoneBusiness: true, PhoneBusiness2: true, PhoneHome: true, PhoneHome2: true, PhoneMobile: true}
+
+func phonesUnsupported(field string, phones map[PhoneKey]string) error {
+	for _, k := range contactMapKeys(phones) {
+		if !graphPhoneKeys[k] {
+			return &NotSupportedError{Backend: string(BackendGraph), What: fmt.Sprintf("%s[%s]", field, k),
+				Msg:  "Graph's contact holds business, home and mobile phones only",
+				Hint: "use BusinessPhone, BusinessPhone2, HomePhone, HomePhone2 or MobilePhone"}
+		}
+	}
+	return nil
+}
+
+func graphAddress(a PhysicalAddress) *graph.PhysicalAddress {
+	return &graph.PhysicalAddress{Street: a.Street, City: a.City, State: a.State, PostalCode: a.PostalCode, CountryOrRegion: a.CountryOrRegion}
+}
+
+func (s graphContacts) create(ctx context.Context, ct Contact, opts ContactCreateOptions) (string, error) {
+	if _, err := wireContact("Contact", &ct); err != nil { // the EWS wire's checks
+		return "", err
+	}
+	if err := firstErr(graphDefaultContacts("ContactCreateOptions.Folder", opts.Folder), phonesUnsupported("Contact.Phones", ct.Phones)); err != nil {
+		return "", err
+	}
+	gc := &graph.Contact{DisplayName: ct.DisplayName, GivenName: ct.GivenName, Surname: ct.Surname, FileAs: ct.FileAs,
+		CompanyName: ct.CompanyName, JobTitle: ct.JobTitle, Department: ct.Department, PersonalNotes: ct.Notes,
+		Categories: ct.Categories}
+	if gc.DisplayName == "" {
+		gc.DisplayName = strings.TrimSpace(ct.GivenName + " " + ct.Surname)
+	}
+	for i, e := range ct.EmailAddresses {
+		m, err := parseAddress(fmt.Sprintf("Contact.EmailAddresses[%d]", i), e)
+		if err != nil {
+			return "", err
+		}
+		gc.EmailAddresses = append(gc.EmailAddresses, graph.EmailAddress{Name: m.Name, Address: m.EmailAddress})
+	}
+	for _, k := range contactMapKeys(ct.Phones) {
+		v := strings.TrimSpace(ct.Phones[k])
+		if v == "" {
+			continue
+		}
+		switch k {
+		case PhoneBusiness, PhoneBusiness2:
+			gc.BusinessPhones = append(gc.BusinessPhones, v)
+		case PhoneHome, PhoneHome2:
+			gc.HomePhones = append(gc.HomePhones, v)
+		case PhoneMobile:
+			gc.MobilePhone = v
+		}
+	}
+	for k, a := range ct.Addresses {
+		if a == (PhysicalAddress{}) {
+			continue
+		}
+		switch k {
+		case AddressBusiness:
+			gc.BusinessAddress = graphAddress(a)
+		case AddressHome:
+			gc.HomeAddress = graphAddress(a)
+		case AddressOther:
+			gc.OtherAddress = graphAddress(a)
+		}
+	}
+	out, err := s.g().CreateContact(ctx, gc)
+	if err != nil {
+		return "", s.c.graphErr("create contact", err, nil)
+	}
+	return out.ID, nil
+}
+
+// contactFromGraph converts Graph's contact.
+func contactFromGraph(gc *graph.Contact) *Contact {
+	ct := &Contact{ID: gc.ID, ChangeKey: gc.ChangeKey, DisplayName: gc.DisplayName, GivenName: gc.GivenName,
+		Surname: gc.Surname, FileAs: gc.FileAs, CompanyName: gc.CompanyName, JobTitle: gc.JobTitle,
+		Department: gc.Department, Notes: gc.PersonalNotes, Categories: gc.Categories}
+	for _, e := range gc.EmailAddresses {
+		if a := smtpAddress(e.Address); a != "" {
+			ct.EmailAddresses = append(ct.EmailAddresses, a)
+		}
+	}
+	phone := func(k PhoneKey, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			if ct.Phones == nil {
+				ct.Phones = map[PhoneKey]string{}
+			}
+			ct.Phones[k] = v
+		}
+	}
+	for i, v := range gc.BusinessPhones {
+		phone([]PhoneKey{PhoneBusiness, PhoneBusiness2, ""}[min(i, 2)], v)
+	}
+	for i, v := range gc.HomePhones {
+		phone([]PhoneKey{PhoneHome, PhoneHome2, ""}[min(i, 2)], v)
+	}
+	delete(ct.Phones, "")
+	phone(PhoneMobile, gc.MobilePhone)
+	for k, a := range map[AddressKey]*graph.PhysicalAddress{AddressBusiness: gc.BusinessAddress, AddressHome: gc.HomeAddress, AddressOther: gc.OtherAddress} {
+		if a == nil {
+			continue
+		}
+		pa := PhysicalAddress{Street: a.Street, City: a.City, State: a.State, PostalCode: a.PostalCode, CountryOrRegion: a.CountryOrRegion}
+		if pa == (PhysicalAddress{}) {
+			continue
+		}
+		if ct.Addresses == nil {
+			ct.Addresses = map[AddressKey]PhysicalAddress{}
+		}
+		ct.Addresses[k] = pa
+	}
+	return ct
+}
+
+func (s graphContacts) list(ctx context.Context, opts ContactListOptions) iter.Seq2[*Contact, error] {
+	return func(yield func(*Contact, error) bool) {
+		size, err := pageSize("ContactListOptions.PageSize", opts.PageSize)
+		if err == nil {
+			err = graphDefaultContacts("ContactListOptions.Folder", opts.Folder)
+		}
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		p, err := s.g().ListContacts(ctx, graph.ContactListOptions{OrderBy: "displayName", Top: size})
+		for {
+			if err != nil {
+				yield(nil, s.c.graphErr("list contacts", err, nil))
+				return
+			}
+			for i := range p.Value {
+				if !yield(contactFromGraph(&p.Value[i]), nil) {
+					return
+				}
+			}
+			if p.NextLink == "" {
+				return
+			}
+			p, err = s.g().NextContacts(ctx, p.NextLink)
+		}
+	}
+}
+
+func (s graphContacts) get(ctx context.Context, id string) (*Contact, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	gc, err := s.g().GetContact(ctx, id)
+	if err != nil {
+		return nil, s.c.graphErr("get contact", err, nil)
+	}
+	return contactFromGraph(gc), nil
+}
+
+func (s graphContacts) update(ctx context.Context, id string, ch ContactChanges) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	if _, err := contactUpdates(&ch); err != nil { // the EWS wire's checks
+		return err
+	}
+	if err := phonesUnsupported("ContactChanges.Phones", ch.Phones); err != nil {
+		return err
+	}
+	p := graph.ContactPatch{DisplayName: ch.DisplayName, GivenName: ch.GivenName, Surname: ch.Surname, FileAs: ch.FileAs,
+		CompanyName: ch.CompanyName, JobTitle: ch.JobTitle, Department: ch.Department, PersonalNotes: ch.Notes}
+	if ch.Categories != nil {
+		v := append([]string{}, ch.Categories...)
+		p.Categories = &v
+	}
+	if ch.EmailAddresses != nil {
+		v := []graph.EmailAddress{}
+		for i, e := range ch.EmailAddresses {
+			m, err := parseAddress(fmt.Sprintf("ContactChanges.EmailAddresses[%d]", i), e)
+			if err != nil {
+				return err
+			}
+			v = append(v, graph.EmailAddress{Name: m.Name, Address: m.EmailAddress})
+		}
+		p.EmailAddresses = &v
+	}
+	if len(ch.Phones) > 0 {
+		// businessPhones and homePhones are lists: setting one of a pair needs the contact's other number.
+		cur, err := s.g().GetContact(ctx, id, "businessPhones", "homePhones")
+		if err != nil {
+			return s.c.graphErr("get contact", err, nil)
+		}
+		pair := func(have []string, k1, k2 PhoneKey) *[]string {
+			_, set1 := ch.Phones[k1]
+			_, set2 := ch.Phones[k2]
+			if !set1 && !set2 {
+				return nil
+			}
+			v := [2]string{}
+			copy(v[:], have)
+			if set1 {
+				v[0] = strings.TrimSpace(ch.Phones[k1])
+			}
+			if set2 {
+				v[1] = strings.TrimSpace(ch.Phones[k2])
+			}
+			out := []string{}
+			for _, x := range v {
+				if x != "" {
+					out = append(out, x)
+				}
+			}
+			return &out
+		}
+		p.BusinessPhones = pair(cur.BusinessPhones, PhoneBusiness, PhoneBusiness2)
+		p.HomePhones = pair(cur.HomePhones, PhoneHome, PhoneHome2)
+		if v, ok := ch.Phones[PhoneMobile]; ok {
+			v = strings.TrimSpace(v)
+			p.MobilePhone = &v
+		}
+	}
+	for k, a := range ch.Addresses {
+		ga := graphAddress(a)
+		switch k {
+		case AddressBusiness:
+			p.BusinessAddress = ga
+		case AddressHome:
+			p.HomeAddress = ga
+		case AddressOther:
+			p.OtherAddress = ga
+		}
+	}
+	if p == (graph.ContactPatch{}) {
+		return phraseErr("ContactChanges", "has no change")
+	}
+	if _, err := s.g().UpdateContact(ctx, id, &p); err != nil {
+		return s.c.graphErr("update contact", err, nil)
+	}
+	return nil
+}
+
+func (s graphContacts) delete(ctx context.Context, opts DeleteOptions, ids ...string) error {
+	how, err := opts.How.check()
+	if err != nil {
+		return err
+	}
+	if how != string(MoveToDeletedItems) {
+		return &NotSupportedError{Backend: string(BackendGraph), What: "DeleteOptions.How " + how,
+			Msg: "Graph deletes contacts to Deleted Items only", Hint: "use MoveToDeletedItems (the zero value)"}
+	}
+	if len(ids) == 0 {
+		return inputErr("ids", "no contact given")
+	}
+	for i, id := range ids {
+		if id == "" {
+			return inputErr(fmt.Sprintf("ids[%d]", i), "is empty")
+		}
+		if err := checkText(fmt.Sprintf("ids[%d]", i), id); err != nil {
+			return err
+		}
+	}
+	res := &batchResult{total: len(ids)}
+	for i, id := range ids {
+		if err := s.g().DeleteContact(ctx, id); err != nil {
+			err = s.c.graphErr("delete contact", err, nil)
+			if ctx.Err() != nil {
+				return err
+			}
+			res.fail(i, id, id, err)
+		}
+	}
+	return res.err()
+}
+
+// resolveNames is ResolveNames over Graph: directory users whose names or address start with name
+// (/users?$filter=startswith(...), which needs User.Read.All), then the mailbox's contacts whose names start with
+// name or whose address is name, in the order of opts.Scope. "smtp:" keeps only exact address matches, as EWS
+// does.
+func (s graphContacts) resolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, phraseErr("name", "is empty")
+	}
+	if err := checkText("name", name); err != nil {
+		return nil, err
+	}
+	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
+	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
+		return nil, err
+	}
+	if err := graphDefaultContacts("ResolveOptions.Folder", opts.Folder); err != nil {
+		return nil, err
+	}
+	exact := ""
+	if len(name) > 5 && strings.EqualFold(name[:5], "smtp:") {
+		exact = strings.TrimSpace(name[5:])
+	}
+	rs, err := s.g().ResolveName(ctx, name)
+	if err != nil {
+		return nil, s.c.graphErr("resolve names", err, nil)
+	}
+	var users, contacts []Resolution
+	for _, r := range rs {
+		if exact != "" && !strings.EqualFold(r.Address, exact) {
+			continue
+		}
+		switch {
+		case r.User != nil:
+			res := Resolution{Mailbox: Mailbox{Name: r.Name, Email: r.Address, RoutingType: "SMTP", Type: MailboxUser}}
+			if opts.ContactData {
+				u := r.User
+				ct := &Contact{DisplayName: u.DisplayName, GivenName: u.GivenName, Surname: u.Surname,
+					JobTitle: u.JobTitle, Department: u.Department}
+				if r.Address != "" {
+					ct.EmailAddresses = []string{r.Address}
+				}
+				for i, p := range u.BusinessPhones {
+					if i < 2 && strings.TrimSpace(p) != "" {
+						if ct.Phones == nil {
+							ct.Phones = map[PhoneKey]string{}
+						}
+						ct.Phones[[]PhoneKey{PhoneBusiness, PhoneBusiness2}[i]] = strings.TrimSpace(p)
+					}
+				}
+				if m := strings.TrimSpace(u.MobilePhone); m != "" {
+					if ct.Phones == nil {
+						ct.Phones = map[PhoneKey]string{}
+					}
+					ct.Phones[PhoneMobile] = m
+				}
+				res.Contact = ct
+			}
+			users = append(users, res)
+		case r.Contact != nil:
+			contacts = append(contacts, Resolution{Mailbox: Mailbox{Name: r.Name, Email: r.Address, RoutingType: "SMTP",
+				Type: MailboxContact, ContactID: r.Contact.ID}, Contact: contactFromGraph(r.Contact)})
+		}
+	}
+	var out []Resolution
+	switch opts.Scope {
+	case ScopeDirectory:
+		out = users
+	case ScopeContacts:
+		out = contacts
+	case ScopeContactsDirectory:
+		out = append(contacts, users...)
+	default:
+		out = append(users, contacts...)
+	}
+	if len(out) > 100 {
+		out = out[:100]
+	}
+	if len(out) == 0 {
+		return nil, &OpError{Op: "resolve names", Err: &Error{Code: ErrNameResolutionNoResults.Code,
+			Message: "No results were found."}}
+	}
+	return out, nil
+}
+
+func (s graphContacts) expandDL(context.Context, string) (*DistributionList, error) {
+	return nil, &NotSupportedError{Backend: string(BackendGraph), What: "ExpandDL",
+		Msg:  "distribution lists are Microsoft 365 groups over Graph, read with Group.Read.All, which the graph backend does not use",
+		Hint: "see docs/GRAPH.md"}
+}
