@@ -56,7 +56,9 @@ func (r *affinityRecorder) last(op string) http.Header {
 // TestSubscriptionAffinity: Subscribe, GetEvents, GetStreamingEvents and Unsubscribe carry X-AnchorMailbox and
 // X-PreferServerAffinity, and after Subscribe the X-BackEndOverrideCookie the server set; other requests do not.
 func TestSubscriptionAffinity(t *testing.T) {
-	srv := testserver.New(t)
+	// Affinity matters on multi-server Exchange 2013+ sites and Exchange Online; the test uses a streaming
+	// subscription too, which Exchange 2007 lacks (TestWatchStreamingOnExchange2007).
+	srv := testserver.New(t, testserver.WithPersonality(testserver.Exchange2019))
 	rec := recordAffinity(srv)
 	c := newTestClient(t, srv, nil)
 	ctx := testCtx(t)

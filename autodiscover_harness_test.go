@@ -302,7 +302,9 @@ const mailEWS = "https://mail.example.com/EWS/Exchange.asmx"
 // exchange starts the fake Exchange of example.com: autodiscover answers mailEWS, and mail.example.com routes to
 // it, so a client can use what it discovers.
 func (n *adNet) exchange(opts ...testserver.Option) *adHost {
-	h := n.serve(opts...)
+	// Exchange 2019 unless the test says otherwise (also under EWS_TESTSERVER_VERSION): the autodiscover tests
+	// check the version it reports.
+	h := n.serve(append([]testserver.Option{testserver.WithPersonality(testserver.Exchange2019)}, opts...)...)
 	h.srv.SetAutodiscover("", testserver.AutodiscoverAnswer{ExternalEWSURL: mailEWS})
 	n.route(h, "mail.example.com:443")
 	return h

@@ -13,7 +13,7 @@ import (
 // Find the EWS URL and version of a mailbox. Against a real organisation only EmailAddress and the credentials
 // are needed; here the fake server's Autodiscover endpoint is named, since its host is not a domain.
 func ExampleDiscover() {
-	srv := ewstest.NewServer(nil, ewstest.WithTLS())
+	srv := ewstest.NewServer(nil, ewstest.WithTLS(), ewstest.WithVersion(ewstest.Exchange2019))
 	defer srv.Close()
 	roots := srv.Config().RootCAs // the server's self-signed certificate
 

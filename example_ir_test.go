@@ -34,11 +34,14 @@ func ExampleMailService_GetAttachments() {
 }
 
 func ExampleRulesService_SetEnabled() {
-	c, srv := mailExampleClient(func(s *ewstest.Server) {
-		s.Mailbox().AddInboxRule(ewstest.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"}, MarkAsRead: true})
-		s.Mailbox().AddInboxRule(ewstest.InboxRule{Name: ".", Enabled: true, ForwardTo: []string{"drop@evil.example"}})
-	})
+	srv := ewstest.NewServer(nil, ewstest.WithVersion(ewstest.Exchange2019)) // inbox rules need Exchange 2010 SP1+
 	defer srv.Close()
+	srv.Mailbox().AddInboxRule(ewstest.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"}, MarkAsRead: true})
+	srv.Mailbox().AddInboxRule(ewstest.InboxRule{Name: ".", Enabled: true, ForwardTo: []string{"drop@evil.example"}})
+	c, err := ews.New(srv.Config())
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	rules, err := c.Rules().List(ctx)
 	if err != nil {

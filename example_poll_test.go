@@ -48,7 +48,7 @@ func ExamplePoller_Poll() {
 }
 
 func ExamplePoller_Watch() {
-	srv := ewstest.NewServer(nil)
+	srv := ewstest.NewServer(nil, ewstest.WithVersion(ewstest.Exchange2019)) // streaming notifications: 2010 SP1+
 	defer srv.Close()
 	c := exampleClient(srv, nil)
 	p, err := c.NewPoller(ews.PollerOptions{}) // the inbox, state in memory, streaming notifications

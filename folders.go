@@ -17,7 +17,9 @@ type FolderRef struct {
 	value string
 }
 
-// Well-known folders.
+// Well-known folders. The RecoverableItems folders (the dumpster) exist in EWS from Exchange 2010 SP1 on: a request
+// that names one fails with an error matching ErrInvalidServerVersion, before it is sent, on Exchange 2007;
+// Archive needs Exchange 2013.
 var (
 	Inbox                     = DistinguishedFolder("inbox")
 	SentItems                 = DistinguishedFolder("sentitems")

@@ -82,7 +82,9 @@ type FolderEmptyOptions struct {
 	SubFolders bool
 }
 
-// EmptyFolder deletes every message of a folder (and with SubFolders its subfolders), as opts say.
+// EmptyFolder deletes every message of a folder (and with SubFolders its subfolders), as opts say. It needs
+// Exchange 2010 SP1 or later (Exchange 2007 has no EmptyFolder operation): on older servers it fails with an error
+// matching ErrInvalidServerVersion before anything is deleted.
 func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts FolderEmptyOptions) error {
 	if opts.How == "" {
 		opts.How = MoveToDeletedItems

@@ -60,26 +60,34 @@ func TestFolderLifecycle(t *testing.T) {
 		mb.AddItem("Inbox/Phish Quarantine", testserver.Item{Subject: "phish", ItemClass: "IPM.Note"})
 	}
 	mb.AddItem("Inbox/Phish Quarantine/2024", testserver.Item{Subject: "older phish", ItemClass: "IPM.Note"})
-	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(mb.Items("Inbox/Phish Quarantine")); n != 0 {
-		t.Errorf("%d messages left after EmptyFolder", n)
-	}
-	if n := len(mb.Items("deleteditems")); n != 3 {
-		t.Errorf("Deleted Items holds %d, want 3", n)
-	}
-	if len(mb.Items("Inbox/Phish Quarantine/2024")) != 1 {
-		t.Errorf("the subfolder was emptied without SubFolders")
-	}
-	if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{How: HardDelete, SubFolders: true}); err != nil {
-		t.Fatal(err)
-	}
-	if mb.FolderID("Inbox/Phish Quarantine/2024") != "" {
-		t.Errorf("subfolder survived EmptyFolder with SubFolders")
-	}
-	if err := c.EmptyFolder(ctx, Root, FolderEmptyOptions{}); !errors.Is(err, ErrCannotEmptyFolder) {
-		t.Errorf("EmptyFolder(root): %v", err)
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007 has no EmptyFolder: refused before sending, nothing deleted.
+		wantOpRefused(t, srv, c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}), "EmptyFolder")
+		if n := len(mb.Items("Inbox/Phish Quarantine")); n != 3 {
+			t.Errorf("%d messages left after a refused EmptyFolder, want 3", n)
+		}
+	} else {
+		if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(mb.Items("Inbox/Phish Quarantine")); n != 0 {
+			t.Errorf("%d messages left after EmptyFolder", n)
+		}
+		if n := len(mb.Items("deleteditems")); n != 3 {
+			t.Errorf("Deleted Items holds %d, want 3", n)
+		}
+		if len(mb.Items("Inbox/Phish Quarantine/2024")) != 1 {
+			t.Errorf("the subfolder was emptied without SubFolders")
+		}
+		if err := c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{How: HardDelete, SubFolders: true}); err != nil {
+			t.Fatal(err)
+		}
+		if mb.FolderID("Inbox/Phish Quarantine/2024") != "" {
+			t.Errorf("subfolder survived EmptyFolder with SubFolders")
+		}
+		if err := c.EmptyFolder(ctx, Root, FolderEmptyOptions{}); !errors.Is(err, ErrCannotEmptyFolder) {
+			t.Errorf("EmptyFolder(root): %v", err)
+		}
 	}
 
 	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items.
@@ -92,7 +100,12 @@ func TestFolderLifecycle(t *testing.T) {
 	if mb.FolderID("Inbox/Phish Quarantine") != "" {
 		t.Errorf("folder still below the Inbox after DeleteFolder")
 	}
-	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007 keeps its dumpster out of EWS.
+		if _, err := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); !errors.Is(err, ErrInvalidServerVersion) {
+			t.Errorf("FindFolders in Recoverable Items on %s: %v", serverPersonality(srv), err)
+		}
+	} else if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
 		t.Errorf("soft-deleted folder not in Recoverable Items: %+v", got)
 	}
 

@@ -138,6 +138,33 @@ func TestRecover(t *testing.T) {
 	if len(mb.Items("inbox")) != 0 || len(mb.Items("recoverableitemsdeletions")) != 2 {
 		t.Fatalf("soft delete did not reach the dumpster")
 	}
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007's schema has no Recoverable Items folders: the client refuses before sending one.
+		var errs []error
+		for _, err := range c.Mail().Search(ctx, SearchOptions{Folder: ParseFolder("Recoverable Items")}) {
+			errs = append(errs, err)
+		}
+		if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidServerVersion) || !strings.Contains(errs[0].Error(), "recoverableitemsdeletions") {
+			t.Errorf("Search in Recoverable Items on %s: %v", serverPersonality(srv), errs)
+		}
+		before := len(mailOps(srv))
+		if _, err := c.Mail().Recover(ctx, FolderRef{}, "<important@example.com>"); !errors.Is(err, ErrInvalidServerVersion) {
+			t.Errorf("Recover on %s: %v", serverPersonality(srv), err)
+		}
+		if _, err := c.Mail().Recover(ctx, FolderRef{}, id); !errors.Is(err, ErrInvalidServerVersion) {
+			t.Errorf("Recover by id on %s: %v", serverPersonality(srv), err)
+		}
+		noRequests(t, srv, before)
+		for _, r := range srv.Requests() {
+			if bytes.Contains(r.Body, []byte("recoverableitems")) {
+				t.Errorf("a %s request named a Recoverable Items folder", r.Operation)
+			}
+		}
+		if len(mb.Items("inbox")) != 0 {
+			t.Errorf("Recover moved messages on %s", serverPersonality(srv))
+		}
+		return
+	}
 	// What can be recovered, by the name people type.
 	var subjects []string
 	for m, err := range c.Mail().Search(ctx, SearchOptions{Folder: ParseFolder("Recoverable Items")}) {

@@ -6,9 +6,16 @@ import (
 	"strings"
 )
 
-// recover is Recover over EWS.
+// recover is Recover over EWS. Exchange 2007 has no Recoverable Items folders in EWS: there it is refused before
+// any request for them.
 func (s ewsMail) recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	if err := checkRefs(ids); err != nil {
+		return nil, err
+	}
+	if err := to.check("to"); err != nil {
+		return nil, err
+	}
+	if err := s.c.requireFeature(ctx, featDumpsterFolders, "Recover (the Recoverable Items folders)"); err != nil {
 		return nil, err
 	}
 	return s.recoverMessages(ctx, to, ids, parseRef)

@@ -264,7 +264,16 @@ func TestMailSendThroughDraftUnderFaults(t *testing.T) {
 			if tt.delivered == 1 && (len(in[0].Attachments) != 1 || string(in[0].Attachments[0].Content) != "1.2.3.4") {
 				t.Errorf("bob received %+v", in[0])
 			}
-			if all, _ := ops(srv, tt.op); all != map[bool]int{true: 1, false: 2}[tt.unknown] {
+			// Every request counts, those refused for their RequestServerVersion too: before the version is known
+			// (sends with attachments then go through a draft) the fault may strike such a refusal, which the
+			// client cannot tell from a request carried out, so it must not be sent again either.
+			all := 0
+			for _, r := range srv.Requests() {
+				if r.Operation == tt.op {
+					all++
+				}
+			}
+			if all != map[bool]int{true: 1, false: 2}[tt.unknown] {
 				t.Errorf("server received %d %s, want no resend after an unknown outcome", all, tt.op)
 			}
 		})
@@ -412,6 +421,10 @@ func TestMailManyGoroutinesShareOneClient(t *testing.T) {
 		cfg.MaxConcurrency = max
 		cfg.Retry.MaxAttempts, cfg.Retry.MaxWait = 30, time.Hour
 	})
+	// On a server older than the client's default version (Exchange 2007 SP1), the first requests are refused for
+	// their RequestServerVersion; a ResetAfter striking such a refusal leaves a send or a copy that the server did
+	// not carry out with ErrOutcomeUnknown, rightly. Learn the version first: the faults are for the operations.
+	settleVersion(t, srv, c)
 	ctx := testCtx(t)
 	var (
 		wg                   sync.WaitGroup

@@ -16,6 +16,8 @@ type SearchAllOptions struct {
 	// bounds the matches of the whole search (of each mailbox for SearchMailboxes). Folder is ignored.
 	SearchOptions
 	// RecoverableItems searches the Recoverable Items folders (the dumpster: soft-deleted and purged mail) too.
+	// Exchange 2007 has no such folders in EWS: there the search fails with an error matching
+	// ErrInvalidServerVersion before any folder is searched.
 	RecoverableItems bool
 }
 
@@ -37,6 +39,12 @@ func (s ewsMail) searchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2
 		if _, err := s.newPager("SearchAllOptions", o); err != nil {
 			yield(nil, err)
 			return
+		}
+		if opts.RecoverableItems {
+			if err := s.c.requireFeature(ctx, featDumpsterFolders, "SearchAllOptions.RecoverableItems"); err != nil {
+				yield(nil, err)
+				return
+			}
 		}
 		folders, err := s.c.FolderTree(ctx, MsgFolderRoot)
 		if err != nil {

@@ -3,6 +3,7 @@ package ews
 import (
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +47,19 @@ func TestSearchAllFolders(t *testing.T) {
 		t.Errorf("SearchAll (-want +got):\n%s", diff)
 	}
 	opts.RecoverableItems = true
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007 has no Recoverable Items folders in EWS: refused before any folder is looked at.
+		before := len(mailOps(srv))
+		var errs []error
+		for _, err := range c.Mail().SearchAll(ctx, opts) {
+			errs = append(errs, err)
+		}
+		if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidServerVersion) || !strings.Contains(errs[0].Error(), "RecoverableItems") {
+			t.Errorf("SearchAll with RecoverableItems on %s: %v", serverPersonality(srv), errs)
+		}
+		noRequests(t, srv, before)
+		return
+	}
 	if diff := cmp.Diff([]string{"Deleted Items", "Inbox", "Inbox/Projects/Deep", "Junk Email", "Recoverable Items/Deletions"}, folders(opts)); diff != "" {
 		t.Errorf("SearchAll with RecoverableItems (-want +got):\n%s", diff)
 	}

@@ -137,6 +137,9 @@ func (s *MailService) Delete(ctx context.Context, opts DeleteOptions, ids ...str
 // returns their new ids. The messages are ItemIds, or Internet Message-IDs looked up in the Recoverable Items
 // deletions (every copy there is recovered). List what can be recovered with Search in
 // RecoverableItemsDeletions. Messages that fail are reported in a *BatchError; the others are moved.
+//
+// Exchange 2007 keeps its dumpster out of EWS (its schema has no Recoverable Items folders): there Recover
+// fails with an error matching ErrInvalidServerVersion before anything is moved.
 func (s *MailService) Recover(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
 	return s.wire().recover(ctx, to, ids...)
 }

@@ -83,7 +83,9 @@ const (
 	// NotifyAuto uses streaming notifications when the server has them (Exchange 2010 SP1 and later) and pull
 	// notifications otherwise.
 	NotifyAuto NotifyMode = ""
-	// NotifyStreaming keeps a GetStreamingEvents connection open per mailbox.
+	// NotifyStreaming keeps a GetStreamingEvents connection open per mailbox. A server without streaming
+	// notifications (Exchange 2007, Exchange 2010 RTM) makes Watch fail with its refusal (an error matching
+	// ErrInvalidServerVersion for a server known to be older than 2010 SP1).
 	NotifyStreaming NotifyMode = "streaming"
 	// NotifyPull asks for events (GetEvents) every PollerOptions.Interval.
 	NotifyPull NotifyMode = "pull"

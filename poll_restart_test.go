@@ -138,6 +138,9 @@ func pollerExactlyOnceAcrossRestarts(t *testing.T, backend Backend) {
 	}
 
 	modes := []NotifyMode{NotifyStreaming, NotifyPull, NotifyNone}
+	if !streams(srv) {
+		modes = modes[1:] // TestWatchStreamingOnExchange2007: asked for streaming, Watch fails there
+	}
 	var runs, handlerStops, handlerFailures, cutOff, crashes int
 	for delivered() < total {
 		if ctx.Err() != nil {

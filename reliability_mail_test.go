@@ -113,6 +113,7 @@ func TestSendNotDuplicated(t *testing.T) {
 			bob := srv.AddMailbox("bob@example.com", "Bob")
 			clk := newFakeClock()
 			c := retryClient(t, srv, clk, nil)
+			settleVersion(t, srv, c) // the fault is for the send, not for a refusal of the RequestServerVersion
 			req, resp := sendReq("phishing notice </t:Subject>]]>")
 			err := doInto(testCtx(t), c, req, resp)
 			if tt.unknown != errors.Is(err, ErrOutcomeUnknown) || !tt.unknown && err != nil {

@@ -218,13 +218,19 @@ func (c *Client) attempt(ctx context.Context, req soap.Operation, resp soap.Resp
 		return err
 	}
 	key := c.versionKey()
-	v := c.versionInUse()
-	req, err = gateRequest(req, v)
-	if err != nil {
-		return err
-	}
+	v, known := c.currentVersion()
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	gated, err := gateRequest(req, v)
+	if err != nil {
+		if known {
+			return err
+		}
+		// v is a version the client stepped down to, which the server has not confirmed: before refusing the
+		// request for what v lacks, learn the server's version with a probe in its place.
+		return c.probeVersion(actx, wire, key, v, err)
+	}
+	req = gated
 	svi, err := wire.Do(actx, c.header(v), req, resp)
 	if svi != nil {
 		c.noteVersion(key, svi)

@@ -9,8 +9,9 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// RulesService reads and changes a mailbox's server-side inbox rules (Exchange 2010 and later): the rules an
-// attacker with a stolen password sets up to forward mail out or hide replies.
+// RulesService reads and changes a mailbox's server-side inbox rules: the rules an attacker with a stolen password
+// sets up to forward mail out or hide replies. It needs Exchange 2010 SP1 or later; on Exchange 2007 every call
+// fails with an error matching ErrInvalidServerVersion before the rules are sent for.
 type RulesService struct{ c *Client }
 
 // Rules returns the service for the client's mailbox's inbox rules.

@@ -2,6 +2,7 @@ package ews
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ewsgo/ews/internal/testserver"
@@ -19,6 +20,13 @@ func TestInboxRules(t *testing.T) {
 		ForwardTo: []string{"colleague@example.com", "drop@evil.example"}, RedirectTo: []string{"x@mail.example.com"}})
 
 	rules, err := c.Rules().List(ctx)
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007 has no inbox rules operations: refused before sending one.
+		wantOpRefused(t, srv, err, "GetInboxRules")
+		_, err := c.Rules().SetEnabled(ctx, hide, false)
+		wantOpRefused(t, srv, err, "UpdateInboxRules")
+		return
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +94,16 @@ func TestRulesAndOOFDelegate(t *testing.T) {
 
 	bc, _ := c.ForMailbox("boss@example.com")
 	rules, err := bc.Rules().List(ctx)
+	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
+		// Exchange 2007 has no inbox rules operations; out-of-office settings it has.
+		wantOpRefused(t, srv, err, "GetInboxRules")
+		_, err := bc.Rules().SetEnabled(ctx, boss.InboxRules()[0].ID, false)
+		wantOpRefused(t, srv, err, "UpdateInboxRules")
+		if err := bc.OOF().Set(ctx, OOFSettings{State: OOFEnabled, InternalReply: "away"}); err != nil || boss.Oof().State != "Enabled" {
+			t.Errorf("delegate OOF().Set: %v, server %+v", err, boss.Oof())
+		}
+		return
+	}
 	if err != nil || len(rules) != 1 || rules[0].Name != "fwd" {
 		t.Fatalf("delegate List = %+v, %v", rules, err)
 	}
@@ -101,5 +119,19 @@ func TestRulesAndOOFDelegate(t *testing.T) {
 	oc, _ := c.ForMailbox("other@example.com")
 	if _, err := oc.Rules().List(ctx); !errors.Is(err, ErrAccessDenied) {
 		t.Errorf("List without rights: %v", err)
+	}
+}
+
+// wantOpRefused checks that err is the client's refusal of an operation of Exchange 2010 SP1 that the server's
+// release lacks (ErrInvalidServerVersion), and that no op request reached the server other than those it refused
+// for their RequestServerVersion while the client learnt the version.
+func wantOpRefused(t *testing.T, srv *testserver.Server, err error, op string) {
+	t.Helper()
+	if !errors.Is(err, ErrInvalidServerVersion) || !strings.Contains(err.Error(), "needs Exchange 2010 SP1 or later") ||
+		!strings.Contains(err.Error(), "speaks "+serverPersonality(srv).Newest()) {
+		t.Errorf("%s on %s: err = %v, want ErrInvalidServerVersion", op, serverPersonality(srv), err)
+	}
+	if n := mailCountOp(srv, op); n != 0 {
+		t.Errorf("%d %s sent to %s", n, op, serverPersonality(srv))
 	}
 }

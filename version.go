@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -16,7 +17,7 @@ import (
 // negotiated version's schema lacks.
 
 // feature is something of the EWS schema that not every RequestServerVersion has.
-type feature uint16
+type feature uint32
 
 const (
 	featTimeZoneContext      feature = 1 << iota // the TimeZoneContext SOAP header
@@ -30,6 +31,10 @@ const (
 	featTextBody                                 // item:TextBody
 	featSuppressReadReceipts                     // UpdateItem/DeleteItem SuppressReadReceipts
 	featAttachmentIsInline                       // FileAttachment IsInline (2007 marks inline parts by ContentId alone)
+	featDumpsterFolders                          // the Recoverable Items and archive mailbox distinguished folders
+	featFolders2013                              // the distinguished folders of Exchange 2013 (syncissues, archive, ...)
+	featFolders2013SP1                           // the distinguished folders of Exchange 2013 SP1 (archiveinbox, directory)
+	featOps2010SP1                               // the EmptyFolder, GetInboxRules and UpdateInboxRules operations
 	featFlag                                     // item:Flag, the follow-up flag
 )
 
@@ -45,10 +50,10 @@ type versionInfo struct {
 const (
 	f2007    = 0
 	f2010    = featTimeZoneContext | featStartTimeZone | featConversationID | featUniqueBody | featInlineAttachments | featAttachmentIsInline
-	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs
+	f2010SP1 = f2010 | featStreaming | featReturnNewItemIDs | featDumpsterFolders | featOps2010SP1
 	f2010SP2 = f2010SP1 | featContactDataShape
-	f2013    = f2010SP2 | featTextBody | featFlag
-	f2013SP1 = f2013 | featSuppressReadReceipts
+	f2013    = f2010SP2 | featTextBody | featFolders2013 | featFlag
+	f2013SP1 = f2013 | featSuppressReadReceipts | featFolders2013SP1
 )
 
 // versions is THE version table: every RequestServerVersion of Microsoft's schema, oldest first (the order of
@@ -86,6 +91,42 @@ var pathFeatures = map[string]feature{
 	"item:Flag":              featFlag,
 	"calendar:StartTimeZone": featStartTimeZone,
 	"calendar:EndTimeZone":   featStartTimeZone,
+}
+
+// opFeatures are the operations the client may send that not every version has (by soap.Op's Name). The 2007 SP1
+// schema lacks them, the 2010 SP2 one has them; Microsoft documents them from Exchange 2010 SP1. (MarkAsJunk,
+// Exchange 2013, is checked before the request is built: MailService.MarkAsJunk moves instead on older servers.)
+var opFeatures = map[string]feature{
+	"EmptyFolder": featOps2010SP1, "GetInboxRules": featOps2010SP1, "UpdateInboxRules": featOps2010SP1,
+	"GetStreamingEvents": featStreaming,
+}
+
+// folderFeatures are the distinguished folder names (DistinguishedFolderIdNameType) the client may send that not
+// every version has; the others are in every schema from Exchange 2007 on. The Recoverable Items and the archive
+// mailbox came with Exchange 2010 SP1 (the 2007 SP1 schema lacks them, the 2010 SP2 one has them), the others
+// are in neither the 2007 SP1 nor the 2010 SP2 schema and are sent from Exchange 2013 (2013 SP1 for archiveinbox
+// and directory), as exchangelib and the EWS Managed API do.
+var folderFeatures = map[string]feature{
+	"recoverableitemsroot": featDumpsterFolders, "recoverableitemsdeletions": featDumpsterFolders,
+	"recoverableitemsversions": featDumpsterFolders, "recoverableitemspurges": featDumpsterFolders,
+	"archiveroot": featDumpsterFolders, "archivemsgfolderroot": featDumpsterFolders,
+	"archivedeleteditems": featDumpsterFolders, "archiverecoverableitemsroot": featDumpsterFolders,
+	"syncissues": featFolders2013, "conflicts": featFolders2013, "localfailures": featFolders2013,
+	"serverfailures": featFolders2013, "recipientcache": featFolders2013, "quickcontacts": featFolders2013,
+	"conversationhistory": featFolders2013, "adminauditlogs": featFolders2013, "todosearch": featFolders2013,
+	"mycontacts": featFolders2013, "imcontactlist": featFolders2013, "peopleconnect": featFolders2013,
+	"favorites": featFolders2013, "archive": featFolders2013,
+	"archiveinbox": featFolders2013SP1, "directory": featFolders2013SP1,
+}
+
+// firstWith returns the oldest RequestServerVersion that has f, spelt as people write it ("Exchange 2010 SP1").
+func firstWith(f feature) string {
+	for _, v := range versions {
+		if v.features&f == f {
+			return strings.Replace(strings.Replace(v.name, "Exchange", "Exchange ", 1), "_", " ", 1)
+		}
+	}
+	return "a newer Exchange"
 }
 
 // defaultVersion is sent until the server's version is known: every Exchange from 2013 SP1 on accepts it, and
@@ -313,6 +354,9 @@ func gateRequest(req soap.Operation, v string) (soap.Operation, error) {
 		return req, nil
 	}
 	has := func(f feature) bool { return versions[i].features&f == f }
+	if f, ok := opFeatures[req.Op().Name]; ok && !has(f) {
+		return nil, &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("%s needs %s or later; the server speaks %s", req.Op().Name, firstWith(f), v)}
+	}
 	switch r := req.(type) {
 	case *soap.GetItem:
 		if sh, ok := gateShape(r.ItemShape, has); !ok {
@@ -375,7 +419,63 @@ func gateRequest(req soap.Operation, v string) (soap.Operation, error) {
 			return nil, &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("streaming subscriptions need Exchange 2010 SP1 or later; the server speaks %s", v)}
 		}
 	}
+	var refused string
+	eachDistinguished(reflect.ValueOf(req), func(name string) bool {
+		if f, ok := folderFeatures[name]; ok && !has(f) {
+			refused = name
+			return false
+		}
+		return true
+	})
+	if refused != "" {
+		return nil, &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("the folder %q needs %s or later; the server speaks %s", refused, firstWith(folderFeatures[refused]), v)}
+	}
 	return req, nil
+}
+
+// folderRefType is the wire folder reference, whose distinguished names eachDistinguished finds.
+var folderRefType = reflect.TypeFor[soap.FolderRef]()
+
+// eachDistinguished calls fn with the name of every DistinguishedFolderId in the request v (its structs,
+// pointers, interfaces and slices, wherever a folder may be named), until fn returns false. It reports whether
+// the walk went to the end.
+func eachDistinguished(v reflect.Value, fn func(string) bool) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil() || eachDistinguished(v.Elem(), fn)
+	case reflect.Struct:
+		if v.Type() == folderRefType {
+			name := v.FieldByName("Distinguished").String()
+			return name == "" || fn(name)
+		}
+		for i := range v.NumField() {
+			if !eachDistinguished(v.Field(i), fn) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		switch v.Type().Elem().Kind() {
+		case reflect.Struct, reflect.Pointer, reflect.Interface, reflect.Slice:
+			for i := range v.Len() {
+				if !eachDistinguished(v.Index(i), fn) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// requireFeature returns an error matching ErrInvalidServerVersion, before anything is sent for what, when the
+// server's version lacks f. When the version is not known yet it is learnt first (ensureVersion).
+func (c *Client) requireFeature(ctx context.Context, f feature, what string) error {
+	if err := c.ensureVersion(ctx); err != nil {
+		return err
+	}
+	if c.supports(f) {
+		return nil
+	}
+	return &Error{Code: ErrInvalidServerVersion.Code, Message: fmt.Sprintf("%s needs %s or later; the server speaks %s", what, firstWith(f), c.versionInUse())}
 }
 
 // withoutIsInline returns atts with IsInline left out of its file attachments (copies of those that had it), and
@@ -417,6 +517,33 @@ func gateShape(sh soap.ItemShape, has func(feature) bool) (soap.ItemShape, bool)
 	}
 	sh.AdditionalProperties = props
 	return sh, false
+}
+
+// probeVersion is sent, in the place of a request that gateRequest refused (refusal) for an unconfirmed version v,
+// to learn whether the server speaks v: one GetFolder of the mailbox's root folder (IdOnly), as ensureVersion.
+// When the answer teaches another version or the server refuses v, it returns a *versionRetry (the request is
+// gated again with the new version); when the server accepts v, v counts as known and the refusal stands.
+func (c *Client) probeVersion(ctx context.Context, wire *soap.Client, key, v string, refusal error) error {
+	probe := &soap.GetFolder{FolderShape: soap.FolderShape{BaseShape: "IdOnly"}, FolderIDs: []soap.FolderRef{c.distinguished("msgfolderroot")}}
+	svi, err := wire.Do(ctx, c.header(v), probe, probe.NewResponse())
+	if svi != nil {
+		c.noteVersion(key, svi)
+	}
+	if c.negotiate(key, v, svi, err) {
+		return &versionRetry{err: refusal}
+	}
+	if err != nil {
+		return err
+	}
+	if now, known := c.currentVersion(); known && now != v {
+		return &versionRetry{err: refusal}
+	}
+	c.shared.mu.Lock()
+	if ev := c.shared.versions[key]; ev != nil && ev.version == v {
+		ev.learnt = true // the server accepted v without saying its version
+	}
+	c.shared.mu.Unlock()
+	return refusal
 }
 
 // ensureVersion makes the version known before a request is built that the gate cannot adapt (calendar time

@@ -327,5 +327,52 @@ func TestVersionTableMatchesSchemas(t *testing.T) {
 		if has, in := versionHas(s.version, featTimeZoneContext), strings.Contains(types, `name="TimeZoneContext"`); has != in {
 			t.Errorf("%s: table says TimeZoneContext %v, schema %v", s.version, has, in)
 		}
+		for op, f := range opFeatures {
+			if has, in := versionHas(s.version, f), strings.Contains(messages, `<xs:element name="`+op+`" `); has != in {
+				t.Errorf("%s: table says operation %s %v, schema %v", s.version, op, has, in)
+			}
+		}
+		names := map[string]bool{}
+		for _, n := range enum(types, "DistinguishedFolderIdNameType") {
+			names[n] = true
+		}
+		for _, name := range distinguishedNames {
+			has := true
+			if f, ok := folderFeatures[name]; ok {
+				has = versionHas(s.version, f)
+			}
+			if has != names[name] {
+				t.Errorf("%s: table says distinguished folder %s %v, schema %v", s.version, name, has, names[name])
+			}
+		}
+	}
+}
+
+// TestGateRefusesFoldersTheVersionLacks checks that a request naming a distinguished folder its version's schema
+// lacks, wherever the request names it, is refused (ErrInvalidServerVersion) and that newer versions carry it.
+func TestGateRefusesFoldersTheVersionLacks(t *testing.T) {
+	dumpster := soap.FolderRef{Distinguished: "recoverableitemsdeletions"}
+	reqs := []soap.Operation{
+		&soap.FindItem{ParentFolderIDs: []soap.FolderRef{{Distinguished: "inbox"}, dumpster}},
+		&soap.GetFolder{FolderIDs: []soap.FolderRef{{Distinguished: "recoverableitemsroot"}}},
+		&soap.MoveItem{ToFolderID: dumpster},
+		&soap.CreateItem{SavedItemFolderID: &soap.TargetFolder{Folder: dumpster}},
+		&soap.SyncFolderItems{SyncFolderID: soap.TargetFolder{Folder: dumpster}},
+		&soap.Subscribe{Pull: &soap.PullSubscriptionRequest{FolderIDs: soap.FolderList{dumpster}}},
+	}
+	for _, req := range reqs {
+		if _, err := gateRequest(req, "Exchange2007_SP1"); !errors.Is(err, ErrInvalidServerVersion) ||
+			!strings.Contains(err.Error(), "Exchange 2010 SP1") {
+			t.Errorf("%T on Exchange2007_SP1: %v", req, err)
+		}
+		if got, err := gateRequest(req, "Exchange2010_SP1"); err != nil || got != req {
+			t.Errorf("%T on Exchange2010_SP1: %v", req, err)
+		}
+	}
+	if _, err := gateRequest(&soap.GetFolder{FolderIDs: []soap.FolderRef{{Distinguished: "syncissues"}}}, "Exchange2010_SP2"); !errors.Is(err, ErrInvalidServerVersion) {
+		t.Errorf("syncissues on Exchange2010_SP2: %v", err)
+	}
+	if _, err := gateRequest(&soap.GetFolder{FolderIDs: []soap.FolderRef{{Distinguished: "inbox"}, {ID: "AAA"}}}, "Exchange2007"); err != nil {
+		t.Errorf("inbox on Exchange2007: %v", err)
 	}
 }

@@ -301,7 +301,11 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				if p.opts.Notifications == NotifyAuto && streamingRefused(err) {
+				if streamingRefused(err) {
+					if p.opts.Notifications != NotifyAuto {
+						// Asked for streaming, which this server refuses for good: retrying would wait forever.
+						return fmt.Errorf("ews: %s: streaming notifications refused (PollerOptions.Notifications is %q): %w", mb.name(), p.opts.Notifications, err)
+					}
 					p.report(fmt.Errorf("ews: %s: streaming notifications refused, using pull notifications: %w", mb.name(), err))
 					return errFallBackToPull
 				}

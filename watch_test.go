@@ -125,6 +125,31 @@ func (w *watcher) waitStreams(t *testing.T, srv *testserver.Server, n int) {
 	}
 }
 
+// streams reports whether the server's release has streaming notifications (Exchange 2010 SP1 and later); on the
+// others Watch (NotifyAuto) uses pull notifications.
+func streams(srv *testserver.Server) bool { return serverPersonality(srv).Accepts("Exchange2010_SP1") }
+
+// waitListening waits until Watch listens for notifications in n mailboxes: n ready streaming connections where
+// the server has streaming notifications, n pull subscriptions otherwise. It fails the test if Watch ends first.
+func (w *watcher) waitListening(t *testing.T, srv *testserver.Server, n int) {
+	t.Helper()
+	if streams(srv) {
+		w.waitStreams(t, srv, n)
+		return
+	}
+	ctx := testCtx(t)
+	for srv.Subscriptions() < n {
+		select {
+		case err := <-w.done:
+			w.done <- err
+			t.Fatalf("Watch ended: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("no %d pull subscriptions: %v", n, ctx.Err())
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 // stop ends Watch and returns its error; events delivered after the last expect are an error.
 func (w *watcher) stop() error {
 	w.cancel()
@@ -144,12 +169,15 @@ func (w *watcher) noMore(t *testing.T) {
 	}
 }
 
+// On a server without streaming notifications (Exchange 2007 SP1) Watch falls back to pull notifications, and
+// the same test checks the catch-up after an expired subscription there (a pull subscription has no connection
+// to drop).
 func TestWatchStreamingReconnectsAndCatchesUp(t *testing.T) {
 	srv := testserver.New(t)
 	c := newTestClient(t, srv, nil)
 	var mu sync.Mutex
 	var errs []error
-	p, err := c.NewPoller(PollerOptions{RetryDelay: time.Millisecond, OnError: func(err error) {
+	p, err := c.NewPoller(PollerOptions{RetryDelay: time.Millisecond, Interval: 5 * time.Millisecond, OnError: func(err error) {
 		mu.Lock()
 		errs = append(errs, err)
 		mu.Unlock()
@@ -158,25 +186,27 @@ func TestWatchStreamingReconnectsAndCatchesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := startWatch(t, p)
-	w.waitStreams(t, srv, 1)
+	w.waitListening(t, srv, 1)
 	srv.AddMessage("inbox", testserver.Item{Subject: "one"})
 	w.expect(t, "one")
 
-	// The connection drops mid-stream; mail arrives while the poller reconnects.
-	release := srv.HoldStreams()
-	srv.DropStreamingConnections()
-	srv.AddMessage("inbox", testserver.Item{Subject: "two"})
-	srv.AddMessage("inbox", testserver.Item{Subject: "three"})
-	release()
-	w.expect(t, "two", "three")
-	// (They may have come through a sync the old connection asked for before it dropped; either way the poller
-	// reconnects.)
-	if err := srv.WaitStreamsOpened(testCtx(t), 2); err != nil {
-		t.Fatalf("no reconnection after the drop: %v", err)
+	if streams(srv) {
+		// The connection drops mid-stream; mail arrives while the poller reconnects.
+		release := srv.HoldStreams()
+		srv.DropStreamingConnections()
+		srv.AddMessage("inbox", testserver.Item{Subject: "two"})
+		srv.AddMessage("inbox", testserver.Item{Subject: "three"})
+		release()
+		w.expect(t, "two", "three")
+		// (They may have come through a sync the old connection asked for before it dropped; either way the
+		// poller reconnects.)
+		if err := srv.WaitStreamsOpened(testCtx(t), 2); err != nil {
+			t.Fatalf("no reconnection after the drop: %v", err)
+		}
 	}
 
 	// The subscription expires; mail arrives before the poller has a new one, so no subscription reports it:
-	// only the catch-up synchronisation after reconnecting can find it.
+	// only the catch-up synchronisation after subscribing again can find it.
 	gate := newOpGate(srv, "Subscribe")
 	gate.close()
 	srv.ExpireSubscriptions()
@@ -184,7 +214,7 @@ func TestWatchStreamingReconnectsAndCatchesUp(t *testing.T) {
 	srv.AddMessage("inbox", testserver.Item{Subject: "four"})
 	gate.open()
 	w.expect(t, "four")
-	w.waitStreams(t, srv, 1)
+	w.waitListening(t, srv, 1)
 	srv.AddMessage("inbox", testserver.Item{Subject: "five"})
 	w.expect(t, "five")
 	w.noMore(t)
@@ -192,20 +222,70 @@ func TestWatchStreamingReconnectsAndCatchesUp(t *testing.T) {
 	if n := opCount(srv, "Subscribe"); n != 2 {
 		t.Errorf("Subscribe sent %d times, want 2", n)
 	}
-	if n := opCount(srv, "GetEvents"); n != 0 {
-		t.Errorf("GetEvents sent %d times with streaming notifications", n)
+	if streams(srv) {
+		if n := opCount(srv, "GetEvents"); n != 0 {
+			t.Errorf("GetEvents sent %d times with streaming notifications", n)
+		}
+	} else {
+		if n, pulls := opCount(srv, "GetStreamingEvents"), opCount(srv, "GetEvents"); n != 0 || pulls == 0 {
+			t.Errorf("%s: %d GetStreamingEvents, %d GetEvents; want pull notifications only", serverPersonality(srv), n, pulls)
+		}
+		for _, r := range srv.Requests() {
+			if bytes.Contains(r.Body, []byte("StreamingSubscriptionRequest")) {
+				t.Errorf("a streaming subscription was asked of %s", serverPersonality(srv))
+			}
+		}
 	}
 	if n := srv.Subscriptions(); n != 0 {
 		t.Errorf("%d subscriptions left after Watch returned", n)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	var sawNotFound bool
+	var sawGone bool
 	for _, e := range errs {
-		sawNotFound = sawNotFound || errors.Is(e, ErrSubscriptionNotFound)
+		// GetStreamingEvents says the subscription is not found, GetEvents that it expired.
+		sawGone = sawGone || errors.Is(e, ErrSubscriptionNotFound) || !streams(srv) && errors.Is(e, ErrExpiredSubscription)
 	}
-	if !sawNotFound {
+	if !sawGone {
 		t.Errorf("OnError got %v, want the expired subscription", errs)
+	}
+}
+
+// Watch asked for streaming notifications by a server that has none (Exchange 2007 SP1) fails at once with the
+// refusal, before any streaming subscription is sent, rather than retrying for ever; NotifyAuto uses pull ones.
+func TestWatchStreamingOnExchange2007(t *testing.T) {
+	srv := testserver.New(t, testserver.WithPersonality(testserver.Exchange2007SP1))
+	c := newTestClient(t, srv, nil)
+	p, err := c.NewPoller(PollerOptions{Notifications: NotifyStreaming, RetryDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = p.Watch(testCtx(t), func(context.Context, *MailEvent) error { return nil })
+	if !errors.Is(err, ErrInvalidServerVersion) || !strings.Contains(err.Error(), "PollerOptions.Notifications") {
+		t.Errorf("Watch(NotifyStreaming) on Exchange 2007 = %v, want ErrInvalidServerVersion naming the option", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Watch took %v to give up", d)
+	}
+	if n := opCount(srv, "Subscribe") + opCount(srv, "GetStreamingEvents"); n != 0 {
+		t.Errorf("%d Subscribe/GetStreamingEvents sent to Exchange 2007", n)
+	}
+
+	p, err = c.NewPoller(PollerOptions{Interval: 5 * time.Millisecond, RetryDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := newOpGate(srv, "GetEvents")
+	gate.close()
+	w := startWatch(t, p)
+	<-gate.arrived // subscribed (pull) and asking for events
+	gate.open()
+	srv.AddMessage("inbox", testserver.Item{Subject: "on 2007"})
+	w.expect(t, "on 2007")
+	w.noMore(t)
+	if opCount(srv, "GetEvents") == 0 || opCount(srv, "GetStreamingEvents") != 0 {
+		t.Errorf("NotifyAuto on Exchange 2007: GetEvents %d, GetStreamingEvents %d", opCount(srv, "GetEvents"), opCount(srv, "GetStreamingEvents"))
 	}
 }
 
@@ -258,12 +338,12 @@ func TestWatchSeveralMailboxesAndFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := c.NewPoller(PollerOptions{Mailboxes: []string{"bob@example.com", "carol@example.com"},
-		Folders: []FolderRef{Inbox, FolderByPath("Inbox/Phish")}, RetryDelay: time.Millisecond})
+		Folders: []FolderRef{Inbox, FolderByPath("Inbox/Phish")}, RetryDelay: time.Millisecond, Interval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := startWatch(t, p)
-	w.waitStreams(t, srv, 2)
+	w.waitListening(t, srv, 2)
 	bob.AddItem("Inbox/Phish", testserver.Item{Subject: "bob phish", ItemClass: "IPM.Note"})
 	ev := w.expect(t, "bob phish")[0]
 	if ev.Mailbox != "bob@example.com" || ev.Folder != FolderByPath("Inbox/Phish") {
@@ -284,7 +364,7 @@ func TestWatchSeveralMailboxesAndFolders(t *testing.T) {
 	w.noMore(t)
 	imp := map[string]bool{}
 	for _, r := range srv.Requests() {
-		if r.Operation == "Subscribe" || r.Operation == "GetStreamingEvents" {
+		if r.Operation == "Subscribe" || r.Operation == "GetStreamingEvents" || r.Operation == "GetEvents" {
 			imp[r.Impersonating] = true
 		}
 	}

@@ -183,26 +183,56 @@ func WithContacts(contacts ...Contact) Option {
 // RequestServerVersion and features.
 type Version struct {
 	Major, Minor, Build, Revision int
-	// Schema is the schema version of Exchange 2016 and later ("V2017_07_11"), empty on older servers.
+	// Schema is the header's Version attribute: the schema version of Exchange 2010 and later ("Exchange2010_SP2",
+	// "V2017_07_11"), empty for Exchange 2007.
 	Schema string
 }
 
-// Versions of Exchange the server can present itself as.
+// Versions of Exchange the server can present itself as (see WithVersion).
 var (
 	Exchange2007SP1 = Version{8, 1, 240, 6, ""}
-	Exchange2010SP2 = Version{14, 2, 247, 5, ""}
-	Exchange2013SP1 = Version{15, 0, 847, 32, ""}
+	Exchange2010SP2 = Version{14, 2, 247, 5, "Exchange2010_SP2"}
+	Exchange2013    = Version{15, 0, 516, 32, "Exchange2013"}
+	Exchange2013SP1 = Version{15, 0, 847, 32, "Exchange2013_SP1"}
 	Exchange2016    = Version{15, 1, 2507, 6, "V2017_07_11"}
 	Exchange2019    = Version{15, 2, 1118, 7, "V2017_07_11"} // the default
 	ExchangeOnline  = Version{15, 20, 7452, 28, "V2018_01_08"}
 )
 
-// WithVersion makes the server report v in its ServerVersionInfo header, from which clients choose their
-// RequestServerVersion and the features they use.
+// WithVersion makes the server behave as the release of Exchange that v is, not only say so: it reports v in its
+// ServerVersionInfo header and takes that release's personality, as `ews fake-server --version` does. It then
+// accepts only the RequestServerVersion values the release knows and refuses the others with the release's fault
+// (Exchange 2007 and 2010 without ServerVersionInfo, so clients must step down), and refuses as a schema
+// violation the elements, property paths, operations and well-known folders its schema lacks (the Exchange 2007
+// SP1 and 2010 SP2 schemas are modelled; 2013 and later take the newest). The releases: 8.x is Exchange 2007 SP1,
+// 14.x Exchange 2010 SP2, 15.0 below build 847 Exchange 2013 RTM-CU3, 15.0.847 and later Exchange 2013 SP1, 15.1
+// Exchange 2016, 15.2 Exchange 2019 and SE, 15.20 and later Exchange Online. Exchange 2010 RTM and SP1 (14.0,
+// 14.1) have no personality of their own: they get the 2010 SP2 one, whose schema is close (it adds
+// ContactDataShape to ResolveNames), and their own header.
 func WithVersion(v Version) Option {
 	return func(o *options) {
-		o.ts = append(o.ts, testserver.WithVersion(testserver.ServerVersion{MajorVersion: v.Major, MinorVersion: v.Minor,
-			MajorBuildNumber: v.Build, MinorBuildNumber: v.Revision, Version: v.Schema}))
+		o.ts = append(o.ts, testserver.WithPersonality(personalityOf(v)), testserver.WithVersion(testserver.ServerVersion{
+			MajorVersion: v.Major, MinorVersion: v.Minor, MajorBuildNumber: v.Build, MinorBuildNumber: v.Revision, Version: v.Schema}))
+	}
+}
+
+// personalityOf returns the fake server's personality for a release of Exchange (see WithVersion).
+func personalityOf(v Version) testserver.Personality {
+	switch {
+	case v.Major < 14:
+		return testserver.Exchange2007SP1
+	case v.Major == 14:
+		return testserver.Exchange2010SP2
+	case v.Major == 15 && v.Minor == 0 && v.Build < 847:
+		return testserver.Exchange2013
+	case v.Major == 15 && v.Minor == 0:
+		return testserver.Exchange2013SP1
+	case v.Major == 15 && v.Minor == 1:
+		return testserver.Exchange2016
+	case v.Major == 15 && v.Minor < 20:
+		return testserver.Exchange2019
+	default:
+		return testserver.ExchangeOnline
 	}
 }
 

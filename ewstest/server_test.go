@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/ewstest"
@@ -82,5 +83,55 @@ func TestFaultCounts(t *testing.T) {
 			t.Errorf("err = %v; want the 503", err)
 		}
 		break
+	}
+}
+
+// WithVersion gives the server the release's behaviour, not only its header: Exchange 2007 SP1 refuses the
+// client's default RequestServerVersion (so the client steps down) and the client learns what it lacks.
+func TestWithVersionTakesThePersonality(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		v       ewstest.Version
+		refused bool
+		sent    string
+	}{
+		{"2007 SP1", ewstest.Exchange2007SP1, true, "Exchange2007_SP1"},
+		{"2010 SP2", ewstest.Exchange2010SP2, true, "Exchange2010_SP2"},
+		{"2019", ewstest.Exchange2019, false, "Exchange2016"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ewstest.NewServer(t, ewstest.WithVersion(tc.v))
+			c, err := ews.New(srv.Config())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := c.GetFolder(ctx, ews.Inbox); err != nil {
+				t.Fatal(err)
+			}
+			if sv, ok := c.ServerVersion(); !ok || sv.Major != tc.v.Major || sv.Minor != tc.v.Minor || sv.Build != tc.v.Build {
+				t.Errorf("ServerVersion = %+v, %v; want %+v", sv, ok, tc.v)
+			}
+			refused := 0
+			for _, r := range srv.Requests() {
+				if r.Operation == "GetFolder" && !r.CarriedOut {
+					refused++
+				}
+			}
+			if (refused > 0) != tc.refused {
+				t.Errorf("%d GetFolder refused for their RequestServerVersion, want refusals: %v", refused, tc.refused)
+			}
+			if _, err := c.GetFolder(ctx, ews.SentItems); err != nil {
+				t.Fatal(err)
+			}
+			if r := srv.Requests(); r[len(r)-1].Version != tc.sent || !r[len(r)-1].CarriedOut {
+				t.Errorf("after learning the version the client sent %s (carried out: %v), want %s", r[len(r)-1].Version, r[len(r)-1].CarriedOut, tc.sent)
+			}
+			_, err = c.GetFolder(ctx, ews.RecoverableItemsRoot)
+			if older := tc.v == ewstest.Exchange2007SP1; older != errors.Is(err, ews.ErrInvalidServerVersion) {
+				t.Errorf("GetFolder(RecoverableItemsRoot) on %s: %v", tc.name, err)
+			}
+		})
 	}
 }

@@ -105,7 +105,8 @@ func Charset(charset string) Fault { return Fault{kind: "Charset", after: true, 
 // WrongNamespace carries the request out and answers with the SOAP envelope in a foreign namespace.
 func WrongNamespace() Fault { return Fault{kind: "WrongNamespace", after: true} }
 
-// HugeAttribute carries the request out and answers with an n-byte Version attribute in ServerVersionInfo.
+// HugeAttribute carries the request out and answers with an n-byte Version attribute in ServerVersionInfo (added
+// where the release writes none).
 func HugeAttribute(n int) Fault { return Fault{kind: "HugeAttribute", after: true, n: n} }
 
 // ExpireSession forgets the authentication of the request's connection (as IIS does when its session ends)
@@ -300,6 +301,11 @@ func (f *Fault) answerAfter(w http.ResponseWriter, resp []byte) {
 			i += len(` Version="`)
 			j := i + bytes.IndexByte(resp[i:], '"')
 			resp = append(append(append([]byte{}, resp[:i]...), bytes.Repeat([]byte("V"), f.n)...), resp[j:]...)
+		} else if i = bytes.Index(resp, []byte(`ServerVersionInfo `)); i >= 0 {
+			// Exchange 2007 writes no Version: the huge attribute is one more.
+			i += len(`ServerVersionInfo `)
+			attr := append(append([]byte(`Version="`), bytes.Repeat([]byte("V"), f.n)...), `" `...)
+			resp = append(append(append([]byte{}, resp[:i]...), attr...), resp[i:]...)
 		}
 	}
 	w.Header().Set("Content-Type", ctype)

@@ -380,6 +380,12 @@ func handleCreateItem(r *request, body *node) error {
 		}
 		switch n.Name.Local {
 		case "Message":
+			if strings.HasPrefix(r.version, "Exchange2007") && disposition != "SaveOnly" {
+				// Exchange 2007 cannot send attachments in the CreateItem that creates the message: they are
+				// lost. Clients save a draft, add the attachments with CreateAttachment and send it with
+				// SendItem. (A forward's copy of the original's attachments is the server's own, and kept.)
+				it.Attachments = nil
+			}
 			r.createMessage(mb, target, it, disposition)
 		case "CalendarItem":
 			r.createCalendarItem(mb, target, it, invitations)
@@ -429,11 +435,6 @@ func (r *request) createMessage(mb *Mailbox, target *Folder, it Item, dispositio
 		if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
 			r.failure("ErrorInvalidRecipients", "At least one recipient isn't valid.", "m:Items")
 			return
-		}
-		if strings.HasPrefix(r.version, "Exchange2007") {
-			// Exchange 2007 cannot send attachments in the CreateItem that creates the message: they are lost.
-			// Clients save a draft, add the attachments with CreateAttachment and send it with SendItem.
-			it.Attachments = nil
 		}
 		sent := r.deliver(mb, it)
 		r.success()
