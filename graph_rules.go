@@ -2,7 +2,9 @@ package ews
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ewsgo/ews/internal/graph"
 )
@@ -33,13 +35,22 @@ func (s *RulesService) graphSetEnabled(ctx context.Context, id string, enabled b
 	}
 	r, err := s.c.graph.SetMessageRuleEnabled(ctx, id, enabled)
 	if err != nil {
-		return nil, s.c.graphErr("update message rule", err, ruleNotFound(id))
+		return nil, ruleErr(s.c.graphErr("update message rule", err, ruleNotFound(id)))
 	}
 	return ruleFromGraph(r), nil
 }
 
 func (s *RulesService) graphDelete(ctx context.Context, id string) error {
-	return s.c.graphErr("delete message rule", s.c.graph.DeleteMessageRule(ctx, id), ruleNotFound(id))
+	return ruleErr(s.c.graphErr("delete message rule", s.c.graph.DeleteMessageRule(ctx, id), ruleNotFound(id)))
+}
+
+// ruleErr names RuleNotFound in a rule's 404, as UpdateInboxRules' validation error does over EWS.
+func ruleErr(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == ErrInboxRulesValidation.Code && !strings.HasPrefix(e.Message, "RuleNotFound") {
+		e.Message = "RuleNotFound: " + e.Message
+	}
+	return err
 }
 
 func recipientAddrs(rs []graph.Recipient) []string {
