@@ -3,6 +3,7 @@ package ews
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ewsgo/ews/internal/graph"
@@ -23,12 +24,12 @@ func (s *OOFService) graphGet(ctx context.Context) (*OOFSettings, error) {
 	}
 	o := &OOFSettings{InternalReply: g.InternalReplyMessage, ExternalReply: g.ExternalReplyMessage}
 	for k, v := range oofStateToGraph {
-		if v == g.Status {
+		if strings.EqualFold(v, g.Status) {
 			o.State = k
 		}
 	}
 	for k, v := range oofAudienceToGraph {
-		if v == g.ExternalAudience {
+		if strings.EqualFold(v, g.ExternalAudience) {
 			o.ExternalAudience = k
 		}
 	}
