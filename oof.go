@@ -48,6 +48,9 @@ type OOFSettings struct {
 
 // Get returns the mailbox's out-of-office settings (GetUserOofSettings).
 func (s *OOFService) Get(ctx context.Context) (*OOFSettings, error) {
+	if s.c.graph != nil {
+		return s.graphGet(ctx)
+	}
 	resp, err := doOne(ctx, s.c, &soap.GetUserOofSettings{Mailbox: soap.OofMailbox{Address: s.c.mailbox}})
 	if err != nil {
 		return nil, err
@@ -84,6 +87,9 @@ func (s *OOFService) Set(ctx context.Context, o OOFSettings) error {
 		if p := textProblem(v); p != "" {
 			return inputErr(f, "%s", p)
 		}
+	}
+	if s.c.graph != nil {
+		return s.graphSet(ctx, o)
 	}
 	req := &soap.SetUserOofSettings{Mailbox: soap.OofMailbox{Address: s.c.mailbox}, UserOofSettings: soap.UserOofSettingsReq{
 		OofState: string(o.State), ExternalAudience: string(o.ExternalAudience),

@@ -86,6 +86,9 @@ func isInternal(addr string, internal []string) bool {
 
 // List returns the mailbox's inbox rules by priority.
 func (s *RulesService) List(ctx context.Context) ([]*InboxRule, error) {
+	if s.c.graph != nil {
+		return s.graphList(ctx)
+	}
 	resp, err := doOne(ctx, s.c, &soap.GetInboxRules{MailboxSmtpAddress: s.c.mailbox})
 	if err != nil {
 		return nil, err
@@ -116,8 +119,14 @@ func (s *RulesService) Get(ctx context.Context, id string) (*InboxRule, error) {
 }
 
 // SetEnabled turns a rule on or off, keeping all its conditions and actions (UpdateInboxRules with the whole
-// rule, as Exchange requires). It returns the rule as written.
+// rule, as Exchange requires; over Graph a PATCH of isEnabled). It returns the rule as written.
 func (s *RulesService) SetEnabled(ctx context.Context, id string, enabled bool) (*InboxRule, error) {
+	if s.c.graph != nil {
+		if err := checkRuleID(id); err != nil {
+			return nil, err
+		}
+		return s.graphSetEnabled(ctx, id, enabled)
+	}
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -136,6 +145,9 @@ func (s *RulesService) SetEnabled(ctx context.Context, id string, enabled bool) 
 func (s *RulesService) Delete(ctx context.Context, id string) error {
 	if err := checkRuleID(id); err != nil {
 		return err
+	}
+	if s.c.graph != nil {
+		return s.graphDelete(ctx, id)
 	}
 	return s.update(ctx, soap.RuleOperation{DeleteID: id})
 }

@@ -10,7 +10,10 @@ import (
 )
 
 func TestInboxRules(t *testing.T) {
-	srv, c := setup(t)
+	backends(t, testInboxRules)
+}
+
+func testInboxRules(t *testing.T, srv *testserver.Server, c *Client) {
 	ctx := testCtx(t)
 	mb := srv.Default()
 	junk := mb.FolderID("junkemail")
@@ -76,9 +79,15 @@ func TestInboxRules(t *testing.T) {
 	if _, err := c.Rules().SetEnabled(ctx, "nope", true); !errors.Is(err, ErrInboxRulesValidation) {
 		t.Errorf("SetEnabled of a missing rule: %v", err)
 	}
-	before := len(mailOps(srv))
+	before := wireRequests(srv)
 	wantInputErr(t, c.Rules().Delete(ctx, " "), "id")
-	noRequests(t, srv, before)
+	wantInputErr(t, c.Rules().Delete(ctx, "a\x00b"), "id")
+	if _, err := c.Rules().SetEnabled(ctx, "", true); err == nil {
+		t.Error("SetEnabled with an empty id: no error")
+	}
+	if n := wireRequests(srv); n != before {
+		t.Errorf("bad input sent %d requests", n-before)
+	}
 }
 
 // With delegate access the rules and out-of-office settings of another mailbox are read through its address; a

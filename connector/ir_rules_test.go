@@ -9,8 +9,24 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// impersonating starts the backend's server with an account that may impersonate, and the given mailboxes.
+func impersonating(t *testing.T, setup setupFunc, mailboxes ...string) (*testserver.Server, connector.Config) {
+	t.Helper()
+	srv, cfg := setup(t, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Secret-Passw0rd!",
+		Email: "soc@example.com", CanImpersonate: true}))
+	for _, m := range mailboxes {
+		srv.AddMailbox(m, "")
+	}
+	cfg.AccessType = "Impersonation"
+	return srv, cfg
+}
+
 func TestInboxRuleOperations(t *testing.T) {
-	srv, cfg := setupImpersonation(t, "ceo@example.com")
+	overBackends(t, testInboxRuleOperations)
+}
+
+func testInboxRuleOperations(t *testing.T, setup setupFunc) {
+	srv, cfg := impersonating(t, setup, "ceo@example.com")
 	ceo := srv.Mailbox("ceo@example.com")
 	safe := ceo.AddInboxRule(testserver.InboxRule{Name: "newsletters", Enabled: true, ContainsSubjectStrings: []string{"newsletter"},
 		MoveToFolder: ceo.FolderID("archive")})
@@ -61,7 +77,11 @@ func TestInboxRuleOperations(t *testing.T) {
 }
 
 func TestOOFOperations(t *testing.T) {
-	srv, cfg := setupImpersonation(t, "bob@example.com")
+	overBackends(t, testOOFOperations)
+}
+
+func testOOFOperations(t *testing.T, setup setupFunc) {
+	srv, cfg := impersonating(t, setup, "bob@example.com")
 	var o connector.OOFOut
 	execOK(t, cfg, "get_oof", `{"mailbox": "bob@example.com"}`, &o)
 	if o.State != "Disabled" || o.Mailbox != "bob@example.com" {
