@@ -7,8 +7,17 @@ import (
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-func TestFolderLifecycle(t *testing.T) {
-	srv, c := setup(t)
+func TestFolderLifecycle(t *testing.T) { backends(t, testFolderLifecycle) }
+
+// sent counts the requests of c's backend that srv has seen.
+func sent(srv *testserver.Server, c *Client) int {
+	if c.Backend() == BackendGraph {
+		return len(srv.GraphRequests())
+	}
+	return len(mailOps(srv))
+}
+
+func testFolderLifecycle(t *testing.T, srv *testserver.Server, c *Client) {
 	ctx := testCtx(t)
 	mb := srv.Default()
 
@@ -82,26 +91,59 @@ func TestFolderLifecycle(t *testing.T) {
 		t.Errorf("EmptyFolder(root): %v", err)
 	}
 
-	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items.
+	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items (over EWS; Graph
+	// cannot, and says so before any request, and deletes to Deleted Items).
 	if err := c.DeleteFolder(ctx, Inbox, DeleteOptions{How: HardDelete}); !errors.Is(err, ErrDeleteDistinguishedFolder) {
 		t.Errorf("DeleteFolder(Inbox): %v", err)
 	}
-	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); err != nil {
+	how, below := SoftDelete, RecoverableItemsRoot
+	if c.Backend() == BackendGraph {
+		before := sent(srv, c)
+		if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); !errors.Is(err, ErrNotSupportedByBackend) {
+			t.Errorf("SoftDelete over Graph: %v", err)
+		}
+		if sent(srv, c) != before {
+			t.Errorf("the refused SoftDelete sent a request")
+		}
+		how, below = MoveToDeletedItems, DeletedItems
+	}
+	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: how}); err != nil {
 		t.Fatal(err)
 	}
 	if mb.FolderID("Inbox/Phish Quarantine") != "" {
 		t.Errorf("folder still below the Inbox after DeleteFolder")
 	}
-	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
-		t.Errorf("soft-deleted folder not in Recoverable Items: %+v", got)
+	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: below}); len(got) != 1 {
+		t.Errorf("deleted folder not below %v: %+v", below, got)
+	}
+	if _, err := c.RenameFolder(ctx, FolderByPath("Inbox/Gone"), "x"); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("RenameFolder of a missing folder: %v", err)
+	}
+
+	// HardDelete removes a folder and its content for good.
+	gone, err := c.CreateFolder(ctx, Inbox, "Gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.AddItem("Inbox/Gone", testserver.Item{Subject: "x", ItemClass: "IPM.Note"})
+	if err := c.DeleteFolder(ctx, FolderByID(gone.ID), DeleteOptions{How: HardDelete}); err != nil {
+		t.Fatal(err)
+	}
+	if mb.FolderID("Inbox/Gone") != "" {
+		t.Errorf("folder survived HardDelete")
+	}
+	if _, err := c.GetFolder(ctx, FolderByID(gone.ID)); !errors.Is(err, ErrFolderNotFound) && !errors.Is(err, ErrItemNotFound) {
+		t.Errorf("GetFolder after HardDelete: %v", err)
 	}
 
 	// Bad input is refused before any request.
-	before := len(mailOps(srv))
+	before := sent(srv, c)
 	_, err = c.CreateFolder(ctx, Inbox, " ")
 	wantInputErr(t, err, "name")
 	wantInputErr(t, c.DeleteFolder(ctx, Inbox, DeleteOptions{How: "Shred"}), "DeleteOptions.How")
 	_, err = c.RenameFolder(ctx, Inbox, "bad\x01name")
 	wantInputErr(t, err, "name")
-	noRequests(t, srv, before)
+	if sent(srv, c) != before {
+		t.Errorf("bad input sent requests")
+	}
 }
