@@ -2,6 +2,7 @@ package ews
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/ewsgo/ews/internal/testserver"
@@ -146,4 +147,27 @@ func testFolderLifecycle(t *testing.T, srv *testserver.Server, c *Client) {
 	if sent(srv, c) != before {
 		t.Errorf("bad input sent requests")
 	}
+}
+
+// TestFolderListPaged lists more children than one page of Graph's childFolders holds (10 by default).
+func TestFolderListPaged(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		for i := range 23 {
+			if _, err := c.CreateFolder(ctx, Inbox, fmt.Sprintf("Case %02d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.CreateFolder(ctx, FolderByPath("Inbox/Case 22"), "Evidence"); err != nil {
+			t.Fatal(err)
+		}
+		kids, err := c.ListFolders(ctx, Inbox, false)
+		if err != nil || len(kids) != 23 {
+			t.Fatalf("ListFolders = %d folders, %v; want 23", len(kids), err)
+		}
+		found, err := c.FindFolders(ctx, "evidence", FolderFindOptions{})
+		if err != nil || len(found) != 1 || found[0].Path != "Inbox/Case 22/Evidence" {
+			t.Fatalf("FindFolders = %+v, %v", found, err)
+		}
+	})
 }
