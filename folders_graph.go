@@ -11,6 +11,14 @@ import (
 // The folder operations over Microsoft Graph (mailFolder: childFolders, create, PATCH, DELETE, permanentDelete),
 // with the same results and errors as over EWS.
 
+// graphWellKnownNames are the well-known mail folder names of Graph v1.0 (mailFolder's reference).
+var graphWellKnownNames = map[string]bool{
+	"archive": true, "clutter": true, "conflicts": true, "conversationhistory": true, "deleteditems": true,
+	"drafts": true, "inbox": true, "junkemail": true, "localfailures": true, "msgfolderroot": true, "outbox": true,
+	"recoverableitemsdeletions": true, "scheduled": true, "searchfolders": true, "sentitems": true,
+	"serverfailures": true, "syncissues": true,
+}
+
 // folderFromGraph converts a Graph mail folder. Graph lists only mail folders: their class is IPF.Note.
 func folderFromGraph(mf *graph.MailFolder) *Folder {
 	return &Folder{ID: mf.ID, ParentID: mf.ParentFolderID, DisplayName: mf.DisplayName, Class: "IPF.Note",
