@@ -3,6 +3,7 @@ package ews
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ewsgo/ews/internal/testserver"
@@ -117,6 +118,18 @@ func testFolderLifecycle(t *testing.T, srv *testserver.Server, c *Client) {
 	if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: below}); len(got) != 1 {
 		t.Errorf("deleted folder not below %v: %+v", below, got)
 	}
+	if _, err := c.CreateFolder(ctx, Inbox, "Taken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateFolder(ctx, Inbox, "Renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RenameFolder(ctx, FolderByPath("Inbox/Renamed"), "taken"); !errors.Is(err, ErrFolderExists) {
+		t.Errorf("RenameFolder onto a sibling's name: %v, want ErrorFolderExists", err)
+	}
+	if mb.FolderID("Inbox/Renamed") == "" {
+		t.Errorf("the refused rename changed the folder")
+	}
 	if _, err := c.RenameFolder(ctx, FolderByPath("Inbox/Gone"), "x"); !errors.Is(err, ErrFolderNotFound) {
 		t.Errorf("RenameFolder of a missing folder: %v", err)
 	}
@@ -135,6 +148,26 @@ func testFolderLifecycle(t *testing.T, srv *testserver.Server, c *Client) {
 	}
 	if _, err := c.GetFolder(ctx, FolderByID(gone.ID)); !errors.Is(err, ErrFolderNotFound) && !errors.Is(err, ErrItemNotFound) {
 		t.Errorf("GetFolder after HardDelete: %v", err)
+	}
+	if err := c.DeleteFolder(ctx, FolderByID(gone.ID), DeleteOptions{}); !errors.Is(err, ErrFolderNotFound) && !errors.Is(err, ErrItemNotFound) {
+		t.Errorf("DeleteFolder of a deleted folder: %v", err)
+	}
+
+	if c.Backend() == BackendGraph {
+		// Graph's mailFolder requests, as its v1.0 reference has them.
+		seen := map[string]bool{}
+		for _, r := range srv.GraphRequests() {
+			parts := strings.Split(r.Path, "/")
+			seen[r.Method+" "+parts[len(parts)-1]] = true
+			if r.Method == "DELETE" && strings.Contains(r.Path, "/mailFolders/") && len(parts) != 5 {
+				t.Errorf("DELETE %s is not DELETE /users/{id}/mailFolders/{id}", r.Path)
+			}
+		}
+		for _, want := range []string{"POST childFolders", "PATCH " + q.ID, "DELETE " + q.ID, "POST permanentDelete"} {
+			if !seen[want] {
+				t.Errorf("no %s request was sent", want)
+			}
+		}
 	}
 
 	// Bad input is refused before any request.
