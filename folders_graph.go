@@ -162,15 +162,22 @@ func graphWellKnownIDs(ctx context.Context, c *Client) map[string]bool {
 	return out
 }
 
+// graphSearchAllRefusal is the refusal of what SearchAll cannot do over Graph: the Recoverable Items, whose
+// folders Graph cannot list.
+func graphSearchAllRefusal(field string, opts SearchAllOptions) error {
+	if !opts.RecoverableItems {
+		return nil
+	}
+	return &NotSupportedError{Backend: string(BackendGraph), What: field + ".RecoverableItems",
+		Msg:  "Graph cannot list the folders of the Recoverable Items",
+		Hint: "search the folder RecoverableItemsDeletions with Search"}
+}
+
 // searchAll is SearchAll over Graph: every mail folder found with childFolders, searched one after the other
-// as over EWS. The Recoverable Items (below recoverableitemsroot) cannot be listed over Graph.
+// as over EWS.
 func (s graphMail) searchAll(ctx context.Context, opts SearchAllOptions) iter.Seq2[*Found, error] {
-	if opts.RecoverableItems {
-		return func(yield func(*Found, error) bool) {
-			yield(nil, &NotSupportedError{Backend: string(BackendGraph), What: "SearchAllOptions.RecoverableItems",
-				Msg:  "Graph cannot list the folders of the Recoverable Items",
-				Hint: "search the folder RecoverableItemsDeletions with Search"})
-		}
+	if err := graphSearchAllRefusal("SearchAllOptions", opts); err != nil {
+		return func(yield func(*Found, error) bool) { yield(nil, err) }
 	}
 	return ewsMail(s).searchAll(ctx, opts)
 }
