@@ -351,6 +351,9 @@ func (c *Client) graphAnswerErr(ge *graph.Error, notFound *Error) error {
 	switch {
 	case ge.StatusCode == 401:
 		return &AuthError{StatusCode: 401, Method: string(c.authMethod()), Offered: []string{"Bearer"}}
+	case ge.Code == "ErrorInvalidUser":
+		// Graph's 404 for a mailbox that is not there; EWS says ErrorNonExistentMailbox.
+		return &Error{Code: ErrNonExistentMailbox.Code, Message: msg}
 	case ge.NotFound():
 		if notFound == nil {
 			notFound = ErrItemNotFound

@@ -302,6 +302,9 @@ func (c *Client) GetFolder(ctx context.Context, f FolderRef) (*Folder, error) {
 
 // ListFolders returns the folders below parent: its children, or with deep set all its descendants.
 func (c *Client) ListFolders(ctx context.Context, parent FolderRef, deep bool) ([]*Folder, error) {
+	if c.graph != nil {
+		return c.graphListFolders(ctx, parent, deep)
+	}
 	ref, err := c.wireFolder(ctx, "parent", parent)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,9 @@ func (c *Client) CreateFolder(ctx context.Context, parent FolderRef, name string
 	if err := checkFolderName("name", name); err != nil {
 		return nil, err
 	}
+	if c.graph != nil {
+		return c.graphCreateFolder(ctx, parent, name)
+	}
 	p, err := c.wireFolder(ctx, "parent", parent)
 	if err != nil {
 		return nil, err
@@ -35,6 +38,9 @@ func (c *Client) CreateFolder(ctx context.Context, parent FolderRef, name string
 func (c *Client) RenameFolder(ctx context.Context, f FolderRef, name string) (*Folder, error) {
 	if err := checkFolderName("name", name); err != nil {
 		return nil, err
+	}
+	if c.graph != nil {
+		return c.graphRenameFolder(ctx, f, name)
 	}
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
@@ -65,6 +71,9 @@ func (c *Client) DeleteFolder(ctx context.Context, f FolderRef, opts DeleteOptio
 	if err := checkDeleteType("DeleteOptions.How", how); err != nil {
 		return err
 	}
+	if c.graph != nil {
+		return c.graphDeleteFolder(ctx, f, how)
+	}
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {
 		return err
@@ -91,6 +100,9 @@ func (c *Client) EmptyFolder(ctx context.Context, f FolderRef, opts FolderEmptyO
 	}
 	if err := checkDeleteType("FolderEmptyOptions.How", opts.How); err != nil {
 		return err
+	}
+	if c.graph != nil {
+		return c.graphEmptyFolder(ctx, f, opts)
 	}
 	ref, err := c.wireFolder(ctx, "folder", f)
 	if err != nil {

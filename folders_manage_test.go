@@ -2,13 +2,24 @@ package ews
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ewsgo/ews/internal/testserver"
 )
 
-func TestFolderLifecycle(t *testing.T) {
-	srv, c := setup(t)
+func TestFolderLifecycle(t *testing.T) { backends(t, testFolderLifecycle) }
+
+// sent counts the requests of c's backend that srv has seen.
+func sent(srv *testserver.Server, c *Client) int {
+	if c.Backend() == BackendGraph {
+		return len(srv.GraphRequests())
+	}
+	return len(mailOps(srv))
+}
+
+func testFolderLifecycle(t *testing.T, srv *testserver.Server, c *Client) {
 	ctx := testCtx(t)
 	mb := srv.Default()
 
@@ -60,8 +71,10 @@ func TestFolderLifecycle(t *testing.T) {
 		mb.AddItem("Inbox/Phish Quarantine", testserver.Item{Subject: "phish", ItemClass: "IPM.Note"})
 	}
 	mb.AddItem("Inbox/Phish Quarantine/2024", testserver.Item{Subject: "older phish", ItemClass: "IPM.Note"})
-	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
-		// Exchange 2007 has no EmptyFolder: refused before sending, nothing deleted.
+	// exchange2007 is an EWS client of Exchange 2007 SP1, which has no EmptyFolder and keeps its dumpster out of EWS.
+	exchange2007 := c.Backend() != BackendGraph && !serverPersonality(srv).Accepts("Exchange2010_SP1")
+	if exchange2007 {
+		// Refused before sending, nothing deleted.
 		wantOpRefused(t, srv, c.EmptyFolder(ctx, FolderByID(q.ID), FolderEmptyOptions{}), "EmptyFolder")
 		if n := len(mb.Items("Inbox/Phish Quarantine")); n != 3 {
 			t.Errorf("%d messages left after a refused EmptyFolder, want 3", n)
@@ -90,31 +103,118 @@ func TestFolderLifecycle(t *testing.T) {
 		}
 	}
 
-	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items.
+	// Delete: well-known folders are refused; ours is soft-deleted to the Recoverable Items (over EWS; Graph
+	// cannot, and says so before any request, and deletes to Deleted Items).
 	if err := c.DeleteFolder(ctx, Inbox, DeleteOptions{How: HardDelete}); !errors.Is(err, ErrDeleteDistinguishedFolder) {
 		t.Errorf("DeleteFolder(Inbox): %v", err)
 	}
-	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); err != nil {
+	how, below := SoftDelete, RecoverableItemsRoot
+	if c.Backend() == BackendGraph {
+		before := sent(srv, c)
+		if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: SoftDelete}); !errors.Is(err, ErrNotSupportedByBackend) {
+			t.Errorf("SoftDelete over Graph: %v", err)
+		}
+		if sent(srv, c) != before {
+			t.Errorf("the refused SoftDelete sent a request")
+		}
+		how, below = MoveToDeletedItems, DeletedItems
+	}
+	if err := c.DeleteFolder(ctx, FolderByID(q.ID), DeleteOptions{How: how}); err != nil {
 		t.Fatal(err)
 	}
 	if mb.FolderID("Inbox/Phish Quarantine") != "" {
 		t.Errorf("folder still below the Inbox after DeleteFolder")
 	}
-	if !serverPersonality(srv).Accepts("Exchange2010_SP1") {
-		// Exchange 2007 keeps its dumpster out of EWS.
-		if _, err := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); !errors.Is(err, ErrInvalidServerVersion) {
+	if exchange2007 {
+		if _, err := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: below}); !errors.Is(err, ErrInvalidServerVersion) {
 			t.Errorf("FindFolders in Recoverable Items on %s: %v", serverPersonality(srv), err)
 		}
-	} else if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: RecoverableItemsRoot}); len(got) != 1 {
-		t.Errorf("soft-deleted folder not in Recoverable Items: %+v", got)
+	} else if got, _ := c.FindFolders(ctx, "Phish Quarantine", FolderFindOptions{Parent: below}); len(got) != 1 {
+		t.Errorf("deleted folder not below %v: %+v", below, got)
+	}
+	if _, err := c.CreateFolder(ctx, Inbox, "Taken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateFolder(ctx, Inbox, "Renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RenameFolder(ctx, FolderByPath("Inbox/Renamed"), "taken"); !errors.Is(err, ErrFolderExists) {
+		t.Errorf("RenameFolder onto a sibling's name: %v, want ErrorFolderExists", err)
+	}
+	if mb.FolderID("Inbox/Renamed") == "" {
+		t.Errorf("the refused rename changed the folder")
+	}
+	if _, err := c.RenameFolder(ctx, FolderByPath("Inbox/Gone"), "x"); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("RenameFolder of a missing folder: %v", err)
+	}
+
+	// HardDelete removes a folder and its content for good.
+	gone, err := c.CreateFolder(ctx, Inbox, "Gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.AddItem("Inbox/Gone", testserver.Item{Subject: "x", ItemClass: "IPM.Note"})
+	if err := c.DeleteFolder(ctx, FolderByID(gone.ID), DeleteOptions{How: HardDelete}); err != nil {
+		t.Fatal(err)
+	}
+	if mb.FolderID("Inbox/Gone") != "" {
+		t.Errorf("folder survived HardDelete")
+	}
+	if _, err := c.GetFolder(ctx, FolderByID(gone.ID)); !errors.Is(err, ErrFolderNotFound) && !errors.Is(err, ErrItemNotFound) {
+		t.Errorf("GetFolder after HardDelete: %v", err)
+	}
+	if err := c.DeleteFolder(ctx, FolderByID(gone.ID), DeleteOptions{}); !errors.Is(err, ErrFolderNotFound) && !errors.Is(err, ErrItemNotFound) {
+		t.Errorf("DeleteFolder of a deleted folder: %v", err)
+	}
+
+	if c.Backend() == BackendGraph {
+		// Graph's mailFolder requests, as its v1.0 reference has them.
+		seen := map[string]bool{}
+		for _, r := range srv.GraphRequests() {
+			parts := strings.Split(r.Path, "/")
+			seen[r.Method+" "+parts[len(parts)-1]] = true
+			if r.Method == "DELETE" && strings.Contains(r.Path, "/mailFolders/") && len(parts) != 5 {
+				t.Errorf("DELETE %s is not DELETE /users/{id}/mailFolders/{id}", r.Path)
+			}
+		}
+		for _, want := range []string{"POST childFolders", "PATCH " + q.ID, "DELETE " + q.ID, "POST permanentDelete"} {
+			if !seen[want] {
+				t.Errorf("no %s request was sent", want)
+			}
+		}
 	}
 
 	// Bad input is refused before any request.
-	before := len(mailOps(srv))
+	before := sent(srv, c)
 	_, err = c.CreateFolder(ctx, Inbox, " ")
 	wantInputErr(t, err, "name")
 	wantInputErr(t, c.DeleteFolder(ctx, Inbox, DeleteOptions{How: "Shred"}), "DeleteOptions.How")
 	_, err = c.RenameFolder(ctx, Inbox, "bad\x01name")
 	wantInputErr(t, err, "name")
-	noRequests(t, srv, before)
+	if sent(srv, c) != before {
+		t.Errorf("bad input sent requests")
+	}
+}
+
+// TestFolderListPaged lists more children than one page of Graph's childFolders holds (10 by default).
+func TestFolderListPaged(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		for i := range 23 {
+			if _, err := c.CreateFolder(ctx, Inbox, fmt.Sprintf("Case %02d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.CreateFolder(ctx, FolderByPath("Inbox/Case 22"), "Evidence"); err != nil {
+			t.Fatal(err)
+		}
+		kids, err := c.ListFolders(ctx, Inbox, false)
+		if err != nil || len(kids) != 23 {
+			t.Fatalf("ListFolders = %d folders, %v; want 23", len(kids), err)
+		}
+		found, err := c.FindFolders(ctx, "evidence", FolderFindOptions{})
+		if err != nil || len(found) != 1 || found[0].Path != "Inbox/Case 22/Evidence" {
+			t.Fatalf("FindFolders = %+v, %v", found, err)
+		}
+	})
 }

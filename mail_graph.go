@@ -126,7 +126,13 @@ func (c *Client) graphFolder(ctx context.Context, field string, f FolderRef) (st
 	case 0:
 		return "inbox", nil
 	case 'd':
-		return distinguishedNames[strings.ToLower(f.value)], nil
+		name := distinguishedNames[strings.ToLower(f.value)]
+		if !graphWellKnownNames[name] {
+			return "", &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
+				Msg:  "Graph has no well-known mail folder of that name",
+				Hint: "Graph's well-known mail folders are Inbox, SentItems, DeletedItems, Drafts, Outbox, JunkEmail, Archive, MsgFolderRoot, RecoverableItemsDeletions and a few more; give a path or an id"}
+		}
+		return name, nil
 	case 'i':
 		return f.value, nil
 	}

@@ -22,10 +22,6 @@ func (s graphMail) unread(ctx context.Context, opts UnreadOptions) iter.Seq2[*Me
 		Limit: opts.Limit, PageSize: opts.PageSize, BatchSize: opts.BatchSize, Query: opts.Query}, opts.MarkRead)
 }
 
-func (s graphMail) searchAll(context.Context, SearchAllOptions) iter.Seq2[*Found, error] {
-	return func(yield func(*Found, error) bool) { yield(nil, ewsOnly("SearchAll")) }
-}
-
 // graphSortProps are the sort fields Graph can page by.
 var graphSortProps = map[SortField]string{SortByReceived: "receivedDateTime", SortBySent: "sentDateTime"}
 

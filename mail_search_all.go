@@ -141,6 +141,12 @@ func (c *Client) SearchMailboxes(ctx context.Context, mailboxes []string, opts S
 			yield(nil, err)
 			return
 		}
+		if c.graph != nil {
+			if err := graphSearchAllRefusal("SearchMailboxesOptions.Search", opts.Search); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		type match struct {

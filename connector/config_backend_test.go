@@ -59,7 +59,7 @@ func TestGraphBackendRefusals(t *testing.T) {
 	id := addMail(srv, "inbox", "Alpha", "x@evil.example", false, t0, nil)
 	for _, c := range []struct{ op, params string }{
 		{"mark_as_junk", fmt.Sprintf(`{"message_id": %q}`, id)},
-		{"create_folder", `{"folder_name": "Quarantine"}`},
+		{"find_folders", `{"folder_name": "x", "parent_folder": "Recoverable Items"}`},
 	} {
 		execFail(t, cfg, c.op, c.params, connector.CodeNotSupportedByBackend, "graph backend")
 	}

@@ -67,8 +67,6 @@ func (g *graphCall) route() (*graphAnswer, *graphError) {
 			return &graphAnswer{status: http.StatusOK, json: folderJSON(mb, f)}, nil
 		case len(rest) == 3 && rest[2] == "messages" && m == http.MethodGet:
 			return g.listMessages(mb, f)
-		case len(rest) == 3 && rest[2] == "childFolders" && m == http.MethodGet:
-			return g.childFolders(mb, f)
 		}
 	}
 	return nil, gerr(http.StatusBadRequest, "BadRequest", "Unsupported request %s %s.", m, g.path)
@@ -97,25 +95,6 @@ func folderJSON(mb *Mailbox, f *Folder) map[string]any {
 	return map[string]any{"id": f.ID, "displayName": f.DisplayName, "parentFolderId": f.ParentID,
 		"childFolderCount": len(mb.childFoldersLocked(f.ID)), "unreadItemCount": unread,
 		"totalItemCount": len(items), "isHidden": false}
-}
-
-func (g *graphCall) childFolders(mb *Mailbox, f *Folder) (*graphAnswer, *graphError) {
-	var want string
-	if flt := g.query.Get("$filter"); flt != "" {
-		const pre = "displayName eq "
-		lit, ok := strings.CutPrefix(flt, pre)
-		if !ok || len(lit) < 2 || lit[0] != '\'' || lit[len(lit)-1] != '\'' {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.")
-		}
-		want = strings.ReplaceAll(lit[1:len(lit)-1], "''", "'")
-	}
-	out := []any{}
-	for _, c := range mb.childFoldersLocked(f.ID) {
-		if want == "" || strings.EqualFold(c.DisplayName, want) {
-			out = append(out, folderJSON(mb, c))
-		}
-	}
-	return &graphAnswer{status: http.StatusOK, json: map[string]any{"value": out}}, nil
 }
 
 // listMessages lists the messages of a folder (nil: the whole mailbox) with $filter or $search, $orderby,
