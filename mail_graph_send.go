@@ -16,7 +16,8 @@ import (
 const graphMaxAttachment = 3 << 20
 
 // send is Send over Graph: one POST sendMail with the attachments inline, the copy kept in Sent Items; the copy's
-// id is then looked up by the Message-ID the message was given.
+// id is then looked up by the Message-ID the message was given. A message with an attachment over 3 MB goes
+// through a draft and upload sessions instead (sendLarge).
 func (s graphMail) send(ctx context.Context, d Draft) (*SentMessage, error) {
 	msg, atts, err := s.buildMessage(d)
 	if err != nil {
@@ -42,20 +43,24 @@ func (s graphMail) send(ctx context.Context, d Draft) (*SentMessage, error) {
 			gm.Body.ContentType = "html"
 		}
 	}
+	var large []graph.Attachment
 	for i, a := range atts {
 		fa := a.(*soap.FileAttachment)
 		content, err := base64.StdEncoding.DecodeString(fa.Content)
 		if err != nil {
 			return nil, fmt.Errorf("ews: Draft.Attachments[%d]: %w", i, err)
 		}
-		if len(content) > graphMaxAttachment {
-			return nil, &NotSupportedError{Backend: string(BackendGraph), What: fmt.Sprintf("Draft.Attachments[%d]", i),
-				Msg:  fmt.Sprintf("the attachment is %d bytes; Graph's sendMail takes up to 3 MB per attachment", len(content)),
-				Hint: "larger attachments need an upload session, which the graph backend does not do yet; use the ews backend"}
-		}
-		gm.Attachments = append(gm.Attachments, graph.Attachment{ODataType: graph.FileAttachmentType, Name: fa.Name,
+		ga := graph.Attachment{ODataType: graph.FileAttachmentType, Name: fa.Name,
 			ContentType: fa.ContentType, ContentBytes: content, IsInline: fa.IsInline != nil && *fa.IsInline,
-			ContentID: fa.ContentID})
+			ContentID: fa.ContentID}
+		if len(content) > graphMaxAttachment {
+			large = append(large, ga)
+			continue
+		}
+		gm.Attachments = append(gm.Attachments, ga)
+	}
+	if len(large) > 0 {
+		return s.sendLarge(ctx, d, gm, large)
 	}
 	sent := &SentMessage{InternetMessageID: msg.InternetMessageID}
 	if err := s.g().SendMail(ctx, gm, !d.NoCopy); err != nil {
@@ -100,4 +105,49 @@ func graphRecipients(r *soap.Recipients) []graph.Recipient {
 		out[i] = graph.Recipient{EmailAddress: graph.EmailAddress{Name: m.Name, Address: m.EmailAddress}}
 	}
 	return out
+}
+
+// sendLarge sends a message with attachments over 3 MB the way Graph takes them: a draft with the small
+// attachments inline (POST messages), an upload session per large attachment (createUploadSession, then the
+// bytes PUT in chunks), then POST send. When a step after the draft's creation fails, the draft is deleted;
+// if that fails too, the error says the draft's id.
+func (s graphMail) sendLarge(ctx context.Context, d Draft, gm *graph.Message, large []graph.Attachment) (*SentMessage, error) {
+	sent := &SentMessage{InternetMessageID: gm.InternetMessageID}
+	g := s.g()
+	draft, err := g.CreateDraft(ctx, gm)
+	if err != nil {
+		return sent, s.c.graphErr("create draft", err, nil)
+	}
+	fail := func(op string, err error) (*SentMessage, error) {
+		err = s.c.graphErr(op, err, nil)
+		if derr := g.PermanentDelete(context.WithoutCancel(ctx), draft.ID); derr != nil {
+			return sent, fmt.Errorf("%w (the draft %s is left in Drafts: deleting it failed: %v)", err, draft.ID, derr)
+		}
+		return sent, err
+	}
+	for _, a := range large {
+		us, err := g.CreateUploadSession(ctx, draft.ID, a, int64(len(a.ContentBytes)))
+		if err != nil {
+			return fail("createUploadSession", err)
+		}
+		if err := g.Upload(ctx, us.UploadURL, a.ContentBytes); err != nil {
+			return fail("upload attachment "+a.Name, err)
+		}
+	}
+	if err := g.SendDraft(ctx, draft.ID); err != nil {
+		return fail("send draft", err)
+	}
+	id := s.findSentCopy(ctx, gm.InternetMessageID)
+	if !d.NoCopy {
+		sent.ID = id
+		return sent, nil
+	}
+	// A sent draft is always kept in Sent Items; NoCopy deletes that copy.
+	if id == "" {
+		return sent, fmt.Errorf("ews: the message was sent, but its copy in Sent Items (kept by Graph's send) was not found to delete for Draft.NoCopy")
+	}
+	if err := g.PermanentDelete(ctx, id); err != nil {
+		return sent, fmt.Errorf("ews: the message was sent, but deleting its copy in Sent Items for Draft.NoCopy failed: %w", s.c.graphErr("permanentDelete", err, nil))
+	}
+	return sent, nil
 }

@@ -476,53 +476,15 @@ func addressesOf(rs []graphRecipient) []Address {
 // in Sent Items when saveToSentItems is not false.
 func (g *graphCall) sendMail(mb *Mailbox) (*graphAnswer, *graphError) {
 	var req struct {
-		Message *struct {
-			Subject string `json:"subject"`
-			Body    *struct {
-				ContentType string `json:"contentType"`
-				Content     string `json:"content"`
-			} `json:"body"`
-			ToRecipients  []graphRecipient `json:"toRecipients"`
-			CcRecipients  []graphRecipient `json:"ccRecipients"`
-			BccRecipients []graphRecipient `json:"bccRecipients"`
-			ReplyTo       []graphRecipient `json:"replyTo"`
-			Importance    string           `json:"importance"`
-			Categories    []string         `json:"categories"`
-			ReadReceipt   bool             `json:"isReadReceiptRequested"`
-			MessageID     string           `json:"internetMessageId"`
-			Attachments   []struct {
-				ODataType    string `json:"@odata.type"`
-				Name         string `json:"name"`
-				ContentType  string `json:"contentType"`
-				ContentBytes []byte `json:"contentBytes"`
-				IsInline     bool   `json:"isInline"`
-				ContentID    string `json:"contentId"`
-			} `json:"attachments"`
-		} `json:"message"`
-		SaveToSentItems *bool `json:"saveToSentItems"`
+		Message         *graphMessageIn `json:"message"`
+		SaveToSentItems *bool           `json:"saveToSentItems"`
 	}
 	if err := json.Unmarshal(g.body, &req); err != nil || req.Message == nil {
 		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "The message is missing or not valid JSON.")
 	}
-	msg := req.Message
-	it := Item{ItemClass: "IPM.Note", Subject: msg.Subject, To: addressesOf(msg.ToRecipients),
-		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients), ReplyTo: addressesOf(msg.ReplyTo),
-		Categories: msg.Categories, IsReadReceiptRequested: msg.ReadReceipt, InternetMessageID: msg.MessageID}
-	if msg.Importance != "" {
-		it.Importance = strings.ToUpper(msg.Importance[:1]) + msg.Importance[1:]
-	}
-	if msg.Body != nil {
-		it.Body, it.BodyType = msg.Body.Content, "Text"
-		if strings.EqualFold(msg.Body.ContentType, "html") {
-			it.BodyType = "HTML"
-		}
-	}
-	for _, a := range msg.Attachments {
-		if a.ODataType != "#microsoft.graph.fileAttachment" {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "The fake server takes file attachments only.")
-		}
-		it.Attachments = append(it.Attachments, Attachment{Name: a.Name, ContentType: a.ContentType,
-			Content: a.ContentBytes, IsInline: a.IsInline, ContentID: a.ContentID})
+	it, gE := req.Message.item()
+	if gE != nil {
+		return nil, gE
 	}
 	if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
 		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
@@ -645,4 +607,53 @@ func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswe
 	sent.IsRead = true
 	mb.storeLocked(mb.dist["sentitems"], sent)
 	return &graphAnswer{status: http.StatusAccepted}, nil
+}
+
+// graphMessageIn is a message resource as a request carries it (sendMail, POST messages).
+type graphMessageIn struct {
+	Subject string `json:"subject"`
+	Body    *struct {
+		ContentType string `json:"contentType"`
+		Content     string `json:"content"`
+	} `json:"body"`
+	ToRecipients  []graphRecipient `json:"toRecipients"`
+	CcRecipients  []graphRecipient `json:"ccRecipients"`
+	BccRecipients []graphRecipient `json:"bccRecipients"`
+	ReplyTo       []graphRecipient `json:"replyTo"`
+	Importance    string           `json:"importance"`
+	Categories    []string         `json:"categories"`
+	ReadReceipt   bool             `json:"isReadReceiptRequested"`
+	MessageID     string           `json:"internetMessageId"`
+	Attachments   []struct {
+		ODataType    string `json:"@odata.type"`
+		Name         string `json:"name"`
+		ContentType  string `json:"contentType"`
+		ContentBytes []byte `json:"contentBytes"`
+		IsInline     bool   `json:"isInline"`
+		ContentID    string `json:"contentId"`
+	} `json:"attachments"`
+}
+
+// item is the message as the mailbox stores it.
+func (msg *graphMessageIn) item() (Item, *graphError) {
+	it := Item{ItemClass: "IPM.Note", Subject: msg.Subject, To: addressesOf(msg.ToRecipients),
+		Cc: addressesOf(msg.CcRecipients), Bcc: addressesOf(msg.BccRecipients), ReplyTo: addressesOf(msg.ReplyTo),
+		Categories: msg.Categories, IsReadReceiptRequested: msg.ReadReceipt, InternetMessageID: msg.MessageID}
+	if msg.Importance != "" {
+		it.Importance = strings.ToUpper(msg.Importance[:1]) + msg.Importance[1:]
+	}
+	if msg.Body != nil {
+		it.Body, it.BodyType = msg.Body.Content, "Text"
+		if strings.EqualFold(msg.Body.ContentType, "html") {
+			it.BodyType = "HTML"
+		}
+	}
+	for _, a := range msg.Attachments {
+		if a.ODataType != "#microsoft.graph.fileAttachment" {
+			return it, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "The fake server takes file attachments only.")
+		}
+		it.Attachments = append(it.Attachments, Attachment{Name: a.Name, ContentType: a.ContentType,
+			Content: a.ContentBytes, IsInline: a.IsInline, ContentID: a.ContentID})
+	}
+	return it, nil
 }

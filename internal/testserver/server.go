@@ -149,6 +149,7 @@ type Server struct {
 	graphApps     []GraphApp
 	graphFaults   []*GraphFault
 	graphRequests []GraphRequest
+	graphUploads  map[string]*uploadSession // open attachment upload sessions (graph_upload.go), by token
 	// sent holds every message sent, in order (Sent).
 	sent []Item
 	// kerberos verifies Kerberos tickets of Negotiate (kerberos.go), when a keytab was given.
@@ -375,6 +376,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(r.URL.Path, EWSPath) {
 		if strings.HasPrefix(r.URL.Path, GraphPath+"/") {
 			s.serveGraph(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, graphUploadPath) {
+			s.serveUpload(w, r)
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {

@@ -1,0 +1,176 @@
+package ews
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ewsgo/ews/internal/graph"
+	"github.com/ewsgo/ews/internal/testserver"
+)
+
+// bigFile is n pseudo-random bytes (so a shifted or repeated chunk would not compare equal).
+func bigFile(n int) []byte {
+	r := rand.New(rand.NewPCG(7, 11))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func newUploadServer(t *testing.T) (*testserver.Server, *testserver.Mailbox) {
+	srv := testserver.New(t, testserver.WithGraphApp(testGraphApp), testserver.WithPersonality(testserver.Exchange2019))
+	return srv, srv.AddMailbox("bob@corp.example", "Bob")
+}
+
+func uploadRequests(srv *testserver.Server) []testserver.GraphRequest {
+	var out []testserver.GraphRequest
+	for _, r := range srv.GraphRequests() {
+		if strings.HasPrefix(r.Path, "/upload/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestGraphSendLargeAttachmentUploads(t *testing.T) {
+	srv, bob := newUploadServer(t)
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	big := bigFile(7 << 20)
+	small := []byte("small attachment")
+	sent, err := c.Mail().Send(ctx, Draft{To: []string{"bob@corp.example"}, Subject: "Evidence", Body: "see attached",
+		Attachments: []Attachment{{Name: "memory.dmp", ContentType: "application/octet-stream", Content: big},
+			{Name: "note.txt", ContentType: "text/plain", Content: small}}})
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := bob.Items("inbox")
+	if len(got) != 1 || got[0].Subject != "Evidence" || got[0].InternetMessageID != sent.InternetMessageID {
+		t.Fatalf("bob's inbox = %+v", got)
+	}
+	byName := map[string][]byte{}
+	for _, a := range got[0].Attachments {
+		byName[a.Name] = a.Content
+	}
+	if len(byName) != 2 || !bytes.Equal(byName["memory.dmp"], big) || !bytes.Equal(byName["note.txt"], small) {
+		t.Fatalf("delivered %d attachments; big equal %v, small equal %v", len(byName), bytes.Equal(byName["memory.dmp"], big), bytes.Equal(byName["note.txt"], small))
+	}
+	// The copy is in Sent Items, and the draft is gone from Drafts.
+	if sent.ID == "" || len(srv.Mailbox(srv.Email()).Items("sentitems")) != 1 || len(srv.Mailbox(srv.Email()).Items("drafts")) != 0 {
+		t.Fatalf("sent %+v; sent items %d, drafts %d", sent, len(srv.Mailbox(srv.Email()).Items("sentitems")), len(srv.Mailbox(srv.Email()).Items("drafts")))
+	}
+	// The chunks: 3 MiB + 3.125 MiB... in order, multiples of 320 KiB, no Authorization header.
+	ups := uploadRequests(srv)
+	want := (len(big) + graph.UploadChunk - 1) / graph.UploadChunk
+	if len(ups) != want {
+		t.Fatalf("%d upload requests, want %d", len(ups), want)
+	}
+	for i, r := range ups {
+		if r.Method != "PUT" || r.Auth != "" || (i < len(ups)-1 && r.Status != 200) || (i == len(ups)-1 && r.Status != 201) {
+			t.Fatalf("upload request %d = %+v", i, r)
+		}
+	}
+	var paths []string
+	for _, r := range srv.GraphRequests() {
+		if !strings.HasPrefix(r.Path, "/upload/") {
+			paths = append(paths, r.Method+" "+r.Path[strings.LastIndex(r.Path, "/")+1:])
+		}
+	}
+	if s := strings.Join(paths, ","); !strings.HasPrefix(s, "POST messages,POST createUploadSession,POST send") {
+		t.Fatalf("graph requests = %s", s)
+	}
+}
+
+// The fake upload URL checks what Graph checks: ranges in order, the total, and no Authorization header.
+func TestGraphUploadSessionRefusesBadChunks(t *testing.T) {
+	srv, _ := newUploadServer(t)
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	g := c.graph // the internal client with the app's token
+	draft, err := g.CreateDraft(ctx, &graph.Message{Subject: "d", ToRecipients: []graph.Recipient{{EmailAddress: graph.EmailAddress{Address: "bob@corp.example"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, err := g.CreateUploadSession(ctx, draft.ID, graph.Attachment{Name: "f.bin"}, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(rng string, n int, auth bool) int {
+		req, _ := newPut(ctx, us.UploadURL, rng, make([]byte, n))
+		if auth {
+			req.Header.Set("Authorization", "Bearer x")
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tc := range []struct {
+		rng  string
+		n    int
+		auth bool
+		want int
+	}{
+		{"bytes 0-327679/1048576", 327680, true, 401},       // pre-authenticated URL
+		{"bytes 327680-655359/1048576", 327680, false, 416}, // out of order
+		{"bytes 0-99999/1048576", 100000, false, 400},       // not a multiple of 320 KiB
+		{"bytes 0-327679/2000000", 327680, false, 400},      // wrong total
+		{"bytes 0-327679/1048576", 327680, false, 200},
+		{"bytes 327680-1048575/1048576", 720896, false, 201},
+	} {
+		if got := put(tc.rng, tc.n, tc.auth); got != tc.want {
+			t.Errorf("PUT %s (auth %v) = %d, want %d", tc.rng, tc.auth, got, tc.want)
+		}
+	}
+	if m := srv.Mailbox(srv.Email()).Items("drafts"); len(m) != 1 || len(m[0].Attachments) != 1 || len(m[0].Attachments[0].Content) != 1<<20 {
+		t.Fatalf("drafts = %+v", m)
+	}
+}
+
+func TestGraphSendLargeAttachmentRetriesChunk(t *testing.T) {
+	srv, bob := newUploadServer(t)
+	srv.AddGraphFault(testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 503, RetryAfter: "0", Times: 1})
+	c := newGraphClient(t, srv, nil)
+	big := bigFile(4 << 20)
+	if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "retry",
+		Attachments: []Attachment{{Name: "a.bin", Content: big}}}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if got := bob.Items("inbox"); len(got) != 1 || len(got[0].Attachments) != 1 || !bytes.Equal(got[0].Attachments[0].Content, big) {
+		t.Fatalf("bob's inbox = %+v", got)
+	}
+	ups := uploadRequests(srv)
+	if len(ups) != 3 || ups[0].Status != 503 || ups[1].Status != 200 || ups[2].Status != 201 {
+		t.Fatalf("upload requests = %+v", ups)
+	}
+}
+
+func TestGraphSendLargeAttachmentFailureDeletesDraft(t *testing.T) {
+	srv, bob := newUploadServer(t)
+	srv.AddGraphFault(testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 400})
+	c := newGraphClient(t, srv, nil)
+	_, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "fails",
+		Attachments: []Attachment{{Name: "a.bin", Content: bigFile(4 << 20)}}})
+	if err == nil || !strings.Contains(err.Error(), "a.bin") {
+		t.Fatalf("Send = %v, want the upload's error", err)
+	}
+	me := srv.Mailbox(srv.Email())
+	if n := len(me.Items("drafts")) + len(me.Items("sentitems")) + len(bob.Items("inbox")); n != 0 {
+		t.Fatalf("%d messages left (drafts %d)", n, len(me.Items("drafts")))
+	}
+}
+
+func newPut(ctx context.Context, url, rng string, body []byte) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url, bytes.NewReader(body))
+	if err == nil {
+		req.Header.Set("Content-Range", rng)
+	}
+	return req, err
+}
