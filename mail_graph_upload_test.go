@@ -174,3 +174,17 @@ func newPut(ctx context.Context, url, rng string, body []byte) (*http.Request, e
 	}
 	return req, err
 }
+
+func TestGraphSendLargeAttachmentNoCopy(t *testing.T) {
+	srv, bob := newUploadServer(t)
+	c := newGraphClient(t, srv, nil)
+	sent, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "nocopy", NoCopy: true,
+		Attachments: []Attachment{{Name: "a.bin", Content: bigFile(3<<20 + 1)}}})
+	if err != nil || sent.ID != "" {
+		t.Fatalf("Send = %+v, %v", sent, err)
+	}
+	me := srv.Mailbox(srv.Email())
+	if len(bob.Items("inbox")) != 1 || len(me.Items("sentitems")) != 0 || len(me.Items("drafts")) != 0 {
+		t.Fatalf("inbox %d, sent items %d, drafts %d", len(bob.Items("inbox")), len(me.Items("sentitems")), len(me.Items("drafts")))
+	}
+}
