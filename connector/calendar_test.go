@@ -264,6 +264,6 @@ func TestGetContacts(t *testing.T) {
 		if n := byName["Heidi Larsen"].Notes; n != "Escalation contact for severity 1 incidents." {
 			t.Errorf("Heidi's notes %q", n)
 		}
-		execFail(t, cfg, "get_contacts", `{"folder": "Contacts"}`, connector.CodeInvalidParameter, "take none")
+		execFail(t, cfg, "get_contacts", `{"folder": "Contacts"}`, connector.CodeInvalidParameter, "the parameters of get_contacts are mailbox")
 	})
 }

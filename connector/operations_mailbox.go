@@ -7,13 +7,16 @@ import (
 	"github.com/ewsgo/ews"
 )
 
-// The mail operations that came before the incident-response ones get the same optional mailbox parameter, so
-// that a playbook can move, delete, mark or search in the mailbox a search_mailboxes match names. Their typed Go
+// The mail, calendar, contacts and poll operations that came before the incident-response ones get the same
+// optional mailbox parameter, so that a playbook can move, delete, mark or search in the mailbox a
+// search_mailboxes match names, read or book that user's calendar, list their contacts, or watch their inbox
+// (with a state file of its own for each mailbox). Their typed Go
 // functions are unchanged (Go callers pass a client made with ews.Client.ForMailbox); the parameter is added to
 // the registered operation: its parameter struct gains a Mailbox field, and the operation runs on that mailbox.
 // (This file sorts after operations.go, whose init registers them.)
 func init() {
-	for _, name := range []string{"get_email", "mark_as_read", "move_email", "delete_email", "search_query", "send_email"} {
+	for _, name := range []string{"get_email", "mark_as_read", "move_email", "delete_email", "search_query", "send_email",
+		"create_event", "get_events", "get_contacts", "poll"} {
 		withMailbox(registry[name])
 	}
 }
