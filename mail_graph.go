@@ -382,34 +382,21 @@ func (s graphMail) moveCopy(ctx context.Context, to FolderRef, ids []string, cop
 	if err != nil {
 		return nil, err
 	}
-	res := &batchResult{total: len(ids)}
-	targets, err := s.resolve(ctx, ids, res)
-	if err != nil {
-		return nil, err
-	}
-	tids := make([]string, len(targets))
-	for i, t := range targets {
-		tids[i] = t.id
-	}
 	op, call := "move", s.g().MoveMany
 	if copyItems {
 		op, call = "copy", s.g().CopyMany
 	}
-	var rs []graph.BatchResult
-	if len(tids) > 0 {
-		rs, err = call(ctx, tids, dest)
-		if ctx.Err() != nil && err == ctx.Err() {
-			return nil, err
-		}
+	b, err := s.bulk(ctx, ids, op, false, func(tids []string) ([]graph.BatchResult, error) { return call(ctx, tids, dest) })
+	if err != nil {
+		return nil, err
 	}
-	done := s.bulkResults(op, targets, rs, err, res)
 	var out []Moved
-	for i, t := range targets {
-		if done[i] {
-			out = append(out, Moved{Ref: t.ref, ID: t.id, NewID: rs[i].ID})
+	for i, t := range b.targets {
+		if b.done[i] {
+			out = append(out, Moved{Ref: t.ref, ID: t.id, NewID: b.rs[i].ID})
 		}
 	}
-	return out, res.err()
+	return out, b.res.err()
 }
 
 func (s graphMail) move(ctx context.Context, to FolderRef, ids ...string) ([]Moved, error) {
@@ -431,39 +418,21 @@ func (s graphMail) delete(ctx context.Context, opts DeleteOptions, ids ...string
 	if _, err := s.batchOptions(); err != nil {
 		return err
 	}
-	res := &batchResult{total: len(ids)}
-	targets, err := s.resolve(ctx, ids, res)
+	op, call := "delete", s.g().DeleteMany
+	switch DeleteType(how) {
+	case SoftDelete:
+		op = "move"
+		call = func(ctx context.Context, tids []string) ([]graph.BatchResult, error) {
+			return s.g().MoveMany(ctx, tids, "recoverableitemsdeletions")
+		}
+	case HardDelete:
+		op, call = "permanentDelete", s.g().PermanentDeleteMany
+	}
+	b, err := s.bulk(ctx, ids, op, true, func(tids []string) ([]graph.BatchResult, error) { return call(ctx, tids) })
 	if err != nil {
 		return err
 	}
-	tids := make([]string, len(targets))
-	for i, t := range targets {
-		tids[i] = t.id
-	}
-	var rs []graph.BatchResult
-	op := "delete"
-	if len(tids) > 0 {
-		switch DeleteType(how) {
-		case SoftDelete:
-			op = "move"
-			rs, err = s.g().MoveMany(ctx, tids, "recoverableitemsdeletions")
-		case HardDelete:
-			op = "permanentDelete"
-			rs, err = s.g().PermanentDeleteMany(ctx, tids)
-		default:
-			rs, err = s.g().DeleteMany(ctx, tids)
-		}
-		if ctx.Err() != nil && err == ctx.Err() {
-			return err
-		}
-	}
-	for i := range rs {
-		if rs[i].Err == nil && rs[i].ID == "" {
-			rs[i].ID = tids[i]
-		}
-	}
-	s.bulkResults(op, targets, rs, err, res)
-	return res.err()
+	return b.res.err()
 }
 
 // mark sets the read flag with $batch requests of PATCH isRead. Graph sends no read receipt for it.
@@ -471,29 +440,11 @@ func (s graphMail) mark(ctx context.Context, ids []string, read bool) error {
 	if _, err := s.batchOptions(); err != nil {
 		return err
 	}
-	res := &batchResult{total: len(ids)}
-	targets, err := s.resolve(ctx, ids, res)
+	b, err := s.bulk(ctx, ids, "update message", true, func(tids []string) ([]graph.BatchResult, error) { return s.g().MarkReadMany(ctx, tids, read) })
 	if err != nil {
 		return err
 	}
-	tids := make([]string, len(targets))
-	for i, t := range targets {
-		tids[i] = t.id
-	}
-	var rs []graph.BatchResult
-	if len(tids) > 0 {
-		rs, err = s.g().MarkReadMany(ctx, tids, read)
-		if ctx.Err() != nil && err == ctx.Err() {
-			return err
-		}
-	}
-	for i := range rs {
-		if rs[i].Err == nil && rs[i].ID == "" {
-			rs[i].ID = tids[i]
-		}
-	}
-	s.bulkResults("update message", targets, rs, err, res)
-	return res.err()
+	return b.res.err()
 }
 
 func (s graphMail) markRead(ctx context.Context, ids ...string) error { return s.mark(ctx, ids, true) }
@@ -644,10 +595,31 @@ func (s graphMail) update(ctx context.Context, u MessageUpdate, ids ...string) e
 	if _, err := s.batchOptions(); err != nil {
 		return err
 	}
+	b, err := s.bulk(ctx, ids, "update message", true, func(tids []string) ([]graph.BatchResult, error) { return s.g().PatchMany(ctx, tids, patch) })
+	if err != nil {
+		return err
+	}
+	return b.res.err()
+}
+
+// graphBulk is the outcome of bulk: the resolved targets, the $batch results (one a target) and which succeeded,
+// recorded in res.
+type graphBulk struct {
+	targets []target
+	rs      []graph.BatchResult
+	done    []bool
+	res     *batchResult
+}
+
+// bulk resolves ids (ItemIds or Internet Message-IDs), carries call out on the resolved ids in $batch requests
+// and records each outcome in the result, as op. With sameIDs a success without an id in its answer keeps the
+// target's id. It returns an error only for a cancelled context or a failed resolution; per-message failures
+// are in the result.
+func (s graphMail) bulk(ctx context.Context, ids []string, op string, sameIDs bool, call func(tids []string) ([]graph.BatchResult, error)) (*graphBulk, error) {
 	res := &batchResult{total: len(ids)}
 	targets, err := s.resolve(ctx, ids, res)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tids := make([]string, len(targets))
 	for i, t := range targets {
@@ -655,16 +627,18 @@ func (s graphMail) update(ctx context.Context, u MessageUpdate, ids ...string) e
 	}
 	var rs []graph.BatchResult
 	if len(tids) > 0 {
-		rs, err = s.g().PatchMany(ctx, tids, patch)
+		rs, err = call(tids)
 		if ctx.Err() != nil && err == ctx.Err() {
-			return err
+			return nil, err
 		}
 	}
-	for i := range rs {
-		if rs[i].Err == nil && rs[i].ID == "" {
-			rs[i].ID = tids[i]
+	if sameIDs {
+		for i := range rs {
+			if rs[i].Err == nil && rs[i].ID == "" {
+				rs[i].ID = tids[i]
+			}
 		}
 	}
-	s.bulkResults("update message", targets, rs, err, res)
-	return res.err()
+	done := s.bulkResults(op, targets, rs, err, res)
+	return &graphBulk{targets: targets, rs: rs, done: done, res: res}, nil
 }
