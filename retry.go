@@ -4,15 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
-	"net"
-	"net/http"
-	"strings"
-	"syscall"
 	"time"
 
+	"github.com/ewsgo/ews/internal/retry"
 	"github.com/ewsgo/ews/internal/soap"
 )
 
@@ -98,16 +93,7 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (realClock) Sleep(ctx context.Context, d time.Duration) error { return retry.Sleep(ctx, d) }
 
 // send sends req and decodes its answer into resp, within the client's concurrency limit, retrying as the
 // client's RetryPolicy and the operation's retry class say. An idempotent operation is retried whenever another
@@ -313,28 +299,25 @@ func (c *Client) logRetry(ctx context.Context, attempt int, wait time.Duration, 
 // backoff is the exponential wait after the attempt-th attempt: BaseDelay doubled each time, capped by
 // MaxDelay, of which a random half is taken off (jitter).
 func backoff(p *RetryPolicy, attempt int) time.Duration {
-	d := p.BaseDelay
-	for i := 1; i < attempt && d < p.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, p.MaxDelay)
-	half := d / 2
-	return d - half + rand.N(half+1)
+	return retry.Backoff(p.BaseDelay, p.MaxDelay, attempt)
 }
 
 // tooLate reports whether ctx ends before d has passed.
-func tooLate(ctx context.Context, d time.Duration) bool {
-	deadline, ok := ctx.Deadline()
-	return ok && time.Until(deadline) < d
-}
+func tooLate(ctx context.Context, d time.Duration) bool { return retry.TooLate(ctx, d) }
 
-// verdict is what an attempt's error means for the next attempt.
+// verdict is what an attempt's error means for the next attempt: retry.Verdict, in the fields the EWS loop
+// reads.
 type verdict struct {
 	retry   bool          // another attempt may succeed
 	safe    bool          // the server certainly did not act on the request
 	unknown bool          // the server may have acted and no answer says so
 	wait    time.Duration // the back-off the server asked for, for all requests of the client
 	lower   bool          // the client should lower its concurrency
+}
+
+// verdictOf takes a verdict of the shared classification.
+func verdictOf(v retry.Verdict) verdict {
+	return verdict{retry: v.Retry, safe: v.Safe, unknown: v.Unknown, wait: v.Wait, lower: v.Lower}
 }
 
 // codeVerdicts are the EWS response codes worth another attempt.
@@ -377,45 +360,14 @@ func judge(err error) verdict {
 		switch {
 		case he.Err != nil: // an answer that cannot be read: the server may have acted
 			return verdict{unknown: true}
-		case he.StatusCode == http.StatusServiceUnavailable || he.StatusCode == http.StatusTooManyRequests:
-			// The server (or its front end) refused the request without acting on it.
-			return verdict{retry: true, safe: true, wait: he.RetryAfter}
-		case he.StatusCode == http.StatusBadGateway || he.StatusCode == http.StatusGatewayTimeout:
-			return verdict{retry: true, unknown: true}
-		case he.StatusCode >= 500:
-			return verdict{unknown: true}
 		}
-		return verdict{}
+		return verdictOf(retry.Status(he.StatusCode, he.RetryAfter))
 	case errors.Is(err, soap.ErrResponseTooLarge):
 		return verdict{unknown: true}
 	case errors.As(err, &rq):
-		return verdict{retry: transient(rq.Err), safe: !rq.Sent, unknown: rq.Sent}
+		return verdictOf(retry.Transport(rq.Err, rq.Sent))
 	}
 	return verdict{}
-}
-
-// transient reports whether a transport error may pass: a refused, reset or broken connection, a timeout, a
-// temporary DNS failure. Certificate errors, unknown hosts and the like are not.
-func transient(err error) bool {
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return dns.IsTimeout || dns.IsTemporary
-	}
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return true
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
-		return true
-	}
-	for _, e := range []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE,
-		syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN, syscall.ETIMEDOUT} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	// net/http's error for a kept-alive connection the server closed as the request went out.
-	return strings.Contains(err.Error(), "server closed idle connection")
 }
 
 // interrupted reports whether err is what a cancelled context makes of an attempt: a transport error or the
@@ -442,15 +394,15 @@ func retryableMessage(resp soap.Response) (*soap.ResponseError, bool) {
 		if err := resp.Result(i).Err(); err != nil {
 			re, _ = err.(*soap.ResponseError)
 		}
-		v, retry := verdict{}, false
+		v, retryable := verdict{}, false
 		if re != nil {
 			code, _ := innerError(re.Code, "", re.Details)
-			v, retry = codeVerdicts[code]
+			v, retryable = codeVerdicts[code]
 		}
-		if retry && first == nil {
+		if retryable && first == nil {
 			first = re
 		}
-		safe = safe && retry && v.safe
+		safe = safe && retryable && v.safe
 	}
 	return first, first != nil && safe
 }

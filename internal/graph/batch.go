@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/ewsgo/ews/internal/retry"
 )
 
 // MaxBatch is the most requests Graph takes in one $batch.
@@ -112,7 +114,7 @@ func (c *Client) bulk(ctx context.Context, ids []string, mk func(id string) batc
 			break
 		}
 		if wait == 0 {
-			wait = backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
+			wait = retry.Backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
 		}
 		if waited+wait > c.cfg.MaxWait {
 			break

@@ -9,10 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ewsgo/ews/internal/retry"
 	"golang.org/x/oauth2"
 )
 
@@ -105,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.MaxResponseBytes = 256 << 20
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = retry.Sleep
 	}
 	u.Path += "/v1.0"
 	return &Client{cfg: cfg, base: u, user: "/users/" + url.PathEscape(cfg.Mailbox)}, nil
@@ -213,32 +213,32 @@ func (c *Client) do(ctx context.Context, r *request) (*answer, error) {
 			return a, nil
 		}
 		v := judge(err)
-		if v.wait > 0 && c.cfg.Throttled != nil && c.cfg.MaxAttempts > 1 {
-			c.cfg.Throttled(v.wait, err)
+		if v.Wait > 0 && c.cfg.Throttled != nil && c.cfg.MaxAttempts > 1 {
+			c.cfg.Throttled(v.Wait, err)
 		}
 		if ctx.Err() != nil {
-			if !r.idempotent && v.unknown {
+			if !r.idempotent && v.Unknown {
 				return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, ctx.Err())
 			}
 			return nil, ctx.Err()
 		}
-		if !r.idempotent && !v.safe {
-			if v.unknown {
+		if !r.idempotent && !v.Safe {
+			if v.Unknown {
 				return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 			}
 			return nil, err
 		}
-		if !v.retry || attempt >= c.cfg.MaxAttempts {
+		if !v.Retry || attempt >= c.cfg.MaxAttempts {
 			return nil, err
 		}
-		d := v.wait
+		d := v.Wait
 		if d == 0 {
-			d = backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
+			d = retry.Backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
 		}
 		if waited+d > c.cfg.MaxWait {
 			return nil, err
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		if retry.TooLate(ctx, d) {
 			return nil, err
 		}
 		if err := c.cfg.Sleep(ctx, d); err != nil {
@@ -297,7 +297,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, body []
 	}
 	resp, err := c.cfg.HTTPClient.Do(hr)
 	if err != nil {
-		return nil, rqErr(sentErr(err), err)
+		return nil, rqErr(retry.MayHaveSent(err), err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
@@ -324,21 +324,8 @@ func errorOf(method, path string, resp *http.Response, data []byte) *Error {
 	return e
 }
 
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
+// retryAfter reads a Retry-After header (see retry.ParseRetryAfter).
+func retryAfter(v string) time.Duration { return retry.ParseRetryAfter(v, time.Now()) }
 
 // decode reads a JSON answer into out.
 func decode(a *answer, out any) error {

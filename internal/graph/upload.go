@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/ewsgo/ews/internal/retry"
 )
 
 // UploadChunk is the size of each PUT to an upload session: a multiple of 320 KiB under Graph's 4 MB per
@@ -134,7 +136,7 @@ func (c *Client) putChunk(ctx context.Context, uploadURL string, chunk []byte, o
 			return err
 		}
 		if wait == 0 {
-			wait = backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
+			wait = retry.Backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
 		}
 		if wait > c.cfg.MaxWait {
 			return err

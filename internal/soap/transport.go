@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ewsgo/ews/internal/retry"
 )
 
 // DefaultMaxResponseBytes is the default limit on the size of one response body.
@@ -342,29 +344,8 @@ func excerptN(b []byte, n int) string {
 	return s
 }
 
-// maxRetryAfter caps the delay of a Retry-After header.
-const maxRetryAfter = 24 * time.Hour
-
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date. The delay is capped at
-// maxRetryAfter; a value that is neither, or a date in the past, gives 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return min(d, maxRetryAfter)
-		}
-	}
-	return 0
-}
+// parseRetryAfter reads a Retry-After header (see retry.ParseRetryAfter).
+func parseRetryAfter(v string, now time.Time) time.Duration { return retry.ParseRetryAfter(v, now) }
 
 // bodyReader reads a response body for the decoder: it fails with ErrResponseTooLarge once more than n bytes
 // were read, keeps the first keep bytes (for error excerpts and the body log), and records a read error of the
