@@ -240,32 +240,13 @@ func (c *Client) CreateEvent(ctx context.Context, ev *Event) (*Event, error) {
 	if err := ev.check(); err != nil {
 		return nil, err
 	}
-	return c.event(ctx, &request{method: http.MethodPost, path: c.user + "/events", body: ev})
+	return getOne[Event](ctx, c, &request{method: http.MethodPost, path: c.user + "/events", body: ev})
 }
 
 // GetEvent returns an event (a single instance, a series master, an occurrence or an exception) by id; sel, if
 // given, lists the properties to return. Times are in UTC.
 func (c *Client) GetEvent(ctx context.Context, id string, sel ...string) (*Event, error) {
-	if id == "" {
-		return nil, errors.New("graph: the event id is empty")
-	}
-	q := url.Values{}
-	if len(sel) > 0 {
-		q.Set("$select", strings.Join(sel, ","))
-	}
-	return c.event(ctx, &request{method: http.MethodGet, path: c.eventPath(id), query: q, idempotent: true})
-}
-
-func (c *Client) event(ctx context.Context, r *request) (*Event, error) {
-	a, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	ev := new(Event)
-	if err := decode(a, ev); err != nil {
-		return nil, err
-	}
-	return ev, nil
+	return getByID[Event](ctx, c, "event", id, c.eventPath(id), sel)
 }
 
 // CalendarViewOptions are the options of a calendar view.
@@ -437,5 +418,5 @@ func (c *Client) UpdateEvent(ctx context.Context, id string, p *EventPatch) (*Ev
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	return c.event(ctx, &request{method: http.MethodPatch, path: c.eventPath(id), body: p, idempotent: true})
+	return getOne[Event](ctx, c, &request{method: http.MethodPatch, path: c.eventPath(id), body: p, idempotent: true})
 }

@@ -102,26 +102,7 @@ func (c *Client) NextContacts(ctx context.Context, nextLink string) (*Page[Conta
 
 // GetContact returns a contact by id; sel, if given, lists the properties to return.
 func (c *Client) GetContact(ctx context.Context, id string, sel ...string) (*Contact, error) {
-	if id == "" {
-		return nil, errors.New("graph: the contact id is empty")
-	}
-	q := url.Values{}
-	if len(sel) > 0 {
-		q.Set("$select", strings.Join(sel, ","))
-	}
-	return c.contact(ctx, &request{method: http.MethodGet, path: c.contactPath(id), query: q, idempotent: true})
-}
-
-func (c *Client) contact(ctx context.Context, r *request) (*Contact, error) {
-	a, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	ct := new(Contact)
-	if err := decode(a, ct); err != nil {
-		return nil, err
-	}
-	return ct, nil
+	return getByID[Contact](ctx, c, "contact", id, c.contactPath(id), sel)
 }
 
 // CreateContact adds a contact to the mailbox's Contacts folder and returns it as Graph stored it. Graph keeps
@@ -142,7 +123,7 @@ func (c *Client) CreateContact(ctx context.Context, ct *Contact) (*Contact, erro
 			return nil, fmt.Errorf("graph: contact emailAddresses[%d]: the address is empty", i)
 		}
 	}
-	return c.contact(ctx, &request{method: http.MethodPost, path: c.user + "/contacts", body: ct})
+	return getOne[Contact](ctx, c, &request{method: http.MethodPost, path: c.user + "/contacts", body: ct})
 }
 
 // DeleteContact deletes a contact (to Deleted Items). Not idempotent.
@@ -325,5 +306,5 @@ func (c *Client) UpdateContact(ctx context.Context, id string, p *ContactPatch) 
 			}
 		}
 	}
-	return c.contact(ctx, &request{method: http.MethodPatch, path: c.contactPath(id), body: p, idempotent: true})
+	return getOne[Contact](ctx, c, &request{method: http.MethodPatch, path: c.contactPath(id), body: p, idempotent: true})
 }

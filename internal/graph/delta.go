@@ -113,16 +113,12 @@ func (c *Client) NextDelta(ctx context.Context, link string, maxPage int) (*Delt
 }
 
 func (c *Client) delta(ctx context.Context, r *request) (*DeltaPage, error) {
-	a, err := c.do(ctx, r)
+	p, err := getOne[DeltaPage](ctx, c, r)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.SyncReset() {
 			return nil, fmt.Errorf("%w: %w", ErrSyncReset, err)
 		}
-		return nil, err
-	}
-	p := new(DeltaPage)
-	if err := decode(a, p); err != nil {
 		return nil, err
 	}
 	if (p.NextLink == "") == (p.DeltaLink == "") {

@@ -22,16 +22,7 @@ func (c *Client) Folder(ctx context.Context, idOrName string) (*MailFolder, erro
 	if idOrName == "" {
 		return nil, errors.New("graph: the folder is empty")
 	}
-	a, err := c.do(ctx, &request{method: http.MethodGet, path: c.user + "/mailFolders/" + url.PathEscape(idOrName),
-		idempotent: true})
-	if err != nil {
-		return nil, err
-	}
-	f := new(MailFolder)
-	if err := decode(a, f); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return getOne[MailFolder](ctx, c, &request{method: http.MethodGet, path: c.folderPath(idOrName), idempotent: true})
 }
 
 // ChildFolder returns the child of folder parent whose display name is name (Graph compares ignoring case), or

@@ -11,18 +11,6 @@ import (
 
 func (c *Client) folderPath(id string) string { return c.user + "/mailFolders/" + url.PathEscape(id) }
 
-func (c *Client) folder(ctx context.Context, r *request) (*MailFolder, error) {
-	a, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	f := new(MailFolder)
-	if err := decode(a, f); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
 // ChildFolders returns every child of folder parent (an id or a well-known name), following the pages'
 // @odata.nextLink (GET mailFolders/{parent}/childFolders).
 func (c *Client) ChildFolders(ctx context.Context, parent string) ([]MailFolder, error) {
@@ -55,7 +43,7 @@ func (c *Client) CreateFolder(ctx context.Context, parent, name string) (*MailFo
 	if parent == "" || name == "" {
 		return nil, errors.New("graph: CreateFolder needs a parent folder and a name")
 	}
-	return c.folder(ctx, &request{method: http.MethodPost, path: c.folderPath(parent) + "/childFolders",
+	return getOne[MailFolder](ctx, c, &request{method: http.MethodPost, path: c.folderPath(parent) + "/childFolders",
 		body: folderName{name}})
 }
 
@@ -64,7 +52,7 @@ func (c *Client) RenameFolder(ctx context.Context, id, name string) (*MailFolder
 	if id == "" || name == "" {
 		return nil, errors.New("graph: RenameFolder needs a folder and a name")
 	}
-	return c.folder(ctx, &request{method: http.MethodPatch, path: c.folderPath(id), body: folderName{name},
+	return getOne[MailFolder](ctx, c, &request{method: http.MethodPatch, path: c.folderPath(id), body: folderName{name},
 		idempotent: true})
 }
 

@@ -71,40 +71,41 @@ func (c *Client) NextMessages(ctx context.Context, nextLink string) (*Page[Messa
 	return getPage[Message](ctx, c, &request{method: http.MethodGet, link: nextLink, idempotent: true})
 }
 
+// getPage sends r and decodes its answer as a page of T.
 func getPage[T any](ctx context.Context, c *Client, r *request) (*Page[T], error) {
+	return getOne[Page[T]](ctx, c, r)
+}
+
+// getOne sends r and decodes its answer into a new T: the resource a GET reads, or the one a POST or PATCH
+// returns as Graph stored it.
+func getOne[T any](ctx context.Context, c *Client, r *request) (*T, error) {
 	a, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	p := new(Page[T])
-	if err := decode(a, p); err != nil {
+	v := new(T)
+	if err := decode(a, v); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return v, nil
 }
 
-// GetMessage returns a message by id; sel, if given, lists the properties to return.
-func (c *Client) GetMessage(ctx context.Context, id string, sel ...string) (*Message, error) {
+// getByID reads the resource of id at path (GET, with the properties sel lists, if any); what names the
+// resource in the error for an empty id.
+func getByID[T any](ctx context.Context, c *Client, what, id, path string, sel []string) (*T, error) {
 	if id == "" {
-		return nil, errors.New("graph: the message id is empty")
+		return nil, fmt.Errorf("graph: the %s id is empty", what)
 	}
 	q := url.Values{}
 	if len(sel) > 0 {
 		q.Set("$select", strings.Join(sel, ","))
 	}
-	return c.message(ctx, &request{method: http.MethodGet, path: c.messagePath(id), query: q, idempotent: true})
+	return getOne[T](ctx, c, &request{method: http.MethodGet, path: path, query: q, idempotent: true})
 }
 
-func (c *Client) message(ctx context.Context, r *request) (*Message, error) {
-	a, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	m := new(Message)
-	if err := decode(a, m); err != nil {
-		return nil, err
-	}
-	return m, nil
+// GetMessage returns a message by id; sel, if given, lists the properties to return.
+func (c *Client) GetMessage(ctx context.Context, id string, sel ...string) (*Message, error) {
+	return getByID[Message](ctx, c, "message", id, c.messagePath(id), sel)
 }
 
 // FindByInternetMessageID returns the messages of the mailbox whose Internet Message-ID is mid ("<...>").
@@ -141,7 +142,7 @@ func (c *Client) moveOrCopy(ctx context.Context, action, id, dest string) (*Mess
 	if id == "" || dest == "" {
 		return nil, fmt.Errorf("graph: %s needs a message id and a destination folder", action)
 	}
-	return c.message(ctx, &request{method: http.MethodPost, path: c.messagePath(id) + "/" + action,
+	return getOne[Message](ctx, c, &request{method: http.MethodPost, path: c.messagePath(id) + "/" + action,
 		body: destination{dest}})
 }
 
@@ -221,16 +222,8 @@ func (c *Client) Attachment(ctx context.Context, id, attachmentID string) (*Atta
 	if id == "" || attachmentID == "" {
 		return nil, errors.New("graph: the message id or the attachment id is empty")
 	}
-	a, err := c.do(ctx, &request{method: http.MethodGet, idempotent: true,
+	return getOne[Attachment](ctx, c, &request{method: http.MethodGet, idempotent: true,
 		path: c.messagePath(id) + "/attachments/" + url.PathEscape(attachmentID)})
-	if err != nil {
-		return nil, err
-	}
-	at := new(Attachment)
-	if err := decode(a, at); err != nil {
-		return nil, err
-	}
-	return at, nil
 }
 
 // MIME returns a message's MIME content (GET .../$value).

@@ -21,15 +21,8 @@ type AutomaticRepliesSetting struct {
 
 // GetAutomaticReplies returns the mailbox's automatic replies.
 func (c *Client) GetAutomaticReplies(ctx context.Context) (*AutomaticRepliesSetting, error) {
-	a, err := c.do(ctx, &request{method: http.MethodGet, path: c.user + "/mailboxSettings/automaticRepliesSetting", idempotent: true})
-	if err != nil {
-		return nil, err
-	}
-	s := new(AutomaticRepliesSetting)
-	if err := decode(a, s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return getOne[AutomaticRepliesSetting](ctx, c, &request{method: http.MethodGet,
+		path: c.user + "/mailboxSettings/automaticRepliesSetting", idempotent: true})
 }
 
 // SetAutomaticReplies replaces the mailbox's automatic replies (PATCH mailboxSettings). Idempotent.

@@ -67,16 +67,8 @@ func (c *Client) SetMessageRuleEnabled(ctx context.Context, id string, enabled b
 	if id == "" {
 		return nil, errors.New("graph: the rule id is empty")
 	}
-	a, err := c.do(ctx, &request{method: http.MethodPatch, path: c.rulesPath() + "/" + url.PathEscape(id),
+	return getOne[MessageRule](ctx, c, &request{method: http.MethodPatch, path: c.rulesPath() + "/" + url.PathEscape(id),
 		body: map[string]bool{"isEnabled": enabled}, idempotent: true})
-	if err != nil {
-		return nil, err
-	}
-	r := new(MessageRule)
-	if err := decode(a, r); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // DeleteMessageRule deletes a rule. Not idempotent (a second DELETE answers 404).

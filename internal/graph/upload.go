@@ -31,7 +31,7 @@ func (c *Client) CreateDraft(ctx context.Context, m *Message) (*Message, error) 
 			m.Attachments[i].ODataType = FileAttachmentType
 		}
 	}
-	return c.message(ctx, &request{method: http.MethodPost, path: c.user + "/messages", body: m})
+	return getOne[Message](ctx, c, &request{method: http.MethodPost, path: c.user + "/messages", body: m})
 }
 
 // SendDraft sends a draft (POST /users/{id}/messages/{id}/send); the copy goes to Sent Items. Not idempotent.
