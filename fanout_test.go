@@ -12,12 +12,19 @@ import (
 
 const phishID = "<phish-2024@evil.example>"
 
-// fanOutServer has an account with the impersonation role and n mailboxes, each holding the phishing message
-// (in the Inbox, and for every third mailbox a copy in Junk Email too) and a message of its own.
+// fanOutServer has an account with the impersonation role (fanOutUser) and n mailboxes (addFanOutMailboxes).
 func fanOutServer(t *testing.T, n int, opts ...testserver.Option) (*testserver.Server, []string) {
 	t.Helper()
-	opts = append(opts, testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Svc-Pass-1", Email: "svc@example.com", CanImpersonate: true}))
-	srv := testserver.New(t, opts...)
+	srv := testserver.New(t, append(opts, fanOutUser)...)
+	return srv, addFanOutMailboxes(srv, n)
+}
+
+// fanOutUser is the account with the impersonation role that impersonatingClient signs in as.
+var fanOutUser = testserver.WithUser(testserver.User{Username: `CORP\svc-soar`, Password: "Svc-Pass-1", Email: "svc@example.com", CanImpersonate: true})
+
+// addFanOutMailboxes adds n mailboxes to srv, each holding the phishing message (in the Inbox, and for every
+// third mailbox a copy in Junk Email too) and a message of its own, and returns their addresses.
+func addFanOutMailboxes(srv *testserver.Server, n int) []string {
 	var addrs []string
 	for i := range n {
 		addr := fmt.Sprintf("user%02d@example.com", i)
@@ -31,7 +38,7 @@ func fanOutServer(t *testing.T, n int, opts ...testserver.Option) (*testserver.S
 		mb.AddItem("inbox", testserver.Item{ItemClass: "IPM.Note", Subject: "lunch?", DateTimeReceived: mailBase})
 		addrs = append(addrs, addr)
 	}
-	return srv, addrs
+	return addrs
 }
 
 func impersonatingClient(t *testing.T, srv *testserver.Server, edit func(*Config)) *Client {
