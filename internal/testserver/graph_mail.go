@@ -554,54 +554,20 @@ func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswe
 	if req.Comment != nil && *req.Comment != "" && req.Message != nil && req.Message.Body != nil {
 		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRequest", "A comment and a message body cannot be given together.")
 	}
-	it := Item{ItemClass: "IPM.Note", InReplyTo: orig.InternetMessageID,
-		References: strings.TrimSpace(orig.References + " " + orig.InternetMessageID), ConversationID: orig.ConversationID}
-	self := strings.ToLower(mb.Address)
-	add := func(list *[]Address, as ...Address) {
-		for _, a := range as {
-			if a.Email != "" && strings.ToLower(a.Email) != self {
-				*list = append(*list, a)
-			}
-		}
-	}
-	prefix := "RE: "
-	switch action {
-	case "reply", "replyAll":
-		if len(orig.ReplyTo) > 0 {
-			add(&it.To, orig.ReplyTo...)
-		} else {
-			add(&it.To, orig.From)
-		}
-		if action == "replyAll" {
-			add(&it.To, orig.To...)
-			add(&it.Cc, orig.Cc...)
-		}
-	case "forward":
-		prefix = "FW: "
-		it.Attachments = append([]Attachment(nil), orig.Attachments...)
-	}
-	it.To = append(it.To, addressesOf(req.ToRecipients)...)
-	text, html := "", false
+	parts := responseParts{to: addressesOf(req.ToRecipients)}
 	if req.Comment != nil {
-		text = *req.Comment
+		parts.body = *req.Comment
 	}
-	if req.Message != nil {
-		it.To = append(it.To, addressesOf(req.Message.ToRecipients)...)
-		it.Cc = append(it.Cc, addressesOf(req.Message.CcRecipients)...)
-		it.Bcc = append(it.Bcc, addressesOf(req.Message.BccRecipients)...)
-		if b := req.Message.Body; b != nil {
-			text, html = b.Content, strings.EqualFold(b.ContentType, "html")
+	if m := req.Message; m != nil {
+		parts.to = append(parts.to, addressesOf(m.ToRecipients)...)
+		parts.cc, parts.bcc = addressesOf(m.CcRecipients), addressesOf(m.BccRecipients)
+		if b := m.Body; b != nil {
+			parts.body, parts.html = b.Content, strings.EqualFold(b.ContentType, "html")
 		}
 	}
+	it := responseItem(mb, orig, strings.ToLower(action), parts)
 	if len(it.To)+len(it.Cc)+len(it.Bcc) == 0 {
 		return nil, gerr(http.StatusBadRequest, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
-	}
-	it.Subject = prefix + orig.Subject
-	quoted := "From: " + orig.From.Email + "\r\nSent: " + orig.DateTimeSent.Format("Monday, January 2, 2006 3:04 PM") +
-		"\r\nSubject: " + orig.Subject + "\r\n\r\n" + orig.Body
-	it.Body, it.BodyType = text+"\r\n\r\n"+quoted, "Text"
-	if html || orig.BodyType == "HTML" {
-		it.Body, it.BodyType = text+"<hr>"+escape(quoted), "HTML"
 	}
 	sent := (&request{srv: g.srv}).deliver(mb, it)
 	sent.IsRead = true
