@@ -124,37 +124,57 @@ func (n *qnode) odataLiteral(f odataField) string {
 	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
+// boolSyntax is how a query language writes and, or and not.
+type boolSyntax struct {
+	and, or, not string
+	notParens    bool // the operand of not always in parentheses; otherwise only an and or an or
+}
+
+var (
+	odataSyntax = boolSyntax{and: " and ", or: " or ", not: "not ", notParens: true}
+	kqlSyntax   = boolSyntax{and: " AND ", or: " OR ", not: "NOT "}
+)
+
+// writeBool writes an and, or or not node in syntax s, its operands with write (an operand that is itself an
+// and or an or in parentheses).
+func (n *qnode) writeBool(b *strings.Builder, s boolSyntax, write func(*qnode, *strings.Builder) error) error {
+	operand := func(c *qnode, paren bool) error {
+		paren = paren || c.kind == qAnd || c.kind == qOr
+		if paren {
+			b.WriteByte('(')
+		}
+		if err := write(c, b); err != nil {
+			return err
+		}
+		if paren {
+			b.WriteByte(')')
+		}
+		return nil
+	}
+	if n.kind == qNot {
+		b.WriteString(s.not)
+		return operand(n.children[0], s.notParens)
+	}
+	op := s.and
+	if n.kind == qOr {
+		op = s.or
+	}
+	for i, c := range n.children {
+		if i > 0 {
+			b.WriteString(op)
+		}
+		if err := operand(c, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // filter writes the node as an OData $filter expression.
 func (n *qnode) filter(b *strings.Builder) error {
 	switch n.kind {
-	case qAnd, qOr:
-		op := " and "
-		if n.kind == qOr {
-			op = " or "
-		}
-		for i, c := range n.children {
-			if i > 0 {
-				b.WriteString(op)
-			}
-			paren := c.kind == qAnd || c.kind == qOr
-			if paren {
-				b.WriteByte('(')
-			}
-			if err := c.filter(b); err != nil {
-				return err
-			}
-			if paren {
-				b.WriteByte(')')
-			}
-		}
-		return nil
-	case qNot:
-		b.WriteString("not (")
-		if err := n.children[0].filter(b); err != nil {
-			return err
-		}
-		b.WriteByte(')')
-		return nil
+	case qAnd, qOr, qNot:
+		return n.writeBool(b, odataSyntax, (*qnode).filter)
 	}
 	f := odataFields[n.path.def.name]
 	if f.path == "" {
@@ -199,41 +219,8 @@ func (n *qnode) filter(b *strings.Builder) error {
 // kql writes the node as a KQL $search expression.
 func (n *qnode) kql(b *strings.Builder) error {
 	switch n.kind {
-	case qAnd, qOr:
-		op := " AND "
-		if n.kind == qOr {
-			op = " OR "
-		}
-		for i, c := range n.children {
-			if i > 0 {
-				b.WriteString(op)
-			}
-			paren := c.kind == qAnd || c.kind == qOr
-			if paren {
-				b.WriteByte('(')
-			}
-			if err := c.kql(b); err != nil {
-				return err
-			}
-			if paren {
-				b.WriteByte(')')
-			}
-		}
-		return nil
-	case qNot:
-		b.WriteString("NOT ")
-		c := n.children[0]
-		paren := c.kind == qAnd || c.kind == qOr
-		if paren {
-			b.WriteByte('(')
-		}
-		if err := c.kql(b); err != nil {
-			return err
-		}
-		if paren {
-			b.WriteByte(')')
-		}
-		return nil
+	case qAnd, qOr, qNot:
+		return n.writeBool(b, kqlSyntax, (*qnode).kql)
 	}
 	f := odataFields[n.path.def.name]
 	hint := "a query with a body or sender text lookup is sent as Graph's $search, which cannot also hold this lookup; filter it in Go"
