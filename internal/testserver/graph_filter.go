@@ -127,38 +127,55 @@ func parseOData(s string) (func(*Item) bool, error) {
 	return f, nil
 }
 
-func (p *oparser) or() (func(*Item) bool, error) {
-	l, err := p.and()
+// predicate is a parsed $filter or $search: whether an item matches.
+type predicate = func(*Item) bool
+
+// joined parses operand (op operand)..., where more reports (consuming it) whether an operator follows, and
+// joins the operands' predicates with and (all) or or (any); the $filter and $search parsers share it.
+func joined(operand func() (predicate, error), more func() bool, all bool) (predicate, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().kind == "id" && p.peek().text == "or" {
-		p.next()
-		r, err := p.and()
+	for more() {
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		a, b := l, r
-		l = func(it *Item) bool { return a(it) || b(it) }
+		if all {
+			l = func(it *Item) bool { return a(it) && b(it) }
+		} else {
+			l = func(it *Item) bool { return a(it) || b(it) }
+		}
 	}
 	return l, nil
 }
 
-func (p *oparser) and() (func(*Item) bool, error) {
-	l, err := p.unary()
+// negated parses the operand of a not.
+func negated(operand func() (predicate, error)) (predicate, error) {
+	f, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().kind == "id" && p.peek().text == "and" {
+	return func(it *Item) bool { return !f(it) }, nil
+}
+
+// keyword consumes the OData keyword w if it comes next.
+func (p *oparser) keyword(w string) bool {
+	if t := p.peek(); t.kind == "id" && t.text == w {
 		p.next()
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		a, b := l, r
-		l = func(it *Item) bool { return a(it) && b(it) }
+		return true
 	}
-	return l, nil
+	return false
+}
+
+func (p *oparser) or() (predicate, error) {
+	return joined(p.and, func() bool { return p.keyword("or") }, false)
+}
+
+func (p *oparser) and() (predicate, error) {
+	return joined(p.unary, func() bool { return p.keyword("and") }, true)
 }
 
 func (p *oparser) unary() (func(*Item) bool, error) {
@@ -166,11 +183,7 @@ func (p *oparser) unary() (func(*Item) bool, error) {
 	switch {
 	case t.kind == "id" && t.text == "not":
 		p.next()
-		f, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		return func(it *Item) bool { return !f(it) }, nil
+		return negated(p.unary)
 	case t.kind == "(":
 		p.next()
 		f, err := p.or()
@@ -198,11 +211,11 @@ func (p *oparser) unary() (func(*Item) bool, error) {
 		if err := p.expect(")"); err != nil {
 			return nil, err
 		}
-		want := strings.ToLower(v.text)
+		want, match := strings.ToLower(v.text), strings.HasPrefix
 		if t.text == "contains" {
-			return func(it *Item) bool { s, _ := get(it).(string); return strings.Contains(strings.ToLower(s), want) }, nil
+			match = strings.Contains
 		}
-		return func(it *Item) bool { s, _ := get(it).(string); return strings.HasPrefix(strings.ToLower(s), want) }, nil
+		return func(it *Item) bool { s, _ := get(it).(string); return match(strings.ToLower(s), want) }, nil
 	case t.kind == "id" && strings.HasPrefix(t.text, "categories/any"):
 		// categories/any(c:c eq 'x')
 		p.next()
@@ -347,40 +360,27 @@ func (p *kparser) peek() string {
 	return ""
 }
 
-func (p *kparser) or() (func(*Item) bool, error) {
-	l, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.peek() == "OR" {
-		p.pos++
-		r, err := p.and()
-		if err != nil {
-			return nil, err
+func (p *kparser) or() (predicate, error) {
+	return joined(p.and, func() bool {
+		if p.peek() == "OR" {
+			p.pos++
+			return true
 		}
-		a, b := l, r
-		l = func(it *Item) bool { return a(it) || b(it) }
-	}
-	return l, nil
+		return false
+	}, false)
 }
 
-func (p *kparser) and() (func(*Item) bool, error) {
-	l, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	for t := p.peek(); t != "" && t != "OR" && t != ")"; t = p.peek() {
-		if t == "AND" {
+// and parses terms joined by AND or by nothing (KQL's implied AND).
+func (p *kparser) and() (predicate, error) {
+	return joined(p.unary, func() bool {
+		switch p.peek() {
+		case "", "OR", ")":
+			return false
+		case "AND":
 			p.pos++
 		}
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		a, b := l, r
-		l = func(it *Item) bool { return a(it) && b(it) }
-	}
-	return l, nil
+		return true
+	}, true)
 }
 
 func (p *kparser) unary() (func(*Item) bool, error) {
@@ -390,11 +390,7 @@ func (p *kparser) unary() (func(*Item) bool, error) {
 	case "":
 		return nil, fmt.Errorf("unexpected end of query")
 	case "NOT":
-		f, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		return func(it *Item) bool { return !f(it) }, nil
+		return negated(p.unary)
 	case "(":
 		f, err := p.or()
 		if err != nil {
