@@ -442,6 +442,8 @@ func TestBackendsReplyForward(t *testing.T) {
 		before := wireRequests(srv)
 		wantInputErr(t, c.Mail().Forward(ctx, ids[0], ForwardOptions{}), "ForwardOptions.To")
 		wantInputErr(t, c.Mail().Reply(ctx, ids[0], ReplyOptions{Cc: []string{"not an address"}}), "ReplyOptions.Cc[0]")
+		wantInputErr(t, c.Mail().Forward(ctx, ids[0], ForwardOptions{To: []string{"bob@corp.example"}, Bcc: []string{"not an address"},
+			AsAttachment: true}), "ForwardOptions.Bcc[0]")
 		if wireRequests(srv) != before {
 			t.Fatal("bad input sent requests")
 		}

@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"strings"
 
 	"github.com/ewsgo/ews/internal/graph"
 )
@@ -25,15 +24,7 @@ func (s graphMail) forward(ctx context.Context, id string, opts ForwardOptions) 
 	if !opts.AsAttachment {
 		return s.respond(ctx, id, "forward", "ForwardOptions", opts.To, opts.Cc, opts.Bcc, opts.Body, opts.HTML)
 	}
-	for _, l := range []struct {
-		f string
-		v []string
-	}{{"ForwardOptions.To", opts.To}, {"ForwardOptions.Cc", opts.Cc}, {"ForwardOptions.Bcc", opts.Bcc}} {
-		if _, err := recipients(l.f, l.v); err != nil {
-			return err
-		}
-	}
-	if err := checkText("ForwardOptions.Body", opts.Body); err != nil {
+	if err := opts.checkAttached(); err != nil {
 		return err
 	}
 	mid, err := s.firstID(ctx, id)
@@ -48,17 +39,7 @@ func (s graphMail) forward(ctx context.Context, id string, opts ForwardOptions) 
 	if err != nil {
 		return s.c.graphErr("get message MIME", err, nil)
 	}
-	name := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`\/:*?"<>|`, r) || r < ' ' {
-			return '_'
-		}
-		return r
-	}, orig.Subject)
-	if strings.TrimSpace(name) == "" {
-		name = "message"
-	}
-	_, err = s.send(ctx, Draft{To: opts.To, Cc: opts.Cc, Bcc: opts.Bcc, Subject: "FW: " + orig.Subject, Body: opts.Body, HTML: opts.HTML,
-		Attachments: []Attachment{{Name: name + ".eml", ContentType: "message/rfc822", Content: eml}}})
+	_, err = s.send(ctx, opts.emlDraft(orig.Subject, eml))
 	return err
 }
 

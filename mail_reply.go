@@ -49,15 +49,7 @@ func (s ewsMail) forward(ctx context.Context, id string, opts ForwardOptions) er
 	if !opts.AsAttachment {
 		return s.smartResponse(ctx, id, soap.ForwardItemName, "ForwardOptions", opts.To, opts.Cc, opts.Bcc, opts.Body, opts.HTML)
 	}
-	for _, l := range []struct {
-		f string
-		v []string
-	}{{"ForwardOptions.To", opts.To}, {"ForwardOptions.Cc", opts.Cc}, {"ForwardOptions.Bcc", opts.Bcc}} {
-		if _, err := recipients(l.f, l.v); err != nil {
-			return err
-		}
-	}
-	if err := checkText("ForwardOptions.Body", opts.Body); err != nil {
+	if err := opts.checkAttached(); err != nil {
 		return err
 	}
 	orig, err := s.getOne(ctx, id, soap.ItemShape{BaseShape: "IdOnly", IncludeMimeContent: Ptr(true),
@@ -72,18 +64,37 @@ func (s ewsMail) forward(ctx context.Context, id string, opts ForwardOptions) er
 	if err != nil {
 		return fmt.Errorf("%w: MIME content: %v", ErrMalformedResponse, err)
 	}
+	_, err = s.Send(ctx, opts.emlDraft(orig.Subject, eml))
+	return err
+}
+
+// checkAttached checks the options of a forward as an attachment, before any request.
+func (opts ForwardOptions) checkAttached() error {
+	for _, l := range []struct {
+		f string
+		v []string
+	}{{"ForwardOptions.To", opts.To}, {"ForwardOptions.Cc", opts.Cc}, {"ForwardOptions.Bcc", opts.Bcc}} {
+		if _, err := recipients(l.f, l.v); err != nil {
+			return err
+		}
+	}
+	return checkText("ForwardOptions.Body", opts.Body)
+}
+
+// emlDraft is the message that forwards the original (its subject and MIME content eml) as an attachment: the
+// original as "<subject>.eml" (characters a file name cannot hold replaced), the subject "FW: " + subject.
+func (opts ForwardOptions) emlDraft(subject string, eml []byte) Draft {
 	name := strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`\/:*?"<>|`, r) || r < ' ' {
 			return '_'
 		}
 		return r
-	}, orig.Subject)
+	}, subject)
 	if strings.TrimSpace(name) == "" {
 		name = "message"
 	}
-	_, err = s.Send(ctx, Draft{To: opts.To, Cc: opts.Cc, Bcc: opts.Bcc, Subject: "FW: " + orig.Subject, Body: opts.Body, HTML: opts.HTML,
-		Attachments: []Attachment{{Name: name + ".eml", ContentType: "message/rfc822", Content: eml}}})
-	return err
+	return Draft{To: opts.To, Cc: opts.Cc, Bcc: opts.Bcc, Subject: "FW: " + subject, Body: opts.Body, HTML: opts.HTML,
+		Attachments: []Attachment{{Name: name + ".eml", ContentType: "message/rfc822", Content: eml}}}
 }
 
 // smartResponse sends a ReplyToItem, ReplyAllToItem or ForwardItem with CreateItem (SendAndSaveCopy).
