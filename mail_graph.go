@@ -48,49 +48,22 @@ func graphRef(field, s string) (refKind, string, error) {
 // resolve is MailService.resolve over Graph: ids as they are, Message-IDs looked up in the whole mailbox
 // (GET /messages?$filter=internetMessageId eq '...').
 func (s graphMail) resolve(ctx context.Context, refs []string, res *batchResult) ([]target, error) {
-	if len(refs) == 0 {
-		return nil, inputErr("ids", "no message given")
-	}
-	kinds := make([]refKind, len(refs))
-	norm := make([]string, len(refs))
-	for i, r := range refs {
-		k, n, err := graphRef(fmt.Sprintf("ids[%d]", i), r)
-		if err != nil {
-			return nil, err
-		}
-		kinds[i], norm[i] = k, n
+	p, err := parseRefs(refs, graphRef)
+	if err != nil {
+		return nil, err
 	}
 	found := map[string][]string{}
-	out := make([]target, 0, len(refs))
-	taken := map[string]bool{}
-	add := func(i int, r, id string) {
-		if !taken[id] {
-			taken[id] = true
-			out = append(out, target{pos: i, ref: r, id: id})
-		}
-	}
-	for i, r := range refs {
-		if kinds[i] == refItemID {
-			add(i, r, norm[i])
-			continue
-		}
-		ids, ok := found[norm[i]]
+	return p.targets(res, func(mid string) ([]string, error) {
+		ids, ok := found[mid]
 		if !ok {
 			var err error
-			if ids, err = s.findIDs(ctx, norm[i], ""); err != nil {
+			if ids, err = s.findIDs(ctx, mid, ""); err != nil {
 				return nil, err
 			}
-			found[norm[i]] = ids
+			found[mid] = ids
 		}
-		if len(ids) == 0 {
-			res.fail(i, r, "", errNoMessageID(norm[i]))
-			continue
-		}
-		for _, id := range ids {
-			add(i, r, id)
-		}
-	}
-	return out, nil
+		return ids, nil
+	})
 }
 
 // findIDs returns the ids of the messages whose Internet Message-ID is mid, in folder (a Graph folder id or

@@ -81,26 +81,12 @@ type target struct {
 // It returns the items in argument order, each once, and records references that name no item in res. Bad input
 // is an *InputError returned before any request.
 func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResult) ([]target, error) {
-	if len(refs) == 0 {
-		return nil, inputErr("ids", "no message given")
-	}
-	kinds := make([]refKind, len(refs))
-	norm := make([]string, len(refs))
-	var mids []string
-	seen := map[string]bool{}
-	for i, r := range refs {
-		k, n, err := parseRef(fmt.Sprintf("ids[%d]", i), r)
-		if err != nil {
-			return nil, err
-		}
-		kinds[i], norm[i] = k, n
-		if k == refMessageID && !seen[n] {
-			seen[n] = true
-			mids = append(mids, n)
-		}
+	p, err := parseRefs(refs, parseRef)
+	if err != nil {
+		return nil, err
 	}
 	var found map[string][]string
-	if len(mids) > 0 {
+	if mids := p.messageIDs(); len(mids) > 0 {
 		folders, err := s.mailFolders(ctx)
 		if err != nil {
 			return nil, err
@@ -109,7 +95,50 @@ func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResu
 			return nil, err
 		}
 	}
-	out := make([]target, 0, len(refs))
+	return p.targets(res, func(mid string) ([]string, error) { return found[mid], nil })
+}
+
+// parsedRefs are the caller's references to messages, checked: each one's kind and normalized form.
+type parsedRefs struct {
+	refs  []string
+	kinds []refKind
+	norm  []string
+}
+
+// parseRefs checks refs with parse (parseRef, or graphRef over Graph); bad input is an *InputError naming
+// ids[i].
+func parseRefs(refs []string, parse func(field, s string) (refKind, string, error)) (parsedRefs, error) {
+	if len(refs) == 0 {
+		return parsedRefs{}, inputErr("ids", "no message given")
+	}
+	p := parsedRefs{refs: refs, kinds: make([]refKind, len(refs)), norm: make([]string, len(refs))}
+	for i, r := range refs {
+		k, n, err := parse(fmt.Sprintf("ids[%d]", i), r)
+		if err != nil {
+			return parsedRefs{}, err
+		}
+		p.kinds[i], p.norm[i] = k, n
+	}
+	return p, nil
+}
+
+// messageIDs returns the distinct Internet Message-IDs among the references, in order.
+func (p parsedRefs) messageIDs() []string {
+	var mids []string
+	seen := map[string]bool{}
+	for i, k := range p.kinds {
+		if k == refMessageID && !seen[p.norm[i]] {
+			seen[p.norm[i]] = true
+			mids = append(mids, p.norm[i])
+		}
+	}
+	return mids
+}
+
+// targets turns the references into items, in argument order, each item once: ids as they are, Message-IDs as
+// find resolves them. A Message-ID that names no item is recorded in res.
+func (p parsedRefs) targets(res *batchResult, find func(mid string) ([]string, error)) ([]target, error) {
+	out := make([]target, 0, len(p.refs))
 	taken := map[string]bool{} // an item named twice is acted on once
 	add := func(i int, r, id string) {
 		if !taken[id] {
@@ -117,14 +146,17 @@ func (s *MailService) resolve(ctx context.Context, refs []string, res *batchResu
 			out = append(out, target{pos: i, ref: r, id: id})
 		}
 	}
-	for i, r := range refs {
-		if kinds[i] == refItemID {
-			add(i, r, norm[i])
+	for i, r := range p.refs {
+		if p.kinds[i] == refItemID {
+			add(i, r, p.norm[i])
 			continue
 		}
-		ids := found[norm[i]]
+		ids, err := find(p.norm[i])
+		if err != nil {
+			return nil, err
+		}
 		if len(ids) == 0 {
-			res.fail(i, r, "", errNoMessageID(norm[i]))
+			res.fail(i, r, "", errNoMessageID(p.norm[i]))
 			continue
 		}
 		for _, id := range ids {
