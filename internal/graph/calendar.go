@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -274,16 +273,12 @@ func (c *Client) CalendarView(ctx context.Context, start, end time.Time, o Calen
 	if start.IsZero() || end.IsZero() || !end.After(start) {
 		return nil, fmt.Errorf("graph: calendar view: the end %s is not after the start %s", end, start)
 	}
-	if o.Top < 0 || o.Top > 1000 {
-		return nil, fmt.Errorf("graph: calendar view: $top %d is outside 1..1000", o.Top)
+	q, err := ListOptions{Select: o.Select, Top: o.Top}.query("calendar view")
+	if err != nil {
+		return nil, err
 	}
-	q := url.Values{"startDateTime": {start.UTC().Format(time.RFC3339)}, "endDateTime": {end.UTC().Format(time.RFC3339)}}
-	if len(o.Select) > 0 {
-		q.Set("$select", strings.Join(o.Select, ","))
-	}
-	if o.Top > 0 {
-		q.Set("$top", strconv.Itoa(o.Top))
-	}
+	q.Set("startDateTime", start.UTC().Format(time.RFC3339))
+	q.Set("endDateTime", end.UTC().Format(time.RFC3339))
 	path := c.user + "/calendarView"
 	if o.Calendar != "" {
 		path = c.user + "/calendars/" + url.PathEscape(o.Calendar) + "/calendarView"

@@ -72,21 +72,9 @@ func (c *Client) contactPath(id string) string { return c.user + "/contacts/" + 
 
 // ListContacts returns the first page of the mailbox's contacts.
 func (c *Client) ListContacts(ctx context.Context, o ContactListOptions) (*Page[Contact], error) {
-	if o.Top < 0 || o.Top > 1000 {
-		return nil, fmt.Errorf("graph: contacts: $top %d is outside 1..1000", o.Top)
-	}
-	q := url.Values{}
-	if o.Filter != "" {
-		q.Set("$filter", o.Filter)
-	}
-	if len(o.Select) > 0 {
-		q.Set("$select", strings.Join(o.Select, ","))
-	}
-	if o.OrderBy != "" {
-		q.Set("$orderby", o.OrderBy)
-	}
-	if o.Top > 0 {
-		q.Set("$top", strconv.Itoa(o.Top))
+	q, err := ListOptions{Filter: o.Filter, Select: o.Select, OrderBy: o.OrderBy, Top: o.Top}.query("contacts")
+	if err != nil {
+		return nil, err
 	}
 	path := c.user + "/contacts"
 	if o.Folder != "" {

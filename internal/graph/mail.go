@@ -24,13 +24,15 @@ type ListOptions struct {
 	Top int
 }
 
-func (o ListOptions) query() (url.Values, error) {
+// query renders the options as a list's query; what names the list in an error ("messages", "contacts", ...).
+// The contacts and the calendar view take the same options but $search.
+func (o ListOptions) query(what string) (url.Values, error) {
 	q := url.Values{}
 	if o.Search != "" && (o.Filter != "" || o.OrderBy != "") {
 		return nil, errors.New("graph: $search cannot be combined with $filter or $orderby on messages")
 	}
 	if o.Top < 0 || o.Top > 1000 {
-		return nil, fmt.Errorf("graph: $top %d is outside 1..1000", o.Top)
+		return nil, fmt.Errorf("graph: %s: $top %d is outside 1..1000", what, o.Top)
 	}
 	if o.Filter != "" {
 		q.Set("$filter", o.Filter)
@@ -55,7 +57,7 @@ func (c *Client) messagePath(id string) string { return c.user + "/messages/" + 
 // ListMessages returns the first page of the messages of a folder (an id or a well-known name such as
 // "inbox"); an empty folder lists the whole mailbox (/messages).
 func (c *Client) ListMessages(ctx context.Context, folder string, o ListOptions) (*Page[Message], error) {
-	q, err := o.query()
+	q, err := o.query("messages")
 	if err != nil {
 		return nil, err
 	}
