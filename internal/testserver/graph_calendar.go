@@ -35,23 +35,32 @@ func (g *graphCall) preference(name string) string {
 	return ""
 }
 
-// pageOf answers one page of a collection with $top (default def, at most 1000) and $skip; the next page's
-// link repeats the query with $skip advanced.
-func (g *graphCall) pageOf(values []any, def int, context string) (*graphAnswer, *graphError) {
-	top, skip := def, 0
+// topSkip reads the $top (default def, 1..1000) and $skip of a list.
+func (g *graphCall) topSkip(def int) (top, skip int, _ *graphError) {
+	top = def
 	if v := g.query.Get("$top"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $top value '%s'.", v)
+			return 0, 0, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $top value '%s'.", v)
 		}
 		top = n
 	}
 	if v := g.query.Get("$skip"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $skip value '%s'.", v)
+			return 0, 0, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $skip value '%s'.", v)
 		}
 		skip = n
+	}
+	return top, skip, nil
+}
+
+// pageOf answers one page of a collection with $top (default def, at most 1000) and $skip; the next page's
+// link repeats the query with $skip advanced.
+func (g *graphCall) pageOf(values []any, def int, context string) (*graphAnswer, *graphError) {
+	top, skip, gE := g.topSkip(def)
+	if gE != nil {
+		return nil, gE
 	}
 	skip = min(skip, len(values))
 	end := min(skip+top, len(values))
@@ -142,20 +151,8 @@ var eventProps = map[string]bool{"id": true, "changeKey": true, "createdDateTime
 	"locations": true, "attendees": true, "organizer": true, "responseStatus": true, "recurrence": true,
 	"hasAttachments": true, "webLink": true, "allowNewTimeProposals": true, "isOnlineMeeting": true}
 
-func selectEvent(v string) (map[string]bool, *graphError) {
-	if v == "" {
-		return nil, nil
-	}
-	sel := map[string]bool{}
-	for _, p := range strings.Split(v, ",") {
-		p = strings.TrimSpace(p)
-		if !eventProps[p] {
-			return nil, gerr(http.StatusBadRequest, "RequestBroker--ParseUri", "Could not find a property named '%s' on type 'microsoft.graph.event'.", p)
-		}
-		sel[p] = true
-	}
-	return sel, nil
-}
+// selectEvent reads the $select of an event.
+func selectEvent(v string) (map[string]bool, *graphError) { return selectProps(v, eventProps, "event") }
 
 func dateTimeJSON(t time.Time, loc *time.Location, zone string) map[string]any {
 	return map[string]any{"dateTime": t.In(loc).Format("2006-01-02T15:04:05.0000000"), "timeZone": zone}
@@ -172,17 +169,7 @@ func eventJSON(mb *Mailbox, it *Item, loc *time.Location, zone string, sel map[s
 	case it.MasterID != "":
 		typ = "occurrence"
 	}
-	ctype := "text"
-	if it.BodyType == "HTML" {
-		ctype = "html"
-	}
-	preview := it.Body
-	if ctype == "html" {
-		preview = htmlToText(preview)
-	}
-	if r := []rune(preview); len(r) > 255 {
-		preview = string(r[:255])
-	}
+	ctype, preview := bodyOf(it)
 	attendees := []any{}
 	for _, group := range []struct {
 		typ string

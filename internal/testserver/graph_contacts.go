@@ -83,6 +83,8 @@ var contactProps = map[string]bool{"id": true, "changeKey": true, "createdDateTi
 	"emailAddresses": true, "businessPhones": true, "homePhones": true, "mobilePhone": true, "imAddresses": true,
 	"businessAddress": true, "homeAddress": true, "otherAddress": true, "personalNotes": true}
 
+// selectProps reads a $select of the properties props of the Graph type typ ("message", "event", ...); nil for
+// none. A property the fake does not serve is Graph's 400 RequestBroker--ParseUri.
 func selectProps(v string, props map[string]bool, typ string) (map[string]bool, *graphError) {
 	if v == "" {
 		return nil, nil

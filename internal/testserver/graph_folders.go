@@ -68,20 +68,9 @@ func (g *graphCall) listChildFolders(mb *Mailbox, f *Folder) (*graphAnswer, *gra
 		}
 		want = strings.ReplaceAll(lit[1:len(lit)-1], "''", "'")
 	}
-	top, skip := 10, 0
-	if v := q.Get("$top"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $top value '%s'.", v)
-		}
-		top = n
-	}
-	if v := q.Get("$skip"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $skip value '%s'.", v)
-		}
-		skip = n
+	top, skip, gE := g.topSkip(10)
+	if gE != nil {
+		return nil, gE
 	}
 	var all []*Folder
 	for _, c := range mb.childFoldersLocked(f.ID) {

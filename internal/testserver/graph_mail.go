@@ -122,20 +122,9 @@ func (g *graphCall) listMessages(mb *Mailbox, f *Folder) (*graphAnswer, *graphEr
 		}
 		match = e
 	}
-	top, skip := 10, 0
-	if v := q.Get("$top"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $top value '%s'.", v)
-		}
-		top = n
-	}
-	if v := q.Get("$skip"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return nil, gerr(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Invalid $skip value '%s'.", v)
-		}
-		skip = n
+	top, skip, gE := g.topSkip(10)
+	if gE != nil {
+		return nil, gE
 	}
 	var items []*Item
 	var all []*Item
@@ -216,19 +205,9 @@ var messageProps = map[string]bool{"id": true, "createdDateTime": true, "lastMod
 	"replyTo": true, "internetMessageHeaders": true, "inferenceClassification": true, "webLink": true,
 	"flag": true, "isDeliveryReceiptRequested": true}
 
+// selectOf reads the $select of a message.
 func selectOf(v string) (map[string]bool, *graphError) {
-	if v == "" {
-		return nil, nil
-	}
-	sel := map[string]bool{}
-	for _, p := range strings.Split(v, ",") {
-		p = strings.TrimSpace(p)
-		if !messageProps[p] {
-			return nil, gerr(http.StatusBadRequest, "RequestBroker--ParseUri", "Could not find a property named '%s' on type 'microsoft.graph.message'.", p)
-		}
-		sel[p] = true
-	}
-	return sel, nil
+	return selectProps(v, messageProps, "message")
 }
 
 func recipientJSON(a Address) map[string]any {
@@ -245,19 +224,22 @@ func recipientsJSON(as []Address) []any {
 
 func graphTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// messageJSON is the message resource of it; sel, if not nil, keeps only those properties (and id).
-func messageJSON(mb *Mailbox, it *Item, sel map[string]bool) map[string]any {
-	ctype := "text"
+// bodyOf is the contentType ("text" or "html") of an item's body and its bodyPreview: the first 255 characters
+// of its text.
+func bodyOf(it *Item) (ctype, preview string) {
+	ctype, preview = "text", it.Body
 	if it.BodyType == "HTML" {
-		ctype = "html"
-	}
-	preview := it.Body
-	if ctype == "html" {
-		preview = htmlToText(preview)
+		ctype, preview = "html", htmlToText(it.Body)
 	}
 	if r := []rune(preview); len(r) > 255 {
 		preview = string(r[:255])
 	}
+	return ctype, preview
+}
+
+// messageJSON is the message resource of it; sel, if not nil, keeps only those properties (and id).
+func messageJSON(mb *Mailbox, it *Item, sel map[string]bool) map[string]any {
+	ctype, preview := bodyOf(it)
 	cats := append([]string{}, it.Categories...)
 	m := map[string]any{
 		"@odata.etag":                `W/"` + it.ChangeKey + `"`,
