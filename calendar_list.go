@@ -30,6 +30,23 @@ type EventListOptions struct {
 	PageSize int
 }
 
+// listWindow fills in the defaults of List's range (a zero start: midnight today in the client's Location; a
+// zero end: start + DefaultEventWindow), checks it, and returns it with the page size; for both backends.
+func (c *Client) listWindow(start, end time.Time, opts EventListOptions) (time.Time, time.Time, int, error) {
+	if start.IsZero() {
+		now := time.Now().In(c.cfg.Location)
+		start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, c.cfg.Location)
+	}
+	if end.IsZero() {
+		end = start.Add(DefaultEventWindow)
+	}
+	if !end.After(start) {
+		return start, end, 0, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
+	}
+	size, err := pageSize("EventListOptions.PageSize", opts.PageSize)
+	return start, end, size, err
+}
+
 // List returns the events that overlap [start, end) in start order, with recurring series expanded into
 // their occurrences (a calendar view). A zero start means midnight today in the client's Location; a zero end
 // means start + DefaultEventWindow.
@@ -40,18 +57,7 @@ type EventListOptions struct {
 func (s ewsCalendar) list(ctx context.Context, start, end time.Time, opts EventListOptions) iter.Seq2[*Event, error] {
 	return func(yield func(*Event, error) bool) {
 		c := s.c
-		if start.IsZero() {
-			now := time.Now().In(c.cfg.Location)
-			start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, c.cfg.Location)
-		}
-		if end.IsZero() {
-			end = start.Add(DefaultEventWindow)
-		}
-		if !end.After(start) {
-			yield(nil, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
-			return
-		}
-		size, err := pageSize("EventListOptions.PageSize", opts.PageSize)
+		start, end, size, err := c.listWindow(start, end, opts)
 		if err != nil {
 			yield(nil, err)
 			return

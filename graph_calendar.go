@@ -292,18 +292,7 @@ func recurrenceFromGraph(r *graph.PatternedRecurrence) *Recurrence {
 func (s graphCalendar) list(ctx context.Context, start, end time.Time, opts EventListOptions) iter.Seq2[*Event, error] {
 	return func(yield func(*Event, error) bool) {
 		c := s.c
-		if start.IsZero() {
-			now := time.Now().In(c.cfg.Location)
-			start = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, c.cfg.Location)
-		}
-		if end.IsZero() {
-			end = start.Add(DefaultEventWindow)
-		}
-		if !end.After(start) {
-			yield(nil, phraseErr("end", "%s is not after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
-			return
-		}
-		size, err := pageSize("EventListOptions.PageSize", opts.PageSize)
+		start, end, size, err := c.listWindow(start, end, opts)
 		if err != nil {
 			yield(nil, err)
 			return
