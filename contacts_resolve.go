@@ -61,21 +61,27 @@ type Resolution struct {
 	Contact *Contact
 }
 
+// checkResolve checks ResolveNames' name (returned trimmed) and options, for both backends.
+func checkResolve(name string, opts ResolveOptions) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", phraseErr("name", "is empty")
+	}
+	if err := checkText("name", name); err != nil {
+		return "", err
+	}
+	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
+	return name, checkEnum("ResolveOptions.Scope", opts.Scope, scopes)
+}
+
 // ResolveNames looks up a name, part of a name or an address ("smith", "Jane Sm", "jane@example.com") in the
 // directory and the contacts folder, as Outlook's "Check Names" does. A unique name gives one resolution, an
 // ambiguous one several (at most 100); prefix an address with "smtp:" to match only that address exactly. When
 // nothing matches, the error matches ErrNameResolutionNoResults.
 func (s ewsContacts) resolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
 	c := s.c
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, phraseErr("name", "is empty")
-	}
-	if err := checkText("name", name); err != nil {
-		return nil, err
-	}
-	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
-	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
+	name, err := checkResolve(name, opts)
+	if err != nil {
 		return nil, err
 	}
 	req := &soap.ResolveNames{ReturnFullContactData: opts.ContactData, SearchScope: string(opts.Scope), UnresolvedEntry: name}

@@ -304,15 +304,8 @@ func (s graphContacts) delete(ctx context.Context, opts DeleteOptions, ids ...st
 // name or whose address is name, in the order of opts.Scope. "smtp:" keeps only exact address matches, as EWS
 // does.
 func (s graphContacts) resolveNames(ctx context.Context, name string, opts ResolveOptions) ([]Resolution, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, phraseErr("name", "is empty")
-	}
-	if err := checkText("name", name); err != nil {
-		return nil, err
-	}
-	scopes := []SearchScope{ScopeDirectory, ScopeDirectoryContacts, ScopeContacts, ScopeContactsDirectory}
-	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
+	name, err := checkResolve(name, opts)
+	if err != nil {
 		return nil, err
 	}
 	if err := graphDefaultContacts("ResolveOptions.Folder", opts.Folder); err != nil {
