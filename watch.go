@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ewsgo/ews/internal/retry"
 	"github.com/ewsgo/ews/internal/soap"
 	"github.com/ewsgo/ews/internal/testhook"
 )
@@ -254,21 +255,10 @@ func (b *retryBackoff) wait(ctx context.Context) error {
 	}
 	b.next = min(2*d, 2*time.Minute)
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	return sleepCtx(ctx, d)
+	return retry.Sleep(ctx, d)
 }
 
 func (b *retryBackoff) reset() { b.next = 0 }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // unsubscribeLater ends a subscription when Watch returns, without the cancelled context.
 func (p *Poller) unsubscribeLater(ctx context.Context, mb *watchedMailbox, id *string) {
@@ -418,7 +408,7 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 			needSync = false
 			bo.reset()
 		}
-		if err := sleepCtx(ctx, p.opts.Interval); err != nil {
+		if err := retry.Sleep(ctx, p.opts.Interval); err != nil {
 			return err
 		}
 		for more := true; more; {
@@ -453,7 +443,7 @@ func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler
 func (p *Poller) intervalLoop(ctx context.Context, mb *watchedMailbox, h MailHandler) error {
 	bo := &retryBackoff{first: p.opts.RetryDelay}
 	for {
-		if err := sleepCtx(ctx, p.opts.Interval); err != nil {
+		if err := retry.Sleep(ctx, p.opts.Interval); err != nil {
 			return err
 		}
 		if err := p.syncMailbox(ctx, mb, h); err != nil {
