@@ -335,11 +335,8 @@ func (g *graphCall) listEvents(mb *Mailbox) (*graphAnswer, *graphError) {
 
 // graphEventBody is the request body of POST /events.
 type graphEventBody struct {
-	Subject string `json:"subject"`
-	Body    *struct {
-		ContentType string `json:"contentType"`
-		Content     string `json:"content"`
-	} `json:"body"`
+	Subject    string       `json:"subject"`
+	Body       *graphBodyIn `json:"body"`
 	Start, End *struct {
 		DateTime string `json:"dateTime"`
 		TimeZone string `json:"timeZone"`

@@ -519,10 +519,7 @@ func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswe
 		Comment      *string          `json:"comment"`
 		ToRecipients []graphRecipient `json:"toRecipients"`
 		Message      *struct {
-			Body *struct {
-				ContentType string `json:"contentType"`
-				Content     string `json:"content"`
-			} `json:"body"`
+			Body          *graphBodyIn     `json:"body"`
 			ToRecipients  []graphRecipient `json:"toRecipients"`
 			CcRecipients  []graphRecipient `json:"ccRecipients"`
 			BccRecipients []graphRecipient `json:"bccRecipients"`
@@ -557,13 +554,16 @@ func (g *graphCall) respond(mb *Mailbox, orig *Item, action string) (*graphAnswe
 	return &graphAnswer{status: http.StatusAccepted}, nil
 }
 
+// graphBodyIn is an itemBody as a request carries it.
+type graphBodyIn struct {
+	ContentType string `json:"contentType"`
+	Content     string `json:"content"`
+}
+
 // graphMessageIn is a message resource as a request carries it (sendMail, POST messages).
 type graphMessageIn struct {
-	Subject string `json:"subject"`
-	Body    *struct {
-		ContentType string `json:"contentType"`
-		Content     string `json:"content"`
-	} `json:"body"`
+	Subject       string           `json:"subject"`
+	Body          *graphBodyIn     `json:"body"`
 	ToRecipients  []graphRecipient `json:"toRecipients"`
 	CcRecipients  []graphRecipient `json:"ccRecipients"`
 	BccRecipients []graphRecipient `json:"bccRecipients"`
