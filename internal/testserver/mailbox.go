@@ -467,8 +467,10 @@ func (mb *Mailbox) touchLocked(it *Item) {
 	mb.srv.notifyLocked(mb, "ModifiedEvent", it)
 }
 
-// Item returns a copy of the item with the given id, and whether it exists.
+// Item returns a copy of the item with the given id (its EWS id, or its Graph id: see GraphID), and whether it
+// exists. The copy's ID is the EWS id.
 func (mb *Mailbox) Item(id string) (Item, bool) {
+	id = EWSID(id)
 	mb.srv.mu.Lock()
 	defer mb.srv.mu.Unlock()
 	it, ok := mb.items[id]
