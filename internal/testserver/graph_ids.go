@@ -186,12 +186,19 @@ func (g *graphCall) routeIDs() (*graphAnswer, *graphError) {
 		}
 	}
 	a, e := g.route()
+	format := fmtRestID
+	if g.immutable {
+		format = fmtRestImmutable
+	}
 	if a != nil && a.json != nil {
-		format := fmtRestID
-		if g.immutable {
-			format = fmtRestImmutable
-		}
 		a.json = mapStrings(a.json, func(s string) string { return graphString(format, s) })
+	}
+	if e != nil && e.header != nil {
+		h := make(map[string]string, len(e.header))
+		for k, v := range e.header {
+			h[k] = graphString(format, v) // the Location of a 410 Gone
+		}
+		e.header = h
 	}
 	return a, e
 }
