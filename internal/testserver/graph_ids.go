@@ -57,10 +57,8 @@ func entryBytes(ewsID string) []byte {
 		return nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(ewsID)
-	if err != nil {
-		return nil
-	}
-	if _, _, ok := decodeID(ewsID); !ok {
+	// decodeID's test, without decoding again: the prefix and four parts.
+	if err != nil || !bytes.HasPrefix(raw, []byte(idPrefix+"\x00")) || bytes.Count(raw, []byte{0}) != 3 {
 		return nil
 	}
 	return raw
@@ -245,13 +243,21 @@ func mapValue(v any, f func(string) string) (any, bool) {
 		return n, n != t
 	case map[string]any:
 		for k, x := range t {
-			if n, changed := mapValue(x, f); changed {
+			if str, ok := x.(string); ok { // not through mapValue: boxing every string allocates
+				if n := f(str); n != str {
+					t[k] = n
+				}
+			} else if n, changed := mapValue(x, f); changed {
 				t[k] = n
 			}
 		}
 	case []any:
 		for i, x := range t {
-			if n, changed := mapValue(x, f); changed {
+			if str, ok := x.(string); ok {
+				if n := f(str); n != str {
+					t[i] = n
+				}
+			} else if n, changed := mapValue(x, f); changed {
 				t[i] = n
 			}
 		}
