@@ -163,6 +163,16 @@ func TestGraphTranslatesEWSIDsDelegated(t *testing.T) {
 		c.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "delegated"})
 	})
 	ctx := testCtx(t)
+	// A translation that fails for a while (500) fails the call, before any change: the SDK does not guess.
+	srv.AddGraphFault(testserver.GraphFault{Method: "POST", PathContains: "/translateExchangeIds", Status: 500, Times: 1})
+	if err := gr.Mail().MarkRead(ctx, ids[0]); err == nil {
+		t.Fatal("MarkRead with a failing translateExchangeIds: no error")
+	} else if oe := (*OpError)(nil); !errors.As(err, &oe) || oe.Op != "translateExchangeIds" {
+		t.Errorf("error %v, want an *OpError of translateExchangeIds", err)
+	}
+	if it, _ := srv.Item(ids[0]); it.IsRead {
+		t.Error("marked read although the translation failed")
+	}
 	from := len(srv.GraphRequests())
 	if err := gr.Mail().MarkRead(ctx, ids...); err != nil {
 		t.Fatal(err)
