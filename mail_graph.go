@@ -52,6 +52,21 @@ func (s graphMail) resolve(ctx context.Context, refs []string, res *batchResult)
 	if err != nil {
 		return nil, err
 	}
+	var itemIDs []string
+	for i, k := range p.kinds {
+		if k == refItemID {
+			itemIDs = append(itemIDs, p.norm[i])
+		}
+	}
+	gids, err := s.c.graphIDs(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range p.kinds {
+		if k == refItemID {
+			p.norm[i], gids = gids[0], gids[1:]
+		}
+	}
 	found := map[string][]string{}
 	return p.targets(res, func(mid string) ([]string, error) {
 		ids, ok := found[mid]
@@ -107,7 +122,7 @@ func (c *Client) graphFolder(ctx context.Context, field string, f FolderRef) (st
 		}
 		return name, nil
 	case 'i':
-		return f.value, nil
+		return c.graphID(ctx, f.value)
 	}
 	parts := splitPath(f.value)
 	key := strings.ToLower("graph\x00" + c.mailbox + "\x00" + strings.Join(parts, "/"))
