@@ -56,7 +56,7 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("ParseConfig(%s) = %v, want InvalidConfig naming %q with %q", c.json, err, c.key, c.msg)
 		}
 	}
-	if keys := connector.ConfigKeys(); len(keys) != 24 || keys[0].Name != "host" {
+	if keys := connector.ConfigKeys(); len(keys) != 25 || keys[0].Name != "host" {
 		t.Errorf("ConfigKeys() = %d keys starting with %+v", len(keys), keys[0])
 	}
 }
