@@ -184,12 +184,10 @@ func TestSendAttachmentsThroughDraft(t *testing.T) {
 		name    string
 		version *testserver.ServerVersion
 		known   bool
-		want    []string
 	}{
-		{"version unknown", nil, false, []string{"GetFolder", "CreateItem", "FindItem"}},
-		{"version unknown, exchange 2007", &exchange2007, false,
-			[]string{"GetFolder", "CreateItem", "CreateAttachment", "CreateAttachment", "CreateAttachment", "SendItem", "FindItem"}},
-		{"exchange 2007", &exchange2007, true, []string{"CreateItem", "CreateAttachment", "CreateAttachment", "CreateAttachment", "SendItem", "FindItem"}},
+		{"version unknown", nil, false},
+		{"version unknown, exchange 2007", &exchange2007, false},
+		{"exchange 2007", &exchange2007, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var opts []testserver.Option
@@ -200,6 +198,16 @@ func TestSendAttachmentsThroughDraft(t *testing.T) {
 			bob := srv.AddMailbox("bob@example.com", "Bob")
 			if tc.known {
 				knowVersion(t, c)
+			}
+			// Exchange 2007 (the version this server reports, or its personality's) takes attachments through a
+			// draft; a newer server inline.
+			draft := tc.version != nil || !serverPersonality(srv).Accepts("Exchange2010")
+			want := []string{"CreateItem", "FindItem"}
+			if draft {
+				want = []string{"CreateItem", "CreateAttachment", "CreateAttachment", "CreateAttachment", "SendItem", "FindItem"}
+			}
+			if !tc.known {
+				want = append([]string{"GetFolder"}, want...) // the version, learnt before a request sent once
 			}
 			before := len(mailOps(srv))
 			pdf := []byte("%PDF binary \x00\x01")
@@ -212,10 +220,9 @@ func TestSendAttachmentsThroughDraft(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := mailOps(srv)[before:]; !slices.Equal(got, tc.want) {
-				t.Errorf("operations = %v, want %v", got, tc.want)
+			if got := mailOps(srv)[before:]; !slices.Equal(got, want) {
+				t.Errorf("operations = %v, want %v", got, want)
 			}
-			draft := slices.Contains(tc.want, "SendItem")
 			if b := mailBodies(srv, "CreateItem"); draft != (hasText(b[0], `MessageDisposition="SaveOnly"`) && !hasText(b[0], "Attachments")) ||
 				!draft && !hasText(b[0], `MessageDisposition="SendAndSaveCopy"`) {
 				t.Errorf("CreateItem (through a draft: %v) = %s", draft, b[0])

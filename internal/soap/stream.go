@@ -100,21 +100,9 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 	// One exchange for the whole stream: the handshake's legs and the stream share one connection, which goes
 	// back to the pool when the stream is closed.
 	ex := &exchange{logger: c.Logger}
-	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
+	req, aff, err := c.newRequest(ctx, ex, buf.Bytes())
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("Accept", "text/xml")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-	}
-	if c.AnchorMailbox != "" {
-		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
-	}
-	aff := affinityFrom(ctx)
-	if aff != nil {
-		aff.apply(req)
 	}
 	hc := *c.HTTP
 	hc.Timeout = 0 // the stream lasts minutes; ctx bounds it
@@ -129,10 +117,7 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 	if aff != nil {
 		aff.note(resp)
 	}
-	limit := c.MaxResponseBytes
-	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
-	}
+	limit := c.maxResponseBytes()
 	if resp.StatusCode == http.StatusOK {
 		s := decodeStream(resp.Body, limit, c.Budget)
 		s.close = func() error {

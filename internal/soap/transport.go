@@ -119,21 +119,9 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	start := time.Now()
 	ex := &exchange{logger: c.Logger}
 	defer ex.done() // after the body is closed (deferred below)
-	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
+	req, aff, err := c.newRequest(ctx, ex, payload)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("Accept", "text/xml")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-	}
-	if c.AnchorMailbox != "" {
-		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
-	}
-	aff := affinityFrom(ctx)
-	if aff != nil {
-		aff.apply(req)
 	}
 	if c.LogBodies {
 		c.log(ctx, "ews request body", slog.String("operation", op), slog.String("body", excerptN(payload, MaxLoggedBody)))
@@ -155,10 +143,7 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	if aff != nil {
 		aff.note(resp)
 	}
-	limit := c.MaxResponseBytes
-	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
-	}
+	limit := c.maxResponseBytes()
 	keep := 512
 	if c.LogBodies {
 		keep = MaxLoggedBody
@@ -181,6 +166,37 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	}
 	c.log(ctx, "ews response", attrs...)
 	return svi, err
+}
+
+// newRequest builds the POST of payload to the endpoint, for one exchange (the legs of its authentication
+// handshake) and with the headers of every EWS request: content type, User-Agent, X-AnchorMailbox and the
+// mailbox's affinity (returned, to note the server's answer), for Do and Stream alike.
+func (c *Client) newRequest(ctx context.Context, ex *exchange, payload []byte) (*http.Request, *Affinity, error) {
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Accept", "text/xml")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	if c.AnchorMailbox != "" {
+		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
+	}
+	aff := affinityFrom(ctx)
+	if aff != nil {
+		aff.apply(req)
+	}
+	return req, aff, nil
+}
+
+// maxResponseBytes is the limit of one response body (of one envelope of a stream).
+func (c *Client) maxResponseBytes() int64 {
+	if c.MaxResponseBytes <= 0 {
+		return DefaultMaxResponseBytes
+	}
+	return c.MaxResponseBytes
 }
 
 // decode reads the response: an EWS envelope into out, or the error the response stands for.
