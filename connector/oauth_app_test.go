@@ -1,15 +1,10 @@
 package connector_test
 
 import (
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"net/http"
@@ -109,7 +104,7 @@ func TestOAuth2CertificateFile(t *testing.T) {
 		f := r.PostForm
 		if r.URL.Path != "/contoso.onmicrosoft.com/oauth2/v2.0/token" || f.Get("client_secret") != "" || f.Get("client_id") != "app-id" ||
 			f.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" ||
-			!validAssertion(f.Get("client_assertion"), cert, tokenSrv.URL+r.URL.Path) {
+			testserver.CheckClientAssertion(f.Get("client_assertion"), cert, "app-id", tokenSrv.URL+r.URL.Path) != nil {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusUnauthorized)
 			_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"AADSTS700027: Client assertion failed signature validation."}`))
@@ -175,30 +170,4 @@ func selfSignedRSA(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 func otherKeyPEM(t *testing.T) []byte {
 	_, k := selfSignedRSA(t)
 	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
-}
-
-// validAssertion checks a client assertion as Microsoft's identity platform does: RS256 signed by the
-// certificate's key, its thumbprint in x5t, audience the token endpoint, issuer and subject the client id, not
-// expired.
-func validAssertion(jwt string, cert *x509.Certificate, aud string) bool {
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return false
-	}
-	var h map[string]string
-	var c map[string]any
-	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	cb, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
-	if json.Unmarshal(hb, &h) != nil || json.Unmarshal(cb, &c) != nil {
-		return false
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig) != nil {
-		return false
-	}
-	thumb := sha1.Sum(cert.Raw)
-	exp, _ := c["exp"].(float64)
-	return h["alg"] == "RS256" && h["x5t"] == base64.RawURLEncoding.EncodeToString(thumb[:]) && c["aud"] == aud &&
-		c["iss"] == "app-id" && c["sub"] == "app-id" && time.Unix(int64(exp), 0).After(time.Now())
 }
