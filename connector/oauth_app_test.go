@@ -61,19 +61,9 @@ func TestOAuth2SecretFromTheFakeTokenEndpoint(t *testing.T) {
 	if n := tokens.Load(); n != 1 {
 		t.Errorf("%d token requests for 3 requests of one client, want 1 (the token is cached)", n)
 	}
-	for _, r := range srv.Requests() {
-		if r.Operation != "" && (r.AuthScheme != "Bearer" || r.Impersonating != srv.Email()) {
-			t.Errorf("%s: scheme %q impersonating %q, want Bearer impersonating %s", r.Operation, r.AuthScheme, r.Impersonating, srv.Email())
-		}
-	}
-
+	checkAppOnly(t, srv)
 	// The fake endpoint refuses a wrong secret as Microsoft does: the connector's code, and no secret in the text.
-	bad := cfg
-	bad.ClientSecret = "wrong-s3cret"
-	ce := execFail(t, bad, "get_contacts", `{}`, connector.CodeUnauthorized, "AADSTS7000215")
-	if ce != nil && strings.Contains(ce.Message, "wrong-s3cret") {
-		t.Errorf("token error %q holds the secret", ce.Message)
-	}
+	refusesWrongSecret(t, cfg, "AADSTS7000215")
 	// A tenant the endpoint does not know.
 	other := cfg
 	other.TenantID = "fabrikam.onmicrosoft.com"
@@ -170,4 +160,26 @@ func selfSignedRSA(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 func otherKeyPEM(t *testing.T) []byte {
 	_, k := selfSignedRSA(t)
 	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+}
+
+// checkAppOnly checks that every EWS request srv received carried a bearer token and impersonated the mailbox, as
+// app-only tokens must.
+func checkAppOnly(t *testing.T, srv *testserver.Server) {
+	t.Helper()
+	for _, r := range srv.Requests() {
+		if r.Operation != "" && (r.AuthScheme != "Bearer" || r.Impersonating != srv.Email()) {
+			t.Errorf("%s: scheme %q impersonating %q; want Bearer impersonating %s (app-only tokens act by impersonation)", r.Operation, r.AuthScheme, r.Impersonating, srv.Email())
+		}
+	}
+}
+
+// refusesWrongSecret checks that cfg with a wrong client secret fails with CodeUnauthorized, a message holding
+// want (the token endpoint's reason) and not the secret.
+func refusesWrongSecret(t *testing.T, cfg connector.Config, want string) {
+	t.Helper()
+	cfg.ClientSecret = "wrong-s3cret"
+	ce := execFail(t, cfg, "get_contacts", `{}`, connector.CodeUnauthorized, want)
+	if ce != nil && strings.Contains(ce.Message, cfg.ClientSecret) {
+		t.Errorf("token error %q holds the secret", ce.Message)
+	}
 }
