@@ -212,7 +212,9 @@ func TestGraphUploadLastChunkAnswerLost(t *testing.T) {
 		Attachments: []Attachment{{Name: "a.bin", Content: big}}}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	for _, r := range srv.GraphRequests() { t.Logf("%s %s %d", r.Method, r.Path, r.Status) }
+	for _, r := range srv.GraphRequests() {
+		t.Logf("%s %s %d", r.Method, r.Path, r.Status)
+	}
 	if got := uploadTrail(srv); got != "PUT 504,GET 404" {
 		t.Errorf("upload requests = %s", got)
 	}
