@@ -20,3 +20,19 @@ func TestRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestNextByte(t *testing.T) {
+	for body, want := range map[string]int{
+		`{"nextExpectedRanges":["3276800"]}`:         3276800,
+		`{"nextExpectedRanges":["0-"]}`:              0,
+		`{"nextExpectedRanges":["26-","40-50"]}`:     26,
+		`{"nextExpectedRanges":[]}`:                  -1,
+		`{"expirationDateTime":"2026-01-01T00:00Z"}`: -1,
+		`not json`:                      -1,
+		`{"nextExpectedRanges":["-5"]}`: -1,
+	} {
+		if got := nextByte([]byte(body)); got != want {
+			t.Errorf("nextByte(%s) = %d, want %d", body, got, want)
+		}
+	}
+}
