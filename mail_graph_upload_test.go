@@ -168,23 +168,27 @@ func uploadTrail(srv *testserver.Server) string {
 // from the client's idea of the offset: the upload goes on from the session's nextExpectedRanges, and the
 // attachment holds the file exactly once.
 func TestGraphUploadResumesFromServerRange(t *testing.T) {
+	put := func(status int, after bool, times int) testserver.GraphFault {
+		return testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: status, After: after, RetryAfter: "0", Times: times}
+	}
 	for _, tc := range []struct {
-		name  string
-		fault testserver.GraphFault
-		trail string
+		name   string
+		faults []testserver.GraphFault
+		trail  string
 	}{
-		{"answer lost after the chunk was taken", testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 504, After: true, Times: 1},
-			"PUT 504,GET 200,PUT 200,PUT 201"},
-		{"416 after the chunk was taken", testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 416, After: true, Times: 1},
-			"PUT 416,GET 200,PUT 200,PUT 201"},
-		{"416 without taking it", testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 416, Times: 1},
-			"PUT 416,GET 200,PUT 200,PUT 200,PUT 201"},
-		{"two lost answers in a row", testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 502, After: true, RetryAfter: "0", Times: 2},
-			"PUT 502,GET 200,PUT 502,GET 200,PUT 201"},
+		{"answer lost after the chunk was taken", []testserver.GraphFault{put(504, true, 1)}, "PUT 504,GET 200,PUT 200,PUT 201"},
+		{"416 after the chunk was taken", []testserver.GraphFault{put(416, true, 1)}, "PUT 416,GET 200,PUT 200,PUT 201"},
+		{"416 without taking it", []testserver.GraphFault{put(416, false, 1)}, "PUT 416,GET 200,PUT 200,PUT 200,PUT 201"},
+		{"two lost answers in a row", []testserver.GraphFault{put(502, true, 2)}, "PUT 502,GET 200,PUT 502,GET 200,PUT 201"},
+		// A service that does not answer the status: the chunk is sent again, as before resuming existed.
+		{"no status", []testserver.GraphFault{put(503, false, 1), {Method: "GET", PathContains: "/upload/", Status: 405}},
+			"PUT 503,GET 405,PUT 200,PUT 200,PUT 201"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, bob := newUploadServer(t)
-			srv.AddGraphFault(tc.fault)
+			for _, f := range tc.faults {
+				srv.AddGraphFault(f)
+			}
 			c := newGraphClient(t, srv, nil)
 			big := bigFile(2*graph.UploadChunk + 1000) // three chunks
 			if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "resume",

@@ -156,10 +156,11 @@ func (c *Client) Upload(ctx context.Context, uploadURL string, data []byte) erro
 		case errors.As(serr, &ge) && ge.NotFound() && end == n:
 			// The session ended: the last chunk may have completed the attachment, or it expired.
 			return fmt.Errorf("%w: %w (the upload session is gone: the last chunk may have completed the attachment)", ErrOutcomeUnknown, err)
-		case errors.As(serr, &ge) && ge.StatusCode < 500 && ge.StatusCode != http.StatusTooManyRequests:
-			return serr
+		case errors.As(serr, &ge) && ge.NotFound():
+			return fmt.Errorf("%w (the upload session is gone)", err)
 		}
-		// A status that could not be read: the same chunk is sent again (a 416 then asks again).
+		// A status that could not be read (or a service that does not answer it): the same chunk is sent
+		// again, as far as the failures allow (a 416 then asks again).
 	}
 }
 
