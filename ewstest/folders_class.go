@@ -4,11 +4,15 @@ import "strings"
 
 // AddCalendar creates a calendar folder at path (e.g. "Calendar/Team": a calendar Team below the default
 // calendar) and returns its id. It is a calendar over both wires: EWS's CalendarFolder, Graph's calendar.
-func (m *Mailbox) AddCalendar(path string) (string, error) { return m.addFolder(path, "IPF.Appointment") }
+func (m *Mailbox) AddCalendar(path string) (string, error) {
+	return m.addFolder(path, "IPF.Appointment")
+}
 
 // AddContactsFolder creates a contacts folder at path (e.g. "Contacts/Vendors") and returns its id. It is a
 // contacts folder over both wires: EWS's ContactsFolder, Graph's contactFolder.
-func (m *Mailbox) AddContactsFolder(path string) (string, error) { return m.addFolder(path, "IPF.Contact") }
+func (m *Mailbox) AddContactsFolder(path string) (string, error) {
+	return m.addFolder(path, "IPF.Contact")
+}
 
 func (m *Mailbox) addFolder(path, class string) (string, error) {
 	path = strings.Trim(path, "/")
