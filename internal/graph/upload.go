@@ -96,6 +96,9 @@ func (c *Client) Upload(ctx context.Context, uploadURL string, data []byte) erro
 		return errors.New("graph: the upload URL is empty")
 	}
 	n := len(data)
+	if n == 0 {
+		return nil
+	}
 	off, failures := 0, 0
 	var waited time.Duration
 	for {
