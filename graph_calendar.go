@@ -67,6 +67,9 @@ func (s graphCalendar) calendarID(ctx context.Context, field string, f FolderRef
 		return f.value, nil
 	}
 	parts := splitPath(f.value)
+	if len(parts) == 1 && distinguishedNames[strings.ToLower(parts[0])] == "calendar" {
+		return "", nil // "Calendar" is the default calendar whatever its display name, as over EWS
+	}
 	key := strings.ToLower("graphcal\x00" + s.c.mailbox + "\x00" + strings.Join(parts, "/"))
 	s.c.shared.mu.Lock()
 	ref, ok := s.c.shared.folders[key]
