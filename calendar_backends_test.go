@@ -324,3 +324,29 @@ func TestGraphCalendarRefusals(t *testing.T) {
 		t.Errorf("%d requests sent for refused calls", n)
 	}
 }
+
+// Over Graph, a calendar or contacts folder id the mailbox does not have is ErrFolderNotFound, as over EWS.
+func TestGraphUnknownFolderID(t *testing.T) {
+	srv := testserver.New(t, testserver.WithGraphApp(testGraphApp))
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	missing := FolderByID("AAMkAGZvbGRlcg")
+	start := time.Date(2026, 6, 4, 13, 0, 0, 0, time.UTC)
+	_, err := c.Calendar().Create(ctx, NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{Folder: missing})
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("Create in a missing calendar: %v", err)
+	}
+	for _, err = range c.Calendar().List(ctx, start, start.Add(time.Hour), EventListOptions{Folder: missing}) {
+	}
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("List of a missing calendar: %v", err)
+	}
+	if _, err = c.Contacts().Create(ctx, Contact{DisplayName: "x"}, ContactCreateOptions{Folder: missing}); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("Create in a missing contacts folder: %v", err)
+	}
+	for _, err = range c.Contacts().List(ctx, ContactListOptions{Folder: missing}) {
+	}
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("List of a missing contacts folder: %v", err)
+	}
+}

@@ -54,6 +54,15 @@ func graphCalendarRef(field string, f FolderRef) error {
 	return nil
 }
 
+// folderNotFound is what a 404 means for a request on a calendar or contact folder given by id: the folder is
+// missing (ErrFolderNotFound), as EWS says; nil (an item not found) for the default one.
+func folderNotFound(folderID string) *Error {
+	if folderID == "" {
+		return nil
+	}
+	return ErrFolderNotFound
+}
+
 // calendarID resolves a checked calendar reference to a Graph calendar id ("" for the default calendar). A path
 // is looked up by its last name among the mailbox's calendars (GET /calendars; Graph lists the calendars of
 // every calendar group flat): "Team", or "Calendar/Team" for a calendar made below the default one over EWS.
@@ -140,7 +149,7 @@ func (s graphCalendar) create(ctx context.Context, ev NewEvent, opts EventCreate
 	}
 	out, err := s.g().CreateEventIn(ctx, cal, ge)
 	if err != nil {
-		return "", s.c.graphErr("create event", err, nil)
+		return "", s.c.graphErr("create event", err, folderNotFound(cal))
 	}
 	return out.ID, nil
 }
@@ -389,7 +398,7 @@ func (s graphCalendar) list(ctx context.Context, start, end time.Time, opts Even
 			graph.CalendarViewOptions{Calendar: cal, Select: graphEventSelect, Top: size})
 		for {
 			if err != nil {
-				yield(nil, c.graphErr("calendar view", err, nil))
+				yield(nil, c.graphErr("calendar view", err, folderNotFound(cal)))
 				return
 			}
 			for i := range p.Value {

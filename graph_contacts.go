@@ -161,7 +161,7 @@ func (s graphContacts) create(ctx context.Context, ct Contact, opts ContactCreat
 	}
 	out, err := s.g().CreateContactIn(ctx, folder, gc)
 	if err != nil {
-		return "", s.c.graphErr("create contact", err, nil)
+		return "", s.c.graphErr("create contact", err, folderNotFound(folder))
 	}
 	return out.ID, nil
 }
@@ -225,7 +225,7 @@ func (s graphContacts) list(ctx context.Context, opts ContactListOptions) iter.S
 		p, err := s.g().ListContacts(ctx, graph.ContactListOptions{Folder: folder, OrderBy: "displayName", Top: size})
 		for {
 			if err != nil {
-				yield(nil, s.c.graphErr("list contacts", err, nil))
+				yield(nil, s.c.graphErr("list contacts", err, folderNotFound(folder)))
 				return
 			}
 			for i := range p.Value {
@@ -396,7 +396,7 @@ func (s graphContacts) resolveNames(ctx context.Context, name string, opts Resol
 	}
 	rs, err := s.g().ResolveNameIn(ctx, name, folder)
 	if err != nil {
-		return nil, s.c.graphErr("resolve names", err, nil)
+		return nil, s.c.graphErr("resolve names", err, folderNotFound(folder))
 	}
 	var users, contacts []Resolution
 	for _, r := range rs {
