@@ -48,5 +48,13 @@ func (c *Client) CreateEventIn(ctx context.Context, calendar string, ev *Event) 
 	if err := ev.check(); err != nil {
 		return nil, err
 	}
-	return c.event(ctx, &request{method: http.MethodPost, path: c.user + "/calendars/" + url.PathEscape(calendar) + "/events", body: ev})
+	a, err := c.do(ctx, &request{method: http.MethodPost, path: c.user + "/calendars/" + url.PathEscape(calendar) + "/events", body: ev})
+	if err != nil {
+		return nil, err
+	}
+	out := new(Event)
+	if err := decode(a, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
