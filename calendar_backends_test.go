@@ -216,7 +216,7 @@ func TestBackendsDeclineAndDelete(t *testing.T) {
 		if !errors.As(err, &be) || len(be.Failed) != 1 || be.Failed[0].Ref != "AAMkADoesNotExist0000" {
 			t.Fatalf("Delete = %v, want the unknown id failed", err)
 		}
-		if cal := srv.Mailbox("alice@example.com").Items("calendar"); len(cal) != 1 || cal[0].ID != id {
+		if cal := srv.Mailbox("alice@example.com").Items("calendar"); len(cal) != 1 || !sameID(cal[0].ID, id) {
 			t.Errorf("alice's calendar after Delete = %+v", cal)
 		}
 	})
@@ -253,6 +253,7 @@ func TestBackendsOtherCalendars(t *testing.T) {
 		teamID := create("team", FolderByPath("Calendar/Team"))
 		create("on-call", FolderByPath("On-call"))
 		create("team again", FolderByPath("team"))
+		create("by id", FolderByID(oncall)) // the folder's EWS id: translated over Graph
 		// The server's folders hold them (compared by subject: the ids a graph client returns are Graph's).
 		held := func(folder string) []string {
 			var out []string
@@ -265,7 +266,7 @@ func TestBackendsOtherCalendars(t *testing.T) {
 		if got := held(team); !slices.Equal(got, []string{"team", "team again"}) {
 			t.Errorf("the Team calendar holds %v", got)
 		}
-		if got := held(oncall); !slices.Equal(got, []string{"on-call"}) {
+		if got := held(oncall); !slices.Equal(got, []string{"by id", "on-call"}) {
 			t.Errorf("the On-call calendar holds %v", got)
 		}
 		if got := held("calendar"); !slices.Equal(got, []string{"default"}) {
@@ -282,8 +283,11 @@ func TestBackendsOtherCalendars(t *testing.T) {
 		if got := subjects(EventListOptions{Folder: FolderByPath("Calendar/Team")}); !slices.Equal(got, []string{"team", "team again"}) {
 			t.Errorf("List of Calendar/Team = %v", got)
 		}
-		if got := subjects(EventListOptions{Folder: FolderByPath("On-call")}); !slices.Equal(got, []string{"on-call"}) {
+		if got := subjects(EventListOptions{Folder: FolderByPath("On-call")}); !slices.Equal(got, []string{"by id", "on-call"}) {
 			t.Errorf("List of On-call = %v", got)
+		}
+		if got := subjects(EventListOptions{Folder: FolderByID(team)}); !slices.Equal(got, []string{"team", "team again"}) {
+			t.Errorf("List of the Team calendar by its EWS id = %v", got)
 		}
 		if got := subjects(EventListOptions{}); !slices.Equal(got, []string{"default"}) {
 			t.Errorf("List of the default calendar = %v", got)

@@ -198,6 +198,7 @@ type shared struct {
 	pauseUntil time.Time
 	pauseErr   error
 	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
+	graphIDs   graphIDCache              // EWS ids translated for the Graph wire (graph_ids.go)
 	warned     sync.Once
 	disc       discoverState // autodiscover's result (autodiscover.go)
 	// secrets are the password, the Basic credentials and the tokens in use: no error text shows them.
@@ -366,7 +367,10 @@ func New(cfg Config) (*Client, error) {
 		maxResp = soap.DefaultMaxResponseBytes
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Budget: soap.NewBudget(maxResp / 2), Logger: cfg.Logger,
-		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer)}
+		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer), AuthMethod: string(c.authMethod())}
+	if cfg.Auth != AuthOAuth2 {
+		c.wire.Username = cfg.Username // an *AuthError names the refused account; an OAuth2 token has none
+	}
 	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
 		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account
 		// may differ from the mailbox, and an impersonated request must reach the impersonated mailbox's server.

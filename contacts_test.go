@@ -213,6 +213,9 @@ func TestListContactsPaging(t *testing.T) {
 		if vendors := list(FolderByPath("vendors")); len(vendors) != 1 || vendors[0].ID != id {
 			t.Errorf("the folder by its bare name: %+v", vendors)
 		}
+		if vendors := list(FolderByID(vendorsID)); len(vendors) != 1 || vendors[0].ID != id {
+			t.Errorf("the folder by its EWS id: %+v", vendors)
+		}
 		// Name resolution in that folder finds its contact, not the one in Contacts/Vendors/EU.
 		if res, err := c.Contacts().ResolveNames(testCtx(t), "ACME", ResolveOptions{Folder: FolderByPath("Contacts/Vendors"), Scope: ScopeContacts}); err != nil ||
 			len(res) != 1 || res[0].Mailbox.Email != "support@acme.example" {
@@ -275,7 +278,7 @@ func TestResolveNames(t *testing.T) {
 		if res[0].Contact != nil {
 			t.Error("directory entry came with contact data that was not asked for")
 		}
-		if res[2].Mailbox.ContactID != daveID || res[2].Contact == nil || res[2].Contact.CompanyName != "Partner" || res[2].Contact.ID != daveID {
+		if !sameID(res[2].Mailbox.ContactID, daveID) || res[2].Contact == nil || res[2].Contact.CompanyName != "Partner" || !sameID(res[2].Contact.ID, daveID) {
 			t.Errorf("contact resolution = %+v / %+v", res[2].Mailbox, res[2].Contact)
 		}
 
