@@ -98,7 +98,7 @@ type Config struct {
 	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY (http.ProxyFromEnvironment). Credentials of the mailbox go through
 	// the proxy's CONNECT tunnel to the server, never to the proxy.
 	Proxy func(*http.Request) (*url.URL, error)
-	// Tracer, if set, is told of every EWS request (see Tracer); it is how OpenTelemetry plugs in.
+	// Tracer, if set, is told of every request, EWS or Graph (see Tracer); it is how OpenTelemetry plugs in.
 	Tracer Tracer
 	// HTTPClient, if set, sends every request and the client adds no authentication: it is for callers that
 	// authenticate themselves. Auth, Username, Password, TokenSource, Transport, Proxy, InsecureSkipVerify and
