@@ -13,7 +13,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
@@ -100,7 +99,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	out, err := trim(src, *commit)
+	out, err := trim(src, *commit, roots, actions)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -120,7 +119,9 @@ func local(t string) string {
 	return t
 }
 
-func trim(src []byte, commit string) ([]byte, error) {
+// trim returns the subset of the metadata src holding the types reachable from roots and the bound actions
+// named in actions whose binding type is kept.
+func trim(src []byte, commit string, roots []string, actions map[string]bool) ([]byte, error) {
 	var doc edmx
 	if err := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")))).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("parse metadata: %w", err)
@@ -237,6 +238,5 @@ func trim(src []byte, commit string) ([]byte, error) {
 		return nil, err
 	}
 	fmt.Fprintf(&b, "\n</DataServices>\n</Edmx>\n")
-	_ = io.Discard
 	return b.Bytes(), nil
 }
