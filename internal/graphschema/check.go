@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -50,6 +51,13 @@ type route struct {
 	re     *regexp.Regexp
 	req    body
 	resp   body
+	ok     []int // the success statuses Graph answers with
+}
+
+// status sets the success statuses of a route whose default (r) is not Graph's.
+func (rt route) status(codes ...int) route {
+	rt.ok = codes
+	return rt
 }
 
 func r(method, pattern string, req, resp body) route {
@@ -58,15 +66,28 @@ func r(method, pattern string, req, resp body) route {
 		p = "/users/[^/]+/" + p
 	}
 	p = strings.ReplaceAll(p, "{id}", "[^/]+")
-	return route{method: method, re: regexp.MustCompile("^" + p + "$"), req: req, resp: resp}
+	rt := route{method: method, re: regexp.MustCompile("^" + p + "$"), req: req, resp: resp}
+	// Graph's success statuses: 200 for a read or an update, 204 for a delete, 201 for a create (or a move or
+	// copy, which create), 202 for an action that sends (sendMail, reply, accept...).
+	switch {
+	case method == "GET" || method == "PATCH" || method == "PUT":
+		rt.ok = []int{200}
+	case method == "DELETE":
+		rt.ok = []int{204}
+	case resp.kind == "none":
+		rt.ok = []int{202}
+	default:
+		rt.ok = []int{201}
+	}
+	return rt
 }
 
 // routes are the Graph requests the SDK sends and the fake server serves, with the types of their bodies
 // (Microsoft Graph v1.0 REST reference). A captured exchange no route matches is an error: add its route here.
 var routes = []route{
 	r("GET", "/users", none, collection("user")),
-	r("POST", `/\$batch`, body{kind: "batch"}, body{kind: "batch"}),
-	r("POST", "translateExchangeIds", action("user", "translateExchangeIds"), collection("convertIdResult")),
+	r("POST", `/\$batch`, body{kind: "batch"}, body{kind: "batch"}).status(200),
+	r("POST", "translateExchangeIds", action("user", "translateExchangeIds"), collection("convertIdResult")).status(200),
 	r("POST", "sendMail", action("user", "sendMail"), none),
 
 	r("GET", "messages", none, collection("message")),
@@ -75,20 +96,21 @@ var routes = []route{
 	r("PATCH", "messages/{id}", entity("message"), entity("message")),
 	r("DELETE", "messages/{id}", none, none),
 	r("POST", "messages/{id}/(move|copy)", action("message", ""), entity("message")),
-	r("POST", "messages/{id}/(reply|replyAll|forward|send|permanentDelete)", action("message", ""), none),
+	r("POST", "messages/{id}/(reply|replyAll|forward|send)", action("message", ""), none),
+	r("POST", "messages/{id}/permanentDelete", action("message", "permanentDelete"), none).status(204),
 	r("GET", `messages/{id}/\$value`, none, anyBody),
 	r("GET", "messages/{id}/attachments", none, collection("attachment")),
 	r("POST", "messages/{id}/attachments", entity("attachment"), entity("attachment")),
 	r("GET", "messages/{id}/attachments/{id}", none, entity("attachment")),
 	r("GET", `messages/{id}/attachments/{id}/\$value`, none, anyBody),
-	r("PUT", "/upload/AttachmentSessions/{token}", anyBody, entity("uploadSession")), // the fake's uploadUrl
+	r("PUT", "/upload/AttachmentSessions/{id}", anyBody, entity("uploadSession")).status(200, 201), // the fake's uploadUrl: 201 for the last chunk
 	r("POST", "messages/{id}/attachments/createUploadSession", action("attachment", "createUploadSession"), entity("uploadSession")),
 
 	r("GET", "mailFolders", none, collection("mailFolder")),
 	r("GET", "mailFolders/{id}", none, entity("mailFolder")),
 	r("PATCH", "mailFolders/{id}", entity("mailFolder"), entity("mailFolder")),
 	r("DELETE", "mailFolders/{id}", none, none),
-	r("POST", "mailFolders/{id}/permanentDelete", action("mailFolder", "permanentDelete"), none),
+	r("POST", "mailFolders/{id}/permanentDelete", action("mailFolder", "permanentDelete"), none).status(204),
 	r("GET", "mailFolders/{id}/childFolders", none, collection("mailFolder")),
 	r("POST", "mailFolders/{id}/childFolders", entity("mailFolder"), entity("mailFolder")),
 	r("GET", "mailFolders/{id}/messages", none, collection("message")),
@@ -112,7 +134,8 @@ var routes = []route{
 	r("PATCH", "(calendar/)?events/{id}", entity("event"), entity("event")),
 	r("DELETE", "(calendar/)?events/{id}", none, none),
 	r("GET", "(calendar/)?events/{id}/instances", none, collection("event")),
-	r("POST", "(calendar/)?events/{id}/(accept|tentativelyAccept|decline|cancel|forward|permanentDelete)", action("event", ""), none),
+	r("POST", "(calendar/)?events/{id}/(accept|tentativelyAccept|decline|cancel|forward)", action("event", ""), none),
+	r("POST", "(calendar/)?events/{id}/permanentDelete", action("event", "permanentDelete"), none).status(204),
 
 	r("GET", "(contactFolders/{id}/)?contacts", none, collection("contact")),
 	r("POST", "(contactFolders/{id}/)?contacts", entity("contact"), entity("contact")),
@@ -144,13 +167,27 @@ func (s *Schema) Check(x Exchange) []error {
 			errs = append(errs, fmt.Errorf("%s: %w", what, e))
 		}
 	}
-	if q, err := url.ParseQuery(x.Query); err == nil && q.Has("$select") {
+	ok := x.Status >= 200 && x.Status < 300
+	if ok && !slices.Contains(rt.ok, x.Status) {
+		errs = append(errs, fmt.Errorf("status %d: Graph answers %s %s with %v", x.Status, x.Method, rt.re, rt.ok))
+	}
+	if q, err := url.ParseQuery(x.Query); err == nil && ok {
 		switch rt.resp.kind {
 		case "entity", "collection", "delta":
-			prefix("$select", s.Select(rt.resp.typ, q.Get("$select")))
+			if q.Has("$select") {
+				prefix("$select", s.Select(rt.resp.typ, q.Get("$select")))
+			}
+		}
+		switch rt.resp.kind {
+		case "collection", "delta":
+			if q.Has("$filter") {
+				prefix("$filter", s.Filter(rt.resp.typ, q.Get("$filter")))
+			}
+			if q.Has("$orderby") {
+				prefix("$orderby", s.OrderBy(rt.resp.typ, q.Get("$orderby")))
+			}
 		}
 	}
-	ok := x.Status >= 200 && x.Status < 300
 	if ok && len(x.Request) > 0 {
 		prefix("request", s.checkBody(rt.req, actionName(rt, path), x.Request, x.Batch))
 	}
@@ -230,7 +267,7 @@ func (s *Schema) checkBody(b body, act string, raw json.RawMessage, inBatch bool
 	case "delta":
 		return s.Collection(b.typ, v, true)
 	case "action":
-		return s.ActionBody(b.typ, act, v)
+		return append(s.ActionBody(b.typ, act, v), replyRule(b.typ, act, v)...)
 	case "batch":
 		if inBatch {
 			return []error{fmt.Errorf("a $batch inside a $batch")}
@@ -296,6 +333,17 @@ func checkBatch(v any) []error {
 				}
 			}
 		}
+		if _, hasBody := m["body"]; hasBody && key == "requests" {
+			// "When a body is included with the request, the headers object must contain a value for Content-Type."
+			h, _ := m["headers"].(map[string]any)
+			ct := false
+			for k := range h {
+				ct = ct || strings.EqualFold(k, "Content-Type")
+			}
+			if !ct {
+				bad("%s[%d]: a request with a body needs a Content-Type header", key, i)
+			}
+		}
 		if u, ok := m["url"].(string); ok && !strings.HasPrefix(u, "/") {
 			bad("%s[%d].url: %q is not relative to the version root (/users/...)", key, i, u)
 		}
@@ -355,4 +403,27 @@ func (s *Schema) CheckDir(dir string) (int, []error) {
 		}
 	}
 	return len(files), errs
+}
+
+// replyRule is the rule of a message's reply, replyAll and forward: "Specify either a comment or the body
+// property of the message parameter. Specifying both will return an HTTP 400 Bad Request error."
+func replyRule(binding, act string, v any) []error {
+	if binding != "message" || act != "reply" && act != "replyAll" && act != "forward" {
+		return nil
+	}
+	o, _ := v.(map[string]any)
+	var comment, body bool
+	for k, pv := range o {
+		switch strings.ToLower(k) {
+		case "comment":
+			comment = true
+		case "message":
+			m, _ := pv.(map[string]any)
+			_, body = m["body"]
+		}
+	}
+	if comment && body {
+		return []error{fmt.Errorf("%s has both a comment and message.body (Graph answers 400)", act)}
+	}
+	return nil
 }

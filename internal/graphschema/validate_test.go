@@ -158,6 +158,10 @@ func TestCheckExchanges(t *testing.T) {
 			`{"responses":[{"id":"1","status":201,"headers":{},"body":{}}]}`), ""},
 		{x("POST", "/$batch", "", 200, `{"requests":[{"id":1,"method":"POST","url":"https://graph.microsoft.com/v1.0/users"}]}`, ``), `requests[0].url: "https://graph.microsoft.com/v1.0/users" is not relative`},
 		{x("POST", "/$batch", "", 200, `{"requests":[{"id":1,"method":"GET","url":"/users"}]}`, ``), "requests[0].id: string, not a number"},
+		{x("POST", "/$batch", "", 200, `{"requests":[{"id":"1","method":"PATCH","url":"/users/a/messages/x","body":{"isRead":true}}]}`, ``), "needs a Content-Type header"},
+		{x("POST", "/users/a/messages/x/reply", "", 202, `{"comment":"hi","message":{"body":{"content":"x"}}}`, ``), "both a comment and message.body"},
+		{x("POST", "/users/a/messages/x/reply", "", 202, `{"comment":"hi","message":{"ccRecipients":[]}}`, ``), ""},
+		{x("POST", "/users/a/messages/x/move", "", 200, `{"destinationId":"inbox"}`, `{"id":"x"}`), "status 200: Graph answers POST"},
 		{x("POST", "/$batch", "", 200, ``, `{"responses":[{"id":"1","code":201}]}`), "status is missing"},
 	} {
 		got := errText(s.Check(tc.x))
@@ -180,5 +184,37 @@ func TestCheckDir(t *testing.T) {
 	n, errs := s.CheckDir(dir)
 	if n != 2 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "graph-GET-2.json (GET /users/a/messages/x, 200): answer: subjekt") {
 		t.Errorf("CheckDir = %d, %v", n, errs)
+	}
+}
+
+func TestFilterOrderBy(t *testing.T) {
+	s := mustLoad(t)
+	for _, tc := range []struct {
+		typ, expr, want string
+	}{
+		{"message", "receivedDateTime ge 2026-01-01T00:00:00Z and isRead eq false", ""},
+		{"message", "from/emailAddress/address eq 'a@b.c' and startswith(subject,'Re: ''x''')", ""},
+		{"message", "categories/any(c:c eq 'Red') and toRecipients/any(r:r/emailAddress/address eq 'x')", ""},
+		{"message", "flag/flagStatus eq 'flagged' and importance eq 'high'", ""},
+		{"message", "recievedDateTime ge 2026-01-01T00:00:00Z", "recievedDateTime: in"},
+		{"message", "from/emailAddress/adress eq 'x'", "not a property of emailAddress"},
+		{"message", "toRecipients/any(r:r/address eq 'x')", "r/address"},
+		{"contact", "emailAddresses/any(a:a/address eq 'x') or startswith(displayName,'Bo')", ""},
+		{"user", "startswith(displayName,'a') or startswith(mail,'a')", ""},
+		{"event", "start/dateTime ge '2026-01-01T00:00:00'", ""},
+	} {
+		got := errText(s.Filter(tc.typ, tc.expr))
+		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("Filter(%s, %s) = %q, want %q", tc.typ, tc.expr, got, tc.want)
+		}
+	}
+	if got := errText(s.OrderBy("message", "receivedDateTime desc,subject")); got != "" {
+		t.Errorf("OrderBy: %s", got)
+	}
+	if got := errText(s.OrderBy("message", "received desc")); !strings.Contains(got, "not a property of message") {
+		t.Errorf("OrderBy unknown: %q", got)
+	}
+	if got := errText(s.OrderBy("message", "subject up")); !strings.Contains(got, "not of the form") {
+		t.Errorf("OrderBy form: %q", got)
 	}
 }
