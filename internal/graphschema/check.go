@@ -27,10 +27,9 @@ type Exchange struct {
 // an action's parameters ("action"), a $batch envelope ("batch"), nothing ("none": a body is an error), or
 // not JSON / not checked ("any").
 type body struct {
-	kind  string // entity, collection, delta, action, batch, none, any
-	typ   string // the type, or the action's binding type
-	name  string // the action
-	loose bool   // entity: a request body of an action-like POST whose shape is not in the metadata
+	kind string // entity, collection, delta, action, batch, none, any
+	typ  string // the type, or the action's binding type
+	name string // the action
 }
 
 func entity(t string) body     { return body{kind: "entity", typ: t} }

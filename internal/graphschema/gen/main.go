@@ -50,10 +50,9 @@ type schema struct {
 }
 
 type enumType struct {
-	Name     string   `xml:"Name,attr"`
-	IsFlags  string   `xml:"IsFlags,attr,omitempty"`
-	Members  []member `xml:"Member"`
-	original []byte
+	Name    string   `xml:"Name,attr"`
+	IsFlags string   `xml:"IsFlags,attr,omitempty"`
+	Members []member `xml:"Member"`
 }
 
 type member struct {
