@@ -102,6 +102,7 @@ var routes = []route{
 	r("POST", "messages/{id}/attachments", entity("attachment"), entity("attachment")),
 	r("GET", "messages/{id}/attachments/{id}", none, entity("attachment")),
 	r("GET", `messages/{id}/attachments/{id}/\$value`, none, anyBody),
+	r("GET", "/upload/AttachmentSessions/{id}", none, entity("uploadSession")), // an upload session's status
 	r("PUT", "/upload/AttachmentSessions/{id}", anyBody, entity("uploadSession")).status(200, 201), // the fake's uploadUrl: 201 for the last chunk
 	r("POST", "messages/{id}/attachments/createUploadSession", action("attachment", "createUploadSession"), entity("uploadSession")),
 
@@ -127,6 +128,7 @@ var routes = []route{
 	r("GET", "(calendar/|calendars/{id}/)?calendarView", none, collection("event")),
 	r("GET", "(calendar/|calendars/{id}/)?events", none, collection("event")),
 	r("POST", "(calendar/|calendars/{id}/)?events", entity("event"), entity("event")),
+	r("GET", "calendar", none, entity("calendar")),
 	r("GET", "calendars", none, collection("calendar")),
 	r("GET", "calendars/{id}", none, entity("calendar")),
 	r("GET", "(calendar/)?events/{id}", none, entity("event")),
