@@ -151,10 +151,11 @@ var routes = []route{
 
 // Check checks a captured exchange: its request body (when the server accepted it) and its answer's body.
 func (s *Schema) Check(x Exchange) []error {
+	// Routes match the escaped path, where an id's "/" is "%2F" and stays in its segment.
 	path, _ := url.PathUnescape(x.Path)
 	var rt *route
 	for i := range routes {
-		if routes[i].method == x.Method && routes[i].re.MatchString(path) {
+		if routes[i].method == x.Method && routes[i].re.MatchString(x.Path) {
 			rt = &routes[i]
 			break
 		}
