@@ -43,7 +43,7 @@ var (
 	anyBody = body{kind: "any"}
 )
 
-// route maps a method and a path under /users/{id}/ (or the service root, for the ones starting with "^/") to
+// route maps a method and a path under /users/{id}/ or /me/ (or the service root, for the ones starting with "^/") to
 // the shapes of its request and answer bodies.
 type route struct {
 	method string
@@ -62,7 +62,7 @@ func (rt route) status(codes ...int) route {
 func r(method, pattern string, req, resp body) route {
 	p := pattern
 	if !strings.HasPrefix(p, "/") {
-		p = "/users/[^/]+/" + p
+		p = "(/users/[^/]+|/me)/" + p
 	}
 	p = strings.ReplaceAll(p, "{id}", "[^/]+")
 	rt := route{method: method, re: regexp.MustCompile("^" + p + "$"), req: req, resp: resp}

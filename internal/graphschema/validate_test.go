@@ -148,6 +148,8 @@ func TestCheckExchanges(t *testing.T) {
 	}{
 		{x("POST", "/users/a@b/messages/AAM%3D/move", "", 201, `{"destinationId":"inbox"}`, `{"id":"AAM="}`), ""},
 		{x("DELETE", "/users/a@b/messages/AQMk%2F+%2FRVdT", "", 204, ``, ``), ""},
+		{x("POST", "/me/translateExchangeIds", "", 200, `{"inputIds":["x"],"sourceIdType":"ewsId","targetIdType":"restImmutableEntryId"}`, `{"value":[{"sourceId":"x","targetId":"y"}]}`), ""},
+		{x("POST", "/me/translateExchangeIds", "", 200, `{"inputIds":["x"],"sourceIdType":"ews"}`, ``), `"ews" is not a member of the enum exchangeIdFormat`},
 		{x("POST", "/users/a@b/messages/AAM%3D/move", "", 201, `{"folder":"inbox"}`, `{"id":"AAM="}`), "request: folder: not a parameter of message.move"},
 		{x("POST", "/users/a@b/messages/AAM%3D/move", "", 400, `{"folder":"inbox"}`, `{"error":{"code":"BadRequest","message":"x"}}`), ""},
 		{x("POST", "/users/a@b/messages/AAM%3D/move", "", 404, ``, `{"error":{"code":"x"}}`), "error.message"},

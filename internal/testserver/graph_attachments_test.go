@@ -35,7 +35,7 @@ func graphGet(t *testing.T, srv *Server, path string) (int, []byte) {
 func TestGraphAttachmentSelect(t *testing.T) {
 	srv := New(t, WithAppToken("app-tok"))
 	mb := srv.Default()
-	id := mb.AddItem("inbox", Item{Subject: "logo", Attachments: []Attachment{
+	mb.AddItem("inbox", Item{Subject: "logo", Attachments: []Attachment{
 		{Name: "logo.png", ContentType: "image/png", IsInline: true, ContentID: "logo", Content: []byte("PNG")},
 		{Name: "earlier", Item: &Item{ItemClass: "IPM.Note", Subject: "earlier"}},
 	}})
@@ -43,6 +43,13 @@ func TestGraphAttachmentSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The message's Graph id, as a Graph client learns it.
+	status, b := graphGet(t, srv, "/users/"+srv.Email()+"/mailFolders/inbox/messages?$select=id")
+	var msgs struct{ Value []struct{ ID string } }
+	if err := json.Unmarshal(b, &msgs); status != http.StatusOK || err != nil || len(msgs.Value) != 1 {
+		t.Fatalf("inbox: %d %s", status, b)
+	}
+	id := msgs.Value[0].ID
 	base := "/users/" + srv.Email() + "/messages/" + url.PathEscape(id) + "/attachments"
 	list := func(sel string) []map[string]any {
 		t.Helper()
@@ -83,7 +90,7 @@ func TestGraphAttachmentSelect(t *testing.T) {
 		t.Errorf("item attachment = %v (no contentId: it is not an itemAttachment's)", got[1])
 	}
 	// Without $select: every property, contentId on the file attachment only.
-	status, b := graphGet(t, srv, base)
+	status, b = graphGet(t, srv, base)
 	var all struct{ Value []map[string]any }
 	if err := json.Unmarshal(b, &all); status != http.StatusOK || err != nil || len(all.Value) != 2 {
 		t.Fatalf("list: %d %s", status, b)
