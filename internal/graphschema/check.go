@@ -102,7 +102,7 @@ var routes = []route{
 	r("POST", "messages/{id}/attachments", entity("attachment"), entity("attachment")),
 	r("GET", "messages/{id}/attachments/{id}", none, entity("attachment")),
 	r("GET", `messages/{id}/attachments/{id}/\$value`, none, anyBody),
-	r("GET", "/upload/AttachmentSessions/{id}", none, entity("uploadSession")), // an upload session's status
+	r("GET", "/upload/AttachmentSessions/{id}", none, entity("uploadSession")),                     // an upload session's status
 	r("PUT", "/upload/AttachmentSessions/{id}", anyBody, entity("uploadSession")).status(200, 201), // the fake's uploadUrl: 201 for the last chunk
 	r("POST", "messages/{id}/attachments/createUploadSession", action("attachment", "createUploadSession"), entity("uploadSession")),
 
