@@ -57,7 +57,7 @@ func (s *Server) captureGraph(x GraphExchange, req []byte, resp any) {
 	jsonShape(h, x.Response)
 	name := fmt.Sprintf("graph-%s-%016x.json", x.Method, h.Sum64())
 	dir = filepath.Join(dir, GraphCaptureDir)
-	if _, loaded := captured.LoadOrStore(filepath.Join(GraphCaptureDir, name), struct{}{}); loaded {
+	if _, loaded := captured.LoadOrStore(filepath.Join(dir, name), struct{}{}); loaded {
 		return
 	}
 	b, err := json.MarshalIndent(x, "", " ")
@@ -65,7 +65,17 @@ func (s *Server) captureGraph(x GraphExchange, req []byte, resp any) {
 		return
 	}
 	_ = os.MkdirAll(dir, 0o755)
-	_ = os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	// Test binaries of several packages run at once and may capture the same shape: each writes its own
+	// temporary file and renames it into place, so a reader never sees two writes mixed.
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_ = f.Chmod(0o644)
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), filepath.Join(dir, name)) != nil {
+		_ = os.Remove(f.Name())
+	}
 }
 
 // pathShape is a path with its ids and addresses left out, so the exchanges of one route share a shape.
