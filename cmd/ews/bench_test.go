@@ -34,17 +34,18 @@ func benchServer(b *testing.B) *benchmail.Server {
 }
 
 // cliSearch runs `ews search_query` (every message, every property, as the connector returns them) as a
-// subprocess and counts the messages it prints.
-func cliSearch(s *benchmail.Server, output string) (int, time.Duration, error) {
+// subprocess and counts the messages it prints; it returns the count, the command's CPU time and its peak
+// resident memory (0 where not measured).
+func cliSearch(s *benchmail.Server, output string) (int, time.Duration, int64, error) {
 	cmd := exec.Command(bin, "--host", s.URL, "--username", s.Username, "--email", s.Email, "--auth", "ntlm",
 		"--output", output, "search_query")
 	cmd.Env = append(os.Environ(), "EWS_PASSWORD="+s.Password)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	n := 0
 	if output == "ndjson" {
@@ -59,12 +60,13 @@ func cliSearch(s *benchmail.Server, output string) (int, time.Duration, error) {
 		var err error
 		if n, err = countItems(stdout); err != nil {
 			_ = cmd.Wait()
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
 	_, _ = io.Copy(io.Discard, stdout)
 	err = cmd.Wait()
-	return n, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), err
+	ps := cmd.ProcessState
+	return n, ps.UserTime() + ps.SystemTime(), peakRSS(ps), err
 }
 
 // countItems reads a json result and counts its items (each starts with {"id":", which no string value can
@@ -118,7 +120,7 @@ func sdkSearch(s *benchmail.Server) (int, error) {
 // binary (a subprocess: start-up, NTLM handshake, JSON of every message on stdout, read by this process) and
 // with Search in this process, one after the other in each iteration, and reports the ratio of their times:
 // wall-clock (ratio) and CPU (cpu-ratio: the command's process against this one's, which other work on the
-// machine skews less; the server's CPU is in neither).
+// machine skews less; the server's CPU is in neither), and the command's peak resident memory (cli-peak-MiB).
 // docs/PERFORMANCE.md has the figures.
 func BenchmarkCLISearchQuery10k(b *testing.B) {
 	for _, output := range []string{"ndjson", "json"} {
@@ -128,9 +130,10 @@ func BenchmarkCLISearchQuery10k(b *testing.B) {
 				b.Fatal(err)
 			}
 			var cli, sdk, cliCPU, sdkCPU time.Duration
+			var peak int64
 			for b.Loop() {
 				start := time.Now()
-				n, cpu, err := cliSearch(s, output)
+				n, cpu, rss, err := cliSearch(s, output)
 				if err != nil || n != 10000 {
 					b.Fatalf("ews search_query: %d messages, %v", n, err)
 				}
@@ -138,12 +141,15 @@ func BenchmarkCLISearchQuery10k(b *testing.B) {
 				if n, err := sdkSearch(s); err != nil || n != 10000 {
 					b.Fatalf("Search: %d messages, %v", n, err)
 				}
-				cli, sdk = cli+mid.Sub(start), sdk+time.Since(mid)
+				cli, sdk, peak = cli+mid.Sub(start), sdk+time.Since(mid), max(peak, rss)
 				cliCPU, sdkCPU = cliCPU+cpu, sdkCPU+processCPU()-cpu0
 			}
 			b.ReportMetric(float64(cli)/float64(b.N)/1e9, "cli-s")
 			b.ReportMetric(float64(sdk)/float64(b.N)/1e9, "search-s")
 			b.ReportMetric(float64(cli)/float64(sdk), "ratio")
+			if peak > 0 {
+				b.ReportMetric(float64(peak)/(1<<20), "cli-peak-MiB")
+			}
 			if sdkCPU > 0 {
 				b.ReportMetric(float64(cliCPU)/float64(b.N)/1e9, "cli-cpu-s")
 				b.ReportMetric(float64(sdkCPU)/float64(b.N)/1e9, "search-cpu-s")

@@ -12,3 +12,6 @@ func openPTY() (ptm, pts *os.File, err error) { return nil, nil, errors.New("not
 
 // processCPU is not measured on this system.
 func processCPU() time.Duration { return 0 }
+
+// peakRSS is not measured on this system.
+func peakRSS(*os.ProcessState) int64 { return 0 }
