@@ -61,3 +61,7 @@ func newGraphClient(t *testing.T, srv *testserver.Server, edit func(*Config)) *C
 func wireRequests(srv *testserver.Server) int {
 	return len(mailOps(srv)) + len(srv.GraphRequests())
 }
+
+// sameID says whether two ids name the same object: the fake server's EWS id and its Graph id (restId or
+// restImmutableEntryId) do.
+func sameID(a, b string) bool { return testserver.EWSID(a) == testserver.EWSID(b) }

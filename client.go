@@ -198,6 +198,7 @@ type shared struct {
 	pauseUntil time.Time
 	pauseErr   error
 	folders    map[string]soap.FolderRef // "<mailbox>\x00<lower path>" -> folder
+	graphIDs   graphIDCache              // EWS ids translated for the Graph wire (graph_ids.go)
 	warned     sync.Once
 	disc       discoverState // autodiscover's result (autodiscover.go)
 	// secrets are the password, the Basic credentials and the tokens in use: no error text shows them.

@@ -220,7 +220,7 @@ func TestResolveNames(t *testing.T) {
 		if res[0].Contact != nil {
 			t.Error("directory entry came with contact data that was not asked for")
 		}
-		if res[2].Mailbox.ContactID != daveID || res[2].Contact == nil || res[2].Contact.CompanyName != "Partner" || res[2].Contact.ID != daveID {
+		if !sameID(res[2].Mailbox.ContactID, daveID) || res[2].Contact == nil || res[2].Contact.CompanyName != "Partner" || !sameID(res[2].Contact.ID, daveID) {
 			t.Errorf("contact resolution = %+v / %+v", res[2].Mailbox, res[2].Contact)
 		}
 

@@ -341,6 +341,10 @@ func (s graphCalendar) get(ctx context.Context, id string) (*Event, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
+	id, err := s.c.graphID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	e, err := s.g().GetEvent(ctx, id, graphEventSelect...)
 	if err != nil {
 		return nil, s.c.graphErr("get event", err, nil)
@@ -380,6 +384,9 @@ func (s graphCalendar) update(ctx context.Context, id string, ch EventChanges, o
 	}
 	if p == (graph.EventPatch{}) {
 		return phraseErr("EventChanges", "has no change")
+	}
+	if id, err = s.c.graphID(ctx, id); err != nil {
+		return err
 	}
 	if mode == string(SendToNone) {
 		if err := s.quietRefused(ctx, id, "EventUpdateOptions.SendUpdates"); err != nil {
@@ -474,6 +481,10 @@ func (s graphCalendar) cancel(ctx context.Context, id, message string) error {
 	if err := firstErr(checkID(id), checkText("message", message)); err != nil {
 		return err
 	}
+	id, err := s.c.graphID(ctx, id)
+	if err != nil {
+		return err
+	}
 	if err := s.g().CancelEvent(ctx, id, message); err != nil {
 		return s.c.graphErr("cancel event", err, nil)
 	}
@@ -504,14 +515,19 @@ func (s graphCalendar) delete(ctx context.Context, opts DeleteOptions, ids ...st
 			return err
 		}
 	}
+	gids, err := s.c.graphIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
 	res := &batchResult{total: len(ids)}
-	for i, id := range ids {
+	for i, ref := range ids {
+		id := gids[i]
 		if mode == string(SendToNone) {
 			if err := s.quietRefused(ctx, id, "DeleteOptions.SendCancellations"); err != nil {
 				if errors.Is(err, ErrNotSupportedByBackend) {
 					return err
 				}
-				res.fail(i, id, id, err)
+				res.fail(i, ref, id, err)
 				continue
 			}
 		}
@@ -520,7 +536,7 @@ func (s graphCalendar) delete(ctx context.Context, opts DeleteOptions, ids ...st
 			if ctx.Err() != nil {
 				return err
 			}
-			res.fail(i, id, id, err)
+			res.fail(i, ref, id, err)
 		}
 	}
 	return res.err()
@@ -528,6 +544,10 @@ func (s graphCalendar) delete(ctx context.Context, opts DeleteOptions, ids ...st
 
 func (s graphCalendar) respond(ctx context.Context, op string, r graph.EventResponse, id string, opts RespondOptions) error {
 	if _, _, err := responseParts(op, id, opts); err != nil {
+		return err
+	}
+	id, err := s.c.graphID(ctx, id)
+	if err != nil {
 		return err
 	}
 	if err := s.g().Respond(ctx, id, r, opts.Message, !opts.DontSend); err != nil {

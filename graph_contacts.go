@@ -177,6 +177,10 @@ func (s graphContacts) get(ctx context.Context, id string) (*Contact, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
+	id, err := s.c.graphID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	gc, err := s.g().GetContact(ctx, id)
 	if err != nil {
 		return nil, s.c.graphErr("get contact", err, nil)
@@ -210,6 +214,10 @@ func (s graphContacts) update(ctx context.Context, id string, ch ContactChanges)
 			v = append(v, graph.EmailAddress{Name: m.Name, Address: m.EmailAddress})
 		}
 		p.EmailAddresses = &v
+	}
+	id, err := s.c.graphID(ctx, id)
+	if err != nil {
+		return err
 	}
 	if len(ch.Phones) > 0 {
 		// businessPhones and homePhones are lists: setting one of a pair needs the contact's other number.
@@ -286,14 +294,18 @@ func (s graphContacts) delete(ctx context.Context, opts DeleteOptions, ids ...st
 			return err
 		}
 	}
+	gids, err := s.c.graphIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
 	res := &batchResult{total: len(ids)}
-	for i, id := range ids {
-		if err := s.g().DeleteContact(ctx, id); err != nil {
+	for i, ref := range ids {
+		if err := s.g().DeleteContact(ctx, gids[i]); err != nil {
 			err = s.c.graphErr("delete contact", err, nil)
 			if ctx.Err() != nil {
 				return err
 			}
-			res.fail(i, id, id, err)
+			res.fail(i, ref, gids[i], err)
 		}
 	}
 	return res.err()

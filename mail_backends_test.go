@@ -281,7 +281,7 @@ func TestBackendsErrors(t *testing.T) {
 		// A batch with one missing message: the others succeed, the missing one is reported.
 		ms, err := c.Mail().Get(ctx, ids[0], gone)
 		var be *BatchError
-		if len(ms) != 1 || !errors.As(err, &be) || len(be.Failed) != 1 || !errors.Is(err, ErrItemNotFound) || be.Failed[0].ID != gone {
+		if len(ms) != 1 || !errors.As(err, &be) || len(be.Failed) != 1 || !errors.Is(err, ErrItemNotFound) || !sameID(be.Failed[0].ID, gone) {
 			t.Fatalf("Get(kept, gone) = %v, %v", ms, err)
 		}
 		var oe *OpError

@@ -60,6 +60,21 @@ func (s graphMail) resolve(ctx context.Context, refs []string, res *batchResult)
 		}
 		kinds[i], norm[i] = k, n
 	}
+	var itemIDs []string
+	for i, k := range kinds {
+		if k == refItemID {
+			itemIDs = append(itemIDs, norm[i])
+		}
+	}
+	gids, err := s.c.graphIDs(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range kinds {
+		if k == refItemID {
+			norm[i], gids = gids[0], gids[1:]
+		}
+	}
 	found := map[string][]string{}
 	out := make([]target, 0, len(refs))
 	taken := map[string]bool{}
@@ -134,7 +149,7 @@ func (c *Client) graphFolder(ctx context.Context, field string, f FolderRef) (st
 		}
 		return name, nil
 	case 'i':
-		return f.value, nil
+		return c.graphID(ctx, f.value)
 	}
 	parts := splitPath(f.value)
 	key := strings.ToLower("graph\x00" + c.mailbox + "\x00" + strings.Join(parts, "/"))

@@ -151,7 +151,7 @@ func TestPollUpdatesAndDeletesBothBackends(t *testing.T) {
 		if c.Backend() == BackendGraph {
 			wantKind = ChangeUpdated
 		}
-		if upd.Kind != wantKind || upd.ItemID != a || !upd.IsRead || del.Kind != ChangeDeleted || del.ItemID != b {
+		if upd.Kind != wantKind || !sameID(upd.ItemID, a) || !upd.IsRead || del.Kind != ChangeDeleted || !sameID(del.ItemID, b) {
 			t.Errorf("update %+v\ndelete %+v", upd, del)
 		}
 		// A new message is still a ChangeCreated, and nothing comes twice.

@@ -168,7 +168,7 @@ func pollerExactlyOnceAcrossRestarts(t *testing.T, backend Backend) {
 			}
 			mu.Lock()
 			seen[ev.Subject]++
-			ids[ev.ItemID] = true
+			ids[testserver.EWSID(ev.ItemID)] = true
 			n := len(seen)
 			mu.Unlock()
 			select {

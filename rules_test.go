@@ -37,7 +37,7 @@ func testInboxRules(t *testing.T, srv *testserver.Server, c *Client) {
 		t.Fatalf("rules = %+v", rules)
 	}
 	h := rules[0]
-	if diff := cmp.Diff([]string{"invoice", "payment"}, h.ContainsSubjectStrings); diff != "" || h.MoveToFolderID != junk || !h.MarkAsRead || !h.StopProcessing || h.Priority != 1 {
+	if diff := cmp.Diff([]string{"invoice", "payment"}, h.ContainsSubjectStrings); diff != "" || !sameID(h.MoveToFolderID, junk) || !h.MarkAsRead || !h.StopProcessing || h.Priority != 1 {
 		t.Errorf("hide rule = %+v", h)
 	}
 	if got := h.ForwardsOutside("example.com"); len(got) != 0 {

@@ -148,3 +148,7 @@ func overBackends(t *testing.T, fn func(t *testing.T, setup setupFunc)) {
 		})
 	}
 }
+
+// sameID says whether two ids name the same object: the fake server's EWS id and its Graph ids (restId,
+// restImmutableEntryId) do.
+func sameID(a, b string) bool { return testserver.EWSID(a) == testserver.EWSID(b) }

@@ -29,3 +29,8 @@ func (s *Server) GraphConfig() ews.Config {
 		Retry:        &ews.RetryPolicy{BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond},
 	}
 }
+
+// SameID reports whether two ids name the same message, event, contact or folder of the server: its EWS id
+// (what the EWS backend returns) and its Graph ids (what the graph backend returns: REST immutable ids, or REST
+// ids) do. The two backends name the same object differently, as Exchange Online does.
+func SameID(a, b string) bool { return testserver.EWSID(a) == testserver.EWSID(b) }

@@ -175,8 +175,8 @@ func TestSearchBody(t *testing.T) {
 func TestGetAndInternetMessageID(t *testing.T) {
 	f := setup(t)
 	mb := f.srv.Default()
-	id := mb.AddItem("inbox", testserver.Item{Subject: "it's here", InternetMessageID: "<a'b@example.com>",
-		From: testserver.Address{Name: "Eve", Email: "eve@example.net"}, Body: "<p>hi</p>", BodyType: "HTML"})
+	id := testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: "it's here", InternetMessageID: "<a'b@example.com>",
+		From: testserver.Address{Name: "Eve", Email: "eve@example.net"}, Body: "<p>hi</p>", BodyType: "HTML"}))
 	ctx := context.Background()
 	m, err := f.c.GetMessage(ctx, id)
 	if err != nil {
@@ -205,12 +205,12 @@ func TestMoveCopyDeleteMarkRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := mb.AddItem("inbox", testserver.Item{Subject: "bad"})
+	id := testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: "bad"}))
 	folder, err := f.c.FolderByPath(ctx, "Inbox/phishing")
-	if err != nil || folder.ID != fid {
+	if err != nil || folder.ID != testserver.GraphID(fid) {
 		t.Fatalf("FolderByPath = %+v, %v; want %s", folder, err, fid)
 	}
-	moved, err := f.c.Move(ctx, id, fid)
+	moved, err := f.c.Move(ctx, id, testserver.GraphID(fid))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,11 +263,11 @@ func TestSendMailWithAttachment(t *testing.T) {
 		t.Errorf("sent items: %d, want 1", len(sent))
 	}
 	// Reading the sent copy back over Graph: the attachment's bytes and the MIME.
-	ats, err := f.c.Attachments(context.Background(), f.srv.Default().Items("sentitems")[0].ID)
+	ats, err := f.c.Attachments(context.Background(), testserver.GraphID(f.srv.Default().Items("sentitems")[0].ID))
 	if err != nil || len(ats) != 1 || !bytes.Equal(ats[0].ContentBytes, data) || ats[0].ODataType != graph.FileAttachmentType {
 		t.Fatalf("attachments: %v %+v", err, ats)
 	}
-	mime, err := f.c.MIME(context.Background(), f.srv.Default().Items("sentitems")[0].ID)
+	mime, err := f.c.MIME(context.Background(), testserver.GraphID(f.srv.Default().Items("sentitems")[0].ID))
 	if err != nil || !bytes.Contains(mime, []byte("Subject: report")) {
 		t.Errorf("MIME: %v\n%s", err, mime)
 	}
@@ -278,7 +278,7 @@ func TestSendMailWithAttachment(t *testing.T) {
 
 func TestThrottledReadIsRetried(t *testing.T) {
 	f := setup(t)
-	id := f.srv.Default().AddItem("inbox", testserver.Item{Subject: "x"})
+	id := testserver.GraphID(f.srv.Default().AddItem("inbox", testserver.Item{Subject: "x"}))
 	f.srv.AddGraphFault(testserver.GraphFault{Method: "GET", PathContains: "/messages/", Status: 429, RetryAfter: "3", Times: 2})
 	if _, err := f.c.GetMessage(context.Background(), id); err != nil {
 		t.Fatal(err)
@@ -292,7 +292,7 @@ func TestMoveRetryRules(t *testing.T) {
 	f := setup(t)
 	mb := f.srv.Default()
 	ctx := context.Background()
-	id := mb.AddItem("inbox", testserver.Item{Subject: "x"})
+	id := testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: "x"}))
 	// 429: Graph refused without acting; the move is sent again.
 	f.srv.AddGraphFault(testserver.GraphFault{Method: "POST", PathContains: "/move", Status: 429, RetryAfter: "1", Times: 1})
 	if _, err := f.c.Move(ctx, id, "archive"); err != nil {
@@ -327,7 +327,7 @@ func TestBatchMoveAndDelete(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for i := range 45 {
-		ids = append(ids, mb.AddItem("inbox", testserver.Item{Subject: fmt.Sprint(i)}))
+		ids = append(ids, testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: fmt.Sprint(i)})))
 	}
 	// Two sub-requests are throttled inside their batch; they go again in a later batch.
 	f.srv.AddGraphFault(testserver.GraphFault{Method: "POST", PathContains: "/move", Status: 429, RetryAfter: "2", Times: 2})

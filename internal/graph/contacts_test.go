@@ -69,7 +69,7 @@ func TestContactsCreateListGet(t *testing.T) {
 		t.Errorf("deleted contact is in %q", it.FolderID)
 	}
 	var ge *graph.Error
-	if _, err := f.c.GetContact(ctx, mb.FolderID("inbox")); !errors.As(err, &ge) || !ge.NotFound() {
+	if _, err := f.c.GetContact(ctx, testserver.GraphID(mb.FolderID("inbox"))); !errors.As(err, &ge) || !ge.NotFound() {
 		t.Errorf("a folder id as a contact: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestUpdateContact(t *testing.T) {
 		EmailAddresses:    map[string]string{"EmailAddress1": "old@example.com", "EmailAddress2": "old2@example.com"},
 		PhoneNumbers:      map[string]string{"BusinessPhone": "1", "BusinessPhone2": "2"},
 		PhysicalAddresses: map[string]testserver.PhysicalAddress{"Home": {City: "Oslo"}}})
-	c, err := f.c.UpdateContact(ctx, id, &graph.ContactPatch{DisplayName: ptr("New Name"), JobTitle: ptr("CISO"),
+	c, err := f.c.UpdateContact(ctx, testserver.GraphID(id), &graph.ContactPatch{DisplayName: ptr("New Name"), JobTitle: ptr("CISO"),
 		EmailAddresses: &[]graph.EmailAddress{{Address: "new@example.com"}}, BusinessPhones: &[]string{"3"},
 		HomeAddress: &graph.PhysicalAddress{}, Categories: &[]string{}})
 	if err != nil {

@@ -55,7 +55,7 @@ func TestMessageDeltaRounds(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for i := range 25 {
-		ids = append(ids, mb.AddItem("inbox", testserver.Item{Subject: fmt.Sprintf("m%02d", i)}))
+		ids = append(ids, testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: fmt.Sprintf("m%02d", i)})))
 	}
 	mb.AddItem("archive", testserver.Item{Subject: "elsewhere"})
 
@@ -67,7 +67,7 @@ func TestMessageDeltaRounds(t *testing.T) {
 	if len(p.Value) != 10 || p.NextLink == "" || p.Value[0].Body != nil {
 		t.Fatalf("first page: %d entries, next %q, body %v", len(p.Value), p.NextLink, p.Value[0].Body)
 	}
-	late := mb.AddItem("inbox", testserver.Item{Subject: "late"})
+	late := testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: "late"}))
 	all, deltaLink, pages := round(t, f.c, p, nil, 10)
 	seen := map[string]int{}
 	for _, m := range all {
@@ -124,7 +124,7 @@ func TestMessageDeltaChangeTypeAndReset(t *testing.T) {
 	f := setup(t)
 	mb := f.srv.Default()
 	ctx := context.Background()
-	a := mb.AddItem("inbox", testserver.Item{Subject: "a"})
+	a := testserver.GraphID(mb.AddItem("inbox", testserver.Item{Subject: "a"}))
 	p, err := f.c.MessageDelta(ctx, "inbox", graph.DeltaOptions{ChangeType: "created", Select: []string{"subject"}})
 	first, link, _ := round(t, f.c, p, err, 10)
 	if len(first) != 1 {

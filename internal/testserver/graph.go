@@ -264,7 +264,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	if path == "/$batch" && r.Method == http.MethodPost {
 		a, gE = g.batch()
 	} else {
-		a, gE = g.route()
+		a, gE = g.routeIDs()
 	}
 	info.Status = statusOf(a, gE)
 	if f != nil {

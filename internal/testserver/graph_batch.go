@@ -50,7 +50,7 @@ func (g *graphCall) batch() (*graphAnswer, *graphError) {
 			e = gerr(f.Status, "TooManyRequests", "Injected fault.")
 			info.Fault = "status"
 		} else {
-			a, e = sub.route()
+			a, e = sub.routeIDs()
 		}
 		if f != nil && f.After {
 			a, e = nil, gerr(f.Status, "GatewayTimeout", "Injected fault.")

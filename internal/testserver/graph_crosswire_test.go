@@ -61,7 +61,7 @@ func graphCalendarView(t *testing.T, g *graph.Client, start, end time.Time) []st
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprintf("%s %s %s", e.Subject, s.UTC().Format(time.RFC3339), e.ID))
+		out = append(out, fmt.Sprintf("%s %s %s", e.Subject, s.UTC().Format(time.RFC3339), EWSID(e.ID)))
 	}
 	return out
 }
@@ -151,10 +151,10 @@ func TestCrossWireMeetingResponses(t *testing.T) {
 		}
 	}
 	// The organizer cancels over Graph; Bob's copy, read over EWS, is cancelled.
-	if err := graphFor(t, srv, DefaultEmail).CancelEvent(ctx, orgID, "moved to Friday"); err != nil {
+	if err := graphFor(t, srv, DefaultEmail).CancelEvent(ctx, GraphID(orgID), "moved to Friday"); err != nil {
 		t.Fatal(err)
 	}
-	if it, _ := bob.Item(view.Value[0].ID); !it.IsCancelled || it.LegacyFreeBusyStatus != "Free" {
+	if it, _ := bob.Item(EWSID(view.Value[0].ID)); !it.IsCancelled || it.LegacyFreeBusyStatus != "Free" {
 		t.Errorf("bob's copy after the Graph cancel: cancelled %v, %s", it.IsCancelled, it.LegacyFreeBusyStatus)
 	}
 }
@@ -170,7 +170,7 @@ func TestCrossWireContacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gr soap.GetItemResponse
-	if _, err := c.Do(ctx, h13, &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties"}, ItemIDs: []soap.ItemID{{ID: gc.ID}}}, &gr); err != nil || gr.ResponseMessages[0].Err() != nil {
+	if _, err := c.Do(ctx, h13, &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties"}, ItemIDs: []soap.ItemID{{ID: EWSID(gc.ID)}}}, &gr); err != nil || gr.ResponseMessages[0].Err() != nil {
 		t.Fatalf("GetItem: %v %+v", err, gr)
 	}
 	it := gr.ResponseMessages[0].Items.Items[0]
@@ -185,12 +185,12 @@ func TestCrossWireContacts(t *testing.T) {
 		t.Fatalf("CreateItem contact: %v %+v", err, cr)
 	}
 	id := cr.ResponseMessages[0].Items.Items[0].ItemID.ID
-	got, err := g.GetContact(ctx, id)
+	got, err := g.GetContact(ctx, GraphID(id))
 	if err != nil || got.DisplayName != "Linus Torvalds" || got.EmailAddresses[0].Address != "linus@kernel.example" {
 		t.Errorf("contact over Graph = %+v, %v", got, err)
 	}
 	res, err := g.ResolveName(ctx, "linus@kernel.example")
-	if err != nil || len(res) != 1 || res[0].Contact == nil || res[0].Contact.ID != id {
+	if err != nil || len(res) != 1 || res[0].Contact == nil || res[0].Contact.ID != GraphID(id) {
 		t.Errorf("ResolveName over Graph = %+v, %v", res, err)
 	}
 }
@@ -214,7 +214,7 @@ func TestCrossWireDeltaAndSync(t *testing.T) {
 		t.Fatalf("MoveItem: %v %+v", err, mr)
 	}
 	b := srv.Mailbox(DefaultEmail).Items("inbox")[0].ID
-	if err := g.MarkRead(ctx, b, true); err != nil {
+	if err := g.MarkRead(ctx, GraphID(b), true); err != nil {
 		t.Fatal(err)
 	}
 	p, err = g.NextDelta(ctx, p.DeltaLink, 0)
@@ -229,7 +229,7 @@ func TestCrossWireDeltaAndSync(t *testing.T) {
 			got = append(got, "changed "+m.Subject)
 		}
 	}
-	if want := []string{"removed " + a, "changed b"}; strings.Join(got, ",") != strings.Join(want, ",") {
+	if want := []string{"removed " + GraphID(a), "changed b"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Graph delta after the EWS move = %v, want %v", got, want)
 	}
 	page := syncPage(t, c, inbox, state, 10)
@@ -262,7 +262,7 @@ func TestCrossWireEventFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gr soap.GetItemResponse
-	if _, err := c.Do(ctx, h13, &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties"}, ItemIDs: []soap.ItemID{{ID: ev.ID}}}, &gr); err != nil || gr.ResponseMessages[0].Err() != nil {
+	if _, err := c.Do(ctx, h13, &soap.GetItem{ItemShape: soap.ItemShape{BaseShape: "AllProperties"}, ItemIDs: []soap.ItemID{{ID: EWSID(ev.ID)}}}, &gr); err != nil || gr.ResponseMessages[0].Err() != nil {
 		t.Fatalf("GetItem: %v %+v", err, gr)
 	}
 	it := gr.ResponseMessages[0].Items.Items[0]
@@ -280,7 +280,7 @@ func TestCrossWireEventFields(t *testing.T) {
 		Start: "2026-07-08T00:00:00Z", End: "2026-07-09T00:00:00Z"}}}, &cr); err != nil || cr.ResponseMessages[0].Err() != nil {
 		t.Fatalf("CreateItem: %v %+v", err, cr)
 	}
-	got, err := g.GetEvent(ctx, cr.ResponseMessages[0].Items.Items[0].ItemID.ID)
+	got, err := g.GetEvent(ctx, GraphID(cr.ResponseMessages[0].Items.Items[0].ItemID.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

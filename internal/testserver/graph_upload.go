@@ -226,6 +226,6 @@ func (s *Server) uploadChunkLocked(w http.ResponseWriter, r *http.Request, token
 	att := Attachment{ID: mb.newID("A"), Name: u.name, ContentType: u.contentType, ContentID: u.id,
 		IsInline: u.inline, Content: u.data, Size: len(u.data)}
 	it.Attachments = append(it.Attachments, att)
-	w.Header().Set("Location", s.HTTP.URL+GraphPath+"/users('"+mb.Address+"')/messages('"+it.ID+"')/attachments('"+att.ID+"')")
+	w.Header().Set("Location", s.HTTP.URL+GraphPath+"/users('"+mb.Address+"')/messages('"+GraphID(it.ID)+"')/attachments('"+GraphID(att.ID)+"')")
 	return &graphAnswer{status: http.StatusCreated}, nil
 }

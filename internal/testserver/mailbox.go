@@ -290,8 +290,10 @@ func newMailbox(s *Server, address, display string) *Mailbox {
 	return mb
 }
 
-// idPrefix marks ids made by this server; anything else is malformed (ErrorInvalidIdMalformed).
-const idPrefix = "EWSFAKE1"
+// idPrefix marks ids made by this server; anything else is malformed (ErrorInvalidIdMalformed). Its first bytes
+// make every id start "AQMk/+/+": as the ids of Exchange Online (about 150 characters of base64 of binary
+// entry ids) almost always do, each holds "+" and "/", which Graph's URL-safe ids never hold (graph_ids.go).
+const idPrefix = "\x01\x03\x24\xff\xef\xfeEWSFAKE1"
 
 func (mb *Mailbox) newID(kind string) string {
 	mb.seq++
@@ -465,8 +467,10 @@ func (mb *Mailbox) touchLocked(it *Item) {
 	mb.srv.notifyLocked(mb, "ModifiedEvent", it)
 }
 
-// Item returns a copy of the item with the given id, and whether it exists.
+// Item returns a copy of the item with the given id (its EWS id, or its Graph id: see GraphID), and whether it
+// exists. The copy's ID is the EWS id.
 func (mb *Mailbox) Item(id string) (Item, bool) {
+	id = EWSID(id)
 	mb.srv.mu.Lock()
 	defer mb.srv.mu.Unlock()
 	it, ok := mb.items[id]

@@ -307,8 +307,9 @@ func (s *Server) AddMessage(folder string, it Item) string {
 	return s.Default().AddItem(folder, it)
 }
 
-// Item returns a copy of an item of any mailbox by id.
+// Item returns a copy of an item of any mailbox by id (its EWS id, or its Graph id: see GraphID).
 func (s *Server) Item(id string) (Item, bool) {
+	id = EWSID(id)
 	addr, _, ok := decodeID(id)
 	if !ok {
 		return Item{}, false
