@@ -75,7 +75,7 @@ func (g *graphCall) batch() (*graphAnswer, *graphError) {
 		info.Status = resp["status"].(int)
 		g.srv.recordGraph(info)
 		if info.Fault == "" {
-			g.srv.captureGraph(GraphExchange{Method: sub.method, Path: sub.path, Query: u.RawQuery, Status: info.Status, Batch: true},
+			g.srv.captureGraph(GraphExchange{Method: sub.method, Path: u.EscapedPath(), Query: u.RawQuery, Status: info.Status, Batch: true},
 				r.Body, answerJSON(a, e))
 		}
 		out = append(out, resp)
