@@ -271,6 +271,7 @@ func (c *Client) newGraphWire(tc soap.TransportConfig) (*graph.Client, error) {
 		PauseLeft: func() time.Duration { d, _ := c.pauseLeft(p); return d },
 		Throttled: func(d time.Duration, err error) { c.pause(p, d, err) },
 		Observe:   c.logGraph,
+		Trace:     c.graphTraceHook(cfg.Tracer),
 	})
 }
 

@@ -14,6 +14,12 @@ var testGraphApp = testserver.GraphApp{TenantID: "contoso.onmicrosoft.com", Clie
 // with opts. Both wires serve the same mailbox state, so one test checks both.
 func backends(t *testing.T, fn func(t *testing.T, srv *testserver.Server, c *Client), opts ...testserver.Option) {
 	t.Helper()
+	backendsWith(t, nil, fn, opts...)
+}
+
+// backendsWith is backends with each client's config changed by edit (when not nil) before New.
+func backendsWith(t *testing.T, edit func(*Config), fn func(t *testing.T, srv *testserver.Server, c *Client), opts ...testserver.Option) {
+	t.Helper()
 	for _, b := range []Backend{BackendEWS, BackendGraph} {
 		t.Run(string(b), func(t *testing.T) {
 			// Exchange 2019 (also under EWS_TESTSERVER_VERSION), unless opts say otherwise: the backends are compared
@@ -21,9 +27,9 @@ func backends(t *testing.T, fn func(t *testing.T, srv *testserver.Server, c *Cli
 			srv := testserver.New(t, append([]testserver.Option{testserver.WithGraphApp(testGraphApp), testserver.WithPersonality(testserver.Exchange2019)}, opts...)...)
 			var c *Client
 			if b == BackendEWS {
-				c = newTestClient(t, srv, nil)
+				c = newTestClient(t, srv, edit)
 			} else {
-				c = newGraphClient(t, srv, nil)
+				c = newGraphClient(t, srv, edit)
 			}
 			fn(t, srv, c)
 			// Each backend speaks its own wire only.

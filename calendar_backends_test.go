@@ -222,6 +222,86 @@ func TestBackendsDeclineAndDelete(t *testing.T) {
 	})
 }
 
+// Events in another calendar than the default one: a calendar folder made over EWS (below Calendar, and one at
+// the top of the mailbox) is found by path over both wires, the event is stored in it, and each calendar lists
+// its own events only.
+func TestBackendsOtherCalendars(t *testing.T) {
+	backends(t, func(t *testing.T, srv *testserver.Server, c *Client) {
+		ctx := testCtx(t)
+		mb := srv.Default()
+		team, err := mb.AddFolder("calendar", "Team", "IPF.Appointment")
+		if err != nil {
+			t.Fatal(err)
+		}
+		oncall, err := mb.AddFolder("msgfolderroot", "On-call", "IPF.Appointment")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mb.AddFolder("inbox", "Not a calendar", ""); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 6, 4, 13, 0, 0, 0, time.UTC)
+		create := func(subject string, f FolderRef) string {
+			t.Helper()
+			id, err := c.Calendar().Create(ctx, NewEvent{Subject: subject, Start: start, End: start.Add(time.Hour)}, EventCreateOptions{Folder: f})
+			if err != nil {
+				t.Fatalf("Create %q in %v: %v", subject, f, err)
+			}
+			return id
+		}
+		create("default", FolderRef{})
+		teamID := create("team", FolderByPath("Calendar/Team"))
+		create("on-call", FolderByPath("On-call"))
+		create("team again", FolderByPath("team"))
+		create("by id", FolderByID(oncall)) // the folder's EWS id: translated over Graph
+		// The server's folders hold them (compared by subject: the ids a graph client returns are Graph's).
+		held := func(folder string) []string {
+			var out []string
+			for _, it := range mb.Items(folder) {
+				out = append(out, it.Subject)
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := held(team); !slices.Equal(got, []string{"team", "team again"}) {
+			t.Errorf("the Team calendar holds %v", got)
+		}
+		if got := held(oncall); !slices.Equal(got, []string{"by id", "on-call"}) {
+			t.Errorf("the On-call calendar holds %v", got)
+		}
+		if got := held("calendar"); !slices.Equal(got, []string{"default"}) {
+			t.Errorf("the default calendar holds %v", got)
+		}
+		subjects := func(opts EventListOptions) []string {
+			var out []string
+			for _, ev := range listEvents(t, c, start.Add(-time.Hour), start.Add(2*time.Hour), opts) {
+				out = append(out, ev.Subject)
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := subjects(EventListOptions{Folder: FolderByPath("Calendar/Team")}); !slices.Equal(got, []string{"team", "team again"}) {
+			t.Errorf("List of Calendar/Team = %v", got)
+		}
+		if got := subjects(EventListOptions{Folder: FolderByPath("On-call")}); !slices.Equal(got, []string{"by id", "on-call"}) {
+			t.Errorf("List of On-call = %v", got)
+		}
+		if got := subjects(EventListOptions{Folder: FolderByID(team)}); !slices.Equal(got, []string{"team", "team again"}) {
+			t.Errorf("List of the Team calendar by its EWS id = %v", got)
+		}
+		if got := subjects(EventListOptions{}); !slices.Equal(got, []string{"default"}) {
+			t.Errorf("List of the default calendar = %v", got)
+		}
+		if ev, err := c.Calendar().Get(ctx, teamID); err != nil || ev.Subject != "team" {
+			t.Errorf("Get of the Team event = %+v, %v", ev, err)
+		}
+		_, err = c.Calendar().Create(ctx, NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{Folder: FolderByPath("Calendar/Nope")})
+		if !errors.Is(err, ErrFolderNotFound) {
+			t.Errorf("Create in a missing calendar: %v, want ErrFolderNotFound", err)
+		}
+	})
+}
+
 // TestGraphCalendarRefusals: what Graph cannot do is refused before any request, with
 // ErrNotSupportedByBackend; bad input is refused with the EWS wire's errors.
 func TestGraphCalendarRefusals(t *testing.T) {
@@ -232,7 +312,7 @@ func TestGraphCalendarRefusals(t *testing.T) {
 	ev := NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour), Required: []string{"bob@example.com"}}
 	for name, err := range map[string]error{
 		"folder": func() error {
-			_, err := c.Calendar().Create(ctx, ev, EventCreateOptions{Folder: FolderByPath("Calendar/Team")})
+			_, err := c.Calendar().Create(ctx, ev, EventCreateOptions{Folder: Inbox})
 			return err
 		}(),
 		"send none": func() error {
@@ -242,7 +322,7 @@ func TestGraphCalendarRefusals(t *testing.T) {
 		"hard":     c.Calendar().Delete(ctx, DeleteOptions{How: HardDelete}, "AAMkAD1"),
 		"one kind": c.Calendar().Update(ctx, "AAMkAD1", EventChanges{Required: []string{"a@example.com"}}, EventUpdateOptions{}),
 		"list other": func() (err error) {
-			for _, err = range c.Calendar().List(ctx, start, start.Add(time.Hour), EventListOptions{Folder: FolderByPath("Calendar/Team")}) {
+			for _, err = range c.Calendar().List(ctx, start, start.Add(time.Hour), EventListOptions{Folder: DistinguishedFolder("tasks")}) {
 			}
 			return err
 		}(),
@@ -258,5 +338,31 @@ func TestGraphCalendarRefusals(t *testing.T) {
 	}
 	if n := wireRequests(srv); n != 0 {
 		t.Errorf("%d requests sent for refused calls", n)
+	}
+}
+
+// Over Graph, a calendar or contacts folder id the mailbox does not have is ErrFolderNotFound, as over EWS.
+func TestGraphUnknownFolderID(t *testing.T) {
+	srv := testserver.New(t, testserver.WithGraphApp(testGraphApp))
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	missing := FolderByID("AAMkAGZvbGRlcg")
+	start := time.Date(2026, 6, 4, 13, 0, 0, 0, time.UTC)
+	_, err := c.Calendar().Create(ctx, NewEvent{Subject: "x", Start: start, End: start.Add(time.Hour)}, EventCreateOptions{Folder: missing})
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("Create in a missing calendar: %v", err)
+	}
+	for _, err = range c.Calendar().List(ctx, start, start.Add(time.Hour), EventListOptions{Folder: missing}) {
+	}
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("List of a missing calendar: %v", err)
+	}
+	if _, err = c.Contacts().Create(ctx, Contact{DisplayName: "x"}, ContactCreateOptions{Folder: missing}); !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("Create in a missing contacts folder: %v", err)
+	}
+	for _, err = range c.Contacts().List(ctx, ContactListOptions{Folder: missing}) {
+	}
+	if !errors.Is(err, ErrFolderNotFound) {
+		t.Errorf("List of a missing contacts folder: %v", err)
 	}
 }

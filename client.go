@@ -98,7 +98,7 @@ type Config struct {
 	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY (http.ProxyFromEnvironment). Credentials of the mailbox go through
 	// the proxy's CONNECT tunnel to the server, never to the proxy.
 	Proxy func(*http.Request) (*url.URL, error)
-	// Tracer, if set, is told of every EWS request (see Tracer); it is how OpenTelemetry plugs in.
+	// Tracer, if set, is told of every request, EWS or Graph (see Tracer); it is how OpenTelemetry plugs in.
 	Tracer Tracer
 	// HTTPClient, if set, sends every request and the client adds no authentication: it is for callers that
 	// authenticate themselves. Auth, Username, Password, TokenSource, Transport, Proxy, InsecureSkipVerify and
@@ -367,7 +367,10 @@ func New(cfg Config) (*Client, error) {
 		maxResp = soap.DefaultMaxResponseBytes
 	}
 	c.wire = &soap.Client{URL: u, HTTP: hc, UserAgent: cfg.UserAgent, MaxResponseBytes: cfg.MaxResponseBytes, Budget: soap.NewBudget(maxResp / 2), Logger: cfg.Logger,
-		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer)}
+		LogBodies: cfg.LogBodies, Trace: traceHook(cfg.Tracer), AuthMethod: string(c.authMethod())}
+	if cfg.Auth != AuthOAuth2 {
+		c.wire.Username = cfg.Username // an *AuthError names the refused account; an OAuth2 token has none
+	}
 	if cfg.Auth == AuthOAuth2 || cfg.AccessType == Impersonation {
 		// Exchange Online and Exchange 2013+ route a request by X-AnchorMailbox: with OAuth2 the token's account
 		// may differ from the mailbox, and an impersonated request must reach the impersonated mailbox's server.

@@ -9,7 +9,7 @@ import (
 )
 
 func TestContactEmailAddressesAreSMTPOnly(t *testing.T) {
-	it := &soap.Item{EmailAddresses: []soap.DictEntryResp{
+	it := &soap.Item{EmailAddresses: []soap.DictEntry{
 		{Key: "EmailAddress1", Value: "SMTP:Alice@Contoso.com"},
 		{Key: "EmailAddress2", Value: "sip:alice@contoso.com"},
 		{Key: "EmailAddress3", Value: "X500:/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=alice"},

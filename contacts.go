@@ -104,7 +104,7 @@ func contactFromWire(it *soap.Item) *Contact {
 	if it.ItemID != nil {
 		ct.ID, ct.ChangeKey = it.ItemID.ID, it.ItemID.ChangeKey
 	}
-	emails := append([]soap.DictEntryResp(nil), it.EmailAddresses...)
+	emails := append([]soap.DictEntry(nil), it.EmailAddresses...)
 	sort.SliceStable(emails, func(i, j int) bool { return emails[i].Key < emails[j].Key })
 	for _, e := range emails {
 		if a := smtpAddress(e.Value); a != "" {

@@ -164,38 +164,96 @@ func TestListContactsPaging(t *testing.T) {
 		if len(got) != 25 || got[0] != "User00 Test" || got[24] != "User24 Test" {
 			t.Errorf("listed %d contacts: %v", len(got), got)
 		}
-		if c.Backend() == BackendGraph {
-			// Graph lists the default contacts only: another folder is refused before any request.
-			for _, err := range c.Contacts().List(testCtx(t), ContactListOptions{Folder: FolderByPath("Contacts/Vendors")}) {
-				if !errors.Is(err, ErrNotSupportedByBackend) {
-					t.Errorf("List of another folder over Graph: %v", err)
-				}
+		if c.Backend() == BackendEWS {
+			if n := countRequests(srv, "FindItem"); n != 3 {
+				t.Errorf("%d FindItem requests for 26 items in pages of 10, want 3", n)
 			}
-			return
-		}
-		if n := countRequests(srv, "FindItem"); n != 3 {
-			t.Errorf("%d FindItem requests for 26 items in pages of 10, want 3", n)
 		}
 
-		// Another contacts folder, by path.
-		if _, err := srv.Default().AddFolder("contacts", "Vendors", "IPF.Contact"); err != nil {
-			t.Fatal(err)
-		}
-		id, err := c.Contacts().Create(testCtx(t), Contact{DisplayName: "ACME support"}, ContactCreateOptions{Folder: FolderByPath("Contacts/Vendors")})
+		// Other contacts folders (made over EWS), by path: below Contacts, nested, and by bare name.
+		vendorsID, err := srv.Default().AddFolder("contacts", "Vendors", "IPF.Contact")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var vendors []*Contact
-		for ct, err := range c.Contacts().List(testCtx(t), ContactListOptions{Folder: FolderByPath("Contacts/Vendors")}) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			vendors = append(vendors, ct)
+		euID, err := srv.Default().AddFolder("Contacts/Vendors", "EU", "IPF.Contact")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if len(vendors) != 1 || vendors[0].ID != id || vendors[0].DisplayName != "ACME support" {
+		id, err := c.Contacts().Create(testCtx(t), Contact{DisplayName: "ACME support", EmailAddresses: []string{"support@acme.example"}},
+			ContactCreateOptions{Folder: FolderByPath("Contacts/Vendors")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		euContact, err := c.Contacts().Create(testCtx(t), Contact{DisplayName: "ACME Europe"}, ContactCreateOptions{Folder: FolderByPath("Contacts/Vendors/EU")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, ok := srv.Item(id); !ok || it.FolderID != vendorsID {
+			t.Errorf("the Vendors contact is in %q, want %q", it.FolderID, vendorsID)
+		}
+		if it, ok := srv.Item(euContact); !ok || it.FolderID != euID {
+			t.Errorf("the EU contact is in %q, want %q", it.FolderID, euID)
+		}
+		list := func(f FolderRef) []*Contact {
+			var out []*Contact
+			for ct, err := range c.Contacts().List(testCtx(t), ContactListOptions{Folder: f}) {
+				if err != nil {
+					t.Fatalf("List of %v: %v", f, err)
+				}
+				out = append(out, ct)
+			}
+			return out
+		}
+		if vendors := list(FolderByPath("Contacts/Vendors")); len(vendors) != 1 || vendors[0].ID != id || vendors[0].DisplayName != "ACME support" {
 			t.Errorf("Vendors folder: %+v", vendors)
 		}
+		if eu := list(FolderByPath("Contacts/Vendors/EU")); len(eu) != 1 || eu[0].ID != euContact {
+			t.Errorf("Contacts/Vendors/EU folder: %+v", eu)
+		}
+		if vendors := list(FolderByPath("vendors")); len(vendors) != 1 || vendors[0].ID != id {
+			t.Errorf("the folder by its bare name: %+v", vendors)
+		}
+		if vendors := list(FolderByID(vendorsID)); len(vendors) != 1 || vendors[0].ID != id {
+			t.Errorf("the folder by its EWS id: %+v", vendors)
+		}
+		// Name resolution in that folder finds its contact, not the one in Contacts/Vendors/EU.
+		if res, err := c.Contacts().ResolveNames(testCtx(t), "ACME", ResolveOptions{Folder: FolderByPath("Contacts/Vendors"), Scope: ScopeContacts}); err != nil ||
+			len(res) != 1 || res[0].Mailbox.Email != "support@acme.example" {
+			t.Errorf("ResolveNames in Contacts/Vendors = %+v, %v", res, err)
+		}
+		if got, err := c.Contacts().Get(testCtx(t), id); err != nil || got.DisplayName != "ACME support" {
+			t.Errorf("Get of the Vendors contact = %+v, %v", got, err)
+		}
+		for _, err := range c.Contacts().List(testCtx(t), ContactListOptions{Folder: FolderByPath("Contacts/Nope")}) {
+			if !errors.Is(err, ErrFolderNotFound) {
+				t.Errorf("List of a missing folder: %v, want ErrFolderNotFound", err)
+			}
+		}
 	})
+}
+
+// Over Graph, a contacts folder Graph cannot reach is refused before any request.
+func TestGraphContactFolderRefusals(t *testing.T) {
+	srv := testserver.New(t, testserver.WithGraphApp(testGraphApp))
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	for _, f := range []FolderRef{Inbox, FolderByPath("Personal/Family")} {
+		_, err := c.Contacts().Create(ctx, Contact{DisplayName: "x"}, ContactCreateOptions{Folder: f})
+		if !errors.Is(err, ErrNotSupportedByBackend) {
+			t.Errorf("Create in %v: %v", f, err)
+		}
+		for _, err = range c.Contacts().List(ctx, ContactListOptions{Folder: f}) {
+		}
+		if !errors.Is(err, ErrNotSupportedByBackend) {
+			t.Errorf("List of %v: %v", f, err)
+		}
+		if _, err = c.Contacts().ResolveNames(ctx, "x", ResolveOptions{Folder: f}); !errors.Is(err, ErrNotSupportedByBackend) {
+			t.Errorf("ResolveNames in %v: %v", f, err)
+		}
+	}
+	if n := wireRequests(srv); n != 0 {
+		t.Errorf("%d requests sent for refused calls", n)
+	}
 }
 
 func TestResolveNames(t *testing.T) {

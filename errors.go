@@ -84,76 +84,21 @@ var (
 )
 
 // ErrUnauthorized is matched (errors.Is) by every *AuthError.
-var ErrUnauthorized = errors.New("ews: unauthorized")
+var ErrUnauthorized = soap.ErrUnauthorized
 
-// AuthError means the server refused the credentials (HTTP 401). Its text never holds a password or token.
-type AuthError struct {
-	// StatusCode is the HTTP status (401).
-	StatusCode int
-	// Method is the authentication method the client used ("ntlm", "basic", "oauth2", "kerberos", "auto"); it
-	// is empty when Config.HTTPClient does the authentication.
-	Method string
-	// Username is the account that was refused (empty for OAuth2).
-	Username string
-	// Offered lists the schemes the server offers in WWW-Authenticate.
-	Offered []string
-	// Err, when the client could not get credentials to send (the KDC refused a Kerberos login: a wrong
-	// password, an unknown principal, an expired credential cache), says why; no request was sent then, and
-	// StatusCode is 0.
-	Err error
-}
-
-// Unwrap returns Err.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// Error implements error.
-func (e *AuthError) Error() string {
-	s := "ews: authentication failed"
-	if e.Username != "" {
-		s += " for " + strconv.Quote(e.Username)
-	}
-	switch {
-	case e.Err != nil:
-		return s + " (method " + e.Method + "): " + e.Err.Error()
-	case e.Method == "":
-		s += " (Config.HTTPClient is set, so the client adds no authentication and the HTTPClient must authenticate; http " + strconv.Itoa(e.StatusCode)
-	default:
-		s += " (method " + e.Method + ", http " + strconv.Itoa(e.StatusCode)
-	}
-	if len(e.Offered) > 0 {
-		s += ", server offers"
-		for _, o := range e.Offered {
-			s += " " + o
-		}
-	}
-	return s + ")"
-}
-
-// Is matches ErrUnauthorized.
-func (e *AuthError) Is(target error) bool { return target == ErrUnauthorized }
+// AuthError means the server refused the credentials (HTTP 401): its StatusCode, the Method and Username the
+// client used, the schemes the server Offered, or Err when no credentials could be had (a Kerberos login the KDC
+// refused). Its text never holds a password or token. It is the wire layer's own type (one definition, no
+// conversion): match it with errors.As(err, new(*ews.AuthError)).
+type AuthError = soap.AuthError
 
 // HTTPError is an HTTP response that is not an EWS answer: a proxy's error page, a 503, a 404 for a wrong URL,
 // or a body that is not a well-formed EWS SOAP envelope (malformed or truncated XML, an empty body, an HTML page
-// with status 200, an unsupported charset), in which case it matches ErrMalformedResponse.
-type HTTPError struct {
-	StatusCode  int
-	Status      string
-	ContentType string
-	// Excerpt is the start of the response body (at most 512 bytes).
-	Excerpt string
-	// RetryAfter is the delay the server asked for with Retry-After, or 0.
-	RetryAfter time.Duration
-	// Err, for a body that could not be decoded, says what is wrong with it; it matches ErrMalformedResponse.
-	Err error
-}
-
-// Error implements error.
-func (e *HTTPError) Error() string {
-	return "ews: " + soap.HTTPErrorText(e.StatusCode, e.Status, e.Excerpt, e.Err)
-}
-
-// Unwrap returns Err.
-func (e *HTTPError) Unwrap() error { return e.Err }
+// with status 200, an unsupported charset), in which case it matches ErrMalformedResponse. It carries the
+// StatusCode, Status, ContentType, an Excerpt of the body, the RetryAfter the server asked for and, for a body
+// that could not be decoded, Err. It is the wire layer's own type (one definition, no conversion): match it with
+// errors.As(err, new(*ews.HTTPError)).
+type HTTPError = soap.HTTPError
 
 // ErrMalformedResponse is matched (errors.Is) by errors about responses that are not valid EWS SOAP.
 var ErrMalformedResponse = soap.ErrMalformed
@@ -176,8 +121,6 @@ func (c *Client) convertError(err error) error {
 func (c *Client) convertWireError(err error) error {
 	var re *soap.ResponseError
 	var f *soap.Fault
-	var he *soap.HTTPError
-	var ae *soap.AuthError
 	var rq *soap.RequestError
 	switch {
 	case errors.As(err, &re):
@@ -190,14 +133,6 @@ func (c *Client) convertWireError(err error) error {
 		}
 		code, msg := innerError(code, f.String, f.Detail.MessageXML.Values)
 		return &Error{Code: code, Message: msg, Details: f.Detail.MessageXML.Values, Fault: true}
-	case errors.As(err, &he):
-		return &HTTPError{StatusCode: he.StatusCode, Status: he.Status, ContentType: he.ContentType, Excerpt: he.Excerpt, RetryAfter: he.RetryAfter, Err: he.Err}
-	case errors.As(err, &ae):
-		user := c.cfg.Username
-		if c.cfg.Auth == AuthOAuth2 {
-			user = ""
-		}
-		return &AuthError{StatusCode: ae.StatusCode, Method: string(c.authMethod()), Username: user, Offered: ae.Offered, Err: ae.Err}
 	case errors.As(err, &rq):
 		return rq.Err
 	}

@@ -70,3 +70,59 @@ func ExampleClient_PollOnce_graph() {
 	poll() // nothing new
 	// Output: created Invoice overdue
 }
+
+// Another calendar than the default one, over Microsoft Graph as over EWS: the calendar is named by its path
+// (found among Graph's calendars) or its id.
+func ExampleEventCreateOptions_graph() {
+	srv := ewstest.NewServer(nil)
+	defer srv.Close()
+	if _, err := srv.Mailbox().AddCalendar("Calendar/On-call"); err != nil {
+		log.Fatal(err)
+	}
+	c, err := ews.New(srv.GraphConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	oncall := ews.FolderByPath("Calendar/On-call")
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	if _, err := c.Calendar().Create(ctx, ews.NewEvent{Subject: "Alice on call", Start: start, End: start.AddDate(0, 0, 7),
+		IsAllDay: true, TimeZone: time.UTC}, ews.EventCreateOptions{Folder: oncall}); err != nil {
+		log.Fatal(err)
+	}
+	for ev, err := range c.Calendar().List(ctx, start, start.AddDate(0, 0, 1), ews.EventListOptions{Folder: oncall}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(ev.Subject, ev.IsAllDay)
+	}
+	// Output:
+	// Alice on call true
+}
+
+// A contacts folder below Contacts, over Microsoft Graph as over EWS.
+func ExampleContactListOptions_graph() {
+	srv := ewstest.NewServer(nil)
+	defer srv.Close()
+	if _, err := srv.Mailbox().AddContactsFolder("Contacts/Vendors"); err != nil {
+		log.Fatal(err)
+	}
+	c, err := ews.New(srv.GraphConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	vendors := ews.FolderByPath("Contacts/Vendors")
+	if _, err := c.Contacts().Create(ctx, ews.Contact{DisplayName: "ACME support", EmailAddresses: []string{"support@acme.example"}},
+		ews.ContactCreateOptions{Folder: vendors}); err != nil {
+		log.Fatal(err)
+	}
+	for ct, err := range c.Contacts().List(ctx, ews.ContactListOptions{Folder: vendors}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(ct.DisplayName, ct.EmailAddresses)
+	}
+	// Output:
+	// ACME support [support@acme.example]
+}

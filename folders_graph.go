@@ -82,7 +82,7 @@ func (c *Client) graphRenameFolder(ctx context.Context, f FolderRef, name string
 // graphNoSoftDelete refuses SoftDelete of a folder: Graph deletes a folder to Deleted Items or for good only.
 func graphNoSoftDelete(field string) error {
 	return &NotSupportedError{Backend: string(BackendGraph), What: field + " SoftDelete of a folder",
-		Msg:  "Graph deletes a folder to Deleted Items or for good (permanentDelete), not to the Recoverable Items",
+		Msg:  "Graph v1.0 deletes a folder to Deleted Items (DELETE) or for good (permanentDelete); it has no soft delete of a folder and documents no move of a folder into the Recoverable Items",
 		Hint: "use MoveToDeletedItems or HardDelete"}
 }
 
@@ -169,7 +169,7 @@ func graphSearchAllRefusal(field string, opts SearchAllOptions) error {
 		return nil
 	}
 	return &NotSupportedError{Backend: string(BackendGraph), What: field + ".RecoverableItems",
-		Msg:  "Graph cannot list the folders of the Recoverable Items",
+		Msg:  "of the Recoverable Items folders Graph v1.0 names only recoverableitemsdeletions: the root, purges and versions (purged mail) are out of its reach, so the search would miss what EWS finds",
 		Hint: "search the folder RecoverableItemsDeletions with Search"}
 }
 

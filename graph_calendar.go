@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"github.com/ewsgo/ews/internal/graph"
+	"github.com/ewsgo/ews/internal/soap"
 	"github.com/ewsgo/ews/internal/wintz"
 )
 
 // graphCalendar is the Microsoft Graph wire of CalendarService (see calendar_wire.go), over internal/graph:
-// events of the mailbox's default calendar (POST /events, GET /calendarView, PATCH, accept/decline, cancel,
-// DELETE). Input is checked with the EWS wire's rules (the same errors, before any request); what Graph cannot
-// do (another calendar than the default one, SoftDelete/HardDelete, changing a meeting without telling its
-// attendees) is refused with a *NotSupportedError before any request.
+// events of the mailbox's calendars (POST /events or /calendars/{id}/events, GET /calendarView or
+// /calendars/{id}/calendarView, PATCH, accept/decline, cancel, DELETE). Input is checked with the EWS wire's
+// rules (the same errors, before any request); what Graph cannot do (a well-known folder other than Calendar,
+// SoftDelete/HardDelete, changing a meeting without telling its attendees) is refused with a
+// *NotSupportedError before any request.
 type graphCalendar struct{ *CalendarService }
 
 func (s graphCalendar) g() *graph.Client { return s.c.graph }
@@ -38,17 +40,87 @@ var (
 		"notResponded": ResponseNoResponseReceived}
 )
 
-// graphDefaultCalendar refuses a calendar folder other than the default calendar: Graph's calendars are not mail folders.
-func graphDefaultCalendar(field string, f FolderRef) error {
-	if f.IsZero() || (f.kind == 'd' && strings.EqualFold(f.value, "calendar")) {
-		return nil
-	}
+// graphCalendarRef checks a calendar folder reference for the graph backend before any request: the default
+// calendar, a calendar's Graph id, or a path; of the well-known folders only Calendar is a calendar over Graph.
+func graphCalendarRef(field string, f FolderRef) error {
 	if err := f.check(field); err != nil {
 		return err
 	}
-	return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
-		Msg:  "the graph backend reads and writes the mailbox's default calendar only",
-		Hint: "leave " + field + " empty"}
+	if f.kind == 'd' && distinguishedNames[strings.ToLower(f.value)] != "calendar" {
+		return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
+			Msg:  "Graph's calendars are not mail folders: of the well-known folders only Calendar is a calendar",
+			Hint: `give the calendar's path ("Calendar/Team") or its id`}
+	}
+	return nil
+}
+
+// folderNotFound is what a 404 means for a request on a calendar or contact folder given by id: the folder is
+// missing (ErrFolderNotFound), as EWS says; nil (an item not found) for the default one.
+func folderNotFound(folderID string) *Error {
+	if folderID == "" {
+		return nil
+	}
+	return ErrFolderNotFound
+}
+
+// calendarID resolves a checked calendar reference to a Graph calendar id ("" for the default calendar). A path
+// is looked up by its last name among the mailbox's calendars (GET /calendars; Graph lists the calendars of
+// every calendar group flat): "Team", or "Calendar/Team" for a calendar made below the default one over EWS.
+// A path of several names must start at the default calendar; the names between it and the last are not
+// checked (Graph does not say a calendar's parent). Found ids are cached for the client's lifetime.
+func (s graphCalendar) calendarID(ctx context.Context, field string, f FolderRef) (string, error) {
+	switch f.kind {
+	case 0, 'd':
+		return "", nil
+	case 'i':
+		return s.c.graphID(ctx, f.value) // an EWS folder id is translated, as for mail folders
+	}
+	parts := splitPath(f.value)
+	if len(parts) == 1 && distinguishedNames[strings.ToLower(parts[0])] == "calendar" {
+		return "", nil // "Calendar" is the default calendar whatever its display name, as over EWS
+	}
+	key := strings.ToLower("graphcal\x00" + s.c.mailbox + "\x00" + strings.Join(parts, "/"))
+	s.c.shared.mu.Lock()
+	ref, ok := s.c.shared.folders[key]
+	s.c.shared.mu.Unlock()
+	if ok {
+		return ref.ID, nil
+	}
+	cals, err := s.g().Calendars(ctx)
+	if err != nil {
+		return "", s.c.graphErr("list calendars", err, nil)
+	}
+	notFound := &Error{Code: ErrFolderNotFound.Code, Message: fmt.Sprintf("no calendar %q in the mailbox", f.value)}
+	if len(parts) > 1 {
+		first := strings.ToLower(parts[0])
+		isDefault := distinguishedNames[first] == "calendar"
+		for _, c := range cals {
+			if c.IsDefaultCalendar && strings.EqualFold(c.Name, parts[0]) {
+				isDefault = true
+			}
+		}
+		if !isDefault {
+			return "", notFound
+		}
+	}
+	name := parts[len(parts)-1]
+	var found []string
+	for _, c := range cals {
+		if strings.EqualFold(c.Name, name) && !(len(parts) > 1 && c.IsDefaultCalendar) {
+			found = append(found, c.ID)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", notFound
+	case 1:
+	default:
+		return "", fmt.Errorf("%w: %s: %d calendars are named %q; give the calendar's id", ErrInvalidFolder, field, len(found), name)
+	}
+	s.c.shared.mu.Lock()
+	s.c.shared.folders[key] = soap.FolderRef{ID: found[0]}
+	s.c.shared.mu.Unlock()
+	return found[0], nil
 }
 
 func (s graphCalendar) create(ctx context.Context, ev NewEvent, opts EventCreateOptions) (string, error) {
@@ -59,7 +131,7 @@ func (s graphCalendar) create(ctx context.Context, ev NewEvent, opts EventCreate
 	if _, err := s.newCalendarItem(&ev); err != nil { // the EWS wire's checks, the same errors
 		return "", err
 	}
-	if err := graphDefaultCalendar("EventCreateOptions.Folder", opts.Folder); err != nil {
+	if err := graphCalendarRef("EventCreateOptions.Folder", opts.Folder); err != nil {
 		return "", err
 	}
 	attendees := len(ev.Required) + len(ev.Optional) + len(ev.Resources)
@@ -71,9 +143,13 @@ func (s graphCalendar) create(ctx context.Context, ev NewEvent, opts EventCreate
 	if err != nil {
 		return "", err
 	}
-	out, err := s.g().CreateEvent(ctx, ge)
+	cal, err := s.calendarID(ctx, "EventCreateOptions.Folder", opts.Folder)
 	if err != nil {
-		return "", s.c.graphErr("create event", err, nil)
+		return "", err
+	}
+	out, err := s.g().CreateEventIn(ctx, cal, ge)
+	if err != nil {
+		return "", s.c.graphErr("create event", err, folderNotFound(cal))
 	}
 	return out.ID, nil
 }
@@ -308,16 +384,21 @@ func (s graphCalendar) list(ctx context.Context, start, end time.Time, opts Even
 			yield(nil, err)
 			return
 		}
-		if err := firstErr(graphDefaultCalendar("EventListOptions.Folder", opts.Folder), checkText("EventListOptions.Subject", opts.Subject)); err != nil {
+		if err := firstErr(graphCalendarRef("EventListOptions.Folder", opts.Folder), checkText("EventListOptions.Subject", opts.Subject)); err != nil {
+			yield(nil, err)
+			return
+		}
+		cal, err := s.calendarID(ctx, "EventListOptions.Folder", opts.Folder)
+		if err != nil {
 			yield(nil, err)
 			return
 		}
 		subject := strings.ToLower(opts.Subject)
 		p, err := s.g().CalendarView(ctx, start.UTC().Truncate(time.Second), end.UTC().Truncate(time.Second),
-			graph.CalendarViewOptions{Select: graphEventSelect, Top: size})
+			graph.CalendarViewOptions{Calendar: cal, Select: graphEventSelect, Top: size})
 		for {
 			if err != nil {
-				yield(nil, c.graphErr("calendar view", err, nil))
+				yield(nil, c.graphErr("calendar view", err, folderNotFound(cal)))
 				return
 			}
 			for i := range p.Value {

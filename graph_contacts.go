@@ -7,27 +7,87 @@ import (
 	"strings"
 
 	"github.com/ewsgo/ews/internal/graph"
+	"github.com/ewsgo/ews/internal/soap"
 )
 
 // graphContacts is the Microsoft Graph wire of ContactsService (see contacts_wire.go), over internal/graph: the
 // mailbox's contacts (/contacts), and name resolution over the directory (/users) and the contacts. Input is
 // checked with the EWS wire's rules, before any request. What Graph's contact cannot hold (phones other than
-// business, home and mobile; a contacts folder other than the default one) and what app-only Graph cannot do
-// (expanding a distribution list) is refused with a *NotSupportedError before any request.
+// business, home and mobile; a well-known folder other than Contacts) and what app-only Graph cannot do
+// (expanding a distribution list) is refused with a *NotSupportedError before any request. Contacts in other
+// folders than Contacts are under /contactFolders/{id}/contacts.
 type graphContacts struct{ *ContactsService }
 
 func (s graphContacts) g() *graph.Client { return s.c.graph }
 
-// graphDefaultContacts refuses a contacts folder other than the default one.
-func graphDefaultContacts(field string, f FolderRef) error {
-	if f.IsZero() || (f.kind == 'd' && strings.EqualFold(f.value, "contacts")) {
-		return nil
-	}
+// graphContactsRef checks a contacts folder reference for the graph backend before any request: the Contacts
+// folder, a contact folder's Graph id, or a path; of the well-known folders only Contacts is a contact folder
+// over Graph.
+func graphContactsRef(field string, f FolderRef) error {
 	if err := f.check(field); err != nil {
 		return err
 	}
-	return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
-		Msg: "the graph backend reads and writes the mailbox's default contacts only", Hint: "leave " + field + " empty"}
+	if f.kind == 'd' && distinguishedNames[strings.ToLower(f.value)] != "contacts" {
+		return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
+			Msg:  "Graph's contact folders are not mail folders: of the well-known folders only Contacts is one",
+			Hint: `give the folder's path ("Contacts/Vendors") or its id`}
+	}
+	if parts := splitPath(f.value); f.kind == 'p' && len(parts) > 1 && distinguishedNames[strings.ToLower(parts[0])] != "contacts" {
+		return &NotSupportedError{Backend: string(BackendGraph), What: field + " " + f.String(),
+			Msg:  "Graph reaches contact folders below the Contacts folder only",
+			Hint: `give a path that starts at Contacts ("Contacts/Vendors/EU"), or the folder's id`}
+	}
+	return nil
+}
+
+// contactFolderID resolves a checked contacts folder reference to a Graph contact folder id ("" for the
+// Contacts folder). A path names folders below Contacts, one level at a time ("Contacts/Vendors/EU"; a bare name
+// "Vendors" is a folder in Contacts: Graph reaches contact folders from the Contacts folder only): GET
+// /contactFolders, then /contactFolders/{id}/childFolders. Found ids are cached for the client's lifetime.
+func (s graphContacts) contactFolderID(ctx context.Context, field string, f FolderRef) (string, error) {
+	switch f.kind {
+	case 0, 'd':
+		return "", nil
+	case 'i':
+		return s.c.graphID(ctx, f.value) // an EWS folder id is translated, as for mail folders
+	}
+	parts := splitPath(f.value)
+	if distinguishedNames[strings.ToLower(parts[0])] == "contacts" {
+		parts = parts[1:]
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	key := strings.ToLower("graphcontacts\x00" + s.c.mailbox + "\x00" + strings.Join(parts, "/"))
+	s.c.shared.mu.Lock()
+	ref, ok := s.c.shared.folders[key]
+	s.c.shared.mu.Unlock()
+	if ok {
+		return ref.ID, nil
+	}
+	cur := ""
+	for i, name := range parts {
+		fs, err := s.g().ContactFolders(ctx, cur)
+		if err != nil {
+			return "", s.c.graphErr("list contact folders", err, ErrFolderNotFound)
+		}
+		next := ""
+		for _, cf := range fs {
+			if strings.EqualFold(cf.DisplayName, name) {
+				next = cf.ID
+				break
+			}
+		}
+		if next == "" {
+			return "", &Error{Code: ErrFolderNotFound.Code,
+				Message: fmt.Sprintf("no contact folder %q in %q", name, strings.Join(append([]string{"Contacts"}, parts[:i]...), "/"))}
+		}
+		cur = next
+	}
+	s.c.shared.mu.Lock()
+	s.c.shared.folders[key] = soap.FolderRef{ID: cur}
+	s.c.shared.mu.Unlock()
+	return cur, nil
 }
 
 // graphPhoneKeys are the phones Graph's contact holds, and where.
@@ -52,7 +112,7 @@ func (s graphContacts) create(ctx context.Context, ct Contact, opts ContactCreat
 	if _, err := wireContact("Contact", &ct); err != nil { // the EWS wire's checks
 		return "", err
 	}
-	if err := firstErr(graphDefaultContacts("ContactCreateOptions.Folder", opts.Folder), phonesUnsupported("Contact.Phones", ct.Phones)); err != nil {
+	if err := firstErr(graphContactsRef("ContactCreateOptions.Folder", opts.Folder), phonesUnsupported("Contact.Phones", ct.Phones)); err != nil {
 		return "", err
 	}
 	gc := &graph.Contact{DisplayName: ct.DisplayName, GivenName: ct.GivenName, Surname: ct.Surname, FileAs: ct.FileAs,
@@ -95,9 +155,13 @@ func (s graphContacts) create(ctx context.Context, ct Contact, opts ContactCreat
 			gc.OtherAddress = graphAddress(a)
 		}
 	}
-	out, err := s.g().CreateContact(ctx, gc)
+	folder, err := s.contactFolderID(ctx, "ContactCreateOptions.Folder", opts.Folder)
 	if err != nil {
-		return "", s.c.graphErr("create contact", err, nil)
+		return "", err
+	}
+	out, err := s.g().CreateContactIn(ctx, folder, gc)
+	if err != nil {
+		return "", s.c.graphErr("create contact", err, folderNotFound(folder))
 	}
 	return out.ID, nil
 }
@@ -148,16 +212,20 @@ func (s graphContacts) list(ctx context.Context, opts ContactListOptions) iter.S
 	return func(yield func(*Contact, error) bool) {
 		size, err := pageSize("ContactListOptions.PageSize", opts.PageSize)
 		if err == nil {
-			err = graphDefaultContacts("ContactListOptions.Folder", opts.Folder)
+			err = graphContactsRef("ContactListOptions.Folder", opts.Folder)
+		}
+		var folder string
+		if err == nil {
+			folder, err = s.contactFolderID(ctx, "ContactListOptions.Folder", opts.Folder)
 		}
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		p, err := s.g().ListContacts(ctx, graph.ContactListOptions{OrderBy: "displayName", Top: size})
+		p, err := s.g().ListContacts(ctx, graph.ContactListOptions{Folder: folder, OrderBy: "displayName", Top: size})
 		for {
 			if err != nil {
-				yield(nil, s.c.graphErr("list contacts", err, nil))
+				yield(nil, s.c.graphErr("list contacts", err, folderNotFound(folder)))
 				return
 			}
 			for i := range p.Value {
@@ -327,16 +395,20 @@ func (s graphContacts) resolveNames(ctx context.Context, name string, opts Resol
 	if err := checkEnum("ResolveOptions.Scope", opts.Scope, scopes); err != nil {
 		return nil, err
 	}
-	if err := graphDefaultContacts("ResolveOptions.Folder", opts.Folder); err != nil {
+	if err := graphContactsRef("ResolveOptions.Folder", opts.Folder); err != nil {
+		return nil, err
+	}
+	folder, err := s.contactFolderID(ctx, "ResolveOptions.Folder", opts.Folder)
+	if err != nil {
 		return nil, err
 	}
 	exact := ""
 	if len(name) > 5 && strings.EqualFold(name[:5], "smtp:") {
 		exact = strings.TrimSpace(name[5:])
 	}
-	rs, err := s.g().ResolveName(ctx, name)
+	rs, err := s.g().ResolveNameIn(ctx, name, folder)
 	if err != nil {
-		return nil, s.c.graphErr("resolve names", err, nil)
+		return nil, s.c.graphErr("resolve names", err, folderNotFound(folder))
 	}
 	var users, contacts []Resolution
 	for _, r := range rs {

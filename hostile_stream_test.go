@@ -192,7 +192,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // TestWatchAgainstHostileStreams: Watch against a server whose every streaming connection is a keep-alive then
 // an endless notification: each connection ends with ErrResponseTooLarge, reported to OnError, and Watch goes
-// on: it reconnects, and the synchronisation on each new connection still delivers the mail.
+// on: it reconnects, and the synchronisation on each new connection still delivers the mail, until the cap of
+// failed connections in a row ends Watch with a *StreamingError.
 func TestWatchAgainstHostileStreams(t *testing.T) {
 	// Streaming notifications are 2010 SP1+: on Exchange 2007 Watch refuses NotifyStreaming at once
 	// (TestWatchStreamingOnExchange2007).
@@ -236,10 +237,20 @@ func TestWatchAgainstHostileStreams(t *testing.T) {
 	}
 	srv.AddMessage("inbox", testserver.Item{Subject: "still delivered"})
 	w.expect(t, "still delivered")
-	if err := w.stop(); !errors.Is(err, context.Canceled) {
-		t.Errorf("Watch = %v, want context.Canceled", err)
+	// No connection ever brings a notification: after RetryPolicy.MaxAttempts (8) of them in a row, with waits
+	// doubling from RetryDelay, Watch gives up with a *StreamingError rather than reconnect forever.
+	var se *StreamingError
+	select {
+	case err := <-w.done:
+		w.done <- err
+		if !errors.As(err, &se) || !errors.Is(err, ErrStreamingFailed) || !errors.Is(err, ErrResponseTooLarge) ||
+			se.Connections != DefaultMaxAttempts || se.Mailbox != srv.Email() {
+			t.Fatalf("Watch = %v, want a *StreamingError after %d connections whose last error is ErrResponseTooLarge", err, DefaultMaxAttempts)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Watch still reconnects to the hostile server after 30 s")
 	}
-	if served.Load() < 4 {
-		t.Errorf("%d streaming connections, want a new one after each hostile stream", served.Load())
+	if n := served.Load(); n != DefaultMaxAttempts {
+		t.Errorf("%d streaming connections, want %d (a new one after each hostile stream, up to the cap)", n, DefaultMaxAttempts)
 	}
 }

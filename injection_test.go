@@ -137,8 +137,13 @@ func testSendInjection(t *testing.T, srv *testserver.Server, c *Client, v string
 }
 
 func testDraftAttachmentInjection(t *testing.T, srv *testserver.Server, c *Client, v string) {
-	// The version is not known yet: attachments go through CreateItem (draft), CreateAttachment, SendItem.
-	if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: v,
+	// A delegate's send without a copy goes through a draft: CreateItem (draft), CreateAttachment, SendItem.
+	srv.GrantDelegate("carol@example.com", srv.Email())
+	dc, err := c.ForMailbox("carol@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.Mail().Send(testCtx(t), Draft{To: []string{"bob@example.com"}, Subject: v, NoCopy: true,
 		Attachments: []Attachment{{Name: v, ContentType: v, Content: []byte("x")}}}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}

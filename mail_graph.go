@@ -543,10 +543,16 @@ func (s graphMail) exportMIME(ctx context.Context, id string) ([]byte, error) {
 	return raw, nil
 }
 
-// The operations the graph backend does not offer yet: each is refused before any request.
-
+// markAsJunk is refused over Graph, before any request: MarkAsJunk always changes the mailbox's blocked
+// senders list (NotJunk takes the sender off it; KeepInPlace only leaves the message where it is), and Graph
+// v1.0 has no way to. message: markAsJunk and markAsNotJunk exist in the beta version only, deprecated (they
+// stopped returning data on 30 December 2025); v1.0's message: reportMessage reports a message to Microsoft as
+// junk, phishing or not junk (global cloud only) and may move it, but leaves the blocked senders list alone,
+// and mailboxSettings does not expose that list. The move alone is MailService.Move to JunkEmail or Inbox.
 func (s graphMail) markAsJunk(context.Context, JunkOptions, ...string) ([]Moved, error) {
-	return nil, ewsOnly("MarkAsJunk")
+	return nil, &NotSupportedError{Backend: string(BackendGraph), What: "MarkAsJunk",
+		Msg:  "Graph v1.0 cannot add a sender to (or take one off) the mailbox's blocked senders list: markAsJunk is beta-only and deprecated, and reportMessage does not block the sender",
+		Hint: "to move the messages only, use Move to JunkEmail (or Inbox); use the ews backend where EWS is still on to block senders"}
 }
 
 // graphGetFolder is GetFolder over Graph (GET mailFolders/{id}).

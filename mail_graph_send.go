@@ -3,6 +3,7 @@ package ews
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,6 +108,24 @@ func graphRecipients(r *soap.Recipients) []graph.Recipient {
 	return out
 }
 
+// draftHas reports whether the draft holds attachment a, of which before were uploaded already (the large
+// attachments of the same name before it): after an upload whose last chunk's answer was lost with its
+// session, the attachment may have been made. An attachment counts when it has a's name and at least its
+// size (Exchange's size of an attachment includes its properties), so a match is never a false one.
+func (s graphMail) draftHas(ctx context.Context, draftID string, a graph.Attachment, before int) bool {
+	atts, err := s.g().AttachmentInfos(ctx, draftID)
+	if err != nil {
+		return false
+	}
+	n := 0
+	for _, x := range atts {
+		if x.Name == a.Name && x.Size >= len(a.ContentBytes) {
+			n++
+		}
+	}
+	return n > before
+}
+
 // sendLarge sends a message with attachments over 3 MB the way Graph takes them: a draft with the small
 // attachments inline (POST messages), an upload session per large attachment (createUploadSession, then the
 // bytes PUT in chunks), then POST send. When a step after the draft's creation fails, the draft is deleted;
@@ -125,14 +144,16 @@ func (s graphMail) sendLarge(ctx context.Context, d Draft, gm *graph.Message, la
 		}
 		return sent, err
 	}
+	uploaded := map[string]int{} // large attachments uploaded, by name
 	for _, a := range large {
 		us, err := g.CreateUploadSession(ctx, draft.ID, a, int64(len(a.ContentBytes)))
 		if err != nil {
 			return fail("createUploadSession", err)
 		}
-		if err := g.Upload(ctx, us.UploadURL, a.ContentBytes); err != nil {
+		if err := g.Upload(ctx, us.UploadURL, a.ContentBytes); err != nil && !(errors.Is(err, graph.ErrOutcomeUnknown) && s.draftHas(ctx, draft.ID, a, uploaded[a.Name])) {
 			return fail("upload attachment "+a.Name, err)
 		}
+		uploaded[a.Name]++
 	}
 	if err := g.SendDraft(ctx, draft.ID); err != nil {
 		return fail("send draft", err)

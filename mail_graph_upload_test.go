@@ -3,8 +3,11 @@ package ews
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,10 +149,125 @@ func TestGraphSendLargeAttachmentRetriesChunk(t *testing.T) {
 	if got := bob.Items("inbox"); len(got) != 1 || len(got[0].Attachments) != 1 || !bytes.Equal(got[0].Attachments[0].Content, big) {
 		t.Fatalf("bob's inbox = %+v", got)
 	}
-	ups := uploadRequests(srv)
-	if len(ups) != 3 || ups[0].Status != 503 || ups[1].Status != 200 || ups[2].Status != 201 {
-		t.Fatalf("upload requests = %+v", ups)
+	// After the 503 the client asks the session where to go on (GET), then sends the chunk again.
+	if got := uploadTrail(srv); got != "PUT 503,GET 200,PUT 200,PUT 201" {
+		t.Fatalf("upload requests = %s", got)
 	}
+}
+
+// uploadTrail is the method and status of each request to an upload URL, in order.
+func uploadTrail(srv *testserver.Server) string {
+	var out []string
+	for _, r := range uploadRequests(srv) {
+		out = append(out, fmt.Sprintf("%s %d", r.Method, r.Status))
+	}
+	return strings.Join(out, ",")
+}
+
+// A chunk taken by the server whose answer is lost (504 after the work, or a 416 after it) is not sent again
+// from the client's idea of the offset: the upload goes on from the session's nextExpectedRanges, and the
+// attachment holds the file exactly once.
+func TestGraphUploadResumesFromServerRange(t *testing.T) {
+	put := func(status int, after bool, times int) testserver.GraphFault {
+		return testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: status, After: after, RetryAfter: "0", Times: times}
+	}
+	for _, tc := range []struct {
+		name   string
+		faults []testserver.GraphFault
+		trail  string
+	}{
+		{"answer lost after the chunk was taken", []testserver.GraphFault{put(504, true, 1)}, "PUT 504,GET 200,PUT 200,PUT 201"},
+		{"416 after the chunk was taken", []testserver.GraphFault{put(416, true, 1)}, "PUT 416,GET 200,PUT 200,PUT 201"},
+		{"416 without taking it", []testserver.GraphFault{put(416, false, 1)}, "PUT 416,GET 200,PUT 200,PUT 200,PUT 201"},
+		{"two lost answers in a row", []testserver.GraphFault{put(502, true, 2)}, "PUT 502,GET 200,PUT 502,GET 200,PUT 201"},
+		// A service that does not answer the status: the chunk is sent again, as before resuming existed.
+		{"no status", []testserver.GraphFault{put(503, false, 1), {Method: "GET", PathContains: "/upload/", Status: 405}},
+			"PUT 503,GET 405,PUT 200,PUT 200,PUT 201"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, bob := newUploadServer(t)
+			for _, f := range tc.faults {
+				srv.AddGraphFault(f)
+			}
+			c := newGraphClient(t, srv, nil)
+			big := bigFile(2*graph.UploadChunk + 1000) // three chunks
+			if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "resume",
+				Attachments: []Attachment{{Name: "a.bin", Content: big}}}); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if got := uploadTrail(srv); got != tc.trail {
+				t.Errorf("upload requests = %s, want %s", got, tc.trail)
+			}
+			if got := bob.Items("inbox"); len(got) != 1 || len(got[0].Attachments) != 1 || !bytes.Equal(got[0].Attachments[0].Content, big) {
+				t.Fatalf("bob's inbox = %d messages", len(got))
+			}
+		})
+	}
+}
+
+// When the answer to the last chunk is lost and the session is gone, the draft is checked: the attachment
+// was made, so the message is sent, once, with it.
+func TestGraphUploadLastChunkAnswerLost(t *testing.T) {
+	srv, bob := newUploadServer(t)
+	srv.AddGraphFault(testserver.GraphFault{Method: "PUT", PathContains: "/upload/", Status: 504, After: true, Times: 1})
+	c := newGraphClient(t, srv, nil)
+	big := bigFile(3<<20 + 1) // one chunk
+	if _, err := c.Mail().Send(testCtx(t), Draft{To: []string{"bob@corp.example"}, Subject: "last",
+		Attachments: []Attachment{{Name: "a.bin", Content: big}}}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	for _, r := range srv.GraphRequests() {
+		t.Logf("%s %s %d", r.Method, r.Path, r.Status)
+	}
+	if got := uploadTrail(srv); got != "PUT 504,GET 404" {
+		t.Errorf("upload requests = %s", got)
+	}
+	if got := bob.Items("inbox"); len(got) != 1 || len(got[0].Attachments) != 1 || !bytes.Equal(got[0].Attachments[0].Content, big) {
+		t.Fatalf("bob's inbox = %d messages", len(got))
+	}
+}
+
+// The status GET of an upload session, as the fake serves it: where the next chunk starts, no token needed
+// beyond the URL's, 404 once the session is gone.
+func TestGraphUploadSessionStatus(t *testing.T) {
+	srv, _ := newUploadServer(t)
+	c := newGraphClient(t, srv, nil)
+	ctx := testCtx(t)
+	d, err := c.graph.CreateDraft(ctx, &graph.Message{Subject: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, err := c.graph.CreateUploadSession(ctx, d.ID, graph.Attachment{Name: "x.bin"}, 2*320<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func() (int, string) {
+		resp, err := srv.Client().Get(us.UploadURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b struct{ NextExpectedRanges []string }
+		_ = json.NewDecoder(resp.Body).Decode(&b)
+		return resp.StatusCode, strings.Join(b.NextExpectedRanges, ",")
+	}
+	if code, next := status(); code != 200 || next != "0" {
+		t.Fatalf("status = %d %q", code, next)
+	}
+	req, _ := newPut(ctx, us.UploadURL, fmt.Sprintf("bytes 0-%d/%d", 320<<10-1, 2*320<<10), make([]byte, 320<<10))
+	resp, err := srv.Client().Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT = %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	if code, next := status(); code != 200 || next != strconv.Itoa(320<<10) {
+		t.Fatalf("status = %d %q", code, next)
+	}
+	req, _ = newPut(ctx, us.UploadURL, fmt.Sprintf("bytes 0-%d/%d", 320<<10-1, 2*320<<10), make([]byte, 320<<10))
+	if resp, err = srv.Client().Do(req); err != nil || resp.StatusCode != http.StatusRequestedRangeNotSatisfiable {
+		t.Fatalf("PUT of a chunk taken = %v, %v", resp, err)
+	}
+	resp.Body.Close()
 }
 
 func TestGraphSendLargeAttachmentFailureDeletesDraft(t *testing.T) {

@@ -88,6 +88,11 @@ func (s ewsMail) send(ctx context.Context, d Draft) (*SentMessage, error) {
 		}
 	}
 	sent := &SentMessage{InternetMessageID: msg.InternetMessageID}
+	// The request that sends is not sent twice: the version is learnt first (an idempotent GetFolder, retried
+	// safely), which also tells whether the attachments can go inline.
+	if err := s.c.versionBeforeOnce(ctx); err != nil {
+		return nil, opErr("CreateItem", err)
+	}
 	_, known := s.c.currentVersion()
 	inline := len(atts) == 0 || known && s.c.supports(featInlineAttachments)
 	delegate := s.c.distinguished("drafts").Mailbox != ""

@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -39,8 +38,11 @@ type OAuth2App struct {
 	// short-lived client assertion (RFC 7523) for each token instead of sending a secret.
 	Certificate *x509.Certificate
 	PrivateKey  crypto.Signer
-	// TokenURL is the token endpoint; empty means https://login.microsoftonline.com/<TenantID>/oauth2/v2.0/token.
-	// It must be https.
+	// AuthorityHost is the sign-in host tokens are asked of; empty means https://login.microsoftonline.com. A
+	// national cloud's is its Cloud's AuthorityHost (CloudUSGovHigh.AuthorityHost, ...).
+	AuthorityHost string
+	// TokenURL is the token endpoint; empty means <AuthorityHost>/<TenantID>/oauth2/v2.0/token. It must be https
+	// (http only on the loopback interface, for a local test server or proxy).
 	TokenURL string
 	// Scope is the scope asked for; empty means https://outlook.office365.com/.default.
 	Scope string
@@ -63,22 +65,34 @@ func (a OAuth2App) Config(mailbox string) (Config, error) {
 // when the last one expires. ctx is used for the token requests.
 func (a OAuth2App) TokenSource(ctx context.Context) (oauth2.TokenSource, error) {
 	if a.ClientID == "" {
-		return nil, errors.New("ews: OAuth2App.ClientID is empty")
+		return nil, phraseErr("OAuth2App.ClientID", "is empty")
 	}
-	tokenURL := a.TokenURL
+	switch {
+	case a.ClientSecret != "" && a.Certificate != nil:
+		return nil, phraseErr("OAuth2App.ClientSecret", "and OAuth2App.Certificate are both set; set one")
+	case a.ClientSecret == "" && a.Certificate == nil:
+		return nil, phraseErr("OAuth2App.ClientSecret", "is empty: the app needs ClientSecret or Certificate and PrivateKey")
+	case a.Certificate != nil:
+		if _, ok := a.PrivateKey.(*rsa.PrivateKey); !ok {
+			return nil, phraseErr("OAuth2App.PrivateKey", "must be the certificate's RSA private key")
+		}
+	}
+	tokenURL, field := a.TokenURL, "OAuth2App.TokenURL"
 	if tokenURL == "" {
 		if a.TenantID == "" {
-			return nil, errors.New("ews: OAuth2App.TenantID is empty (or set TokenURL)")
+			return nil, phraseErr("OAuth2App.TenantID", "is empty (or set OAuth2App.TokenURL)")
 		}
 		if strings.ContainsAny(a.TenantID, "/?#@ %") {
-			return nil, fmt.Errorf("ews: OAuth2App.TenantID %q is not a tenant id or domain", a.TenantID)
+			return nil, phraseErr("OAuth2App.TenantID", "%q is not a tenant id or domain", a.TenantID)
 		}
-		tokenURL = "https://login.microsoftonline.com/" + url.PathEscape(a.TenantID) + "/oauth2/v2.0/token"
+		authority := a.AuthorityHost
+		if authority == "" {
+			authority = CloudGlobal.AuthorityHost
+		}
+		tokenURL, field = strings.TrimRight(authority, "/")+"/"+url.PathEscape(a.TenantID)+"/oauth2/v2.0/token", "OAuth2App.AuthorityHost"
 	}
-	if u, err := url.Parse(tokenURL); err != nil || u.Host == "" || u.User != nil ||
-		u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-		// http only on the loopback interface (a test server): the secret must not cross a network in clear.
-		return nil, fmt.Errorf("ews: OAuth2App.TokenURL %q is not an https URL", tokenURL)
+	if err := checkTokenURL(field, tokenURL); err != nil {
+		return nil, err
 	}
 	scope := a.Scope
 	if scope == "" {
@@ -89,22 +103,33 @@ func (a OAuth2App) TokenSource(ctx context.Context) (oauth2.TokenSource, error) 
 		c := *a.HTTPClient
 		hc = &c
 	}
+	// A redirected POST would carry the secret or assertion to another address: the 3xx answer is an error.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
 	cc := &clientcredentials.Config{ClientID: a.ClientID, TokenURL: tokenURL, Scopes: []string{scope}, AuthStyle: oauth2.AuthStyleInParams}
-	switch {
-	case a.ClientSecret != "" && a.Certificate != nil:
-		return nil, errors.New("ews: OAuth2App has both ClientSecret and Certificate; set one")
-	case a.ClientSecret != "":
+	if a.ClientSecret != "" {
 		cc.ClientSecret = a.ClientSecret
-		return cc.TokenSource(ctx), nil
-	case a.Certificate != nil:
-		if _, ok := a.PrivateKey.(*rsa.PrivateKey); !ok {
-			return nil, errors.New("ews: OAuth2App.PrivateKey must be the certificate's RSA private key")
-		}
-		return oauth2.ReuseTokenSource(nil, &assertionSource{ctx: ctx, cc: cc, app: a}), nil
+		return cc.TokenSource(ctx), nil // caches the token until it expires
 	}
-	return nil, errors.New("ews: OAuth2App needs ClientSecret or Certificate and PrivateKey")
+	return oauth2.ReuseTokenSource(nil, &assertionSource{ctx: ctx, cc: cc, app: a}), nil
+}
+
+// checkTokenURL accepts an https token endpoint, and http only on the loopback interface (a local test server or
+// proxy): the secret never crosses a network in clear text. The URL is never quoted with its credentials.
+func checkTokenURL(field, tokenURL string) error {
+	u, err := url.Parse(tokenURL)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http":
+		if err == nil {
+			tokenURL = u.Redacted()
+		}
+		return phraseErr(field, "%q is not an https URL", tokenURL)
+	case u.User != nil:
+		return phraseErr(field, "must not hold credentials (user:password@)")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return phraseErr(field, "%q is not https: the client secret would cross the network in clear text (http is accepted only on the loopback interface)", u.Redacted())
+	}
+	return nil
 }
 
 // assertionSource gets a token with a fresh client assertion each time.
@@ -160,8 +185,8 @@ func (a OAuth2App) String() string {
 	if a.Certificate != nil {
 		cert = fmt.Sprintf("%q", a.Certificate.Subject.String())
 	}
-	return fmt.Sprintf("{TenantID:%q ClientID:%q ClientSecret:%s Certificate:%s TokenURL:%q Scope:%q}", a.TenantID, a.ClientID, secret,
-		cert, a.TokenURL, a.Scope)
+	return fmt.Sprintf("{TenantID:%q ClientID:%q ClientSecret:%s Certificate:%s AuthorityHost:%q TokenURL:%q Scope:%q}", a.TenantID, a.ClientID, secret,
+		cert, a.AuthorityHost, a.TokenURL, a.Scope)
 }
 
 // GoString is String.

@@ -2,15 +2,10 @@ package ews_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -22,6 +17,7 @@ import (
 
 	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/ewstest"
+	"github.com/ewsgo/ews/internal/testserver"
 )
 
 // tokenEndpoint is a fake Microsoft identity platform token endpoint that checks a client secret or a client
@@ -56,27 +52,11 @@ func tokenEndpoint(t *testing.T, secret string, cert *x509.Certificate) (*httpte
 }
 
 func checkAssertion(t *testing.T, jwt string, cert *x509.Certificate, aud string) bool {
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
+	if err := testserver.CheckClientAssertion(jwt, cert, "app-id", aud); err != nil {
+		t.Errorf("client assertion: %v", err)
 		return false
 	}
-	var h map[string]string
-	var c map[string]any
-	hb, _ := base64.RawURLEncoding.DecodeString(parts[0])
-	cb, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
-	if json.Unmarshal(hb, &h) != nil || json.Unmarshal(cb, &c) != nil {
-		return false
-	}
-	thumb := sha1.Sum(cert.Raw)
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig); err != nil {
-		t.Errorf("assertion signature: %v", err)
-		return false
-	}
-	exp, _ := c["exp"].(float64)
-	return h["alg"] == "RS256" && h["x5t"] == base64.RawURLEncoding.EncodeToString(thumb[:]) && c["aud"] == aud &&
-		c["iss"] == "app-id" && c["sub"] == "app-id" && c["jti"] != "" && time.Unix(int64(exp), 0).After(time.Now())
+	return true
 }
 
 func selfSigned(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {

@@ -249,7 +249,7 @@ func TestCallOnceRetriesWhatDidNotReachTheServer(t *testing.T) {
 		t.Run(fault.Name(), func(t *testing.T) {
 			srv := testserver.New(t, testserver.WithFaults(fault.Times(1)))
 			clk := newFakeClock()
-			c := retryClient(t, srv, clk, nil)
+			c := retryClient(t, srv, clk, versionSet) // else the fault strikes the GetFolder that learns it
 			req, resp := getFolderReq()
 			if err := doInto(testCtx(t), c, req, resp); err != nil {
 				t.Fatalf("callOnce: %v", err)
@@ -264,6 +264,7 @@ func TestCallOnceRetriesWhatDidNotReachTheServer(t *testing.T) {
 		clk := newFakeClock()
 		var dials atomic.Int32
 		c := retryClient(t, srv, clk, func(cfg *Config) {
+			versionSet(cfg)
 			cfg.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
 				if dials.Add(1) == 1 {
 					return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
@@ -331,7 +332,7 @@ func TestCallOnceOutcomeUnknown(t *testing.T) {
 func TestCallOnceDefiniteErrors(t *testing.T) {
 	srv := testserver.New(t, testserver.WithFaults(testserver.ErrorCode("ErrorInternalServerTransientError").Times(1)))
 	clk := newFakeClock()
-	c := retryClient(t, srv, clk, nil)
+	c := retryClient(t, srv, clk, versionSet)
 	req, resp := getFolderReq()
 	err := doInto(testCtx(t), c, req, resp)
 	if !errors.Is(err, ErrInternalServerTransientError) || errors.Is(err, ErrOutcomeUnknown) {
@@ -342,7 +343,7 @@ func TestCallOnceDefiniteErrors(t *testing.T) {
 	}
 
 	tlsSrv := testserver.New(t, testserver.WithTLS())
-	c = retryClient(t, tlsSrv, clk, nil)
+	c = retryClient(t, tlsSrv, clk, versionSet)
 	err = doInto(testCtx(t), c, req, resp)
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("untrusted certificate: err = %v, want a certificate error (the request never left)", err)
@@ -593,13 +594,30 @@ func TestHandshakeBrokenIsNotAnAuthError(t *testing.T) {
 		t.Errorf("waits %v, authenticate legs %d; want one retry", clk.Sleeps(), legs.Load())
 	}
 	// Sent once, the same break is an unknown outcome.
-	c2 := retryClient(t, srv, clk, nil)
+	c2 := retryClient(t, srv, clk, versionSet)
 	legs.Store(0)
 	req, resp := getFolderReq()
 	if err := doInto(testCtx(t), c2, req, resp); !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrUnauthorized) {
 		t.Errorf("callOnce with a broken handshake: err = %v, want ErrOutcomeUnknown", err)
 	}
+	// A fresh client that does not know the version learns it first with an idempotent GetFolder: the break
+	// strikes that one, which is retried, and the request sent once goes out once, on an authenticated connection.
+	c3 := retryClient(t, srv, clk, nil)
+	legs.Store(0)
+	before := srv.Handled("GetFolder")
+	waits := len(clk.Sleeps())
+	req, resp = getFolderReq()
+	if err := doInto(testCtx(t), c3, req, resp); err != nil {
+		t.Errorf("callOnce on a fresh client with a broken handshake: %v, want the version probe retried and the call sent once", err)
+	}
+	if n := srv.Handled("GetFolder") - before; n != 2 || legs.Load() != 2 || len(clk.Sleeps()) != waits+1 {
+		t.Errorf("%d GetFolder carried out (probe and call), %d authenticate legs, %d waits; want 2, 2, 1", n, legs.Load(), len(clk.Sleeps())-waits)
+	}
 }
+
+// versionSet sets Config.Version, for tests of a request sent once whose faults must strike that request and
+// not the GetFolder that a client which does not know the version sends first (versionBeforeOnce).
+func versionSet(cfg *Config) { cfg.Version = "Exchange2016" }
 
 func TestPerRequestTimeout(t *testing.T) {
 	srv := testserver.New(t)

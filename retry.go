@@ -118,6 +118,11 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // ErrOutcomeUnknown and wraps the cause.
 func send[R any, PR response[R]](ctx context.Context, c *Client, req soap.Operation, resp PR) error {
 	once := !req.Op().Idempotent
+	if once {
+		if err := c.versionBeforeOnce(ctx); err != nil {
+			return err
+		}
+	}
 	p := &c.shared.retry
 	var waited time.Duration
 	var last error        // wire error of the previous attempt

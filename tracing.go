@@ -6,9 +6,9 @@ import (
 	"github.com/ewsgo/ews/internal/soap"
 )
 
-// Tracer is told of every EWS request a client sends (retries are requests of their own), so that a caller
-// can record a span per operation without the SDK depending on a tracing library. An OpenTelemetry adapter
-// is a few lines:
+// Tracer is told of every request a client sends, EWS or Graph (retries are requests of their own), so that a
+// caller can record a span per operation without the SDK depending on a tracing library. An OpenTelemetry
+// adapter is a few lines:
 //
 //	type otelTracer struct{ t trace.Tracer }
 //
@@ -27,25 +27,31 @@ import (
 //		}
 //	}
 type Tracer interface {
-	// StartRequest is called as a request of operation op (e.g. "FindItem") starts. The context it returns
+	// StartRequest is called as a request of operation op starts: the EWS operation ("FindItem"), or over
+	// Graph the method and the route template, without ids, addresses or tokens ("GET
+	// /users/{id}/mailFolders/{id}/messages", "PUT (upload session)" for a chunk of a large attachment). The
+	// context it returns
 	// carries the request, with every HTTP round trip of its authentication (so an instrumented
 	// Config.Transport sees the span as parent); end is called once when the request has finished.
 	StartRequest(ctx context.Context, op string) (_ context.Context, end func(RequestTrace))
 }
 
-// RequestTrace describes a finished EWS request.
+// RequestTrace describes a finished request.
 type RequestTrace struct {
-	// Operation is the EWS operation, e.g. "FindItem".
+	// Operation is the EWS operation, e.g. "FindItem", or the Graph request's method and route template, e.g.
+	// "POST /users/{id}/messages/{id}/move" (the op StartRequest was given).
 	Operation string
 	// StatusCode is the HTTP status of the response; 0 when none came.
 	StatusCode int
 	// ResponseCode is the EWS ResponseCode of a SOAP fault, else of the first response message ("NoError",
-	// "ErrorItemNotFound", ...); empty when the server gave no EWS answer.
+	// "ErrorItemNotFound", ...); empty when the server gave no EWS answer. Over Graph it is the code of Graph's
+	// error object ("ErrorItemNotFound", "TooManyRequests"), empty for a success.
 	ResponseCode string
-	// ServerVersion is the server's build ("15.2.1118.7") when it said it.
+	// ServerVersion is the server's build ("15.2.1118.7") when it said it (never over Graph).
 	ServerVersion string
 	// Err is the request's failure (a transport error, an HTTP error, a fault, an authentication error), nil
-	// when the server answered with an EWS envelope.
+	// when the server answered with an EWS envelope; over Graph, nil for a 2xx answer. Over Graph it passes the
+	// client's secret scrubber.
 	Err error
 }
 
@@ -62,6 +68,21 @@ func traceHook(t Tracer) func(context.Context, string) (context.Context, func(so
 			}
 			if end != nil {
 				end(rt)
+			}
+		}
+	}
+}
+
+// graphTraceHook adapts t to the Graph wire's per-attempt trace hook.
+func (c *Client) graphTraceHook(t Tracer) func(context.Context, string) (context.Context, func(int, string, error)) {
+	if t == nil {
+		return nil
+	}
+	return func(ctx context.Context, op string) (context.Context, func(int, string, error)) {
+		tctx, end := t.StartRequest(ctx, op)
+		return tctx, func(status int, code string, err error) {
+			if end != nil {
+				end(RequestTrace{Operation: op, StatusCode: status, ResponseCode: code, Err: c.scrubError(err)})
 			}
 		}
 	}

@@ -557,3 +557,38 @@ func (c *Client) ensureVersion(ctx context.Context) error {
 	_, err := do(ctx, c, req)
 	return err
 }
+
+// versionBeforeOnce makes the version known before a request that is not sent twice (send, create, move, copy,
+// delete). While the version is unknown, the server may refuse the client's default RequestServerVersion
+// (Exchange 2007 and 2010 do, several times as the client steps down): each refused attempt is one more that a
+// connection reset could hit, and a reset of a non-idempotent request can only be reported as ErrOutcomeUnknown.
+// So the version is learnt first with ensureVersion's GetFolder, which is idempotent and retried safely; the
+// request is then sent once with the version the server takes. Nothing of the request was sent when this fails.
+func (c *Client) versionBeforeOnce(ctx context.Context) error {
+	if _, known := c.currentVersion(); known {
+		return nil
+	}
+	err := c.ensureVersion(ctx)
+	if err == nil {
+		// The server took the GetFolder: when its answer did not say its version, the version it carried is the
+		// server's (else every such request would ask again).
+		v, _ := c.currentVersion()
+		key := c.versionKey()
+		c.shared.mu.Lock()
+		if ev := c.shared.versions[key]; ev == nil {
+			c.shared.versions[key] = &endpointVersion{version: v, learnt: true}
+		} else if ev.version == v || ev.version == "" {
+			ev.version, ev.learnt = v, true
+		}
+		c.shared.mu.Unlock()
+		return nil
+	}
+	if err == ctx.Err() {
+		return err
+	}
+	var oe *OpError
+	if errors.As(err, &oe) {
+		return fmt.Errorf("learning the server version first (%s): %w", oe.Op, oe.Err)
+	}
+	return fmt.Errorf("learning the server version first: %w", err)
+}

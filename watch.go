@@ -22,9 +22,10 @@ import (
 // Mailboxes are watched concurrently; h is called for one event at a time. Watch returns ctx's error when ctx
 // ends, a *HandlerError when h fails (the event is delivered again by the next Poll or Watch), StateStore
 // failures, and the errors of its settings that the first synchronisation finds (a folder or mailbox that does
-// not exist, access denied, credentials refused). It recovers from everything else (a server that is down or
-// busy, a dropped connection, an expired subscription), waiting PollerOptions.RetryDelay, doubling, between
-// attempts and passing the errors to PollerOptions.OnError.
+// not exist, access denied, credentials refused), and a *StreamingError when streaming connections keep breaking
+// as soon as they are established (Config.Retry's MaxAttempts in a row, without a notification). It recovers from
+// everything else (a server that is down or busy, a dropped connection, an expired subscription), waiting
+// PollerOptions.RetryDelay, doubling, between attempts and passing the errors to PollerOptions.OnError.
 func (p *Poller) Watch(ctx context.Context, h MailHandler) error {
 	if h == nil {
 		return errors.New("ews: Watch: handler is nil")
@@ -291,6 +292,9 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 	var subID string
 	defer p.unsubscribeLater(ctx, mb, &subID)
 	bo := &retryBackoff{first: p.opts.RetryDelay}
+	// failed counts the connections in a row that were established and then failed without a notification;
+	// the client's RetryPolicy.MaxAttempts of them end Watch with a *StreamingError.
+	failed, maxFailed := 0, mb.c.shared.retry.MaxAttempts
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -317,12 +321,25 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 			}
 			subID = id
 		}
-		connected, err := p.readStream(ctx, mb, subID, h, bo)
+		connected, notified, err := p.readStream(ctx, mb, subID, h)
 		if err != nil && watchFatal(ctx, err) {
 			return err
 		}
 		if subscriptionGone(err) {
 			subID = ""
+		}
+		switch {
+		case notified || connected && err == nil:
+			// A notification came, or the server ended the connection normally: the stream works.
+			failed = 0
+			bo.reset()
+		case connected:
+			// Established, then broken before a single notification: what a hostile or broken server (or proxy)
+			// does on every connection. Reconnecting forever would only repeat it.
+			failed++
+			if failed >= maxFailed {
+				return &StreamingError{Mailbox: mb.name(), Connections: failed, Err: err}
+			}
 		}
 		if err != nil {
 			p.report(fmt.Errorf("ews: %s: streaming notifications: %w", mb.name(), err))
@@ -337,42 +354,70 @@ func (p *Poller) streamLoop(ctx context.Context, mb *watchedMailbox, h MailHandl
 
 // readStream opens one streaming connection and follows it until it ends. It synchronises the mailbox when the
 // connection is established (to catch up with what happened while there was none) and after each notification.
-// It returns whether the connection was established, and nil when the server closed it normally.
-func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID string, h MailHandler, bo *retryBackoff) (bool, error) {
+// It returns whether the connection was established, whether it brought a notification, and nil when the server
+// closed it normally.
+func (p *Poller) readStream(ctx context.Context, mb *watchedMailbox, subID string, h MailHandler) (connected, notified bool, err error) {
 	sctx, cancel := context.WithTimeout(ctx, time.Duration(p.opts.StreamMinutes)*time.Minute+2*time.Minute)
 	defer cancel()
 	st, err := mb.c.openStream(sctx, subID, p.opts.StreamMinutes)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	defer st.close()
-	connected := false
 	for {
 		m, err := st.next(sctx)
 		if err == io.EOF {
-			return connected, nil
+			return connected, notified, nil
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return connected, ctx.Err()
+				return connected, notified, ctx.Err()
 			}
-			return connected, err
+			return connected, notified, err
 		}
 		doSync := m.Notifications > 0
+		notified = notified || doSync
 		if !connected {
 			connected, doSync = true, true
-			bo.reset()
 		}
 		if doSync {
 			if err := p.syncMailbox(ctx, mb, h); err != nil {
-				return connected, err
+				return connected, notified, err
 			}
 		}
 		if m.ConnectionStatus == soap.ConnectionClosed {
-			return connected, nil
+			return connected, notified, nil
 		}
 	}
 }
+
+// ErrStreamingFailed is matched (errors.Is) by the *StreamingError Watch returns when a mailbox's streaming
+// connections keep breaking.
+var ErrStreamingFailed = errors.New("ews: streaming notifications keep failing")
+
+// StreamingError ends Watch when the streaming connections of a mailbox were established and then broke, one
+// after another, without a single notification: Config.Retry's MaxAttempts of them in a row (8 by default; a
+// connection that brings a notification, or that the server ends normally, starts the count again). Waits
+// between them double from PollerOptions.RetryDelay as between retries of a request. A server (or proxy) that
+// does this breaks every connection; reconnecting forever would only repeat it. Watch again later, or use
+// PollerOptions.Notifications NotifyPull.
+type StreamingError struct {
+	// Mailbox is the mailbox whose connections failed.
+	Mailbox string
+	// Connections is the number of connections in a row that failed.
+	Connections int
+	// Err is the error of the last one.
+	Err error
+}
+
+// Error implements error.
+func (e *StreamingError) Error() string {
+	return fmt.Sprintf("ews: %s: gave up after %d streaming connections in a row broke without a notification; the last: %v",
+		e.Mailbox, e.Connections, e.Err)
+}
+
+// Unwrap returns ErrStreamingFailed and the last connection's error.
+func (e *StreamingError) Unwrap() []error { return []error{ErrStreamingFailed, e.Err} }
 
 // pullLoop watches a mailbox with a pull subscription, asking for events every Interval.
 func (p *Poller) pullLoop(ctx context.Context, mb *watchedMailbox, h MailHandler) error {

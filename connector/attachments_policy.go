@@ -31,7 +31,13 @@ type attachmentPolicy struct {
 type policyKey struct{}
 
 func withAttachmentPolicy(ctx context.Context, cfg Config) context.Context {
-	return context.WithValue(ctx, policyKey{}, &attachmentPolicy{dir: cfg.AttachmentsDir, secret: cfg.SecretFiles})
+	secret := append([]string(nil), cfg.SecretFiles...)
+	for _, f := range []string{cfg.CertificateFile, cfg.Keytab} { // keys of the configuration are never attached either
+		if f != "" {
+			secret = append(secret, f)
+		}
+	}
+	return context.WithValue(ctx, policyKey{}, &attachmentPolicy{dir: cfg.AttachmentsDir, secret: secret})
 }
 
 func policyOf(ctx context.Context) *attachmentPolicy {

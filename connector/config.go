@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -12,7 +13,6 @@ import (
 	"github.com/ewsgo/ews"
 	"github.com/ewsgo/ews/internal/redact"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 )
 
 // Config is the connector's configuration, the JSON object a SOAR tool stores for an Exchange connection and
@@ -39,6 +39,7 @@ type Config struct {
 	TenantID        string `json:"tenant_id" help:"oauth2: the Azure AD (Entra ID) tenant id or domain"`
 	ClientID        string `json:"client_id" help:"oauth2: the application (client) id"`
 	ClientSecret    string `json:"client_secret" help:"oauth2: the client secret"`
+	CertificateFile string `json:"certificate_file" help:"oauth2: a PEM file with the app's certificate and its RSA private key, instead of client_secret (a signed client assertion is sent, never the key)"`
 	TokenURL        string `json:"token_url" help:"oauth2: token endpoint; default <authority_host>/<tenant_id>/oauth2/v2.0/token"`
 	Scope           string `json:"scope" help:"oauth2: scope asked for; default https://<host>/.default, <graph_endpoint>/.default with backend graph"`
 	Backend         string `json:"backend" choices:"ews|graph|auto" help:"the wire (default ews): ews (Exchange Web Services), graph (Microsoft Graph, for Exchange Online after EWS ends there on 1 April 2027; needs auth_type oauth2), auto (graph for Exchange Online hosts such as outlook.office365.com, ews elsewhere)"`
@@ -239,29 +240,10 @@ func (c *Config) sdkConfig(sec *redact.Set) (ews.Config, error) {
 	return ec, nil
 }
 
-// tokenSource makes the OAuth2 client-credentials token source of Microsoft's identity platform.
+// tokenSource makes the OAuth2 client-credentials token source of Microsoft's identity platform: the SDK's
+// ews.OAuth2App (client secret or certificate, authority host, no redirects, the token cached until it
+// expires), with the connector's keys in its errors and every token it hands out added to the secrets.
 func (c *Config) tokenSource(host, defaultScope, authority string, sec *redact.Set) (oauth2.TokenSource, error) {
-	if c.ClientID == "" {
-		return nil, configErr("client_id", "client_id is required with auth_type oauth2")
-	}
-	if c.ClientSecret == "" {
-		return nil, configErr("client_secret", "client_secret is required with auth_type oauth2")
-	}
-	tokenURL := c.TokenURL
-	if tokenURL == "" {
-		if c.TenantID == "" {
-			return nil, configErr("tenant_id", "tenant_id is required with auth_type oauth2")
-		}
-		if strings.ContainsAny(c.TenantID, "/?#@ ") {
-			return nil, configErr("tenant_id", "tenant_id %q is not a tenant id or domain", c.TenantID)
-		}
-		if authority == "" {
-			authority = ews.CloudGlobal.AuthorityHost
-		}
-		tokenURL = strings.TrimRight(authority, "/") + "/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token"
-	} else if err := checkTokenURL(tokenURL); err != nil {
-		return nil, err
-	}
 	scope := c.Scope
 	if scope == "" {
 		scope = defaultScope
@@ -277,9 +259,33 @@ func (c *Config) tokenSource(host, defaultScope, authority string, sec *redact.S
 		}
 		scope = "https://" + h + "/.default"
 	}
-	cc := &clientcredentials.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: tokenURL, Scopes: []string{scope},
-		AuthStyle: oauth2.AuthStyleInParams}
-	// The token source caches a token until it expires; its requests are bounded by the HTTP client's timeout.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, tokenHTTPClient())
-	return &recordedTokens{src: cc.TokenSource(ctx), secrets: sec}, nil
+	app := ews.OAuth2App{TenantID: c.TenantID, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthorityHost: authority,
+		TokenURL: c.TokenURL, Scope: scope}
+	if c.CertificateFile != "" {
+		var err error
+		if app.Certificate, app.PrivateKey, err = readCertificate(c.CertificateFile); err != nil {
+			return nil, configErr("certificate_file", "certificate_file: %v", err)
+		}
+	}
+	ts, err := app.TokenSource(context.Background())
+	var ie *ews.InputError
+	if errors.As(err, &ie) {
+		key := appKeys[ie.Field]
+		return nil, &Error{Code: CodeInvalidConfig, Param: key, Message: appKeyNames.Replace(strings.TrimPrefix(ie.Error(), "ews: ")), Err: err}
+	}
+	if err != nil {
+		return nil, &Error{Code: CodeInvalidConfig, Message: strings.TrimPrefix(err.Error(), "ews: "), Err: err}
+	}
+	return &recordedTokens{src: ts, secrets: sec}, nil
 }
+
+// appKeys maps the fields of ews.OAuth2App in its errors to the connector's keys.
+var appKeys = map[string]string{"OAuth2App.ClientID": "client_id", "OAuth2App.ClientSecret": "client_secret",
+	"OAuth2App.Certificate": "certificate_file", "OAuth2App.PrivateKey": "certificate_file", "OAuth2App.TenantID": "tenant_id",
+	"OAuth2App.TokenURL": "token_url", "OAuth2App.AuthorityHost": "authority_host"}
+
+// appKeyNames rewrites the texts of ews.OAuth2App's errors with the connector's keys.
+var appKeyNames = strings.NewReplacer("ClientSecret or Certificate and PrivateKey", "client_secret or certificate_file",
+	"OAuth2App.ClientID", "client_id", "OAuth2App.ClientSecret", "client_secret", "OAuth2App.Certificate", "certificate_file",
+	"OAuth2App.PrivateKey", "certificate_file", "OAuth2App.TenantID", "tenant_id", "OAuth2App.TokenURL", "token_url",
+	"OAuth2App.AuthorityHost", "authority_host")

@@ -56,7 +56,7 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("ParseConfig(%s) = %v, want InvalidConfig naming %q with %q", c.json, err, c.key, c.msg)
 		}
 	}
-	if keys := connector.ConfigKeys(); len(keys) != 24 || keys[0].Name != "host" {
+	if keys := connector.ConfigKeys(); len(keys) != 25 || keys[0].Name != "host" {
 		t.Errorf("ConfigKeys() = %d keys starting with %+v", len(keys), keys[0])
 	}
 }
@@ -193,17 +193,8 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 	if f, _ := form.Load().(string); !strings.Contains(f, "scope=https%3A%2F%2F"+strings.Split(host, ":")[0]+"%2F.default") {
 		t.Errorf("token request form %s: want the scope of the EWS host", f)
 	}
-	for _, r := range srv.Requests() {
-		if r.Operation != "" && (r.AuthScheme != "Bearer" || r.Impersonating != srv.Email()) {
-			t.Errorf("%s: scheme %q impersonating %q; want Bearer impersonating %s (app-only tokens act by impersonation)", r.Operation, r.AuthScheme, r.Impersonating, srv.Email())
-		}
-	}
-	bad := cfg
-	bad.ClientSecret = "wrong"
-	ce := execFail(t, bad, "get_contacts", `{}`, connector.CodeUnauthorized, "invalid_client")
-	if ce != nil && strings.Contains(ce.Message, "wrong") {
-		t.Errorf("token error %q holds the secret", ce.Message)
-	}
+	checkAppOnly(t, srv)
+	refusesWrongSecret(t, cfg, "invalid_client")
 	// Delegate access with an app-only token is refused by the server, as Exchange Online does.
 	del := cfg
 	del.AccessType = "Delegate"

@@ -1,11 +1,7 @@
 package connector
 
 import (
-	"net"
-	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/ewsgo/ews/internal/redact"
 	"golang.org/x/oauth2"
@@ -72,36 +68,3 @@ type tokenError struct {
 
 func (e *tokenError) Error() string { return e.msg }
 func (e *tokenError) Unwrap() error { return e.err }
-
-// checkTokenURL accepts https token endpoints, and http only on the loopback interface (a local test or proxy):
-// the client secret never crosses a network in clear text.
-func checkTokenURL(tokenURL string) error {
-	u, err := url.Parse(tokenURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return configErr("token_url", "token_url %q is not an https URL", tokenURL)
-	}
-	if u.User != nil {
-		return configErr("token_url", "token_url must not hold credentials (user:password@)")
-	}
-	if u.Scheme == "http" && !loopback(u.Hostname()) {
-		return configErr("token_url", "token_url %q is not https: the client secret would cross the network in clear text (http is accepted only on the loopback interface)", u.Redacted())
-	}
-	return nil
-}
-
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// tokenHTTPClient is the HTTP client of token requests: it follows no redirect (a redirected POST would carry
-// client_secret to another address; the 3xx answer is an error) and is bounded in time.
-func tokenHTTPClient() *http.Client {
-	return &http.Client{
-		Timeout:       time.Minute,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}

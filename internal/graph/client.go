@@ -62,6 +62,12 @@ type Config struct {
 	// page)" for a nextLink), the HTTP status (0 without an answer), its duration and its error. It never sees a
 	// token.
 	Observe func(ctx context.Context, method, path string, status int, elapsed time.Duration, err error)
+	// Trace, if set, is called as each attempt starts (an upload session's PUT and status GET included) with
+	// the operation's name: the method and the route template, ids and addresses left out ("GET
+	// /users/{id}/messages/{id}", "PUT (upload session)"). The context it returns carries the attempt (its HTTP
+	// round trips see it); the function it returns is called once when the attempt ends, with the HTTP status
+	// (0 without an answer), Graph's error code (empty without one) and the attempt's error.
+	Trace func(ctx context.Context, op string) (context.Context, func(status int, code string, err error))
 }
 
 // Client sends Graph requests for one mailbox. It is safe for concurrent use.
@@ -194,18 +200,14 @@ func (c *Client) do(ctx context.Context, r *request) (*answer, error) {
 			}
 		}
 		start := time.Now()
-		a, err := c.attempt(ctx, r, target, body)
+		actx, end := c.startTrace(ctx, r.method+" "+c.route(r))
+		a, err := c.attempt(actx, r, target, body)
+		status, code := outcome(a, err)
+		end(status, code, err)
 		if c.cfg.Observe != nil {
-			path, status := r.path, 0
+			path := r.path
 			if r.link != "" {
 				path = "(next page)"
-			}
-			var ge *Error
-			switch {
-			case a != nil:
-				status = a.status
-			case errors.As(err, &ge):
-				status = ge.StatusCode
 			}
 			c.cfg.Observe(ctx, r.method, path, status, time.Since(start), err)
 		}
@@ -246,6 +248,36 @@ func (c *Client) do(ctx context.Context, r *request) (*answer, error) {
 		}
 		waited += d
 	}
+}
+
+// startTrace starts the trace of an attempt of op (Config.Trace); the function it returns ends it.
+func (c *Client) startTrace(ctx context.Context, op string) (context.Context, func(status int, code string, err error)) {
+	if c.cfg.Trace == nil {
+		return ctx, func(int, string, error) {}
+	}
+	tctx, end := c.cfg.Trace(ctx, op)
+	if tctx == nil {
+		tctx = ctx
+	}
+	once := false
+	return tctx, func(status int, code string, err error) {
+		if end != nil && !once {
+			once = true
+			end(status, code, err)
+		}
+	}
+}
+
+// outcome is the HTTP status and Graph error code of an attempt's answer or error (0 and "" without an answer).
+func outcome(a *answer, err error) (int, string) {
+	var ge *Error
+	switch {
+	case a != nil:
+		return a.status, ""
+	case errors.As(err, &ge):
+		return ge.StatusCode, ge.Code
+	}
+	return 0, ""
 }
 
 // attempt sends the request once.

@@ -127,6 +127,12 @@ func (c *Client) contact(ctx context.Context, r *request) (*Contact, error) {
 // CreateContact adds a contact to the mailbox's Contacts folder and returns it as Graph stored it. Graph keeps
 // at most three email addresses and two business and home phones. Not idempotent.
 func (c *Client) CreateContact(ctx context.Context, ct *Contact) (*Contact, error) {
+	return c.CreateContactIn(ctx, "", ct)
+}
+
+// CreateContactIn is CreateContact in a contact folder given by id (POST /users/{id}/contactFolders/{id}/contacts);
+// an empty folder means the mailbox's Contacts folder. Not idempotent.
+func (c *Client) CreateContactIn(ctx context.Context, folder string, ct *Contact) (*Contact, error) {
 	switch {
 	case ct == nil:
 		return nil, errors.New("graph: the contact is nil")
@@ -142,7 +148,11 @@ func (c *Client) CreateContact(ctx context.Context, ct *Contact) (*Contact, erro
 			return nil, fmt.Errorf("graph: contact emailAddresses[%d]: the address is empty", i)
 		}
 	}
-	return c.contact(ctx, &request{method: http.MethodPost, path: c.user + "/contacts", body: ct})
+	path := c.user + "/contacts"
+	if folder != "" {
+		path = c.user + "/contactFolders/" + url.PathEscape(folder) + "/contacts"
+	}
+	return c.contact(ctx, &request{method: http.MethodPost, path: path, body: ct})
 }
 
 // DeleteContact deletes a contact (to Deleted Items). Not idempotent.
@@ -238,6 +248,11 @@ type Resolution struct {
 // or surname starts with name, or, for an address ("a@b" or "smtp:a@b"), whose email address is that address.
 // A contact whose address a directory user already has is left out.
 func (c *Client) ResolveName(ctx context.Context, name string) ([]Resolution, error) {
+	return c.ResolveNameIn(ctx, name, "")
+}
+
+// ResolveNameIn is ResolveName with the contacts of a contact folder given by id (empty: the Contacts folder).
+func (c *Client) ResolveNameIn(ctx context.Context, name, folder string) ([]Resolution, error) {
 	name = strings.TrimSpace(name)
 	if len(name) > 5 && strings.EqualFold(name[:5], "smtp:") {
 		name = name[5:]
@@ -267,7 +282,7 @@ func (c *Client) ResolveName(ctx context.Context, name string) ([]Resolution, er
 		q := Quote(name)
 		filter = "startswith(displayName," + q + ") or startswith(givenName," + q + ") or startswith(surname," + q + ")"
 	}
-	p, err := c.ListContacts(ctx, ContactListOptions{Filter: filter, Top: 100})
+	p, err := c.ListContacts(ctx, ContactListOptions{Folder: folder, Filter: filter, Top: 100})
 	if err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func (d *fastDecoder) item(it *Item) error {
 			return d.id(&it.ConversationID)
 		case "MimeContent":
 			if it.MimeContent == nil {
-				it.MimeContent = new(MimeContentResp)
+				it.MimeContent = new(MimeContent)
 			}
 			d.attrString("CharacterSet", &it.MimeContent.CharacterSet)
 			return d.stringValue(&it.MimeContent.Base64)
@@ -275,9 +275,9 @@ func (d *fastDecoder) id(p **ID) error {
 }
 
 // body decodes a Body, UniqueBody or TextBody.
-func (d *fastDecoder) body(p **BodyResp) error {
+func (d *fastDecoder) body(p **Body) error {
 	if *p == nil {
-		*p = new(BodyResp)
+		*p = new(Body)
 	}
 	b := *p
 	d.attrString("BodyType", &b.BodyType)

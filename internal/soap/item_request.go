@@ -5,10 +5,13 @@ import (
 	"strconv"
 )
 
-// Body is a t:Body in a request.
+// Body is a t:Body: in a request, and (also as UniqueBody and TextBody) in a response. Its fields are attributes
+// and text, which have no namespace prefix, so one type serves both directions.
 type Body struct {
 	BodyType string `xml:"BodyType,attr"`
-	Text     string `xml:",chardata"`
+	// IsTruncated is read from responses (Exchange 2010 on); requests never set it.
+	IsTruncated bool   `xml:"IsTruncated,attr,omitempty"`
+	Text        string `xml:",chardata"`
 }
 
 // Strings is an ArrayOfStringsType (t:Categories), written as t:String children.
@@ -37,15 +40,17 @@ type Attendees struct {
 	Attendees []Attendee `xml:"t:Attendee"`
 }
 
-// MimeContent is a t:MimeContent in a request (base64 of the MIME message).
+// MimeContent is a t:MimeContent (base64 of the MIME message), in a request and in a response.
 type MimeContent struct {
 	CharacterSet string `xml:"CharacterSet,attr,omitempty"`
 	Base64       string `xml:",chardata"`
 }
 
-// TimeZoneDefinition names a time zone by its Windows id (t:StartTimeZone, t:EndTimeZone).
+// TimeZoneDefinition names a time zone by its Windows id (t:StartTimeZone, t:EndTimeZone), in a request and in
+// a response (which also gives its Name).
 type TimeZoneDefinition struct {
-	ID string `xml:"Id,attr"`
+	ID   string `xml:"Id,attr"`
+	Name string `xml:"Name,attr,omitempty"`
 }
 
 // MeetingTimeZone is the Exchange 2007 form of an event's time zone (TimeZoneType): the base offset from UTC
@@ -184,7 +189,8 @@ type RecurrenceRange struct {
 	NumberOfOccurrences int    `xml:"t:NumberOfOccurrences,omitempty"`
 }
 
-// DictEntry is an entry of an email address or phone number dictionary: <t:Entry Key="...">value</t:Entry>.
+// DictEntry is an entry of an email address or phone number dictionary: <t:Entry Key="...">value</t:Entry>, in a
+// request and in a response.
 type DictEntry struct {
 	Key   string `xml:"Key,attr"`
 	Value string `xml:",chardata"`

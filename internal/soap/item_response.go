@@ -62,13 +62,6 @@ func parseUTC(b []byte) (time.Time, bool) {
 	return t, true
 }
 
-// BodyResp is a t:Body (or UniqueBody, TextBody) in a response.
-type BodyResp struct {
-	BodyType    string `xml:"BodyType,attr"`
-	IsTruncated bool   `xml:"IsTruncated,attr"`
-	Text        string `xml:",chardata"`
-}
-
 // SingleRecipientResp is a SingleRecipientType in a response.
 type SingleRecipientResp struct {
 	Mailbox MailboxResp `xml:"Mailbox"`
@@ -118,23 +111,11 @@ type AttachmentsResp struct {
 	Attachments []AttachmentResp `xml:",any"`
 }
 
-// MimeContentResp is a t:MimeContent in a response.
-type MimeContentResp struct {
-	CharacterSet string `xml:"CharacterSet,attr"`
-	Base64       string `xml:",chardata"`
-}
-
 // ExtendedPropertyResp is a t:ExtendedProperty in a response.
 type ExtendedPropertyResp struct {
 	ExtendedFieldURI ExtendedFieldURI `xml:"ExtendedFieldURI"`
 	Value            string           `xml:"Value"`
 	Values           []string         `xml:"Values>Value"`
-}
-
-// DictEntryResp is an entry of an email address or phone number dictionary in a response.
-type DictEntryResp struct {
-	Key   string `xml:"Key,attr"`
-	Value string `xml:",chardata"`
 }
 
 // PhysicalAddressResp is an entry of a PhysicalAddressDictionaryType in a response.
@@ -172,12 +153,6 @@ type RecurrenceRangeResp struct {
 	NumberOfOccurrences int    `xml:"NumberOfOccurrences"`
 }
 
-// TimeZoneResp is a t:StartTimeZone or t:EndTimeZone in a response.
-type TimeZoneResp struct {
-	ID   string `xml:"Id,attr"`
-	Name string `xml:"Name,attr"`
-}
-
 // Item is any item in a response (Message, CalendarItem, Contact, MeetingRequest, Task, PostItem, Item...):
 // the union of the fields the SDK reads. XMLName tells the item's element.
 type Item struct {
@@ -187,13 +162,13 @@ type Item struct {
 	DecodeError string `xml:"-"`
 
 	// ItemType (base) fields.
-	MimeContent                *MimeContentResp       `xml:"MimeContent"`
+	MimeContent                *MimeContent           `xml:"MimeContent"`
 	ItemID                     *ID                    `xml:"ItemId"`
 	ParentFolderID             *ID                    `xml:"ParentFolderId"`
 	ItemClass                  string                 `xml:"ItemClass"`
 	Subject                    string                 `xml:"Subject"`
 	Sensitivity                string                 `xml:"Sensitivity"`
-	Body                       *BodyResp              `xml:"Body"`
+	Body                       *Body                  `xml:"Body"`
 	Attachments                *AttachmentsResp       `xml:"Attachments"`
 	DateTimeReceived           DateTime               `xml:"DateTimeReceived"`
 	Size                       int64                  `xml:"Size"`
@@ -215,9 +190,9 @@ type Item struct {
 	ExtendedProperty           []ExtendedPropertyResp `xml:"ExtendedProperty"`
 	LastModifiedTime           DateTime               `xml:"LastModifiedTime"`
 	ConversationID             *ID                    `xml:"ConversationId"`
-	UniqueBody                 *BodyResp              `xml:"UniqueBody"`
+	UniqueBody                 *Body                  `xml:"UniqueBody"`
 	Preview                    string                 `xml:"Preview"`
-	TextBody                   *BodyResp              `xml:"TextBody"`
+	TextBody                   *Body                  `xml:"TextBody"`
 	// FlagStatus is the follow-up flag's status (t:Flag, Exchange 2013 and later): NotFlagged, Flagged, Complete.
 	FlagStatus string `xml:"Flag>FlagStatus"`
 
@@ -258,8 +233,8 @@ type Item struct {
 	Duration             string               `xml:"Duration"`
 	TimeZone             string               `xml:"TimeZone"`
 	Recurrence           *RecurrenceResp      `xml:"Recurrence"`
-	StartTimeZone        *TimeZoneResp        `xml:"StartTimeZone"`
-	EndTimeZone          *TimeZoneResp        `xml:"EndTimeZone"`
+	StartTimeZone        *TimeZoneDefinition  `xml:"StartTimeZone"`
+	EndTimeZone          *TimeZoneDefinition  `xml:"EndTimeZone"`
 	// AssociatedCalendarItemID links a meeting request to its calendar item.
 	AssociatedCalendarItemID *ID `xml:"AssociatedCalendarItemId"`
 
@@ -271,9 +246,9 @@ type Item struct {
 	MiddleName        string                `xml:"MiddleName"`
 	Nickname          string                `xml:"Nickname"`
 	CompanyName       string                `xml:"CompanyName"`
-	EmailAddresses    []DictEntryResp       `xml:"EmailAddresses>Entry"`
+	EmailAddresses    []DictEntry           `xml:"EmailAddresses>Entry"`
 	PhysicalAddresses []PhysicalAddressResp `xml:"PhysicalAddresses>Entry"`
-	PhoneNumbers      []DictEntryResp       `xml:"PhoneNumbers>Entry"`
+	PhoneNumbers      []DictEntry           `xml:"PhoneNumbers>Entry"`
 	AssistantName     string                `xml:"AssistantName"`
 	Birthday          DateTime              `xml:"Birthday"`
 	Department        string                `xml:"Department"`

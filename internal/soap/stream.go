@@ -22,7 +22,7 @@ import (
 // being read count against the client's shared Budget until it is decoded. Passing any of them ends the stream
 // with an error matching ErrResponseTooLarge.
 type EnvelopeStream struct {
-	src    *streamReader
+	src    *bodyReader // the limit of one envelope, set anew by Next
 	lr     *limitReader
 	budget *budgetReader // nil without a budget
 	d      *xml.Decoder
@@ -49,7 +49,7 @@ func decodeStream(r io.Reader, limit int64, budget *Budget) *EnvelopeStream {
 		s.budget = &budgetReader{r: r, b: budget}
 		r = s.budget
 	}
-	s.src = &streamReader{r: r}
+	s.src = &bodyReader{r: r}
 	s.lr = newLimitReader(s.src, limit)
 	s.d = newDecoder(s.lr)
 	return s
@@ -61,7 +61,7 @@ func decodeStream(r io.Reader, limit int64, budget *Budget) *EnvelopeStream {
 // may go on). When the connection fails mid-stream the error is the reader's (for example
 // io.ErrUnexpectedEOF or the context's error), not ErrMalformed.
 func (s *EnvelopeStream) Next(out any) (*ServerVersionInfo, error) {
-	s.src.remaining = s.limit
+	s.src.n = s.limit
 	if s.budget != nil {
 		defer s.budget.release() // the envelope is decoded (or the stream failed): its bytes are no longer held
 	}
@@ -76,9 +76,9 @@ func (s *EnvelopeStream) Next(out any) (*ServerVersionInfo, error) {
 		return svi, le
 	case err == nil || err == io.EOF || isFault(err):
 		return svi, err
-	case s.src.err != nil && s.src.err != io.EOF:
+	case s.src.err != nil:
 		return svi, s.src.err
-	case s.src.err == io.EOF:
+	case s.src.eof:
 		// The stream ended inside an envelope.
 		return svi, fmt.Errorf("%w: stream ended inside an envelope: %w", ErrMalformed, io.ErrUnexpectedEOF)
 	}
@@ -87,30 +87,6 @@ func (s *EnvelopeStream) Next(out any) (*ServerVersionInfo, error) {
 
 // Close closes the underlying connection; a Next blocked in another goroutine then returns an error.
 func (s *EnvelopeStream) Close() error { return s.close() }
-
-// streamReader records the error of the underlying reader and limits the bytes of one envelope.
-type streamReader struct {
-	r         io.Reader
-	err       error
-	remaining int64
-	exceeded  bool
-}
-
-func (l *streamReader) Read(p []byte) (int, error) {
-	if l.remaining <= 0 {
-		l.exceeded = true
-		return 0, ErrResponseTooLarge
-	}
-	if int64(len(p)) > l.remaining {
-		p = p[:l.remaining]
-	}
-	n, err := l.r.Read(p)
-	l.remaining -= int64(n)
-	if err != nil && l.err == nil {
-		l.err = err
-	}
-	return n, err
-}
 
 // Stream sends one request whose response is a stream of SOAP envelopes (GetStreamingEvents) and returns the
 // stream once the server has answered with status 200; read it with Next and Close it when done. The response
@@ -124,21 +100,9 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 	// One exchange for the whole stream: the handshake's legs and the stream share one connection, which goes
 	// back to the pool when the stream is closed.
 	ex := &exchange{logger: c.Logger}
-	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(buf.Bytes()))
+	req, aff, err := c.newRequest(ctx, ex, buf.Bytes())
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("Accept", "text/xml")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-	}
-	if c.AnchorMailbox != "" {
-		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
-	}
-	aff := affinityFrom(ctx)
-	if aff != nil {
-		aff.apply(req)
 	}
 	hc := *c.HTTP
 	hc.Timeout = 0 // the stream lasts minutes; ctx bounds it
@@ -153,10 +117,7 @@ func (c *Client) Stream(ctx context.Context, h Header, body Operation) (*Envelop
 	if aff != nil {
 		aff.note(resp)
 	}
-	limit := c.MaxResponseBytes
-	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
-	}
+	limit := c.maxResponseBytes()
 	if resp.StatusCode == http.StatusOK {
 		s := decodeStream(resp.Body, limit, c.Budget)
 		s.close = func() error {

@@ -38,6 +38,9 @@ type Client struct {
 	Logger *slog.Logger
 	// LogBodies adds the request and response bodies (each up to MaxLoggedBody bytes) to the debug records.
 	LogBodies bool
+	// AuthMethod and Username are what an *AuthError reports: the client's authentication method ("" when
+	// the caller's own HTTP client authenticates) and the account (empty for OAuth2).
+	AuthMethod, Username string
 	// Trace, if set, is called as each request starts; the function it returns is called when it ends
 	// (trace_hook.go).
 	Trace func(ctx context.Context, operation string) (context.Context, func(TraceResult))
@@ -45,66 +48,6 @@ type Client struct {
 
 // MaxLoggedBody is how much of a request or response body Client.LogBodies logs.
 const MaxLoggedBody = 64 << 10
-
-// HTTPError is an HTTP response that is not an EWS answer: a status other than 200 (or a 500 without a SOAP
-// fault), or a body that is not a well-formed EWS SOAP envelope (Err then wraps ErrMalformed).
-type HTTPError struct {
-	StatusCode int
-	Status     string
-	// ContentType of the response.
-	ContentType string
-	// Excerpt is the start of the body, at most 512 bytes, as valid UTF-8.
-	Excerpt string
-	// RetryAfter is the delay of a Retry-After header, or 0.
-	RetryAfter time.Duration
-	// Err, for a response whose body could not be decoded, is the decoding error (it wraps ErrMalformed).
-	Err error
-}
-
-// Error implements error.
-func (e *HTTPError) Error() string { return HTTPErrorText(e.StatusCode, e.Status, e.Excerpt, e.Err) }
-
-// HTTPErrorText is the text of an HTTPError (and of the public package's), e.g. `http 503 Service Unavailable:
-// "<html>..."`.
-func HTTPErrorText(code int, status, excerpt string, err error) string {
-	s := "http " + status
-	if status == "" {
-		s = "http " + strconv.Itoa(code)
-	}
-	if err != nil {
-		s += ": " + err.Error()
-	}
-	if excerpt != "" {
-		s += ": " + strconv.Quote(excerpt)
-	}
-	return s
-}
-
-// Unwrap returns Err.
-func (e *HTTPError) Unwrap() error { return e.Err }
-
-// AuthError is a 401 response: the server did not accept the credentials. It holds no secret.
-type AuthError struct {
-	StatusCode int
-	// Offered lists the schemes of the server's WWW-Authenticate headers (e.g. "NTLM", "Basic").
-	Offered []string
-	// Err, when no request was sent because credentials could not be had (a *KerberosError), says why.
-	Err error
-}
-
-// Unwrap returns Err.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// Error implements error.
-func (e *AuthError) Error() string {
-	if e.Err != nil {
-		return "authentication failed: " + e.Err.Error()
-	}
-	if len(e.Offered) == 0 {
-		return "authentication failed (http " + strconv.Itoa(e.StatusCode) + ")"
-	}
-	return "authentication failed (http " + strconv.Itoa(e.StatusCode) + "; server offers " + strings.Join(e.Offered, ", ") + ")"
-}
 
 // ErrResponseTooLarge is returned when a response body exceeds Client.MaxResponseBytes.
 var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
@@ -176,21 +119,9 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	start := time.Now()
 	ex := &exchange{logger: c.Logger}
 	defer ex.done() // after the body is closed (deferred below)
-	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
+	req, aff, err := c.newRequest(ctx, ex, payload)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("Accept", "text/xml")
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-	}
-	if c.AnchorMailbox != "" {
-		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
-	}
-	aff := affinityFrom(ctx)
-	if aff != nil {
-		aff.apply(req)
 	}
 	if c.LogBodies {
 		c.log(ctx, "ews request body", slog.String("operation", op), slog.String("body", excerptN(payload, MaxLoggedBody)))
@@ -199,7 +130,7 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	var ke *KerberosError
 	if errors.As(err, &ke) {
 		c.log(ctx, "ews request not sent", slog.String("operation", op), slog.String("error", ke.Error()))
-		return nil, &AuthError{Err: ke}
+		return nil, &AuthError{Method: c.AuthMethod, Username: c.Username, Err: ke}
 	}
 	if err != nil {
 		c.log(ctx, "ews request failed", slog.String("operation", op), slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
@@ -212,10 +143,7 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	if aff != nil {
 		aff.note(resp)
 	}
-	limit := c.MaxResponseBytes
-	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
-	}
+	limit := c.maxResponseBytes()
 	keep := 512
 	if c.LogBodies {
 		keep = MaxLoggedBody
@@ -240,6 +168,37 @@ func (c *Client) send(ctx context.Context, op string, payload []byte, out any) (
 	return svi, err
 }
 
+// newRequest builds the POST of payload to the endpoint, for one exchange (the legs of its authentication
+// handshake) and with the headers of every EWS request: content type, User-Agent, X-AnchorMailbox and the
+// mailbox's affinity (returned, to note the server's answer), for Do and Stream alike.
+func (c *Client) newRequest(ctx context.Context, ex *exchange, payload []byte) (*http.Request, *Affinity, error) {
+	req, err := http.NewRequestWithContext(withExchange(ctx, ex), http.MethodPost, c.URL, bytes.NewReader(payload))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("Accept", "text/xml")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	if c.AnchorMailbox != "" {
+		req.Header.Set("X-AnchorMailbox", c.AnchorMailbox)
+	}
+	aff := affinityFrom(ctx)
+	if aff != nil {
+		aff.apply(req)
+	}
+	return req, aff, nil
+}
+
+// maxResponseBytes is the limit of one response body (of one envelope of a stream).
+func (c *Client) maxResponseBytes() int64 {
+	if c.MaxResponseBytes <= 0 {
+		return DefaultMaxResponseBytes
+	}
+	return c.MaxResponseBytes
+}
+
 // decode reads the response: an EWS envelope into out, or the error the response stands for.
 func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out any) (*ServerVersionInfo, error) {
 	ctype, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -249,7 +208,7 @@ func (c *Client) decode(resp *http.Response, rd *bodyReader, ex *exchange, out a
 			// A handshake round trip broke and the authenticating RoundTripper fell back to an earlier 401.
 			return nil, &RequestError{Err: err, Sent: true}
 		}
-		return nil, &AuthError{StatusCode: resp.StatusCode, Offered: offeredSchemes(resp.Header)}
+		return nil, &AuthError{StatusCode: resp.StatusCode, Method: c.AuthMethod, Username: c.Username, Offered: offeredSchemes(resp.Header)}
 	case resp.StatusCode == http.StatusOK && out == Discard:
 		_, err := io.Copy(io.Discard, rd)
 		if rd.exceeded {
@@ -364,50 +323,4 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
-}
-
-// bodyReader reads a response body for the decoder: it fails with ErrResponseTooLarge once more than n bytes
-// were read, keeps the first keep bytes (for error excerpts and the body log), and records a read error of the
-// connection (as opposed to a decoding error).
-type bodyReader struct {
-	r        io.Reader
-	n        int64
-	exceeded bool
-	keep     int
-	head     []byte
-	read     int64
-	err      error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	if b.n <= 0 {
-		b.exceeded = true
-		return 0, ErrResponseTooLarge
-	}
-	if int64(len(p)) > b.n {
-		p = p[:b.n]
-	}
-	n, err := b.r.Read(p)
-	b.n -= int64(n)
-	b.read += int64(n)
-	if room := b.keep - len(b.head); room > 0 {
-		b.head = append(b.head, p[:min(n, room)]...)
-	}
-	if err != nil && err != io.EOF && b.err == nil {
-		b.err = err
-	}
-	return n, err
-}
-
-// fill reads on until head holds at least n bytes or the body ends.
-func (b *bodyReader) fill(n int) {
-	if b.keep < n {
-		b.keep = n
-	}
-	buf := make([]byte, 512)
-	for len(b.head) < n && b.err == nil && !b.exceeded {
-		if _, err := b.Read(buf[:min(len(buf), n-len(b.head))]); err != nil {
-			return
-		}
-	}
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/ewsgo/ews/internal/wintz"
 )
 
-// The Graph calendar over the same calendars as EWS: POST /users/{id}/events (meeting requests to the
-// attendees, as Graph always sends them), GET /events and /events/{id}, GET /calendarView (and under
+// The Graph calendar over the same calendars as EWS: POST /users/{id}/events and /calendars/{id}/events (meeting
+// requests to the attendees, as Graph always sends them), GET /events and /events/{id}, GET /calendarView (and under
 // /calendar/ or /calendars/{id}/) with the recurring series expanded by the EWS side's expansion (the same
 // occurrence ids), POST /events/{id}/accept, tentativelyAccept, decline and cancel (202 Accepted), DELETE
 // /events/{id}. Times are written in UTC, or in the zone of Prefer: outlook.timezone. The fake expands daily
@@ -84,12 +84,16 @@ func (g *graphCall) calendarRoute(mb *Mailbox, rest []string) (*graphAnswer, *gr
 			a, e := g.calendarView(mb, f)
 			return a, e, true
 		}
+		if rest[2] == "events" && len(rest) == 3 && m == http.MethodPost {
+			a, e := g.createEvent(mb, f)
+			return a, e, true
+		}
 		return nil, nil, false
 	case rest[0] == "calendarView" && len(rest) == 1 && m == http.MethodGet:
 		a, e := g.calendarView(mb, mb.folders[mb.dist["calendar"]])
 		return a, e, true
 	case rest[0] == "events" && len(rest) == 1 && m == http.MethodPost:
-		a, e := g.createEvent(mb)
+		a, e := g.createEvent(mb, nil)
 		return a, e, true
 	case rest[0] == "events" && len(rest) == 1 && m == http.MethodGet:
 		a, e := g.listEvents(mb)
@@ -418,7 +422,7 @@ func zoneTime(dateTime, zone string) (time.Time, string, *graphError) {
 
 // createEvent serves POST /events: 201 Created with the event. Meeting requests go to the attendees that are
 // mailboxes of this server, and a copy to Sent Items, as Outlook does.
-func (g *graphCall) createEvent(mb *Mailbox) (*graphAnswer, *graphError) {
+func (g *graphCall) createEvent(mb *Mailbox, target *Folder) (*graphAnswer, *graphError) {
 	var b graphEventBody
 	if err := json.Unmarshal(g.body, &b); err != nil {
 		return nil, gerr(http.StatusBadRequest, "UnableToDeserializePostBody", "Were unable to deserialize the request body.")
@@ -511,7 +515,7 @@ func (g *graphCall) createEvent(mb *Mailbox) (*graphAnswer, *graphError) {
 		}
 		it.Recurrence = r
 	}
-	stored, ec := storeEventLocked(&request{srv: g.srv, mailbox: mb}, mb, nil, it, "SendToAllAndSaveCopy")
+	stored, ec := storeEventLocked(&request{srv: g.srv, mailbox: mb}, mb, target, it, "SendToAllAndSaveCopy")
 	if ec != nil {
 		return nil, gerr(http.StatusBadRequest, ec.code, "%s", ec.text)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -73,8 +74,7 @@ func (g *graphCall) createDraft(mb *Mailbox) (*graphAnswer, *graphError) {
 	it.IsDraft, it.IsRead = true, true
 	it.From = Address{Name: mb.DisplayName, Email: mb.Address}
 	for i := range it.Attachments {
-		it.Attachments[i].ID = mb.newID("A")
-		it.Attachments[i].Size = len(it.Attachments[i].Content)
+		it.Attachments[i].ID = mb.newID("A") // Size stays 0: the size is the content's
 	}
 	id := mb.storeLocked(mb.dist["drafts"], it)
 	return &graphAnswer{status: http.StatusCreated, json: messageJSON(mb, mb.items[id], nil)}, nil
@@ -145,9 +145,11 @@ func (g *graphCall) sendDraft(mb *Mailbox, it *Item) (*graphAnswer, *graphError)
 }
 
 // serveUpload serves a PUT of bytes to an upload session's URL: each chunk's Content-Range must continue where
-// the last ended, be a multiple of 320 KiB (but the last) up to 4 MB, and name the session's size; 200 OK with
-// nextExpectedRanges until the last byte, then 201 Created with the attachment's Location. A request with an
-// Authorization header is refused (401), as the URL is pre-authenticated.
+// the last ended (else 416), be a multiple of 320 KiB (but the last) up to 4 MB, and name the session's size;
+// 200 OK with nextExpectedRanges ["{start}"] until the last byte, then 201 Created with the attachment's
+// Location. A GET answers the session's status. A request with an Authorization header is refused (401), as
+// the URL is pre-authenticated. A GraphFault with After takes the chunk and then answers the fault (the answer
+// lost: the client's next PUT of that chunk gets 416).
 func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	token := strings.TrimPrefix(r.URL.Path, graphUploadPath)
 	info := GraphRequest{Method: r.Method, Path: graphUploadPath + token, RawQuery: r.URL.RawQuery}
@@ -170,31 +172,65 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f := s.graphFaultLocked(r.Method, info.Path)
 	s.mu.Unlock()
-	if f != nil {
+	if f != nil && !f.After {
 		info.Status, info.Fault = f.Status, "status"
 		s.recordGraph(info)
 		writeFault(w, f)
 		return
 	}
-	if r.Header.Get("Authorization") != "" {
-		answer(nil, gerr(http.StatusUnauthorized, "InvalidAuthenticationToken",
-			"The upload URL is pre-authenticated; do not send an Authorization header."))
+	var a *graphAnswer
+	var e *graphError
+	switch {
+	case r.Header.Get("Authorization") != "":
+		e = gerr(http.StatusUnauthorized, "InvalidAuthenticationToken",
+			"The upload URL is pre-authenticated; do not send an Authorization header.")
+	case r.Method == http.MethodGet:
+		s.mu.Lock()
+		a, e = s.uploadStatusLocked(r, token)
+		s.mu.Unlock()
+	case r.Method != http.MethodPut:
+		e = gerr(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The upload URL takes PUT and GET.")
+	default:
+		s.mu.Lock()
+		a, e = s.uploadChunkLocked(w, r, token, body)
+		s.mu.Unlock()
+	}
+	if f != nil { // carried out, then the answer is lost in a fault
+		w.Header().Del("Location")
+		info.Status, info.Fault = f.Status, "status after"
+		s.recordGraph(info)
+		writeFault(w, f)
 		return
 	}
-	if r.Method != http.MethodPut {
-		answer(nil, gerr(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The upload URL takes PUT."))
-		return
-	}
-	s.mu.Lock()
-	a, e := s.uploadChunkLocked(w, r, token, body)
-	s.mu.Unlock()
 	answer(a, e)
+}
+
+// uploadSessionLocked returns the open session of token named by r, or nil. Callers hold s.mu.
+func (s *Server) uploadSessionLocked(r *http.Request, token string) *uploadSession {
+	u := s.graphUploads[token]
+	if u == nil || r.URL.Query().Get("authtoken") != token || s.now().After(u.expires) {
+		return nil
+	}
+	return u
+}
+
+// uploadStatusLocked serves a GET of an upload session's URL: 200 OK with its expiry and where the next chunk
+// must start (nextExpectedRanges ["{start}"], as Graph gives it for Outlook attachments), so that a client that
+// lost an answer can go on. Callers hold s.mu.
+func (s *Server) uploadStatusLocked(r *http.Request, token string) (*graphAnswer, *graphError) {
+	u := s.uploadSessionLocked(r, token)
+	if u == nil {
+		return nil, gerr(http.StatusNotFound, "ErrorItemNotFound", "The upload session was not found or has expired.")
+	}
+	return &graphAnswer{status: http.StatusOK, json: map[string]any{
+		"@odata.context":     "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.uploadSession",
+		"expirationDateTime": graphTime(u.expires), "nextExpectedRanges": []string{strconv.Itoa(len(u.data))}}}, nil
 }
 
 // uploadChunkLocked takes one chunk of an upload session. Callers hold s.mu.
 func (s *Server) uploadChunkLocked(w http.ResponseWriter, r *http.Request, token string, body []byte) (*graphAnswer, *graphError) {
-	u := s.graphUploads[token]
-	if u == nil || r.URL.Query().Get("authtoken") != token || s.now().After(u.expires) {
+	u := s.uploadSessionLocked(r, token)
+	if u == nil {
 		return nil, gerr(http.StatusNotFound, "ErrorItemNotFound", "The upload session was not found or has expired.")
 	}
 	var from, to, total int
@@ -215,7 +251,7 @@ func (s *Server) uploadChunkLocked(w http.ResponseWriter, r *http.Request, token
 	u.data = append(u.data, body...)
 	if len(u.data) < u.size {
 		return &graphAnswer{status: http.StatusOK, json: map[string]any{"expirationDateTime": graphTime(u.expires),
-			"nextExpectedRanges": []string{fmt.Sprintf("%d-", len(u.data))}}}, nil
+			"nextExpectedRanges": []string{strconv.Itoa(len(u.data))}}}, nil
 	}
 	delete(s.graphUploads, token)
 	mb := s.mailboxes[u.mailbox]
@@ -224,7 +260,7 @@ func (s *Server) uploadChunkLocked(w http.ResponseWriter, r *http.Request, token
 		return nil, gerr(http.StatusNotFound, "ErrorItemNotFound", "The message was deleted.")
 	}
 	att := Attachment{ID: mb.newID("A"), Name: u.name, ContentType: u.contentType, ContentID: u.id,
-		IsInline: u.inline, Content: u.data, Size: len(u.data)}
+		IsInline: u.inline, Content: u.data}
 	it.Attachments = append(it.Attachments, att)
 	w.Header().Set("Location", s.HTTP.URL+GraphPath+"/users('"+mb.Address+"')/messages('"+GraphID(it.ID)+"')/attachments('"+GraphID(att.ID)+"')")
 	return &graphAnswer{status: http.StatusCreated}, nil

@@ -1,0 +1,63 @@
+package testserver
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// The mailbox's calendars over Graph ("List calendars", "Get calendar"): GET /users/{id}/calendars lists every
+// calendar folder of the mailbox (the EWS side's folders of class IPF.Appointment, the default Calendar and the
+// calendars made over EWS below it or elsewhere), flat, as Graph lists the calendars of all calendar groups;
+// GET /calendar and /calendars/{id} give one. Ids are the folders' ids, so a calendar folder made over EWS is a
+// calendar over Graph.
+
+func init() { graphRoutes = append(graphRoutes, (*graphCall).calendarsRoute) }
+
+func (g *graphCall) calendarsRoute(mb *Mailbox, rest []string) (*graphAnswer, *graphError, bool) {
+	if g.method != http.MethodGet {
+		return nil, nil, false
+	}
+	switch {
+	case len(rest) == 1 && rest[0] == "calendars":
+		var cals []*Folder
+		for _, f := range mb.folders {
+			if isCalendarFolder(f) {
+				cals = append(cals, f)
+			}
+		}
+		sort.Slice(cals, func(i, j int) bool {
+			if a, b := cals[i].Distinguished == "calendar", cals[j].Distinguished == "calendar"; a != b {
+				return a
+			}
+			return cals[i].ID < cals[j].ID
+		})
+		values := make([]any, len(cals))
+		for i, f := range cals {
+			values[i] = calendarJSON(mb, f)
+		}
+		a, e := g.pageOf(values, 10, "users('"+mb.Address+"')/calendars")
+		return a, e, true
+	case len(rest) == 1 && rest[0] == "calendar":
+		return &graphAnswer{status: http.StatusOK, json: calendarJSON(mb, mb.folders[mb.dist["calendar"]])}, nil, true
+	case len(rest) == 2 && rest[0] == "calendars":
+		f := mb.folders[rest[1]]
+		if f == nil || !isCalendarFolder(f) {
+			return nil, errNotFound(), true
+		}
+		return &graphAnswer{status: http.StatusOK, json: calendarJSON(mb, f)}, nil, true
+	}
+	return nil, nil, false
+}
+
+// isCalendarFolder reports whether f is a calendar: a folder of class IPF.Appointment (or a subclass).
+func isCalendarFolder(f *Folder) bool { return strings.HasPrefix(f.FolderClass, "IPF.Appointment") }
+
+// calendarJSON is Graph's calendar resource of a calendar folder.
+func calendarJSON(mb *Mailbox, f *Folder) map[string]any {
+	def := f.Distinguished == "calendar"
+	return map[string]any{"id": f.ID, "name": f.DisplayName, "color": "auto", "hexColor": "", "changeKey": f.ChangeKey,
+		"isDefaultCalendar": def, "isRemovable": !def, "canShare": true, "canViewPrivateItems": true, "canEdit": true,
+		"allowedOnlineMeetingProviders": []string{"teamsForBusiness"}, "defaultOnlineMeetingProvider": "teamsForBusiness",
+		"isTallyingResponses": true, "owner": map[string]any{"name": mb.DisplayName, "address": mb.Address}}
+}
