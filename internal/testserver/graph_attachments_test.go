@@ -104,3 +104,39 @@ func TestGraphAttachmentSelect(t *testing.T) {
 		t.Errorf("plain contentId: %d %s", status, b)
 	}
 }
+
+// The calendar list answers $select as Graph does: the selected properties and the id only; a property a
+// calendar does not have is refused.
+func TestGraphCalendarsSelect(t *testing.T) {
+	srv := New(t, WithAppToken("app-tok"))
+	schema, err := graphschema.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/users/" + srv.Email() + "/calendars"
+	status, b := graphGet(t, srv, base+"?$select="+url.QueryEscape("name,isDefaultCalendar"))
+	v, err := graphschema.Decode(b)
+	if status != http.StatusOK || err != nil {
+		t.Fatalf("list: %d %s", status, b)
+	}
+	for _, e := range schema.Collection("calendar", v, false) {
+		t.Error(e)
+	}
+	var out struct{ Value []map[string]any }
+	if err := json.Unmarshal(b, &out); err != nil || len(out.Value) == 0 {
+		t.Fatalf("list: %s", b)
+	}
+	for _, c := range out.Value {
+		if len(c) != 3 || c["id"] == nil || c["name"] == nil || c["isDefaultCalendar"] == nil {
+			t.Errorf("calendar = %v, want id, name and isDefaultCalendar only", c)
+		}
+	}
+	status, b = graphGet(t, srv, "/users/"+srv.Email()+"/calendar?$select=name")
+	if status != http.StatusOK || !strings.Contains(string(b), `"name"`) || strings.Contains(string(b), `"canEdit"`) {
+		t.Errorf("default calendar: %d %s", status, b)
+	}
+	if status, b = graphGet(t, srv, base+"?$select=displayName"); status != http.StatusBadRequest ||
+		!strings.Contains(string(b), "Could not find a property named 'displayName' on type 'microsoft.graph.calendar'") {
+		t.Errorf("unknown property: %d %s", status, b)
+	}
+}
