@@ -246,7 +246,8 @@ func (c *Client) AttachmentInfos(ctx context.Context, id string) ([]Attachment, 
 	if id == "" {
 		return nil, errors.New("graph: the message id is empty")
 	}
-	q := url.Values{"$select": {"id,name,contentType,size,isInline,lastModifiedDateTime"}}
+	// contentId is a fileAttachment's, not the attachment base type's: Graph refuses it in $select unless cast.
+	q := url.Values{"$select": {"id,name,contentType,size,isInline,lastModifiedDateTime,microsoft.graph.fileAttachment/contentId"}}
 	p, err := getPage[Attachment](ctx, c, &request{method: http.MethodGet, path: c.messagePath(id) + "/attachments",
 		query: q, idempotent: true})
 	if err != nil {

@@ -275,6 +275,20 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	s.recordGraph(info)
 	writeGraph(w, a, gE)
+	s.captureGraph(GraphExchange{Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: info.Status}, body, answerJSON(a, gE))
+}
+
+// answerJSON is the JSON body of an answer (nil when it has none).
+func answerJSON(a *graphAnswer, e *graphError) any {
+	switch {
+	case e != nil:
+		return errorJSON(e)
+	case a.json != nil:
+		return a.json
+	case a.raw != nil && strings.HasPrefix(a.contentType, "application/json"):
+		return a.raw
+	}
+	return nil
 }
 
 func statusOf(a *graphAnswer, e *graphError) int {

@@ -74,6 +74,10 @@ func (g *graphCall) batch() (*graphAnswer, *graphError) {
 		resp["headers"] = headers
 		info.Status = resp["status"].(int)
 		g.srv.recordGraph(info)
+		if info.Fault == "" {
+			g.srv.captureGraph(GraphExchange{Method: sub.method, Path: u.EscapedPath(), Query: u.RawQuery, Status: info.Status, Batch: true},
+				r.Body, answerJSON(a, e))
+		}
 		out = append(out, resp)
 	}
 	return &graphAnswer{status: http.StatusOK, json: map[string]any{"responses": out}}, nil

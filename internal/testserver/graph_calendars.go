@@ -15,9 +15,16 @@ import (
 func init() { graphRoutes = append(graphRoutes, (*graphCall).calendarsRoute) }
 
 func (g *graphCall) calendarsRoute(mb *Mailbox, rest []string) (*graphAnswer, *graphError, bool) {
-	if g.method != http.MethodGet {
+	if g.method != http.MethodGet || len(rest) > 2 || rest[0] != "calendars" && rest[0] != "calendar" ||
+		rest[0] == "calendar" && len(rest) != 1 {
 		return nil, nil, false
 	}
+	// $select as Graph answers it: the properties selected and the id (a property a calendar lacks: 400).
+	sel, gE := selectProps(g.query.Get("$select"), calendarProps, "calendar")
+	if gE != nil {
+		return nil, gE, true
+	}
+	cal := func(f *Folder) map[string]any { return project(calendarJSON(mb, f), sel) }
 	switch {
 	case len(rest) == 1 && rest[0] == "calendars":
 		var cals []*Folder
@@ -34,18 +41,18 @@ func (g *graphCall) calendarsRoute(mb *Mailbox, rest []string) (*graphAnswer, *g
 		})
 		values := make([]any, len(cals))
 		for i, f := range cals {
-			values[i] = calendarJSON(mb, f)
+			values[i] = cal(f)
 		}
 		a, e := g.pageOf(values, 10, "users('"+mb.Address+"')/calendars")
 		return a, e, true
 	case len(rest) == 1 && rest[0] == "calendar":
-		return &graphAnswer{status: http.StatusOK, json: calendarJSON(mb, mb.folders[mb.dist["calendar"]])}, nil, true
+		return &graphAnswer{status: http.StatusOK, json: cal(mb.folders[mb.dist["calendar"]])}, nil, true
 	case len(rest) == 2 && rest[0] == "calendars":
 		f := mb.folders[rest[1]]
 		if f == nil || !isCalendarFolder(f) {
 			return nil, errNotFound(), true
 		}
-		return &graphAnswer{status: http.StatusOK, json: calendarJSON(mb, f)}, nil, true
+		return &graphAnswer{status: http.StatusOK, json: cal(f)}, nil, true
 	}
 	return nil, nil, false
 }
@@ -60,4 +67,24 @@ func calendarJSON(mb *Mailbox, f *Folder) map[string]any {
 		"isDefaultCalendar": def, "isRemovable": !def, "canShare": true, "canViewPrivateItems": true, "canEdit": true,
 		"allowedOnlineMeetingProviders": []string{"teamsForBusiness"}, "defaultOnlineMeetingProvider": "teamsForBusiness",
 		"isTallyingResponses": true, "owner": map[string]any{"name": mb.DisplayName, "address": mb.Address}}
+}
+
+// calendarProps are the properties of calendarJSON, which $select may name.
+var calendarProps = map[string]bool{"id": true, "name": true, "color": true, "hexColor": true, "changeKey": true,
+	"isDefaultCalendar": true, "isRemovable": true, "canShare": true, "canViewPrivateItems": true, "canEdit": true,
+	"allowedOnlineMeetingProviders": true, "defaultOnlineMeetingProvider": true, "isTallyingResponses": true,
+	"owner": true}
+
+// project keeps the id and the selected members of a resource (all of them when sel is nil).
+func project(m map[string]any, sel map[string]bool) map[string]any {
+	if sel == nil {
+		return m
+	}
+	out := map[string]any{"id": m["id"]}
+	for k, v := range m {
+		if sel[k] {
+			out[k] = v
+		}
+	}
+	return out
 }

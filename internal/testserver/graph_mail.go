@@ -294,11 +294,12 @@ func attachmentJSON(a *Attachment, content bool) map[string]any {
 	m := map[string]any{"@odata.type": "#microsoft.graph.fileAttachment", "id": a.ID,
 		"lastModifiedDateTime": "2026-01-01T00:00:00Z", "name": a.Name,
 		"contentType": orDefault(a.ContentType, "application/octet-stream"), "size": len(a.Content) + a.Size,
-		"isInline": a.IsInline, "contentId": nilIfEmpty(a.ContentID)}
+		"isInline": a.IsInline}
 	if a.Item != nil {
 		m["@odata.type"] = "#microsoft.graph.itemAttachment"
 		return m
 	}
+	m["contentId"] = nilIfEmpty(a.ContentID) // a fileAttachment's: itemAttachment has no contentId
 	if content {
 		m["contentBytes"] = base64.StdEncoding.EncodeToString(a.Content)
 	}
@@ -394,9 +395,17 @@ func (g *graphCall) message(mb *Mailbox, it *Item, rest []string) (*graphAnswer,
 	case len(rest) == 1 && m == http.MethodGet && rest[0] == "$value":
 		return &graphAnswer{status: http.StatusOK, raw: mimeOf(it), contentType: "text/plain"}, nil
 	case len(rest) == 1 && m == http.MethodGet && rest[0] == "attachments":
+		sel, gE := attachmentSelect(g.query.Get("$select"))
+		if gE != nil {
+			return nil, gE
+		}
 		out := []any{}
 		for i := range it.Attachments {
-			out = append(out, attachmentJSON(&it.Attachments[i], true))
+			a := attachmentJSON(&it.Attachments[i], true)
+			if sel != nil {
+				a = sel(a)
+			}
+			out = append(out, a)
 		}
 		return &graphAnswer{status: http.StatusOK, json: map[string]any{"value": out}}, nil
 	case len(rest) == 3 && m == http.MethodGet && rest[0] == "attachments" && rest[2] == "$value":

@@ -163,6 +163,7 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		s.recordGraph(info)
 		writeGraph(w, a, e)
+		s.captureGraph(GraphExchange{Method: r.Method, Path: graphUploadPath + "{token}", Status: info.Status}, nil, answerJSON(a, e))
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, uploadChunkMax+1))
 	if err != nil {
