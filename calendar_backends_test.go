@@ -211,13 +211,18 @@ func TestBackendsDeclineAndDelete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = alice.Calendar().Delete(ctx, DeleteOptions{}, solo, "AAMkADoesNotExist0000")
+		// solo given twice is deleted once, as over EWS: only the unknown id fails.
+		err = alice.Calendar().Delete(ctx, DeleteOptions{}, solo, "AAMkADoesNotExist0000", solo)
 		var be *BatchError
 		if !errors.As(err, &be) || len(be.Failed) != 1 || be.Failed[0].Ref != "AAMkADoesNotExist0000" {
 			t.Fatalf("Delete = %v, want the unknown id failed", err)
 		}
 		if cal := srv.Mailbox("alice@example.com").Items("calendar"); len(cal) != 1 || !sameID(cal[0].ID, id) {
 			t.Errorf("alice's calendar after Delete = %+v", cal)
+		}
+		// Deleted once: in Deleted Items, not deleted a second time from there.
+		if del := srv.Mailbox("alice@example.com").Items("deleteditems"); len(del) != 1 || del[0].Subject != "Focus" {
+			t.Errorf("alice's Deleted Items after Delete = %+v", del)
 		}
 	})
 }

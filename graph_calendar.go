@@ -2,7 +2,6 @@ package ews
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -574,42 +573,17 @@ func (s graphCalendar) delete(ctx context.Context, opts DeleteOptions, ids ...st
 		return &NotSupportedError{Backend: string(BackendGraph), What: "DeleteOptions.How " + how,
 			Msg: "Graph deletes events to Deleted Items only", Hint: "use MoveToDeletedItems (the zero value)"}
 	}
-	if len(ids) == 0 {
-		return inputErr("ids", "no event given")
-	}
-	for i, id := range ids {
-		if id == "" {
-			return inputErr(fmt.Sprintf("ids[%d]", i), "is empty")
-		}
-		if err := checkText(fmt.Sprintf("ids[%d]", i), id); err != nil {
-			return err
-		}
-	}
-	gids, err := s.c.graphIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	res := &batchResult{total: len(ids)}
-	for i, ref := range ids {
-		id := gids[i]
+	return s.c.graphDeleteByID(ctx, ids, func(ctx context.Context, id string) error {
 		if mode == string(SendToNone) {
 			if err := s.quietRefused(ctx, id, "DeleteOptions.SendCancellations"); err != nil {
-				if errors.Is(err, ErrNotSupportedByBackend) {
-					return err
-				}
-				res.fail(i, ref, id, err)
-				continue
+				return err
 			}
 		}
 		if err := s.g().DeleteEvent(ctx, id); err != nil {
-			err = s.c.graphErr("delete event", err, nil)
-			if ctx.Err() != nil {
-				return err
-			}
-			res.fail(i, ref, id, err)
+			return s.c.graphErr("delete event", err, nil)
 		}
-	}
-	return res.err()
+		return nil
+	})
 }
 
 func (s graphCalendar) respond(ctx context.Context, op string, r graph.EventResponse, id string, opts RespondOptions) error {

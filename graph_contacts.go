@@ -351,32 +351,12 @@ func (s graphContacts) delete(ctx context.Context, opts DeleteOptions, ids ...st
 		return &NotSupportedError{Backend: string(BackendGraph), What: "DeleteOptions.How " + how,
 			Msg: "Graph deletes contacts to Deleted Items only", Hint: "use MoveToDeletedItems (the zero value)"}
 	}
-	if len(ids) == 0 {
-		return inputErr("ids", "no contact given")
-	}
-	for i, id := range ids {
-		if id == "" {
-			return inputErr(fmt.Sprintf("ids[%d]", i), "is empty")
+	return s.c.graphDeleteByID(ctx, ids, func(ctx context.Context, id string) error {
+		if err := s.g().DeleteContact(ctx, id); err != nil {
+			return s.c.graphErr("delete contact", err, nil)
 		}
-		if err := checkText(fmt.Sprintf("ids[%d]", i), id); err != nil {
-			return err
-		}
-	}
-	gids, err := s.c.graphIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	res := &batchResult{total: len(ids)}
-	for i, ref := range ids {
-		if err := s.g().DeleteContact(ctx, gids[i]); err != nil {
-			err = s.c.graphErr("delete contact", err, nil)
-			if ctx.Err() != nil {
-				return err
-			}
-			res.fail(i, ref, gids[i], err)
-		}
-	}
-	return res.err()
+		return nil
+	})
 }
 
 // resolveNames is ResolveNames over Graph: directory users whose names or address start with name
