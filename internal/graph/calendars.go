@@ -21,18 +21,7 @@ type Calendar struct {
 func (c *Client) Calendars(ctx context.Context) ([]Calendar, error) {
 	r := &request{method: http.MethodGet, path: c.user + "/calendars", idempotent: true,
 		query: url.Values{"$select": {"id,name,isDefaultCalendar,canEdit,owner"}, "$top": {"100"}}}
-	var out []Calendar
-	for {
-		p, err := getPage[Calendar](ctx, c, r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Value...)
-		if p.NextLink == "" {
-			return out, nil
-		}
-		r = &request{method: http.MethodGet, link: p.NextLink, idempotent: true}
-	}
+	return getAll[Calendar](ctx, c, r)
 }
 
 // CreateEventIn creates an event in a calendar given by id (POST /users/{id}/calendars/{id}/events); an empty

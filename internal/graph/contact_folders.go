@@ -23,16 +23,5 @@ func (c *Client) ContactFolders(ctx context.Context, parent string) ([]ContactFo
 	}
 	r := &request{method: http.MethodGet, path: path, idempotent: true,
 		query: url.Values{"$select": {"id,displayName,parentFolderId"}, "$top": {"100"}}}
-	var out []ContactFolder
-	for {
-		p, err := getPage[ContactFolder](ctx, c, r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Value...)
-		if p.NextLink == "" {
-			return out, nil
-		}
-		r = &request{method: http.MethodGet, link: p.NextLink, idempotent: true}
-	}
+	return getAll[ContactFolder](ctx, c, r)
 }

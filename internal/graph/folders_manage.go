@@ -19,18 +19,7 @@ func (c *Client) ChildFolders(ctx context.Context, parent string) ([]MailFolder,
 	}
 	r := &request{method: http.MethodGet, path: c.folderPath(parent) + "/childFolders",
 		query: url.Values{"$top": {"100"}}, idempotent: true}
-	var out []MailFolder
-	for {
-		p, err := getPage[MailFolder](ctx, c, r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Value...)
-		if p.NextLink == "" {
-			return out, nil
-		}
-		r = &request{method: http.MethodGet, link: p.NextLink, idempotent: true}
-	}
+	return getAll[MailFolder](ctx, c, r)
 }
 
 type folderName struct {

@@ -78,6 +78,22 @@ func getPage[T any](ctx context.Context, c *Client, r *request) (*Page[T], error
 	return getOne[Page[T]](ctx, c, r)
 }
 
+// getAll reads every page of the collection r asks for, following @odata.nextLink.
+func getAll[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
+	var out []T
+	for {
+		p, err := getPage[T](ctx, c, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Value...)
+		if p.NextLink == "" {
+			return out, nil
+		}
+		r = &request{method: http.MethodGet, link: p.NextLink, idempotent: true}
+	}
+}
+
 // getOne sends r and decodes its answer into a new T: the resource a GET reads, or the one a POST or PATCH
 // returns as Graph stored it.
 func getOne[T any](ctx context.Context, c *Client, r *request) (*T, error) {

@@ -47,18 +47,7 @@ func (c *Client) rulesPath() string { return c.user + "/mailFolders/inbox/messag
 
 // ListMessageRules returns the inbox rules of the mailbox, every page.
 func (c *Client) ListMessageRules(ctx context.Context) ([]MessageRule, error) {
-	p, err := getPage[MessageRule](ctx, c, &request{method: http.MethodGet, path: c.rulesPath(), idempotent: true})
-	if err != nil {
-		return nil, err
-	}
-	out := p.Value
-	for p.NextLink != "" {
-		if p, err = getPage[MessageRule](ctx, c, &request{method: http.MethodGet, link: p.NextLink, idempotent: true}); err != nil {
-			return nil, err
-		}
-		out = append(out, p.Value...)
-	}
-	return out, nil
+	return getAll[MessageRule](ctx, c, &request{method: http.MethodGet, path: c.rulesPath(), idempotent: true})
 }
 
 // SetMessageRuleEnabled turns a rule on or off (PATCH isEnabled; Graph keeps the other properties) and returns
