@@ -102,6 +102,32 @@ func (s *Server) graphFaultLocked(method, path string) *GraphFault {
 	return nil
 }
 
+// graphFaultBefore finds the fault that hits a request (counting the hit) and answers one that strikes before
+// the work (handled); a fault with After is returned for graphFaultAfter.
+func (s *Server) graphFaultBefore(w http.ResponseWriter, info *GraphRequest) (f *GraphFault, handled bool) {
+	s.mu.Lock()
+	f = s.graphFaultLocked(info.Method, info.Path)
+	s.mu.Unlock()
+	if f != nil && !f.After {
+		info.Status, info.Fault = f.Status, "status"
+		s.recordGraph(*info)
+		writeFault(w, f)
+		return nil, true
+	}
+	return f, false
+}
+
+// graphFaultAfter answers the fault f, if any, in place of the answer of the work done (handled).
+func (s *Server) graphFaultAfter(w http.ResponseWriter, f *GraphFault, info *GraphRequest) (handled bool) {
+	if f == nil {
+		return false
+	}
+	info.Status, info.Fault = f.Status, "status after"
+	s.recordGraph(*info)
+	writeFault(w, f)
+	return true
+}
+
 var graphTokens atomic.Int64
 
 // serveToken is the token endpoint: {URL}/{tenant}/oauth2/v2.0/token, client-credentials grant only.
@@ -250,13 +276,8 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	g := &graphCall{srv: s, app: app, email: email, method: r.Method, path: path, query: r.URL.Query(), body: body,
 		immutable: strings.Contains(r.Header.Get("Prefer"), `IdType="ImmutableId"`), header: r.Header}
-	s.mu.Lock()
-	f := s.graphFaultLocked(r.Method, info.Path)
-	s.mu.Unlock()
-	if f != nil && !f.After {
-		info.Status, info.Fault = f.Status, "status"
-		s.recordGraph(info)
-		writeFault(w, f)
+	f, handled := s.graphFaultBefore(w, &info)
+	if handled {
 		return
 	}
 	var a *graphAnswer
@@ -267,10 +288,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		a, gE = g.routeIDs()
 	}
 	info.Status = statusOf(a, gE)
-	if f != nil {
-		info.Status, info.Fault = f.Status, "status after"
-		s.recordGraph(info)
-		writeFault(w, f)
+	if s.graphFaultAfter(w, f, &info) {
 		return
 	}
 	s.recordGraph(info)

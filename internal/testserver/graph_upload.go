@@ -169,13 +169,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	s.mu.Lock()
-	f := s.graphFaultLocked(r.Method, info.Path)
-	s.mu.Unlock()
-	if f != nil && !f.After {
-		info.Status, info.Fault = f.Status, "status"
-		s.recordGraph(info)
-		writeFault(w, f)
+	f, handled := s.graphFaultBefore(w, &info)
+	if handled {
 		return
 	}
 	var a *graphAnswer
@@ -197,9 +192,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if f != nil { // carried out, then the answer is lost in a fault
 		w.Header().Del("Location")
-		info.Status, info.Fault = f.Status, "status after"
-		s.recordGraph(info)
-		writeFault(w, f)
+	}
+	if s.graphFaultAfter(w, f, &info) {
 		return
 	}
 	answer(a, e)
